@@ -1,0 +1,28 @@
+# Everything installs from requirements.lock (exact pins) into .venv.
+PYTHON ?= python3
+VENV ?= .venv
+PY := $(VENV)/bin/python
+EXAMPLE := examples/harbor-fire
+
+.PHONY: demo test bench eval clean
+
+$(VENV)/.installed: requirements.lock pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --disable-pip-version-check -r requirements.lock
+	$(PY) -m pip install --quiet --disable-pip-version-check --no-deps --no-build-isolation -e .
+	touch $@
+
+demo: $(VENV)/.installed  ## compare the bundled example, print the summary, write report.html
+	$(VENV)/bin/storylens compare $(EXAMPLE)/*.txt --html report.html
+
+test: $(VENV)/.installed  ## run the test suite
+	$(PY) -m pytest -q
+
+bench: $(VENV)/.installed  ## speed and memory benchmark -> benchmarks/RESULTS.md
+	$(PY) benchmarks/bench_compare.py
+
+eval: $(VENV)/.installed  ## facts evaluation -> benchmarks/facts_eval/RESULTS.md
+	$(PY) benchmarks/eval_facts.py
+
+clean:
+	rm -rf $(VENV) report.html

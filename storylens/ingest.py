@@ -1,0 +1,460 @@
+"""Stage 1: read reports into `Article`s.
+
+Accepts plain text (with optional `Outlet:`/`Date:`/`Title:`/`URL:` header
+lines), HTML files, http(s) URLs, JSON and JSON Lines, and `-` for standard
+input. Every problem the user can cause becomes a one-line `StorylensError`
+that names the source.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import os
+import re
+import socket
+import sys
+import urllib.error
+import urllib.request
+from email.message import Message
+from pathlib import Path, PurePosixPath
+from urllib.parse import urlsplit
+
+import charset_normalizer
+import trafilatura
+
+from .errors import BadInput, FetchError, InputNotFound, TooLarge, UnsupportedFormat
+from .models import Article
+
+MAX_BYTES = 5_000_000
+TIMEOUT = 15.0
+
+HEADER_KEYS = ("outlet", "date", "title", "url")
+_HEADER_LINE = re.compile(r"^(outlet|date|title|url)[ \t]*:[ \t]*(.*?)[ \t]*$", re.IGNORECASE)
+_ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+
+_FORMAT_BY_SUFFIX = {
+    ".txt": "text", ".text": "text", ".md": "text",
+    ".html": "html", ".htm": "html", ".xhtml": "html",
+    ".json": "json",
+    ".jsonl": "jsonl", ".ndjson": "jsonl",
+}
+_UNSUPPORTED_SUFFIX = {
+    ".pdf": "PDF", ".doc": "Word (.doc)", ".docx": "Word (.docx)", ".odt": "OpenDocument text",
+    ".rtf": "RTF", ".epub": "EPUB", ".xls": "Excel", ".xlsx": "Excel", ".pptx": "PowerPoint",
+    ".png": "PNG image", ".jpg": "JPEG image", ".jpeg": "JPEG image", ".gif": "GIF image",
+    ".webp": "WebP image", ".zip": "zip archive", ".gz": "gzip archive",
+    ".mp3": "audio", ".mp4": "video",
+}
+# Files named .txt can still be PDFs or images; these signatures catch that.
+_MAGIC = (
+    (b"%PDF-", "PDF"),
+    (b"PK\x03\x04", "zip-based document (docx/odt/epub)"),
+    (b"\xd0\xcf\x11\xe0", "legacy Office document (.doc)"),
+    (b"{\\rtf", "RTF"),
+    (b"\x89PNG", "PNG image"),
+    (b"\xff\xd8\xff", "JPEG image"),
+    (b"GIF8", "GIF image"),
+    (b"\x1f\x8b", "gzip archive"),
+)
+_UNSUPPORTED_CONTENT_TYPES = {
+    "application/pdf": "PDF",
+    "application/msword": "Word (.doc)",
+    "application/vnd.openxmlformats-officedocument.wordprocessingml.document": "Word (.docx)",
+    "application/epub+zip": "EPUB",
+}
+_HTML_START = re.compile(r"<(!doctype\s+html|html|head|body|article|div|p|meta|title)\b", re.IGNORECASE)
+_TERMINAL = tuple('.!?:;,"”’\'')
+
+
+# --- public API ---------------------------------------------------------------
+
+def load(source: str | os.PathLike, *, max_bytes: int = MAX_BYTES, timeout: float = TIMEOUT) -> Article:
+    """Read one article from a file path, an http(s) URL or `-` (standard input).
+
+    Raises `BadInput` if the source holds several records (use `load_all`).
+    """
+    articles = load_all(source, max_bytes=max_bytes, timeout=timeout)
+    if len(articles) > 1:
+        raise BadInput(f"{articles[0].source} holds {len(articles)} articles; use load_all to read them all")
+    return articles[0]
+
+
+def load_all(source: str | os.PathLike, *, max_bytes: int = MAX_BYTES,
+             timeout: float = TIMEOUT) -> list[Article]:
+    """Read every article from a file path, an http(s) URL or `-` (standard input).
+
+    The format comes from the file extension or, failing that, from the content.
+    """
+    src = os.fspath(source)
+    if src == "-":
+        data, fmt, label = _read_stdin(max_bytes), None, "stdin"
+    elif _is_url(src):
+        data, fmt = _fetch(src, max_bytes, timeout)
+        label = src
+    else:
+        data, fmt = _read_file(Path(src), max_bytes), _format_of(Path(src))
+        label = src
+    _reject_magic(data, label)
+    text = _decode(data, label)
+    return _parse(text, fmt, label, url=label if _is_url(label) else None)
+
+
+def parse_text(raw: str, name: str | None = None) -> Article:
+    """Parse a plain-text report: optional header lines, a blank line, the body."""
+    label = name or "input"
+    raw = _normalise(raw)
+    fields, body = _split_headers(raw, label)
+    body = _clean_body(body)
+    if not body:
+        raise BadInput(f"{label} is empty" if not fields else f"{label} has header lines but no body text")
+    url = fields.get("url") or None
+    return Article(
+        text=body,
+        outlet=fields.get("outlet") or _outlet_fallback(url, name),
+        title=fields.get("title") or _headline(body),
+        date=fields.get("date"),
+        url=url,
+        source=name,
+    )
+
+
+def parse_html(html: str, url: str | None = None) -> Article:
+    """Extract the main text and metadata of a web page (via trafilatura)."""
+    return _html_article(html, url, url)
+
+
+def parse_json(raw: str, name: str | None = None) -> list[Article]:
+    """Parse a JSON object, a JSON list of objects, or JSON Lines into articles.
+
+    Each record needs a non-empty `text`; `id`, `outlet`, `date`, `title` and
+    `url` are optional.
+    """
+    label = name or "input"
+    raw = _normalise(raw)
+    if not raw.strip():
+        raise BadInput(f"{label} is empty")
+    try:
+        value = json.loads(raw)
+    except json.JSONDecodeError as whole_error:
+        # Several top-level objects mean JSON Lines; report the error in that
+        # reading only if it really is JSON Lines (its first line parses).
+        if whole_error.msg == "Extra data":
+            return _parse_jsonl(raw, label, name)
+        raise BadInput(f"{label}: invalid JSON at line {whole_error.lineno}, "
+                       f"column {whole_error.colno}: {whole_error.msg}") from None
+    records = value if isinstance(value, list) else [value]
+    return _records_to_articles([(f"record {i}", r) for i, r in enumerate(records, 1)], label, name)
+
+
+# --- reading bytes ---------------------------------------------------------------
+
+def _is_url(src: str) -> bool:
+    return urlsplit(src).scheme.lower() in ("http", "https")
+
+
+def _read_file(path: Path, max_bytes: int) -> bytes:
+    if not path.exists():
+        raise InputNotFound(f"{path}: no such file")
+    if path.is_dir():
+        raise BadInput(f"{path} is a directory, not a file")
+    suffix = path.suffix.lower()
+    if suffix in _UNSUPPORTED_SUFFIX:
+        raise UnsupportedFormat(f"{path}: {_UNSUPPORTED_SUFFIX[suffix]} files are not supported; "
+                                "convert to plain text or HTML first")
+    try:
+        size = path.stat().st_size
+        if size > max_bytes:
+            raise TooLarge(f"{path} is {size:,} bytes, over the limit of {max_bytes:,}")
+        with path.open("rb") as handle:
+            # Sizes can change between stat and read (pipes, growing files).
+            data = handle.read(max_bytes + 1)
+    except OSError as error:
+        raise BadInput(f"{path}: cannot read: {error.strerror or error}") from None
+    if len(data) > max_bytes:
+        raise TooLarge(f"{path} is over the limit of {max_bytes:,} bytes")
+    return data
+
+
+def _read_stdin(max_bytes: int) -> bytes:
+    stream = getattr(sys.stdin, "buffer", None)
+    data = stream.read(max_bytes + 1) if stream is not None else sys.stdin.read(max_bytes + 1).encode()
+    if len(data) > max_bytes:
+        raise TooLarge(f"stdin is over the limit of {max_bytes:,} bytes")
+    return data
+
+
+def _fetch(url: str, max_bytes: int, timeout: float) -> tuple[bytes, str | None]:
+    """GET a URL with a timeout and a hard size limit; return (body, format)."""
+    request = urllib.request.Request(url, headers={"User-Agent": "storylens (+offline news comparison)"})
+    try:
+        with urllib.request.urlopen(request, timeout=timeout) as response:
+            if response.status != 200:
+                raise FetchError(f"could not fetch {url}: HTTP {response.status} {response.reason}")
+            length = response.headers.get("Content-Length")
+            if length and length.isdigit() and int(length) > max_bytes:
+                raise TooLarge(f"{url} is {int(length):,} bytes, over the limit of {max_bytes:,}")
+            data = response.read(max_bytes + 1)
+            headers = response.headers
+    except urllib.error.HTTPError as error:
+        raise FetchError(f"could not fetch {url}: HTTP {error.code} {error.reason}") from None
+    except urllib.error.URLError as error:
+        raise FetchError(f"could not fetch {url}: {_one_line(error.reason)}") from None
+    except (TimeoutError, socket.timeout):
+        raise FetchError(f"could not fetch {url}: timed out after {timeout:g} s") from None
+    except (OSError, ValueError) as error:
+        raise FetchError(f"could not fetch {url}: {_one_line(error)}") from None
+    if len(data) > max_bytes:
+        raise TooLarge(f"{url} is over the limit of {max_bytes:,} bytes")
+    return _with_declared_charset(data, headers), _format_of_content_type(url, headers)
+
+
+def _with_declared_charset(data: bytes, headers: Message) -> bytes:
+    """Re-encode the body as UTF-8 when the server declares a charset."""
+    charset = headers.get_content_charset()
+    if charset and charset.lower().replace("_", "-") not in ("utf-8", "utf8"):
+        try:
+            return data.decode(charset).encode("utf-8")
+        except (LookupError, UnicodeDecodeError):
+            pass  # a wrong declaration: let detection decide
+    return data
+
+
+def _format_of_content_type(url: str, headers: Message) -> str | None:
+    ctype = headers.get_content_type()
+    if ctype in _UNSUPPORTED_CONTENT_TYPES or ctype.startswith(("image/", "audio/", "video/")):
+        raise UnsupportedFormat(f"{url}: {_UNSUPPORTED_CONTENT_TYPES.get(ctype, ctype)} "
+                                "content is not supported")
+    if "html" in ctype:
+        return "html"
+    if ctype in ("application/x-ndjson", "application/jsonl"):
+        return "jsonl"
+    if ctype == "application/json":
+        return "json"
+    return None
+
+
+def _format_of(path: Path) -> str | None:
+    return _FORMAT_BY_SUFFIX.get(path.suffix.lower())
+
+
+def _reject_magic(data: bytes, label: str) -> None:
+    for signature, kind in _MAGIC:
+        if data.startswith(signature):
+            raise UnsupportedFormat(f"{label} looks like a {kind}, which is not supported; "
+                                    "convert it to plain text or HTML first")
+
+
+def _decode(data: bytes, label: str) -> str:
+    if not data.strip():
+        raise BadInput(f"{label} is empty")
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        # UTF-16 with a BOM (Windows "Unicode" text) is text despite its NULs.
+        return _checked(data.decode("utf-16", errors="replace"), label)
+    if b"\x00" in data:
+        raise BadInput(f"{label} looks like a binary file (it contains NUL bytes)")
+    try:
+        return _checked(data.decode("utf-8-sig"), label)
+    except UnicodeDecodeError:
+        pass
+    matches = charset_normalizer.from_bytes(data)
+    best = matches.best()
+    if best is None:
+        raise BadInput(f"{label} looks like a binary file (no text encoding fits)")
+    # charset-normalizer ties cp1250 and cp1252 on short Western text and then
+    # picks cp1250, which turns 'à' into 'ŕ'; for English news cp1252 is the
+    # far likelier legacy encoding, so it wins among equally good matches.
+    for match in matches:
+        if match.chaos <= best.chaos and "cp1252" in match.could_be_from_charset:
+            return _checked(data.decode("cp1252", errors="replace"), label)
+    return _checked(str(best), label)
+
+
+def _checked(text: str, label: str) -> str:
+    controls = sum(1 for ch in text if ord(ch) < 32 and ch not in "\t\n\r\f\v")
+    if controls > max(2, len(text) // 100):
+        raise BadInput(f"{label} looks like a binary file (control characters)")
+    return text
+
+
+def _one_line(value: object) -> str:
+    return " ".join(str(value).split())
+
+
+# --- parsing ---------------------------------------------------------------------
+
+def _parse(text: str, fmt: str | None, label: str, url: str | None) -> list[Article]:
+    fmt = fmt or _sniff(text)
+    if fmt == "html":
+        return [_html_article(text, url, label)]
+    if fmt == "json":
+        return parse_json(text, label)
+    if fmt == "jsonl":
+        return _parse_jsonl(_normalise(text), label, label)
+    article = parse_text(text, label)
+    if url and not article.url:
+        article.url = url
+    return [article]
+
+
+def _sniff(text: str) -> str:
+    head = text.lstrip("\ufeff \t\r\n")[:2000]
+    if head.startswith(("{", "[")):
+        return "json"
+    if head.startswith("<") and _HTML_START.search(head):
+        return "html"
+    return "text"
+
+
+def _normalise(raw: str) -> str:
+    return raw.lstrip("\ufeff").replace("\r\n", "\n").replace("\r", "\n")
+
+
+def _split_headers(raw: str, label: str) -> tuple[dict, str]:
+    """Split leading `Key: value` header lines from the body."""
+    fields: dict = {}
+    lines = raw.split("\n")
+    index = 0
+    for index, line in enumerate(lines):
+        match = _HEADER_LINE.match(line)
+        if not match:
+            break
+        key, value = match.group(1).lower(), match.group(2)
+        fields[key] = _parse_date(value, label, index + 1) if key == "date" else value
+    else:
+        index = len(lines)
+    if not fields:
+        return {}, raw
+    return fields, "\n".join(lines[index:])
+
+
+def _parse_date(value: str, label: str, line: int) -> dt.date | None:
+    if not value:
+        return None
+    try:
+        if _ISO_DATE.match(value):
+            return dt.date.fromisoformat(value)
+    except ValueError:
+        pass
+    raise BadInput(f"{label}, line {line}: bad Date: value {value!r} (expected yyyy-mm-dd)")
+
+
+def _clean_body(body: str) -> str:
+    """Drop leading blank lines and trailing whitespace; keep everything else,
+    since every later offset refers to this exact text."""
+    return re.sub(r"\A(?:[ \t]*\n)+", "", body).rstrip()
+
+
+def _outlet_fallback(url: str | None, name: str | None) -> str | None:
+    if url:
+        host = (urlsplit(url).hostname or "").lower()
+        host = host.removeprefix("www.")
+        if host:
+            return host
+    if name and name not in ("stdin", "input") and not _is_url(name):
+        return PurePosixPath(name.replace("\\", "/")).stem or None
+    return None
+
+
+def _headline(body: str) -> str | None:
+    """The first line, if it stands alone and reads like a headline."""
+    first, _, rest = body.partition("\n")
+    first = first.strip()
+    if not rest.strip() or not rest.lstrip(" \t").startswith("\n"):
+        return None
+    words = first.split()
+    if 2 <= len(words) <= 14 and first[:1].isupper() and not first.endswith(_TERMINAL):
+        return first
+    return None
+
+
+def _html_article(html: str, url: str | None, source: str | None) -> Article:
+    label = source or url or "input"
+    doc = trafilatura.bare_extraction(html, url=url, with_metadata=True)
+    lines = [line.strip() for line in (doc.text if doc and doc.text else "").split("\n")]
+    paragraphs = [line for line in lines if line]
+    title = ((doc.title or "").strip() or None) if doc else None
+    if paragraphs and title and paragraphs[0] == title:
+        paragraphs = paragraphs[1:]  # the headline is metadata, not body
+    if not paragraphs:
+        raise BadInput(f"{label}: no article text found in the HTML")
+    page_url = url or (doc.url if doc else None)
+    return Article(
+        text="\n\n".join(paragraphs),
+        outlet=(doc.sitename or "").strip() or _outlet_fallback(page_url, source),
+        title=title,
+        date=_loose_date(doc.date),
+        url=page_url,
+        source=source,
+    )
+
+
+def _parse_jsonl(raw: str, label: str, name: str | None) -> list[Article]:
+    records = []
+    for number, line in enumerate(raw.split("\n"), 1):
+        if not line.strip():
+            continue
+        try:
+            records.append((f"line {number}", json.loads(line)))
+        except json.JSONDecodeError as error:
+            raise BadInput(f"{label}: invalid JSON at line {number}, column {error.colno}: "
+                           f"{error.msg}") from None
+    return _records_to_articles(records, label, name)
+
+
+def _records_to_articles(records: list[tuple[str, object]], label: str,
+                         name: str | None) -> list[Article]:
+    if not records:
+        raise BadInput(f"{label} holds no articles")
+    articles = []
+    for where, record in records:
+        if not isinstance(record, dict):
+            raise BadInput(f"{label}, {where}: expected a JSON object, got {type(record).__name__}")
+        text = record.get("text")
+        if not isinstance(text, str) or not text.strip():
+            raise BadInput(f"{label}, {where}: the record has no text")
+        url = _optional_str(record.get("url"))
+        date = record.get("date")
+        articles.append(Article(
+            text=_clean_body(_normalise(text)),
+            id=_optional_str(record.get("id")),
+            outlet=_optional_str(record.get("outlet")) or _outlet_fallback(url, _record_name(name, where, len(records))),
+            title=_optional_str(record.get("title")),
+            date=_record_date(date, label, where),
+            url=url,
+            source=name,
+        ))
+    return articles
+
+
+def _record_name(name: str | None, where: str, count: int) -> str | None:
+    # Several records of one file would otherwise share one outlet name.
+    if name is None or count == 1:
+        return name
+    return f"{PurePosixPath(name).stem} {where}"
+
+
+def _record_date(value: object, label: str, where: str) -> dt.date | None:
+    if value in (None, ""):
+        return None
+    date = _loose_date(value) if isinstance(value, str) else None
+    if date is None:
+        raise BadInput(f"{label}, {where}: bad date {value!r} (expected yyyy-mm-dd)")
+    return date
+
+
+def _loose_date(value: str | None) -> dt.date | None:
+    """An ISO date, also when it is the start of an ISO timestamp."""
+    if not value or not _ISO_DATE.match(value[:10]) or value[10:11] not in ("", "T", " "):
+        return None
+    try:
+        return dt.date.fromisoformat(value[:10])
+    except ValueError:
+        return None
+
+
+def _optional_str(value: object) -> str | None:
+    if value is None:
+        return None
+    text = str(value).strip()
+    return text or None

@@ -1,0 +1,145 @@
+"""Typed objects that flow between the pipeline stages and make up the result.
+
+Every finding is pinned to a `Span`: character offsets into `Article.text`
+of the article it belongs to. The JSON produced by `Comparison.to_json()` is
+the public contract; `SCHEMA_VERSION` changes whenever a field is added
+(minor) or changed/removed (major).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+SCHEMA_VERSION = "1.1"
+
+PassageKind = Literal["verbatim", "edited", "paraphrase"]
+EditCategory = Literal["framing", "spelling", "other"]
+FactKind = Literal["number", "place", "date", "attribution", "other"]
+FactStatus = Literal["agree", "conflict", "unique"]
+SourceKind = Literal[
+    "agency", "monitor", "official", "media", "person", "organization",
+    "contributor", "photo", "other",
+]
+
+
+class _Model(BaseModel):
+    # `from` is a Python keyword, so edits and substitutions use `from_`
+    # internally and serialise under the alias.
+    model_config = ConfigDict(populate_by_name=True, extra="forbid")
+
+
+class Article(_Model):
+    """One report. `text` is the body every offset refers to."""
+
+    text: str
+    id: str | None = None
+    outlet: str | None = None
+    title: str | None = None
+    date: dt.date | None = None
+    url: str | None = None
+    source: str | None = Field(None, description="The path or URL the article was read from.")
+
+
+class Span(_Model):
+    article: str = Field(description="Article id.")
+    start: int = Field(description="Character offset into the article text (inclusive).")
+    end: int = Field(description="Character offset into the article text (exclusive).")
+    text: str
+
+
+class Edit(_Model):
+    from_: Span = Field(alias="from")
+    to: Span
+    category: EditCategory
+
+
+class Passage(_Model):
+    """Text two or more articles share because it comes from one source."""
+
+    kind: PassageKind
+    spans: list[Span]
+    edits: list[Edit] = []
+    similarity: float = Field(description="0..1; word overlap for verbatim/edited, meaning for paraphrase.")
+
+
+class Substitution(_Model):
+    """A distinct word-level edit, counted over all passages."""
+
+    from_: str = Field(alias="from")
+    to: str
+    from_article: str
+    to_article: str
+    count: int
+    category: EditCategory
+
+
+class QuoteMention(Span):
+    speaker: str
+
+
+class Quote(_Model):
+    speaker: str = Field(description="Who said it; 'unattributed' where no article says.")
+    text: str
+    mentions: list[QuoteMention]
+
+
+class Citation(_Model):
+    """One place where an article names whom it got something from."""
+
+    article: str
+    name: str
+    kind: SourceKind
+    start: int
+    end: int
+    text: str
+
+
+class Claim(Span):
+    value: str | None = Field(None, description="Normalised value, e.g. '212', '>500', 'northeast', '2016-11-26'.")
+    attribution: str | None = None
+
+
+class Fact(_Model):
+    what: str = Field(description="What the claims are about, e.g. 'civilians killed'.")
+    kind: FactKind
+    status: FactStatus
+    claims: list[Claim]
+    explanation: str
+    confidence: float
+
+
+class Comparison(_Model):
+    """The result of comparing two or more reports of one event."""
+
+    schema_version: str = SCHEMA_VERSION
+    storylens_version: str = ""
+    articles: list[Article]
+    passages: list[Passage] = []
+    substitutions: list[Substitution] = []
+    terms: dict[str, dict[str, dict[str, int]]] = Field(
+        default_factory=dict, description="article id -> actor -> term -> count")
+    quotes: list[Quote] = []
+    sources: dict[str, list[str]] = Field(default_factory=dict, description="article id -> cited source names")
+    citations: list[Citation] = []
+    facts: list[Fact] = []
+
+    def article(self, article_id: str) -> Article:
+        return next(a for a in self.articles if a.id == article_id)
+
+    def to_dict(self) -> dict:
+        return self.model_dump(mode="json", by_alias=True)
+
+    def to_json(self, indent: int | None = 2) -> str:
+        return json.dumps(self.to_dict(), indent=indent, ensure_ascii=False)
+
+
+def json_schema() -> dict:
+    """The JSON schema of `Comparison`, as printed by `storylens schema`."""
+    schema = Comparison.model_json_schema(by_alias=True)
+    schema["$id"] = f"https://storylens.invalid/schema/comparison-{SCHEMA_VERSION}.json"
+    schema["title"] = f"storylens Comparison (schema {SCHEMA_VERSION})"
+    return schema

@@ -1,0 +1,672 @@
+"""Stage: whom each article cites (agencies, monitors, officials, media, people).
+
+Heuristics, all on the spaCy parse plus small word lists:
+
+- A *reporting verb* (say, tell, warn, add, ...) makes its grammatical subject a
+  source; 'according to X' makes X one; 'told X' / 'speaking to X' / 'reported by
+  X' make X one when X is a news outlet; '<X> contributed to this report' and
+  'Reporting by X' name contributors; a short caption line without final
+  punctuation that ends with a wire/photo agency name is a photo credit; a
+  dateline '(Reuters) -' names the agency.
+- A subject counts as a source only when it is name-like: a proper name, a known
+  agency/outlet, or a common noun whose head says it speaks for someone
+  (broadcaster, television, spokesman, ...). Pronouns and bare group nouns
+  ('rebels say', 'officials said') are left out on purpose: precision first.
+- Entity *types* from the small model are unreliable on unfamiliar names
+  (see notes/dependencies.md) so kinds come from word lists and context, and
+  entity *boundaries* only delimit names.
+- Names are canonicalised per article: leading determiners, descriptors
+  ('Britain-based') and titles are dropped; a short form ('Youssef', 'the
+  Observatory', 'the envoy') maps to the full form the article gives elsewhere.
+
+`quotes.py` reuses the attribution helpers here (reporting verbs, subject
+phrases, per-article name resolution).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from functools import cached_property
+
+from spacy.tokens import Token
+
+from .analyze import Analysis
+from .models import Citation
+
+# Reporting verbs whose subject is the source of what follows.
+SOURCE_VERBS = {
+    "say", "tell", "warn", "add", "state", "insist", "claim", "report", "announce",
+    "confirm", "deny", "note", "explain", "stress", "declare", "assert", "allege",
+    "acknowledge", "argue", "predict", "reveal", "write", "tweet", "post", "quote",
+    "cite", "reply", "respond", "comment", "caution", "emphasize", "emphasise",
+    "recall", "admit", "concede", "complain", "estimate", "announce", "testify",
+}
+# Also attribute quotations ('which he called "strategic"'), but are too loose
+# to make their subject a cited source.
+QUOTE_ONLY_VERBS = {"call", "describe", "dub", "term", "label", "urge", "vow", "promise",
+                    "ask", "continue", "conclude", "joke", "shout", "chant", "recount"}
+QUOTE_VERBS = SOURCE_VERBS | QUOTE_ONLY_VERBS
+
+# Hand-written because no installed package lists news agencies; the names are
+# stable and a short list covers the wire services that appear in credits.
+AGENCIES = {
+    "reuters": "Reuters", "afp": "AFP", "agence france-presse": "AFP", "agence france presse": "AFP",
+    "ap": "AP", "associated press": "AP", "the associated press": "AP",
+    "getty images": "Getty Images", "getty": "Getty Images", "epa": "EPA", "epa-efe": "EPA",
+    "anadolu": "Anadolu Agency", "anadolu agency": "Anadolu Agency", "aa": "Anadolu Agency",
+    "xinhua": "Xinhua", "tass": "TASS", "itar-tass": "TASS", "ria novosti": "RIA Novosti",
+    "interfax": "Interfax", "sana": "SANA", "irna": "IRNA", "kcna": "KCNA", "yonhap": "Yonhap",
+    "kyodo": "Kyodo", "dpa": "dpa", "efe": "EFE", "ansa": "ANSA", "upi": "UPI", "pti": "PTI",
+    "bernama": "Bernama", "wam": "WAM", "mena": "MENA", "fars": "Fars", "tasnim": "Tasnim",
+    "petra": "Petra", "qna": "QNA", "kuna": "KUNA", "bloomberg": "Bloomberg", "sipa": "Sipa",
+    "pa": "PA", "press association": "PA", "aap": "AAP", "cp": "CP", "canadian press": "CP",
+}
+# Agencies that sign photos; matched at the end of caption lines.
+PHOTO_AGENCIES = ["Reuters", "AFP", "AP", "Associated Press", "Getty Images", "EPA",
+                  "EPA-EFE", "Anadolu Agency", "Anadolu", "Xinhua", "Sipa", "PA",
+                  "AAP", "Bloomberg", "TASS", "SANA"]
+KNOWN_MEDIA = {
+    "bbc", "cnn", "al jazeera", "al arabiya", "fox news", "msnbc", "nbc", "abc", "cbs", "npr",
+    "the new york times", "new york times", "the washington post", "washington post",
+    "the guardian", "guardian", "the times", "financial times", "wall street journal",
+    "the wall street journal", "politico", "huffpost", "huffington post", "rt", "sky news",
+    "al-mayadeen", "al mayadeen", "press tv", "haaretz", "le monde", "der spiegel",
+}
+MEDIA_HEADS = {"television", "tv", "broadcaster", "media", "radio", "newspaper", "paper",
+               "daily", "channel", "network", "station", "outlet", "website", "magazine",
+               "weekly", "tabloid", "newswire", "broadcast", "times", "post", "journal",
+               "news", "press"}
+MONITOR_WORDS = {"observatory", "monitor", "monitors", "monitoring"}
+OFFICIAL_WORDS = {
+    "minister", "ministers", "spokesman", "spokeswoman", "spokesperson", "official",
+    "officials", "envoy", "ambassador", "president", "governor", "mayor", "secretary",
+    "commander", "general", "chief", "premier", "chancellor", "senator", "congressman",
+    "congresswoman", "lawmaker", "representative", "prosecutor", "judge", "diplomat",
+    "diplomats", "spokespeople", "director", "chairman", "chairwoman", "sheriff",
+    "lieutenant", "colonel", "captain", "major", "admiral", "sergeant", "king", "queen",
+    "prince", "sheikh", "attorney", "adviser", "advisor", "aide", "leader",
+}
+ORG_WORDS = {
+    "ministry", "council", "committee", "army", "front", "party", "union", "organization",
+    "organisation", "nations", "group", "coalition", "brigade", "brigades", "command",
+    "cross", "crescent", "commission", "agency", "department", "government", "office",
+    "institute", "foundation", "association", "bank", "fund", "court", "police", "church",
+    "university", "company", "corporation", "inc", "ltd", "watch", "amnesty", "unicef",
+    "who", "unhcr", "nato", "pentagon", "kremlin", "house", "senate", "congress", "board",
+    "federation", "alliance", "movement", "forces", "service", "services", "authority",
+    "administration", "center", "centre", "network", "program", "programme",
+}
+# Titles dropped from the front of a name: 'UN envoy Staffan de Mistura' ->
+# 'Staffan de Mistura', 'Foreign Minister Walid Muallem' -> 'Walid Muallem'.
+TITLE_WORDS = OFFICIAL_WORDS | {
+    "mr", "mr.", "mrs", "mrs.", "ms", "ms.", "dr", "dr.", "gen", "gen.", "col", "col.",
+    "lt", "lt.", "capt", "capt.", "sen", "sen.", "rep", "rep.", "gov", "gov.", "pres",
+    "foreign", "prime", "defence", "defense", "interior", "deputy", "vice", "former",
+    "acting", "pope", "justice", "un", "u.n.", "us", "u.s.",
+}
+NAME_PARTICLES = {"de", "da", "di", "del", "della", "van", "von", "der", "den", "la", "le",
+                  "al", "el", "bin", "ibn", "abu", "ben", "du", "dos", "das", "y"}
+DETERMINERS = {"the", "a", "an", "this", "that", "these", "those"}
+PRONOUNS = {"he", "she", "it", "they", "we", "i", "you", "him", "her", "them", "us",
+            "who", "which", "that", "one", "someone", "anyone", "everyone", "this"}
+# Generic group nouns never cited on their own ('rebels said').
+GENERIC_HEADS = {"people", "residents", "rebels", "forces", "fighters", "troops", "witnesses",
+                 "activists", "sources", "source", "analysts", "experts", "observers",
+                 "critics", "supporters", "protesters", "civilians", "journalists", "reports",
+                 "report", "statement", "agencies", "groups", "others", "many", "some",
+                 "both", "all", "most", "man", "woman", "men", "women", "study", "survey",
+                 "data", "figures", "poll", "plan", "deal", "documents"}
+
+_NOT_NAME = {"DATE", "TIME", "CARDINAL", "ORDINAL", "QUANTITY", "MONEY", "PERCENT"}
+_TERMINAL_PUNCT = tuple('.!?:;"”’,')
+_AL_PREFIX = re.compile(r"^(?:al|el|ad|as|ash|at|az|ar)[-‑]", re.I)
+_POSSESSIVE = re.compile(r"(?:'s|’s|'|’)$")
+
+
+# ---------------------------------------------------------------- name helpers
+
+def is_pronoun(token: Token) -> bool:
+    return token.pos_ == "PRON" or token.lower_ in PRONOUNS
+
+
+def name_words(name: str) -> list[str]:
+    """Lower-cased words of a name, without determiners and 'al-' prefixes."""
+    words = [w for w in re.split(r"[\s]+", name.lower().replace("’", "'")) if w]
+    words = [w for w in words if w not in DETERMINERS]
+    return [_AL_PREFIX.sub("", w).strip(".,'") for w in words if _AL_PREFIX.sub("", w).strip(".,'")]
+
+
+def _contains(longer: list[str], shorter: list[str]) -> bool:
+    n = len(shorter)
+    return n > 0 and any(longer[i:i + n] == shorter for i in range(len(longer) - n + 1))
+
+
+def _is_proper(name: str) -> bool:
+    words = [w for w in name.split() if w.lower() not in DETERMINERS]
+    return bool(words) and words[0][:1].isupper()
+
+
+def same_actor(a: str, b: str) -> bool:
+    """Strict: one name is a word-run of the other ('Observatory' in 'Syrian
+    Observatory for Human Rights') or a surname of it ('Youssef', 'Al-Youssef'
+    in 'Yasser al-Youssef')."""
+    wa, wb = name_words(a), name_words(b)
+    if not wa or not wb:
+        return False
+    if wa == wb:
+        return True
+    short, long_ = sorted((wa, wb), key=len)
+    if len(short) == len(long_):
+        return False
+    return _contains(long_, short)
+
+
+def same_speaker(a: str, b: str) -> bool:
+    """True when two speaker names plausibly denote the same actor.
+
+    Same words; one contained in the other; same surname (ignoring 'al-');
+    or, for descriptions, the same head noun ('state broadcaster' /
+    'regime-run broadcaster'). Two full personal names with different first
+    names are different people, and so are different heads ('mayor' /
+    'fire chief').
+    """
+    if "unattributed" in (a, b):
+        return False
+    wa, wb = name_words(a), name_words(b)
+    if not wa or not wb:
+        return False
+    if same_actor(a, b):
+        return True
+    if wa[-1] != wb[-1]:
+        return False
+    if _is_proper(a) and _is_proper(b) and len(wa) > 1 and len(wb) > 1:
+        # 'Jane Smith' vs 'John Smith'; but 'Yasser al-Youssef' vs 'Yasser Youssef'.
+        return wa[0] == wb[0]
+    return True
+
+
+def canonical_agency(name: str) -> str | None:
+    return AGENCIES.get(" ".join(name.lower().split()))
+
+
+# ------------------------------------------------------------- phrase helpers
+
+def phrase_tokens(head: Token) -> list[Token]:
+    """The noun phrase headed by `head`: its left modifiers, the head, the rest
+    of a named entity it sits in, and 'of/for <Name>' complements of names.
+    Appositions and relative clauses are left out."""
+    doc, sent = head.doc, head.sent
+    start = head.i
+    while start - 1 >= sent.start:
+        prev = doc[start - 1]
+        if prev.is_space or (prev.is_punct and prev.text not in "-‑") or not _governs(head, prev):
+            break
+        start -= 1
+    end = head.i + 1
+    if head.ent_iob_ != "O":
+        ent = next((e for e in doc.ents if e.start <= head.i < e.end), None)
+        if ent is not None:
+            start, end = min(start, ent.start), max(end, ent.end)
+    if head.pos_ == "PROPN":
+        for child in head.rights:
+            if child.dep_ == "prep" and child.lower_ in ("of", "for") and child.i == end:
+                objs = [c for c in child.children if c.dep_ == "pobj"]
+                if objs and objs[0].pos_ == "PROPN":
+                    end = max(end, objs[0].i + 1)
+    tokens = [t for t in doc[start:end]]
+    # 'on Friday state television said' mis-attaches the date to the name.
+    while len(tokens) > 1 and tokens[0].ent_type_ in _NOT_NAME and tokens[0].i != head.i:
+        tokens = tokens[1:]
+    while tokens and tokens[-1].dep_ == "case":  # "Assad 's"
+        tokens.pop()
+    return tokens
+
+
+def _governs(head: Token, token: Token) -> bool:
+    while token.head.i != token.i:
+        if token.head.i == head.i:
+            return True
+        token = token.head
+    return False
+
+
+def _text(tokens: list[Token]) -> str:
+    if not tokens:
+        return ""
+    doc = tokens[0].doc
+    return doc.text[tokens[0].idx: tokens[-1].idx + len(tokens[-1].text)]
+
+
+def name_from_tokens(tokens: list[Token]) -> str:
+    """Canonical form of a phrase: no determiners, descriptors or titles in
+    front of a proper name; a common-noun phrase keeps its modifiers."""
+    tokens = [t for t in tokens if not t.is_space]
+    while tokens and (tokens[0].lower_ in DETERMINERS or tokens[0].dep_ in ("det", "poss", "case")
+                      and tokens[0].pos_ in ("DET", "PRON")):
+        tokens = tokens[1:]
+    if not tokens:
+        return ""
+    head = tokens[-1]
+    proper = [t for t in tokens if t.pos_ == "PROPN" and t.text[:1].isupper()]
+    if head.pos_ == "PROPN" or (proper and head.lower_ in ("agency", "news")):
+        tokens = _proper_run(tokens)
+    text = _text(tokens)
+    return _POSSESSIVE.sub("", text).strip(" ,-")
+
+
+def _proper_run(tokens: list[Token]) -> list[Token]:
+    """The trailing name inside a phrase, minus any leading titles."""
+    # 'the official SANA news agency' -> 'SANA': generic head after a name.
+    while len(tokens) > 1 and tokens[-1].lower_ in ("agency", "news") and tokens[-1].text.islower():
+        tokens = tokens[:-1]
+    # Walk back from the end while tokens still look like parts of one name.
+    i = len(tokens) - 1
+    while i > 0:
+        prev = tokens[i - 1]
+        joins_names = (prev.lower_ in ("for", "of", "and") and i >= 2
+                       and tokens[i - 2].text[:1].isupper() and tokens[i].text[:1].isupper())
+        if prev.text[:1].isupper() or prev.lower_ in NAME_PARTICLES or prev.text in "-‑" or joins_names:
+            i -= 1
+        else:
+            break
+    run = tokens[i:]
+    while len(run) > 1 and (run[0].lower_.rstrip(".") in TITLE_WORDS or run[0].lower_ in TITLE_WORDS
+                            or run[0].lower_.endswith("-based") or run[0].text[:1].islower()
+                            and run[0].lower_ not in NAME_PARTICLES):
+        run = run[1:]
+    while run and run[0].text in "-‑":
+        run = run[1:]
+    return run
+
+
+# -------------------------------------------------------------- attributions
+
+@dataclass
+class Actor:
+    """One mention of someone who speaks: where, the phrase as written, and
+    its canonical name."""
+
+    tokens: list[Token]
+    name: str
+    written: str
+    start: int
+    end: int
+    pronoun: bool = False
+    description: str = ""  # apposition / title words, used to pick the kind
+
+
+def subject_heads(verb: Token) -> list[Token]:
+    """The subject token(s) of a reporting verb, following conjunctions,
+    relative clauses, participles and one common mis-parse."""
+    for child in verb.children:
+        if child.dep_ in ("nsubj", "nsubjpass", "csubj"):
+            if child.lower_ in ("who", "which", "that") and verb.dep_ == "relcl":
+                return _with_conjuncts(verb.head)
+            return _with_conjuncts(child)
+    # Inverted order without nsubj label: 'said the ministry' parsed as dobj.
+    # 'on Friday state television said' parses 'television' as pobj of 'on':
+    # a noun right before the verb is its subject.
+    prev = verb.doc[verb.i - 1] if verb.i > verb.sent.start else None
+    if prev is not None and prev.pos_ in ("NOUN", "PROPN") and prev.dep_ in ("pobj", "compound", "npadvmod", "dobj", "appos"):
+        return [prev]
+    if verb.dep_ in ("conj", "advcl", "xcomp", "acl") and verb.head.pos_ in ("VERB", "AUX"):
+        return subject_heads(verb.head)
+    if verb.dep_ == "relcl":
+        return _with_conjuncts(verb.head)
+    return []
+
+
+def _with_conjuncts(token: Token) -> list[Token]:
+    out = [token]
+    for child in token.children:
+        if child.dep_ == "conj" and child.pos_ in ("NOUN", "PROPN"):
+            out.extend(_with_conjuncts(child))
+    return out
+
+
+def according_to(token: Token) -> list[Token]:
+    """'according to X' -> [X, ...]; 'according to figures from X' -> [X]."""
+    if token.lower_ != "according":
+        return []
+    for prep in token.children:
+        if prep.lower_ == "to":
+            objs = [c for c in prep.children if c.dep_ == "pobj"]
+            if not objs:
+                continue
+            obj = objs[0]
+            if obj.lower_ in GENERIC_HEADS | {"data", "figures", "statement", "report", "reports"}:
+                for p in obj.children:
+                    if p.dep_ == "prep" and p.lower_ in ("from", "by", "of"):
+                        inner = [c for c in p.children if c.dep_ == "pobj"]
+                        if inner:
+                            return _with_conjuncts(inner[0])
+            return _with_conjuncts(obj)
+    return []
+
+
+def outlet_objects(verb: Token) -> list[Token]:
+    """'told Anadolu Agency', 'speaking to Reuters', 'reported by AFP',
+    'in an interview with the BBC': the outlet the speaker talked to."""
+    out = []
+    if verb.lemma_ == "tell":
+        out += [c for c in verb.children if c.dep_ in ("dobj", "dative", "iobj")]
+    for prep in verb.children:
+        if prep.dep_ in ("prep", "agent", "dative") and prep.lower_ in ("to", "by", "with"):
+            if prep.lower_ == "by" and verb.lemma_ not in ("report", "quote", "cite"):
+                continue
+            out += [c for c in prep.children if c.dep_ == "pobj"]
+        if prep.dep_ == "prep" and prep.lower_ == "in":
+            for obj in prep.children:
+                if obj.lemma_ == "interview":
+                    for p in obj.children:
+                        if p.lower_ == "with":
+                            out += [c for c in p.children if c.dep_ == "pobj"]
+    return out
+
+
+def _description(head: Token, tokens: list[Token]) -> str:
+    """Words around a name that tell what it is: titles inside the phrase and
+    an apposition ('Syrian Observatory ..., a monitoring organisation')."""
+    words = [t.lower_ for t in tokens]
+    for child in head.children:
+        if child.dep_ == "appos":
+            words += [t.lower_ for t in child.subtree][:8]
+    return " ".join(words)
+
+
+class ArticleNames:
+    """Per-article actor registry: every reporting-verb subject in text order,
+    the full names the article gives, and title nouns bound to a person
+    ('UN envoy Staffan de Mistura' binds 'envoy')."""
+
+    def __init__(self, analysis: Analysis):
+        self.analysis = analysis
+        self.doc = analysis.doc
+
+    def actor(self, head: Token) -> Actor:
+        tokens = phrase_tokens(head)
+        written = tokens[:]
+        name = name_from_tokens(tokens)
+        return Actor(tokens=written, name=name, written=_text(written), start=written[0].idx,
+                     end=written[-1].idx + len(written[-1].text), pronoun=is_pronoun(head),
+                     description=_description(head, tokens))
+
+    @cached_property
+    def full_names(self) -> list[tuple[int, str]]:
+        """(offset, name) of multi-word proper names: entity spans and
+        reporting-verb subjects, used to expand short forms."""
+        out = []
+        for ent in self.doc.ents:
+            if ent.label_ in _NOT_NAME:
+                continue
+            name = name_from_tokens(list(ent))
+            if len(name.split()) > 1:
+                out.append((ent.start_char, name))
+        for actor in self.speakers:
+            if not actor.pronoun and len(actor.name.split()) > 1 and _is_proper(actor.name):
+                out.append((actor.start, actor.name))
+        return sorted(out)
+
+    @cached_property
+    def titles(self) -> list[tuple[int, str, str]]:
+        """(offset, title word, person) for names written after a lower-case
+        title: 'UN envoy Staffan de Mistura', 'the spokesman, John Doe'."""
+        out = []
+        for token in self.doc:
+            if token.pos_ != "PROPN" or token.dep_ == "compound":
+                continue
+            tokens = phrase_tokens(token)
+            name = name_from_tokens(tokens)
+            for t in tokens:
+                if t.lower_ in OFFICIAL_WORDS and t.i < token.i and name:
+                    out.append((tokens[0].idx, t.lower_, name))
+        return out
+
+    @cached_property
+    def speakers(self) -> list[Actor]:
+        """Subjects of reporting verbs (and 'according to' objects) in order."""
+        out = []
+        for token in self.doc:
+            heads = []
+            if token.lemma_ in QUOTE_VERBS and token.pos_ in ("VERB", "AUX"):
+                heads = subject_heads(token)
+            elif token.lower_ == "according":
+                heads = according_to(token)
+            out += [self.actor(h) for h in heads]
+        return sorted(out, key=lambda a: a.start)
+
+    def resolve(self, actor: Actor) -> str:
+        """The fullest name the article gives for this actor."""
+        if actor.pronoun:
+            return self.antecedent(actor)
+        name = actor.name
+        words = name_words(name)
+        if len(words) == 1 and words[0] in OFFICIAL_WORDS:
+            bound = [p for off, title, p in self.titles if title == words[0] and off < actor.start]
+            if bound:
+                return bound[-1]
+            return name
+        if not _is_proper(name):
+            return name
+        candidates = [n for _, n in self.full_names if same_actor(n, name) and len(n) > len(name)]
+        if candidates:
+            return max(candidates, key=lambda n: (len(name_words(n)), len(n)))
+        return name
+
+    def antecedent(self, actor: Actor) -> str:
+        """A pronoun's speaker: the latest earlier speaker that fits (a person
+        for he/she, anything else for it/they)."""
+        pronoun = actor.tokens[-1].lower_ if actor.tokens else ""
+        personal = pronoun in ("he", "she", "him", "her", "i")
+        for other in reversed(self.speakers):
+            if other.start >= actor.start or other.pronoun:
+                continue
+            name = self.resolve(other)
+            kind = classify(name, other.description, other.tokens)
+            if personal and kind in ("person", "official") and _is_proper(name):
+                return name
+            if not personal and pronoun in ("it", "they", "we") and kind not in ("person",):
+                return name
+        return "unattributed"
+
+
+# --------------------------------------------------------------- kinds
+
+def classify(name: str, description: str = "", tokens: list[Token] | None = None) -> str:
+    """Kind of a cited name, from word lists and the phrase around it."""
+    words = name_words(name)
+    if not words:
+        return "other"
+    context = set(re.findall(r"[a-z]+", description.lower())) | set(words)
+    lowered = " ".join(name.lower().split())
+    if canonical_agency(name) or (words[-1] == "agency" and "news" in context):
+        return "agency"
+    if context & MONITOR_WORDS:
+        return "monitor"
+    if lowered in KNOWN_MEDIA or words[-1] in MEDIA_HEADS:
+        return "media"
+    if words[-1] in OFFICIAL_WORDS or (set(words) | context) & {"spokesman", "spokeswoman",
+                                                                "spokesperson", "minister", "envoy", "ambassador"}:
+        return "official"
+    if set(words) & ORG_WORDS or (name.isupper() and len(name) > 1):
+        return "organization"
+    if context & OFFICIAL_WORDS and _is_proper(name):
+        return "official"
+    ents = {t.ent_type_ for t in tokens or []}
+    if _is_proper(name) and len(words) >= 2 and not ents & {"GPE", "LOC", "NORP", "FAC"}:
+        return "person"
+    if _is_proper(name) and len(words) == 1 and "PERSON" in ents:
+        return "person"
+    if _is_proper(name) and ents & {"ORG"}:
+        return "organization"
+    return "other"
+
+
+def _name_like(name: str, head: Token) -> bool:
+    """Precision filter: only proper names, known outlets and speaking roles."""
+    words = name_words(name)
+    if not words or words[-1] in GENERIC_HEADS or head.lower_ in PRONOUNS:
+        return False
+    if _is_proper(name) or canonical_agency(name) or name.lower() in KNOWN_MEDIA:
+        return head.pos_ in ("PROPN", "NOUN", "X")
+    if words[-1] in MEDIA_HEADS | MONITOR_WORDS | {"agency", "ministry", "observatory"}:
+        return True
+    # Generic roles need a modifier to be a citable source: 'a Kremlin
+    # spokesman', 'Syrian officials' yes; 'officials' alone no.
+    return words[-1] in OFFICIAL_WORDS and len(words) > 1
+
+
+# ------------------------------------------------------------- extraction
+
+def find_citations(analyses: list[Analysis]) -> list[Citation]:
+    """Every place where an article names whom it got something from."""
+    out: list[Citation] = []
+    for analysis in analyses:
+        out += _article_citations(analysis)
+    return out
+
+
+def _article_citations(analysis: Analysis) -> list[Citation]:
+    names = ArticleNames(analysis)
+    found: list[Citation] = []
+    for token in analysis.doc:
+        heads: list[Token] = []
+        if token.lemma_ in SOURCE_VERBS and token.pos_ in ("VERB", "AUX"):
+            heads = subject_heads(token)
+            heads += [o for o in outlet_objects(token) if _is_outlet(names.actor(o).name)]
+        elif token.lemma_ in ("speak", "talk", "interview") and token.pos_ == "VERB":
+            heads = [o for o in outlet_objects(token) if _is_outlet(names.actor(o).name)]
+        elif token.lower_ == "according":
+            heads = according_to(token)
+        elif token.lemma_ == "contribute" and _about_report(token):
+            found += [_citation(analysis, names.actor(h), names.actor(h).name, "contributor")
+                      for h in subject_heads(token) if not is_pronoun(h)]
+            continue
+        for head in heads:
+            actor = names.actor(head)
+            if actor.pronoun:
+                continue
+            name = names.resolve(actor)
+            # 'the envoy' counts once bound to the named envoy.
+            if not _name_like(actor.name, head) and (name == actor.name or not _is_proper(name)):
+                continue
+            found.append(_citation(analysis, actor, name, classify(name, actor.description, actor.tokens)))
+    found += _photo_credits(analysis) + _datelines(analysis) + _reporting_lines(analysis)
+    found = _unify_kinds(_dedupe(found))
+    return sorted(found, key=lambda c: c.start)
+
+
+_KIND_RANK = ["agency", "monitor", "media", "official", "organization", "person", "other"]
+
+
+def _unify_kinds(citations: list[Citation]) -> list[Citation]:
+    """One kind per name in an article: 'UN envoy Staffan de Mistura' makes
+    the later bare 'De Mistura' an official too."""
+    best: dict[str, str] = {}
+    for c in citations:
+        if c.kind in _KIND_RANK:
+            old = best.get(c.name, "other")
+            best[c.name] = min(old, c.kind, key=_KIND_RANK.index)
+    return [c.model_copy(update={"kind": best[c.name]}) if c.kind in _KIND_RANK else c
+            for c in citations]
+
+
+def _is_outlet(name: str) -> bool:
+    return classify(name) in ("agency", "media")
+
+
+def _about_report(verb: Token) -> bool:
+    """'contributed to this report', 'contributed reporting'."""
+    return any(t.lemma_ in ("report", "reporting", "story", "article") for t in verb.subtree)
+
+
+def _citation(analysis: Analysis, actor: Actor, name: str, kind: str) -> Citation:
+    span = analysis.span(actor.start, actor.end)
+    return Citation(article=analysis.id, name=name, kind=kind, start=span.start, end=span.end, text=span.text)
+
+
+def _dedupe(citations: list[Citation]) -> list[Citation]:
+    seen, out = set(), []
+    for c in citations:
+        key = (c.start, c.end)
+        if key not in seen and c.name:
+            seen.add(key)
+            out.append(c)
+    return out
+
+
+_AGENCY_ALT = "|".join(re.escape(a) for a in sorted(PHOTO_AGENCIES, key=len, reverse=True))
+# Credit at the end of a caption: '... AleppoReuters', '... Photo: AFP',
+# '(John Doe/Getty Images)'. A glued credit follows a lower-case letter.
+_CREDIT = re.compile(rf"(?:(?<=[a-z\s/(:|,\-])|^)({_AGENCY_ALT})\)?\s*$")
+_DATELINE = re.compile(rf"^[A-Z][A-Z .,'\-]*\s*\(({_AGENCY_ALT}|Agence France-Presse)\)\s*[-—–]")
+_REPORTING_BY = re.compile(r"(?:^|\n)\s*(?:Additional\s+)?[Rr]eporting\s+by\s+([^;\n.]+)")
+
+
+def _lines(text: str):
+    offset = 0
+    for line in text.splitlines(keepends=True):
+        yield offset, line.rstrip("\r\n")
+        offset += len(line)
+
+
+def _photo_credits(analysis: Analysis) -> list[Citation]:
+    out = []
+    for offset, line in _lines(analysis.article.text):
+        stripped = line.strip()
+        if not stripped or stripped.endswith(_TERMINAL_PUNCT) or len(stripped.split()) > 30:
+            continue
+        match = _CREDIT.search(line)
+        if match:
+            span = analysis.span(offset + match.start(1), offset + match.end(1))
+            name = canonical_agency(match.group(1)) or match.group(1)
+            out.append(Citation(article=analysis.id, name=name, kind="photo", start=span.start,
+                                end=span.end, text=span.text))
+    return out
+
+
+def _datelines(analysis: Analysis) -> list[Citation]:
+    out = []
+    for offset, line in _lines(analysis.article.text):
+        match = _DATELINE.match(line)
+        if match:
+            span = analysis.span(offset + match.start(1), offset + match.end(1))
+            name = canonical_agency(match.group(1)) or match.group(1)
+            out.append(Citation(article=analysis.id, name=name, kind="agency", start=span.start,
+                                end=span.end, text=span.text))
+    return out
+
+
+def _reporting_lines(analysis: Analysis) -> list[Citation]:
+    """'Reporting by Jane Doe and John Roe in Beirut; Editing by ...'."""
+    out = []
+    text = analysis.article.text
+    for match in _REPORTING_BY.finditer(text):
+        names = match.group(1)
+        base = match.start(1)
+        for part in re.finditer(r"[A-Z][\w'\-]*(?:\s+(?:[A-Z][\w'\-]*|de|al|van|von|bin))*", names):
+            if part.group(0) in ("Additional",):
+                continue
+            # Stop at 'in Beirut' style locations.
+            before = names[:part.start()].rstrip()
+            if before.endswith(" in") or before == "in":
+                continue
+            span = analysis.span(base + part.start(), base + part.end())
+            out.append(Citation(article=analysis.id, name=span.text, kind="contributor",
+                                start=span.start, end=span.end, text=span.text))
+    return out
+
+
+def source_names(citations: list[Citation], article_ids: list[str] | None = None) -> dict[str, list[str]]:
+    """Article id -> distinct canonical names in order of first appearance.
+
+    Pass `article_ids` to list articles without any citation too; otherwise
+    only articles that appear in `citations` are keys.
+    """
+    out: dict[str, list[str]] = {i: [] for i in article_ids or []}
+    for c in citations:
+        names = out.setdefault(c.article, [])
+        if c.name not in names:
+            names.append(c.name)
+    return out

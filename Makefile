@@ -2,7 +2,7 @@
 PYTHON ?= python3
 VENV ?= .venv
 PY := $(VENV)/bin/python
-EXAMPLE := examples/harbor-fire
+EXAMPLE := examples/wexley-market
 
 .PHONY: demo test bench eval clean
 

@@ -23,7 +23,7 @@ from rapidfuzz.distance import Levenshtein
 from rapidfuzz.process import cdist
 
 from .analyze import Analysis, embed
-from .framing import categorize_edit
+from .framing import categorize_edit, lexicon
 from .models import Edit, Passage, Span
 
 
@@ -35,6 +35,7 @@ class AlignConfig:
     paraphrase_cosine: float = 0.70
     paraphrase_overlap: float = 0.40  # content-lemma overlap coefficient
     paraphrase_score: float = 0.62    # mean of the two; below it, same topic is not same content
+    merge_penalty: float = 0.03     # paraphrase score handicap of a two-sentence unit
     min_words: int = 6              # shorter units are captions and datelines
 
 
@@ -123,6 +124,10 @@ def _match_pair(units_a, units_b, vectors, coded, config) -> list[_Match]:
         elif cosines[x, y] >= config.paraphrase_cosine and _overlap(a, b) >= config.paraphrase_overlap:
             # Ranked by meaning and shared words together: either alone has a thin margin.
             score = (float(cosines[x, y]) + _overlap(a, b)) / 2
+            if a.first != a.last or b.first != b.last:
+                # A merged unit must clearly beat its parts, or a neighbouring
+                # sentence on the same topic rides along.
+                score -= config.merge_penalty
             if score >= config.paraphrase_score:
                 rewritten.append(_Match(a, b, "paraphrase", round(score, 3)))
     # Copy-edited matches are the stronger evidence, so they claim sentences first.
@@ -158,13 +163,26 @@ def _greedy(candidates: list[_Match], taken: list[_Match]) -> list[_Match]:
 
 
 def _merge(matches: list[_Match], analyses: list[Analysis]) -> list[Passage]:
-    """Turn pairwise matches into passages; a passage several articles share
-    (the same sentences of article A matched to B and to C) becomes one."""
-    groups: dict[tuple[int, int, int], list[_Match]] = {}
+    """Turn pairwise matches into passages. Matches that share a unit (A~B and
+    B~C, or A~B and A~C) describe one passage several articles carry."""
+    parent: dict[tuple, tuple] = {}
+
+    def find(key: tuple) -> tuple:
+        while parent.setdefault(key, key) != key:
+            key = parent[key]
+        return key
+
     for m in matches:
-        groups.setdefault((m.a.article, m.a.first, m.a.last), []).append(m)
+        parent[find(_key(m.a))] = find(_key(m.b))
+    groups: dict[tuple, list[_Match]] = {}
+    for m in matches:
+        groups.setdefault(find(_key(m.a)), []).append(m)
     passages = [_passage(ms, analyses) for ms in groups.values()]
     return sorted(passages, key=lambda p: _order(p, analyses))
+
+
+def _key(unit: _Unit) -> tuple[int, int, int]:
+    return unit.article, unit.first, unit.last
 
 
 def _order(passage: Passage, analyses: list[Analysis]) -> tuple[int, int]:
@@ -177,9 +195,18 @@ _KIND_RANK = {"paraphrase": 0, "edited": 1, "verbatim": 2}
 
 
 def _passage(matches: list[_Match], analyses: list[Analysis]) -> Passage:
-    base = matches[0].a
-    spans = [_unit_span(base, analyses)] + [_unit_span(m.b, analyses) for m in matches]
-    edits = [e for m in matches if m.kind == "edited" for e in _edits(m, analyses)]
+    """One passage from the matches of one group. Edits are shown from the
+    earliest article's text to each other article's: a spanning tree of the
+    matches, so every article's changes appear once."""
+    units = {_key(u): u for m in matches for u in (m.a, m.b)}
+    base = min(units)
+    reached, tree = {base}, []
+    while len(reached) < len(units):
+        m = next(m for m in matches if (_key(m.a) in reached) != (_key(m.b) in reached))
+        tree.append(m if _key(m.a) in reached else _Match(m.b, m.a, m.kind, m.score))
+        reached |= {_key(m.a), _key(m.b)}
+    spans = [_unit_span(units[k], analyses) for k in sorted(units)]
+    edits = [e for m in tree if m.kind == "edited" for e in _edits(m, analyses)]
     weakest = min(matches, key=lambda m: _KIND_RANK[m.kind])
     return Passage(kind=weakest.kind, spans=spans, edits=edits,
                    similarity=round(min(m.score for m in matches), 3))
@@ -198,6 +225,8 @@ def _edits(match: _Match, analyses: list[Analysis]) -> list[Edit]:
                                             encode([t.lower_ for t in b_tokens]))]
     edits = []
     for a_lo, a_hi, b_lo, b_hi in _changed_runs(ops):
+        if (a_lo == a_hi) != (b_lo == b_hi):
+            a_hi, b_hi = _with_head(a_tokens, a_lo, a_hi, b_tokens, b_lo, b_hi)
         old, new = a_tokens[a_lo:a_hi], b_tokens[b_lo:b_hi]
         if all(t.is_punct for t in old + new):
             continue
@@ -207,6 +236,18 @@ def _edits(match: _Match, analyses: list[Analysis]) -> list[Edit]:
             "category": categorize_edit(old, new),
         }))
     return edits
+
+
+def _with_head(a_tokens, a_lo, a_hi, b_tokens, b_lo, b_hi) -> tuple[int, int]:
+    """A modifier added or dropped before an unchanged noun ('police' ->
+    'riot police') is shown as a change of the whole noun phrase, so it can be
+    judged as a different word for the same actor."""
+    actors, _ = lexicon()
+    if a_hi < len(a_tokens) and b_hi < len(b_tokens) and a_tokens[a_hi].lemma_.lower() in actors \
+            and a_tokens[a_hi].lower_ == b_tokens[b_hi].lower_ \
+            and all(t.pos_ in ("ADJ", "NOUN", "PROPN") for t in (a_tokens[a_lo:a_hi] or b_tokens[b_lo:b_hi])):
+        return a_hi + 1, b_hi + 1
+    return a_hi, b_hi
 
 
 def _changed_runs(ops) -> list[tuple[int, int, int, int]]:

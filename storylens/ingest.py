@@ -9,6 +9,7 @@ that names the source.
 from __future__ import annotations
 
 import datetime as dt
+import http.client
 import json
 import os
 import re
@@ -87,17 +88,15 @@ def load_all(source: str | os.PathLike, *, max_bytes: int = MAX_BYTES,
     The format comes from the file extension or, failing that, from the content.
     """
     src = os.fspath(source)
+    label = "stdin" if src == "-" else src
     if src == "-":
-        data, fmt, label = _read_stdin(max_bytes), None, "stdin"
+        data, fmt = _read_stdin(max_bytes), None
     elif _is_url(src):
         data, fmt = _fetch(src, max_bytes, timeout)
-        label = src
     else:
         data, fmt = _read_file(Path(src), max_bytes), _format_of(Path(src))
-        label = src
     _reject_magic(data, label)
-    text = _decode(data, label)
-    return _parse(text, fmt, label, url=label if _is_url(label) else None)
+    return _parse(_decode(data, label), fmt, label, url=src if _is_url(src) else None)
 
 
 def parse_text(raw: str, name: str | None = None) -> Article:
@@ -202,7 +201,7 @@ def _fetch(url: str, max_bytes: int, timeout: float) -> tuple[bytes, str | None]
         raise FetchError(f"could not fetch {url}: {_one_line(error.reason)}") from None
     except (TimeoutError, socket.timeout):
         raise FetchError(f"could not fetch {url}: timed out after {timeout:g} s") from None
-    except (OSError, ValueError) as error:
+    except (OSError, ValueError, http.client.HTTPException) as error:
         raise FetchError(f"could not fetch {url}: {_one_line(error)}") from None
     if len(data) > max_bytes:
         raise TooLarge(f"{url} is over the limit of {max_bytes:,} bytes")
@@ -261,11 +260,12 @@ def _decode(data: bytes, label: str) -> str:
     best = matches.best()
     if best is None:
         raise BadInput(f"{label} looks like a binary file (no text encoding fits)")
-    # charset-normalizer ties cp1250 and cp1252 on short Western text and then
-    # picks cp1250, which turns 'à' into 'ŕ'; for English news cp1252 is the
-    # far likelier legacy encoding, so it wins among equally good matches.
+    # On English text with a few accents charset-normalizer rates cp1250/cp1257
+    # as good as or slightly better than cp1252 and turns 'déjà' into 'déją'.
+    # For English news cp1252 is by far the likelier legacy encoding, so it wins
+    # unless clearly worse; text in other scripts never lists it as a match.
     for match in matches:
-        if match.chaos <= best.chaos and "cp1252" in match.could_be_from_charset:
+        if match.chaos <= best.chaos + 0.1 and "cp1252" in match.could_be_from_charset:
             return _checked(data.decode("cp1252", errors="replace"), label)
     return _checked(str(best), label)
 
@@ -284,7 +284,9 @@ def _one_line(value: object) -> str:
 # --- parsing ---------------------------------------------------------------------
 
 def _parse(text: str, fmt: str | None, label: str, url: str | None) -> list[Article]:
-    fmt = fmt or _sniff(text)
+    sniffed = _sniff(text)
+    # Saved web pages often end up named .txt; markup is never a plain-text body.
+    fmt = "html" if sniffed == "html" and fmt in (None, "text") else fmt or sniffed
     if fmt == "html":
         return [_html_article(text, url, label)]
     if fmt == "json":

@@ -64,7 +64,7 @@ def compare(inputs: Sequence[ArticleLike], *, align_config: AlignConfig = AlignC
             progress: Callable[[str], None] | None = None) -> Comparison:
     """Compare two or more reports of one event.
 
-    >>> c = compare(["examples/harbor-fire/northern-courier.txt", "examples/harbor-fire/coastal-times.txt"])  # doctest: +SKIP
+    >>> c = compare(["examples/wexley-market/northern-courier.txt", "examples/harbor-fire/coastal-times.txt"])  # doctest: +SKIP
     >>> [p.kind for p in c.passages]  # doctest: +SKIP
     """
     step = progress or (lambda stage: None)

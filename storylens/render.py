@@ -171,19 +171,26 @@ def passage_counts(comparison: Comparison) -> str:
     return f" ({', '.join(parts)})" if parts else ""
 
 
-def summary_line(comparison: Comparison) -> str:
+def plural(n: int, word: str) -> str:
+    return f"{n} {word}" if n == 1 else f"{n} {word}s"
+
+
+def summary_parts(comparison: Comparison) -> list[str]:
     facts = [f.status for f in comparison.facts]
     fact_parts = ", ".join(f"{facts.count(s)} {s}" for s in ("conflict", "agree", "unique") if s in facts)
     shared = sum(is_shared(q) for q in comparison.quotes)
     n_sources = len({name for names in sources_by_article(comparison).values() for name in names})
-    parts = [
-        f"{len(comparison.facts)} facts" + (f" ({fact_parts})" if fact_parts else ""),
-        f"{len(comparison.passages)} reused passages{passage_counts(comparison)}",
-        f"{len(substitution_rows(comparison))} substitutions",
-        f"{len(comparison.quotes)} quotes ({shared} shared)",
-        f"{n_sources} sources",
+    return [
+        plural(len(comparison.facts), "fact") + (f" ({fact_parts})" if fact_parts else ""),
+        plural(len(comparison.passages), "reused passage") + passage_counts(comparison),
+        plural(len(substitution_rows(comparison)), "substitution"),
+        plural(len(comparison.quotes), "quote") + (f" ({shared} shared)" if shared else ""),
+        plural(n_sources, "source"),
     ]
-    return " · ".join(parts)
+
+
+def summary_line(comparison: Comparison) -> str:
+    return " · ".join(summary_parts(comparison))
 
 
 def title_line(comparison: Comparison) -> str:
@@ -229,8 +236,8 @@ def _text_parts(comparison: Comparison, width: int) -> list[RenderableType]:
     keys = article_keys(comparison)
     return [
         Text(title_line(comparison), style="bold"),
-        _text_articles(comparison, keys),
-        Text(summary_line(comparison), style="dim"),
+        _text_articles(comparison, keys, width),
+        Text(_wrap_parts(summary_parts(comparison), width), style="dim"),
         _heading("FACTS"), _text_facts(comparison, labels),
         _heading("REUSED PASSAGES"), _text_passages(comparison, labels, width),
         _heading("SUBSTITUTIONS"), _text_substitutions(comparison, keys),
@@ -240,8 +247,21 @@ def _text_parts(comparison: Comparison, width: int) -> list[RenderableType]:
     ]
 
 
-def _heading(name: str) -> Rule:
-    return Rule(Text(name, style="bold"), align="left", style="dim")
+def _wrap_parts(parts: list[str], width: int) -> str:
+    """Join with ' · ', breaking lines only between parts so that a count
+    never gets separated from what it counts."""
+    lines = [""]
+    for part in parts:
+        candidate = f"{lines[-1]} · {part}" if lines[-1] else part
+        if lines[-1] and len(candidate) > width:
+            lines.append(part)
+        else:
+            lines[-1] = candidate
+    return "\n".join(lines)
+
+
+def _heading(name: str) -> Group:
+    return Group(Text(""), Rule(Text(name, style="bold"), align="left", style="dim"))
 
 
 def _grid(*widths: int | None) -> Table:
@@ -252,16 +272,21 @@ def _grid(*widths: int | None) -> Table:
     return grid
 
 
-def _text_articles(comparison: Comparison, keys: dict[str, str]) -> Table:
+def _text_articles(comparison: Comparison, keys: dict[str, str], width: int) -> Table:
+    # The title gets what the fixed columns leave, truncated here: a no_wrap
+    # column would make rich squeeze the key and date columns instead.
+    rows = [[Text(keys[a.id], style="bold"), Text(a.outlet or "?"), Text(str(a.date or "")),
+             Text(one_line(a.title or "(untitled)")), Text(f"{word_count(a)} words")]
+            for a in comparison.articles]
+    widths = [max(row[i].cell_len for row in rows) for i in range(5)]
+    widths[1] = min(widths[1], 18)
+    widths[3] = max(8, width - sum(widths) + widths[3] - 4)
     grid = Table.grid(padding=(0, 1))
-    grid.add_column(style="bold")
-    grid.add_column(max_width=18, no_wrap=True, overflow="ellipsis")
-    grid.add_column(no_wrap=True)
-    grid.add_column(ratio=1, no_wrap=True, overflow="ellipsis")
-    grid.add_column(justify="right", no_wrap=True)
-    for a in comparison.articles:
-        grid.add_row(Text(keys[a.id]), Text(a.outlet or "?"), Text(str(a.date or "")),
-                     Text(one_line(a.title or "(untitled)")), Text(f"{word_count(a)} words"))
+    for i, w in enumerate(widths):
+        grid.add_column(width=w, no_wrap=True, overflow="ellipsis", justify="right" if i == 4 else "left")
+    for row in rows:
+        row[3].truncate(widths[3], overflow="ellipsis")
+        grid.add_row(*row)
     return grid
 
 
@@ -427,6 +452,8 @@ def _md_facts(comparison: Comparison, labels: dict[str, str]) -> list[str]:
     current = None
     for fid, fact in facts_in_order(comparison):
         if fact.status != current:
+            if current is not None:
+                out.append("")
             current = fact.status
             out += [f"### {headings[current]}", ""]
         where = f" — only in {labels.get(fact.claims[0].article, '?')}" if fact.status == "unique" and fact.claims else ""
@@ -575,6 +602,23 @@ def highlight(text: str, marks: list[Mark]) -> Markup:
     return Markup("").join(out)
 
 
+def finding_labels(comparison: Comparison) -> dict[str, str]:
+    """finding id -> one line describing the whole finding (a mark's title
+    only describes its own span)."""
+    labels = {}
+    for pid, passage in passages_numbered(comparison):
+        labels[pid] = f"{passage.kind} passage, similarity {passage.similarity:.2f}"
+        for n, edit in enumerate(passage.edits, 1):
+            labels[f"e{pid[1:]}-{n}"] = f"{edit_label(edit)} ({edit.category})"
+    for qid, quote in quotes_in_order(comparison):
+        labels[qid] = f"quote “{shorten(quote.text, 80)}” ({quote.speaker})"
+    for n, citation in enumerate(comparison.citations, 1):
+        labels[f"c{n}"] = f"source: {citation.name} ({citation.kind})"
+    for fid, fact in facts_in_order(comparison):
+        labels[fid] = f"{fact.status}: {fact.what} — {shorten(fact.explanation, 120)}"
+    return labels
+
+
 def _csp_hash(script: str) -> str:
     digest = hashlib.sha256(str(script).encode("utf-8")).digest()
     return "'sha256-" + base64.b64encode(digest).decode("ascii") + "'"
@@ -593,7 +637,7 @@ def to_html(comparison: Comparison) -> str:
     """A single self-contained HTML page: no external fetches of any kind."""
     labels = article_labels(comparison)
     marks = finding_marks(comparison)
-    finding_titles = {m.finding: m.title for ms in marks.values() for m in ms}
+    finding_titles = finding_labels(comparison)
     context = {
         "title": title_line(comparison),
         "summary": summary_line(comparison),

@@ -76,7 +76,8 @@ KNOWN_MEDIA = {
 MEDIA_HEADS = {"television", "tv", "broadcaster", "media", "radio", "newspaper", "paper",
                "daily", "channel", "network", "station", "outlet", "website", "magazine",
                "weekly", "tabloid", "newswire", "broadcast", "times", "post", "journal",
-               "news", "press"}
+               "news", "press", "gazette", "herald", "tribune", "chronicle", "telegraph",
+               "courier", "observer", "reporter", "review", "mirror", "express"}
 MONITOR_WORDS = {"observatory", "monitor", "monitors", "monitoring"}
 OFFICIAL_WORDS = {
     "minister", "ministers", "spokesman", "spokeswoman", "spokesperson", "official",
@@ -96,6 +97,7 @@ ORG_WORDS = {
     "who", "unhcr", "nato", "pentagon", "kremlin", "house", "senate", "congress", "board",
     "federation", "alliance", "movement", "forces", "service", "services", "authority",
     "administration", "center", "centre", "network", "program", "programme",
+    "conference", "bishops", "school", "college", "society", "trust", "institution",
 }
 # Titles dropped from the front of a name: 'UN envoy Staffan de Mistura' ->
 # 'Staffan de Mistura', 'Foreign Minister Walid Muallem' -> 'Walid Muallem'.
@@ -103,8 +105,11 @@ TITLE_WORDS = OFFICIAL_WORDS | {
     "mr", "mr.", "mrs", "mrs.", "ms", "ms.", "dr", "dr.", "gen", "gen.", "col", "col.",
     "lt", "lt.", "capt", "capt.", "sen", "sen.", "rep", "rep.", "gov", "gov.", "pres",
     "foreign", "prime", "defence", "defense", "interior", "deputy", "vice", "former",
-    "acting", "pope", "justice", "un", "u.n.", "us", "u.s.",
+    "acting", "pope", "justice", "un", "u.n.", "us", "u.s.", "editor", "publisher",
+    "columnist", "correspondent", "reporter", "analyst", "state", "communications",
+    "father", "bishop", "cardinal", "rev", "rev.", "reverend", "rabbi", "imam", "sister",
 }
+_TITLE_ABBREVIATIONS = {"sen", "rep", "gov", "gen", "col", "lt", "capt", "adm", "sgt", "pres"}
 NAME_PARTICLES = {"de", "da", "di", "del", "della", "van", "von", "der", "den", "la", "le",
                   "al", "el", "bin", "ibn", "abu", "ben", "du", "dos", "das", "y"}
 DETERMINERS = {"the", "a", "an", "this", "that", "these", "those"}
@@ -116,7 +121,9 @@ GENERIC_HEADS = {"people", "residents", "rebels", "forces", "fighters", "troops"
                  "critics", "supporters", "protesters", "civilians", "journalists", "reports",
                  "report", "statement", "agencies", "groups", "others", "many", "some",
                  "both", "all", "most", "man", "woman", "men", "women", "study", "survey",
-                 "data", "figures", "poll", "plan", "deal", "documents"}
+                 "data", "figures", "poll", "plan", "deal", "documents", "members",
+                 "senators", "lawmakers", "republicans", "democrats", "leaders", "voters",
+                 "conservatives", "liberals", "americans", "officers", "soldiers", "police"}
 
 _NOT_NAME = {"DATE", "TIME", "CARDINAL", "ORDINAL", "QUANTITY", "MONEY", "PERCENT"}
 _TERMINAL_PUNCT = tuple('.!?:;"”’,')
@@ -200,7 +207,8 @@ def phrase_tokens(head: Token) -> list[Token]:
     start = head.i
     while start - 1 >= sent.start:
         prev = doc[start - 1]
-        if prev.is_space or (prev.is_punct and prev.text not in "-‑") or not _governs(head, prev):
+        if prev.is_space or (prev.is_punct and prev.text not in "-‑") or not _governs(head, prev) \
+                or prev.dep_ in ("advmod", "cc", "preconj", "prep", "mark", "neg"):
             break
         start -= 1
     end = head.i + 1
@@ -208,12 +216,16 @@ def phrase_tokens(head: Token) -> list[Token]:
         ent = next((e for e in doc.ents if e.start <= head.i < e.end), None)
         if ent is not None:
             start, end = min(start, ent.start), max(end, ent.end)
-    if head.pos_ == "PROPN":
+    # 'Ministry of Defence', 'spokesman for the UN'; not 'Joe Arpaio of Maricopa County'.
+    if head.lower_ in ORG_WORDS | MONITOR_WORDS | OFFICIAL_WORDS | {"observatory"}:
         for child in head.rights:
             if child.dep_ == "prep" and child.lower_ in ("of", "for") and child.i == end:
                 objs = [c for c in child.children if c.dep_ == "pobj"]
                 if objs and objs[0].pos_ == "PROPN":
                     end = max(end, objs[0].i + 1)
+                    if objs[0].ent_iob_ != "O":
+                        ent = next(e for e in doc.ents if e.start <= objs[0].i < e.end)
+                        end = max(end, ent.end)
     tokens = [t for t in doc[start:end]]
     # 'on Friday state television said' mis-attaches the date to the name.
     while len(tokens) > 1 and tokens[0].ent_type_ in _NOT_NAME and tokens[0].i != head.i:
@@ -255,6 +267,19 @@ def name_from_tokens(tokens: list[Token]) -> str:
     return _POSSESSIVE.sub("", text).strip(" ,-")
 
 
+def _after_last_title(run: list[Token]) -> list[Token]:
+    """'Weekly Standard Editor Bill Kristol' -> 'Bill Kristol', 'Secretary of
+    State Hillary Clinton' -> 'Hillary Clinton'; but 'State Department' stays."""
+    titles = [k for k, t in enumerate(run) if t.lower_.rstrip(".") in TITLE_WORDS or t.lower_ in TITLE_WORDS]
+    if not titles:
+        return run
+    rest = run[titles[-1] + 1:]
+    single_name = len(rest) == 1 and rest[0].pos_ == "PROPN" and rest[0].lower_ not in ORG_WORDS | MEDIA_HEADS
+    if len(rest) >= 2 or single_name:
+        return rest
+    return run
+
+
 def _proper_run(tokens: list[Token]) -> list[Token]:
     """The trailing name inside a phrase, minus any leading titles."""
     # 'the official SANA news agency' -> 'SANA': generic head after a name.
@@ -270,7 +295,7 @@ def _proper_run(tokens: list[Token]) -> list[Token]:
             i -= 1
         else:
             break
-    run = tokens[i:]
+    run = _after_last_title(tokens[i:])
     while len(run) > 1 and (run[0].lower_.rstrip(".") in TITLE_WORDS or run[0].lower_ in TITLE_WORDS
                             or run[0].lower_.endswith("-based") or run[0].text[:1].islower()
                             and run[0].lower_ not in NAME_PARTICLES):
@@ -385,6 +410,17 @@ class ArticleNames:
         self.doc = analysis.doc
 
     def actor(self, head: Token) -> Actor:
+        # The parser often hangs the name on the organisation instead:
+        # 'a spokeswoman for [the Red Cross, Ana Lind]'.
+        owners = [head] + [o for p in head.children if p.dep_ == "prep" and p.lower_ in ("for", "of", "at")
+                           for o in p.children if o.dep_ == "pobj"]
+        named = [c for o in owners for c in o.children if c.dep_ == "appos" and c.pos_ == "PROPN"
+                 and c.ent_type_ in ("PERSON", "")]
+        if head.pos_ == "NOUN" and head.lower_ in OFFICIAL_WORDS and named:
+            # 'A spokesman for the DNC, Brad Woodhouse, said': the name speaks.
+            actor = self.actor(named[0])
+            actor.description += " " + head.lower_
+            return actor
         tokens = phrase_tokens(head)
         written = tokens[:]
         name = name_from_tokens(tokens)
@@ -404,7 +440,8 @@ class ArticleNames:
             if len(name.split()) > 1:
                 out.append((ent.start_char, name))
         for actor in self.speakers:
-            if not actor.pronoun and len(actor.name.split()) > 1 and _is_proper(actor.name):
+            if not actor.pronoun and len(actor.name.split()) > 1 and _is_proper(actor.name) \
+                    and actor.name.split()[-1][:1].isupper():  # not 'Ryan spokesman'
                 out.append((actor.start, actor.name))
         return sorted(out)
 
@@ -451,14 +488,20 @@ class ArticleNames:
             return name
         candidates = [n for _, n in self.full_names if same_actor(n, name) and len(n) > len(name)]
         if candidates:
-            return max(candidates, key=lambda n: (len(name_words(n)), len(n)))
+            # Prefer a first name over a title: 'Joe Arpaio' over 'Sheriff Arpaio'.
+            return max(candidates, key=lambda n: (n.split()[0].lower().rstrip(".") not in TITLE_WORDS,
+                                                  len(name_words(n)), len(n)))
         return name
 
     def antecedent(self, actor: Actor) -> str:
         """A pronoun's speaker: the latest earlier speaker that fits (a person
         for he/she, anything else for it/they)."""
         pronoun = actor.tokens[-1].lower_ if actor.tokens else ""
-        personal = pronoun in ("he", "she", "him", "her", "i")
+        personal = pronoun in ("he", "she", "him", "her", "his", "i")
+        if personal:
+            local = self._sentence_person(actor.tokens[-1])
+            if local:
+                return local
         for other in reversed(self.speakers):
             if other.start >= actor.start or other.pronoun:
                 continue
@@ -466,9 +509,32 @@ class ArticleNames:
             kind = classify(name, other.description, other.tokens)
             if personal and kind in ("person", "official") and _is_proper(name):
                 return name
-            if not personal and pronoun in ("it", "they", "we") and kind not in ("person",):
+            if not personal and pronoun in ("it", "its", "they", "we") and kind not in ("person",):
                 return name
+        if personal:
+            return self._sentence_person(actor.tokens[-1], subjects_only=False) or "unattributed"
         return "unattributed"
+
+    def _sentence_person(self, pronoun: Token, subjects_only: bool = True) -> str | None:
+        """A named person earlier in the pronoun's sentence: its subject
+        ('Yasser al-Youssef ... said ..., which he called'), or with
+        `subjects_only` off, any name the model tags as a person."""
+        if not subjects_only:
+            people = [e for e in pronoun.sent.ents if e.label_ == "PERSON" and e.end <= pronoun.i]
+            for ent in reversed(people):
+                name = name_from_tokens(list(ent))
+                if name:
+                    return self.resolve(Actor(tokens=list(ent), name=name, written=ent.text,
+                                              start=ent.start_char, end=ent.end_char))
+            return None
+        for token in reversed(pronoun.sent[: pronoun.i - pronoun.sent.start]):
+            if token.pos_ != "PROPN" or token.dep_ not in ("nsubj", "nsubjpass"):
+                continue
+            actor = self.actor(token)
+            name = self.resolve(actor)
+            if _is_proper(name) and classify(name, actor.description, actor.tokens) in ("person", "official"):
+                return name
+        return None
 
 
 # --------------------------------------------------------------- kinds
@@ -480,7 +546,7 @@ def classify(name: str, description: str = "", tokens: list[Token] | None = None
         return "other"
     context = set(re.findall(r"[a-z]+", description.lower())) | set(words)
     lowered = " ".join(name.lower().split())
-    if canonical_agency(name) or (words[-1] == "agency" and "news" in context):
+    if canonical_agency(name) or {"news", "agency"} <= context or "newswire" in context:
         return "agency"
     if context & MONITOR_WORDS:
         return "monitor"
@@ -491,7 +557,7 @@ def classify(name: str, description: str = "", tokens: list[Token] | None = None
         return "official"
     if set(words) & ORG_WORDS or (name.isupper() and len(name) > 1):
         return "organization"
-    if context & OFFICIAL_WORDS and _is_proper(name):
+    if context & (OFFICIAL_WORDS | _TITLE_ABBREVIATIONS) and _is_proper(name):
         return "official"
     ents = {t.ent_type_ for t in tokens or []}
     if _is_proper(name) and len(words) >= 2 and not ents & {"GPE", "LOC", "NORP", "FAC"}:
@@ -503,13 +569,15 @@ def classify(name: str, description: str = "", tokens: list[Token] | None = None
     return "other"
 
 
-def _name_like(name: str, head: Token) -> bool:
+def _name_like(name: str, head: Token, tokens: list[Token]) -> bool:
     """Precision filter: only proper names, known outlets and speaking roles."""
     words = name_words(name)
-    if not words or words[-1] in GENERIC_HEADS or head.lower_ in PRONOUNS:
+    if not words or words[-1] in GENERIC_HEADS or head.lower_ in PRONOUNS or head.ent_type_ in _NOT_NAME:
         return False
-    if _is_proper(name) or canonical_agency(name) or name.lower() in KNOWN_MEDIA:
-        return head.pos_ in ("PROPN", "NOUN", "X")
+    # Tagged proper nouns, not capitals: 'Officials said' opens a sentence.
+    proper = head.pos_ == "PROPN" or _is_proper(name) and any(t.pos_ == "PROPN" for t in tokens)
+    if proper or canonical_agency(name) or name.lower() in KNOWN_MEDIA:
+        return True
     if words[-1] in MEDIA_HEADS | MONITOR_WORDS | {"agency", "ministry", "observatory"}:
         return True
     # Generic roles need a modifier to be a citable source: 'a Kremlin
@@ -545,11 +613,11 @@ def _article_citations(analysis: Analysis) -> list[Citation]:
             continue
         for head in heads:
             actor = names.actor(head)
-            if actor.pronoun:
+            if actor.pronoun or _is_dateline(head):
                 continue
             name = names.resolve(actor)
             # 'the envoy' counts once bound to the named envoy.
-            if not _name_like(actor.name, head) and (name == actor.name or not _is_proper(name)):
+            if not _name_like(actor.name, head, actor.tokens) and (name == actor.name or not _is_proper(name)):
                 continue
             found.append(_citation(analysis, actor, name, classify(name, actor.description, actor.tokens)))
     found += _photo_credits(analysis) + _datelines(analysis) + _reporting_lines(analysis)
@@ -570,6 +638,14 @@ def _unify_kinds(citations: list[Citation]) -> list[Citation]:
             best[c.name] = min(old, c.kind, key=_KIND_RANK.index)
     return [c.model_copy(update={"kind": best[c.name]}) if c.kind in _KIND_RANK else c
             for c in citations]
+
+
+def _is_dateline(token: Token) -> bool:
+    """'WASHINGTON — ...' is a place line the parser may take for a subject."""
+    doc = token.doc
+    at_line_start = token.i == 0 or "\n" in doc[token.i - 1].text_with_ws
+    nxt = doc[token.i + 1].text if token.i + 1 < len(doc) else ""
+    return token.text.isupper() and at_line_start and nxt in ("—", "--", "-", "–", ",", "(")
 
 
 def _is_outlet(name: str) -> bool:
@@ -600,7 +676,7 @@ _AGENCY_ALT = "|".join(re.escape(a) for a in sorted(PHOTO_AGENCIES, key=len, rev
 # Credit at the end of a caption: '... AleppoReuters', '... Photo: AFP',
 # '(John Doe/Getty Images)'. A glued credit follows a lower-case letter.
 _CREDIT = re.compile(rf"(?:(?<=[a-z\s/(:|,\-])|^)({_AGENCY_ALT})\)?\s*$")
-_DATELINE = re.compile(rf"^[A-Z][A-Z .,'\-]*\s*\(({_AGENCY_ALT}|Agence France-Presse)\)\s*[-—–]")
+_DATELINE = re.compile(rf"^[A-Z]{{2,}}[A-Za-z .,'\-]{{0,60}}\(({_AGENCY_ALT}|Agence France-Presse)\)\s*[-—–]")
 _REPORTING_BY = re.compile(r"(?:^|\n)\s*(?:Additional\s+)?[Rr]eporting\s+by\s+([^;\n.]+)")
 
 

@@ -1,0 +1,153 @@
+"""Evaluate fact reconciliation on the labelled cases in benchmarks/facts_eval/.
+
+    .venv/bin/python benchmarks/eval_facts.py [--verbose]
+
+Runs analyze -> align -> find_quotes -> find_facts on every case, prints
+precision and recall of conflicts and agreements per split (dev, heldout),
+and writes benchmarks/facts_eval/RESULTS.md. See facts_eval/README.md for the
+gold format and the matching rule.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import sys
+import time
+from pathlib import Path
+
+from storylens.analyze import analyze
+from storylens.models import Article, Fact
+from storylens.reconcile import find_facts
+
+ROOT = Path(__file__).parent / "facts_eval"
+SPLITS = ("dev", "heldout")
+STATUSES = ("conflict", "agree")
+
+
+def _optional_stages(analyses):
+    try:
+        from storylens.align import align
+        passages = align(analyses)
+    except ImportError:
+        passages = []
+    try:
+        from storylens.quotes import find_quotes
+        quotes = find_quotes(analyses)
+    except ImportError:
+        quotes = []
+    return passages, quotes
+
+
+def load_case(path: Path) -> tuple[dict, list[Article]]:
+    case = json.loads(path.read_text())
+    articles = [Article(id=a["id"], text=a["text"], outlet=a.get("outlet"),
+                        date=dt.date.fromisoformat(a["date"]) if a.get("date") else None)
+                for a in case["articles"]]
+    return case, articles
+
+
+def occurrences(text: str, needle: str) -> list[tuple[int, int]]:
+    out, start = [], text.find(needle)
+    while start >= 0:
+        out.append((start, start + len(needle)))
+        start = text.find(needle, start + 1)
+    return out
+
+
+def covers(fact: Fact, gold_claim: dict, texts: dict[str, str]) -> bool:
+    """The gold text occurs in its article where it overlaps one of the fact's claims."""
+    spans = [(c.start, c.end) for c in fact.claims if c.article == gold_claim["article"]]
+    return any(s < ce and cs < e for s, e in occurrences(texts[gold_claim["article"]], gold_claim["text"])
+               for cs, ce in spans)
+
+
+def score_case(case: dict, facts: list[Fact], texts: dict[str, str]) -> dict:
+    result = {s: {"tp": 0, "pred": 0, "gold": 0, "missed": [], "false": []} for s in STATUSES}
+    used: set[int] = set()
+    for status in STATUSES:
+        preds = [f for f in facts if f.status == status]
+        golds = [g for g in case["gold"] if g["status"] == status]
+        r = result[status]
+        r["pred"], r["gold"] = len(preds), len(golds)
+        for g in golds:
+            hit = next((i for i, f in enumerate(facts) if i not in used and f.status == status
+                        and all(covers(f, c, texts) for c in g["claims"])), None)
+            if hit is None:
+                r["missed"].append(g["what"])
+            else:
+                used.add(hit)
+                r["tp"] += 1
+        r["false"] = [f.what + ": " + " | ".join(c.text for c in f.claims)
+                      for i, f in enumerate(facts) if f.status == status and i not in used]
+    result["look_alikes"] = [
+        pair for pair in case.get("must_not_pair", [])
+        if any(f.status != "unique" and all(covers(f, c, texts) for c in pair) for f in facts)]
+    return result
+
+
+def ratio(num: int, den: int) -> float | None:
+    return num / den if den else None
+
+
+def fmt(x: float | None) -> str:
+    return "n/a" if x is None else f"{x:.2f}"
+
+
+def run(verbose: bool = False) -> dict:
+    report = {}
+    for split in SPLITS:
+        totals = {s: {"tp": 0, "pred": 0, "gold": 0} for s in STATUSES}
+        violations, cases, details = 0, 0, []
+        for path in sorted((ROOT / split).glob("*.json")):
+            case, articles = load_case(path)
+            analyses = analyze(articles)
+            passages, quotes = _optional_stages(analyses)
+            facts = find_facts(analyses, passages, quotes)
+            result = score_case(case, facts, {a.id: a.text for a in articles})
+            cases += 1
+            violations += len(result["look_alikes"])
+            for s in STATUSES:
+                for k in ("tp", "pred", "gold"):
+                    totals[s][k] += result[s][k]
+            details.append((case["id"], result))
+        report[split] = {"cases": cases, "look_alike_violations": violations, **{
+            s: {"precision": ratio(totals[s]["tp"], totals[s]["pred"]),
+                "recall": ratio(totals[s]["tp"], totals[s]["gold"]), **totals[s]} for s in STATUSES}}
+        if verbose:
+            for case_id, result in details:
+                for s in STATUSES:
+                    if result[s]["missed"] or result[s]["false"]:
+                        print(f"  [{split}] {case_id} {s}: missed={result[s]['missed']} extra={result[s]['false']}")
+                if result["look_alikes"]:
+                    print(f"  [{split}] {case_id} look-alikes paired: {result['look_alikes']}")
+    return report
+
+
+def write_results(report: dict, seconds: float) -> str:
+    lines = ["# Fact reconciliation: evaluation results", "",
+             "Generated by `benchmarks/eval_facts.py`; gold format and matching rule in `README.md`.", "",
+             "| split | cases | conflicts P | conflicts R | agreements P | agreements R | look-alikes paired |",
+             "|---|---|---|---|---|---|---|"]
+    for split, r in report.items():
+        lines.append(f"| {split} | {r['cases']} | {fmt(r['conflict']['precision'])} ({r['conflict']['tp']}/{r['conflict']['pred']}) "
+                     f"| {fmt(r['conflict']['recall'])} ({r['conflict']['tp']}/{r['conflict']['gold']}) "
+                     f"| {fmt(r['agree']['precision'])} ({r['agree']['tp']}/{r['agree']['pred']}) "
+                     f"| {fmt(r['agree']['recall'])} ({r['agree']['tp']}/{r['agree']['gold']}) "
+                     f"| {r['look_alike_violations']} |")
+    lines += ["", f"Run time: {seconds:.1f} s (including model load).", "",
+              "Agreement precision is a lower bound: gold lists the agreements that matter, "
+              "not every repeated figure, so a true but unlisted agreement counts as a false positive.", ""]
+    text = "\n".join(lines)
+    (ROOT / "RESULTS.md").write_text(text)
+    return text
+
+
+def main() -> None:
+    started = time.perf_counter()
+    report = run(verbose="--verbose" in sys.argv or "-v" in sys.argv)
+    print(write_results(report, time.perf_counter() - started))
+
+
+if __name__ == "__main__":
+    main()

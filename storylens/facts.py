@@ -1,0 +1,906 @@
+"""Claim extraction: the numbers, places, dates and times one article states.
+
+One pass over each sentence of an existing parse (no extra spaCy runs). Each
+claim records what it is about (counted thing, event, subject), its value as an
+interval or a normalised string, the time window and the attribution of its
+sentence, so that `reconcile` can decide which claims of different articles are
+about the same thing and whether their values are compatible.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+import re
+from dataclasses import dataclass, field
+from itertools import product
+
+from spacy.tokens import Span as SpacySpan
+from spacy.tokens import Token
+from text_to_num import text2num
+
+from .analyze import Analysis
+
+INF = math.inf
+
+# --- vocabularies --------------------------------------------------------
+
+SCALES = {"thousand": 1e3, "million": 1e6, "billion": 1e9, "trillion": 1e12, "bn": 1e9, "m": 1e6}
+ORDINAL_DIGITS = re.compile(r"^(\d+)(st|nd|rd|th)$", re.I)
+NUMERIC = re.compile(r"^\d{1,3}(,\d{3})+(\.\d+)?$|^\d+(\.\d+)?$")
+
+# Vague quantity words as intervals: the lower bound is the smallest value the
+# plural still fits ("dozens" is at least two dozen).
+VAGUE = {
+    "dozens": (24, 99), "scores": (40, 199), "hundreds": (200, 999),
+    "thousands": (2000, 9999), "millions": (2e6, 9.99e8),
+}
+VAGUE_SCALED = {("tens", "thousands"): (2e4, 99999), ("hundreds", "thousands"): (2e5, 999999)}
+
+# qualifier words before a number -> interval shape
+LOWER_OPEN = ("more than", "over", "above", "upwards of", "in excess of", "just over")
+LOWER_CLOSED = ("at least", "no fewer than", "no less than", "a minimum of")
+UPPER_OPEN = ("fewer than", "less than", "under", "below", "just under")
+UPPER_CLOSED = ("up to", "at most", "as many as", "no more than", "a maximum of")
+ABOUT = ("about", "around", "some", "roughly", "approximately", "an estimated", "estimated",
+         "nearly", "almost", "close to", "circa", "approx.")
+NEARLY = ("nearly", "almost", "close to")
+QUALIFIERS = sorted(LOWER_OPEN + LOWER_CLOSED + UPPER_OPEN + UPPER_CLOSED + ABOUT,
+                    key=lambda q: -len(q.split()))
+TOLERANCE = 0.1
+
+CURRENCY_SIGNS = {"$": "USD", "us$": "USD", "€": "EUR", "£": "GBP"}
+CURRENCY_WORDS = {"dollar": "USD", "dollars": "USD", "euro": "EUR", "euros": "EUR", "pounds": "GBP"}
+DURATION_UNITS = {"day": "day", "days": "day", "week": "week", "weeks": "week", "month": "month",
+                  "months": "month", "year": "year", "years": "year", "hour": "hour", "hours": "hour"}
+DISTANCE_UNITS = {"km": 1.0, "kilometres": 1.0, "kilometers": 1.0, "kilometre": 1.0,
+                  "kilometer": 1.0, "miles": 1.609, "mile": 1.609}
+
+# Canonical events: reporters vary the verb, the event stays the same.
+EVENT_SYNONYMS = {
+    "kill": ("kill", "die", "dead", "death", "slay", "perish", "fatality", "toll"),
+    "injure": ("injure", "wound", "hurt", "injured", "wounded", "injury"),
+    "evacuate": ("evacuate", "evacuation"),
+    "flee": ("flee", "displace", "escape"),
+    "trap": ("trap", "besiege", "strand"),
+    "detain": ("detain", "arrest", "jail", "detention"),
+    "serve": ("serve", "feed"),
+    "rescue": ("rescue", "save"),
+    "strike": ("strike", "hit", "jolt", "rock", "shake"),
+    "start": ("start", "erupt", "begin", "ignite", "spark"),
+    "close": ("close", "shut"),
+    "raise": ("raise", "lift", "hike", "increase"),
+    "cut": ("cut", "lower", "reduce"),
+    "allocate": ("earmark", "allocate", "pledge", "budget"),
+    "capture": ("capture", "take", "seize", "retake", "recapture", "fall", "overrun"),
+    "say": ("say", "tell", "report", "announce", "state", "add", "confirm", "claim", "warn"),
+    "be": ("be", "reach", "stand", "hit_level"),
+    "campaign": ("offensive", "bombardment", "shelling", "campaign", "assault", "push",
+                 "operation", "fighting", "siege", "battle", "strikes", "war", "protest", "strike_action"),
+}
+EVENT_OF = {w: canon for canon, words in EVENT_SYNONYMS.items() for w in words}
+PARTICLE_EVENTS = {("break", "out"): "start", ("set", "aside"): "allocate", ("shut", "down"): "close"}
+LINKING = {"be", "remain", "stay", "become", "get", "have"}
+REPORTING = set(EVENT_SYNONYMS["say"]) | {"estimate", "tell"}
+# Things measured rather than counted: the verb that states them carries no event.
+MEASURES = {"magnitude", "rate", "inflation", "unemployment", "turnout", "temperature",
+            "depth", "growth", "share", "price", "money", "interest"}
+THING_SYNONYMS = {"person": "people", "fireman": "firefighter", "kid": "child", "blaze": "fire",
+                  "flames": "fire", "quake": "earthquake", "tremor": "earthquake",
+                  "brigade": "service", "staff": "worker", "employee": "worker"}
+TIME_NOUNS = {"month", "week", "day", "year", "hour", "minute"}
+TOLL_NOUNS = {"number", "toll", "tally", "count", "total", "figure"}
+SKIP_INTERMEDIATE = {"include", "including", "among"}
+
+WEEKDAYS = ["monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"]
+MONTHS = ["january", "february", "march", "april", "may", "june", "july", "august",
+          "september", "october", "november", "december"]
+_MONTH_RE = r"(Jan(?:uary)?|Feb(?:ruary)?|Mar(?:ch)?|Apr(?:il)?|May|June?|July?|Aug(?:ust)?|Sept?(?:ember)?|Oct(?:ober)?|Nov(?:ember)?|Dec(?:ember)?)\.?"
+MONTH_DAY = re.compile(rf"\b{_MONTH_RE}\s+(\d{{1,2}})(?:st|nd|rd|th)?\b(?:,?\s+(\d{{4}}))?")
+DAY_MONTH = re.compile(rf"\b(\d{{1,2}})(?:st|nd|rd|th)?\s+(?:of\s+)?{_MONTH_RE}(?:,?\s+(\d{{4}}))?")
+CLOCK = re.compile(
+    r"\b(?P<h>[01]?\d|2[0-3])(?:[:.](?P<m>[0-5]\d))?\s*(?P<ap>[ap]\.?\s?m\.?(?![a-z]))"
+    r"|\b(?P<h24>[01]\d|2[0-3]|\d):(?P<m24>[0-5]\d)(?!\d)(?!\s*[ap]\.?m)", re.I)
+_DIR = r"(?:north|south)?-?(?:east|west)?|north|south"
+DISTANCE = re.compile(
+    r"\b(?P<n>\d+(?:\.\d+)?)\s*(?P<u>km|kilometres|kilometers|kilometre|kilometer|miles|mile)\s+"
+    r"(?P<d>(?:north|south)-?(?:east|west)|north|south|east|west)\s+of\b", re.I)
+
+EDGE_WORDS = {"edge": "edge", "edges": "edge", "outskirts": "outskirts", "suburb": "suburbs",
+              "suburbs": "suburbs", "centre": "centre", "center": "centre", "heart": "centre",
+              "border": "border", "fringe": "edge", "fringes": "edge", "side": "side",
+              "part": "part", "parts": "part"}
+FACILITY_NOUNS = {"hall", "room", "building", "warehouse", "plant", "factory", "mine", "tunnel",
+                  "floor", "wing", "basement", "ward", "station", "kitchen", "depot", "shaft",
+                  "terminal", "block", "yard", "storeroom", "workshop"}
+PLACE_PREPS = {"in", "at", "on", "near", "inside", "outside", "into", "across", "towards", "toward"}
+
+
+def _direction_words() -> dict[str, frozenset[str]]:
+    base = {"north": "n", "south": "s", "east": "e", "west": "w"}
+    words: dict[str, frozenset[str]] = {}
+    for name, code in base.items():
+        for form in (name, name + "ern", name + "erly"):
+            words[form] = frozenset(code)
+    for ns, ew in product(("north", "south"), ("east", "west")):
+        codes = frozenset(base[ns] + base[ew])
+        for sep in ("", "-"):
+            for suffix in ("", "ern", "erly"):
+                words[f"{ns}{sep}{ew}{suffix}"] = codes
+    return words
+
+
+DIRECTIONS = _direction_words()
+_DIR_NAMES = {frozenset("n"): "north", frozenset("s"): "south", frozenset("e"): "east",
+              frozenset("w"): "west", frozenset("ne"): "northeast", frozenset("nw"): "northwest",
+              frozenset("se"): "southeast", frozenset("sw"): "southwest"}
+
+
+# --- value objects -------------------------------------------------------
+
+@dataclass(frozen=True)
+class Interval:
+    lo: float
+    hi: float
+    lo_open: bool = False
+    hi_open: bool = False
+
+    def overlaps(self, other: "Interval") -> bool:
+        lo, lo_open = max((self.lo, self.lo_open), (other.lo, other.lo_open))
+        hi, hi_open = min((self.hi, not self.hi_open), (other.hi, not other.hi_open))
+        hi_open = not hi_open
+        if lo < hi:
+            return True
+        return lo == hi and not lo_open and not hi_open
+
+
+@dataclass(frozen=True)
+class Window:
+    """The period a figure covers; `start`/`end` None where unknown."""
+
+    text: str
+    start: dt.date | None = None
+    end: dt.date | None = None
+
+    def describe(self) -> str:
+        if self.start and self.end and self.start != self.end:
+            return f"{self.text} ({self.start:%d %b %Y} to {self.end:%d %b %Y})"
+        if self.start:
+            return f"{self.text} ({self.start:%d %b %Y})"
+        return self.text
+
+
+@dataclass
+class ClaimInfo:
+    """One claim with everything reconciliation needs; `to_claim` gives the public form."""
+
+    kind: str                      # number | place | date | time
+    article: str
+    start: int
+    end: int
+    text: str
+    value: str
+    sentence: int
+    interval: Interval | None = None
+    unit: str = ""
+    thing: str | None = None
+    event: str | None = None
+    event_word: str | None = None
+    subject: str | None = None
+    anchor: str | None = None
+    directions: frozenset[str] = frozenset()
+    position: str | None = None
+    window: Window | None = None
+    attribution: str | None = None
+    previous: "ClaimInfo | None" = None   # the earlier figure of a revision ('up from seven')
+    is_previous: bool = False
+    date: dt.date | None = None
+    extra: dict = field(default_factory=dict)
+
+
+# --- helpers ---------------------------------------------------------------
+
+def canon_event(word: str | None) -> str | None:
+    if not word:
+        return None
+    return EVENT_OF.get(word.lower(), word.lower())
+
+
+def canon_thing(word: str | None) -> str | None:
+    if not word:
+        return None
+    word = word.lower()
+    return THING_SYNONYMS.get(word, word)
+
+
+def fmt_number(x: float) -> str:
+    if x == INF:
+        return "inf"
+    if float(x).is_integer():
+        return str(int(x))
+    return f"{x:.6g}"
+
+
+def format_interval(iv: Interval, unit: str = "") -> str:
+    suffix = {"": "", "%": "%", "pp": " pp"}.get(unit, f" {unit}")
+    if iv.lo == iv.hi:
+        return fmt_number(iv.lo) + suffix
+    if iv.hi == INF:
+        return (">" if iv.lo_open else "[") + fmt_number(iv.lo) + ("" if iv.lo_open else ",inf)") + suffix
+    if iv.lo == 0 and not iv.lo_open:
+        return ("<" if iv.hi_open else "<=") + fmt_number(iv.hi) + suffix
+    mid = (iv.lo + iv.hi) / 2
+    if abs(iv.hi - mid - TOLERANCE * mid) < 1e-9 * max(mid, 1):
+        return "~" + fmt_number(round(mid, 6)) + suffix
+    return f"[{fmt_number(iv.lo)},{fmt_number(iv.hi)}]" + suffix
+
+
+def resolve_weekday(name: str, published: dt.date | None) -> dt.date | None:
+    """The latest such weekday on or before publication: news reports the past."""
+    if published is None:
+        return None
+    delta = (published.weekday() - WEEKDAYS.index(name.lower())) % 7
+    return published - dt.timedelta(days=delta)
+
+
+def resolve_month_day(month: str, day: int, year: int | None, published: dt.date | None) -> dt.date | None:
+    m = next(i for i, name in enumerate(MONTHS, 1) if name.startswith(month.lower().rstrip(".")[:3]))
+    if year is None and published is None:
+        return None
+    try:
+        date = dt.date(year or published.year, m, day)
+    except ValueError:
+        return None
+    if year is None and date > published:
+        date = date.replace(year=date.year - 1)
+    return date
+
+
+def _lower_words(tokens) -> list[str]:
+    return [t.lower_ for t in tokens]
+
+
+def _name_of(token: Token) -> str:
+    """A noun with its proper-noun compounds: 'Masaken Hanano', 'Old Mill district'."""
+    parts = [c for c in token.children if c.dep_ == "compound" and c.i < token.i]
+    first = min([token] + [c for p in parts for c in p.subtree], key=lambda t: t.i)
+    return token.doc[first.i: token.i + 1].text
+
+
+def _noun_phrase(token: Token) -> str:
+    """Subject or source phrase without determiners, relative clauses and appositions."""
+    cut = set()
+    for child in token.children:
+        if child.dep_ in ("relcl", "appos", "acl", "punct", "cc", "conj") or (
+                child.dep_ == "prep" and child.lower_ not in ("of", "for")):
+            cut.update(t.i for t in child.subtree)
+    words = [t for t in token.subtree if t.i not in cut and t.dep_ != "det"]
+    if not words:
+        return token.text
+    return token.doc[words[0].i: words[-1].i + 1].text.strip(" ,")
+
+
+def _subject_key(token: Token | None) -> str | None:
+    if token is None:
+        return None
+    if token.pos_ == "PROPN" or any(c.dep_ == "compound" and c.pos_ == "PROPN" for c in token.children):
+        return _name_of(token).lower()
+    return canon_thing(token.lemma_)
+
+
+def _event_of_verb(verb: Token) -> tuple[str | None, str | None]:
+    """Canonical event of a verb, looking through 'remain trapped' and particles."""
+    if verb.lemma_ in LINKING:
+        for c in verb.children:
+            if c.dep_ in ("acomp", "xcomp", "oprd", "attr") and c.pos_ in ("VERB", "ADJ"):
+                return canon_event(c.lemma_), c.text
+    for c in verb.children:
+        if c.dep_ == "prt" and (verb.lemma_, c.lower_) in PARTICLE_EVENTS:
+            return PARTICLE_EVENTS[(verb.lemma_, c.lower_)], f"{verb.text} {c.text}"
+    return canon_event(verb.lemma_), verb.text
+
+
+def _governing_verb(token: Token) -> Token | None:
+    """The nearest verb (or predicative adjective) above a token, skipping 'including'."""
+    node = token
+    for _ in range(6):
+        if node.head is node:
+            return node if node.pos_ in ("VERB", "AUX", "ADJ") else None
+        node = node.head
+        if node.lemma_.lower() in SKIP_INTERMEDIATE or node.lower_ in SKIP_INTERMEDIATE:
+            continue
+        if node.pos_ == "VERB" or (node.pos_ == "AUX" and node.dep_ == "ROOT"):
+            return node
+    return None
+
+
+def _subject_of_verb(verb: Token | None) -> Token | None:
+    if verb is None:
+        return None
+    for c in verb.children:
+        if c.dep_ in ("nsubj", "nsubjpass"):
+            if c.pos_ == "PRON" and verb.dep_ == "relcl":
+                return verb.head
+            return c
+    if verb.dep_ in ("relcl", "acl"):
+        return verb.head
+    return None
+
+
+# --- per-sentence context: window and attribution ---------------------------
+
+_SINCE = re.compile(rf"\bsince\s+(?:(?P<wd>{'|'.join(WEEKDAYS)})|(?P<md>{_MONTH_RE}\s+\d{{1,2}}|\d{{1,2}}\s+{_MONTH_RE}))", re.I)
+_SPAN_DAYS = re.compile(r"\b(?:in|over|during|for|after|within)\s+(?:the\s+(?:past|last)\s+)?(?P<n>\d+|[a-z]+)\s+(?P<u>days|weeks|months)\b", re.I)
+_ON_DAY = re.compile(rf"\b(?:on|late|early)\s+(?:on\s+)?(?P<wd>{'|'.join(WEEKDAYS)})\b", re.I)
+_OTHER_WINDOWS = re.compile(r"\b(overnight|over the weekend|last week|this week|yesterday|today)\b", re.I)
+
+
+def _as_int(word: str) -> int | None:
+    if word.isdigit():
+        return int(word)
+    try:
+        return int(text2num(word.lower(), "en"))
+    except ValueError:
+        return None
+
+
+def sentence_window(text: str, published: dt.date | None) -> Window | None:
+    """The time window a sentence's figures cover, resolved against publication."""
+    m = _SINCE.search(text)
+    if m:
+        start = None
+        if m.group("wd"):
+            start = resolve_weekday(m.group("wd"), published)
+        else:
+            start = _parse_month_day(m.group("md"), published)
+        return Window(m.group(0), start, published if start else None)
+    m = _SPAN_DAYS.search(text)
+    if m and (n := _as_int(m.group("n"))):
+        days = n * {"days": 1, "weeks": 7, "months": 30}[m.group("u").lower()]
+        if published:
+            return Window(m.group(0), published - dt.timedelta(days=days - 1), published)
+        return Window(m.group(0))
+    m = _ON_DAY.search(text)
+    if m:
+        day = resolve_weekday(m.group("wd"), published)
+        return Window(m.group(0), day, day)
+    m = _OTHER_WINDOWS.search(text)
+    if m:
+        word = m.group(1).lower()
+        if published and word in ("yesterday", "today"):
+            day = published - dt.timedelta(days=1 if word == "yesterday" else 0)
+            return Window(m.group(0), day, day)
+        return Window(m.group(0))
+    return None
+
+
+def _parse_month_day(text: str, published: dt.date | None) -> dt.date | None:
+    m = MONTH_DAY.search(text)
+    if m:
+        return resolve_month_day(m.group(1), int(m.group(2)), int(m.group(3)) if m.group(3) else None, published)
+    m = DAY_MONTH.search(text)
+    if m:
+        return resolve_month_day(m.group(2), int(m.group(1)), int(m.group(3)) if m.group(3) else None, published)
+    return None
+
+
+def sentence_attribution(sent: SpacySpan) -> str | None:
+    """Who the sentence credits: 'according to X', else the subject of a reporting verb."""
+    tokens = list(sent)
+    for i, t in enumerate(tokens[:-1]):
+        if t.lower_ == "according" and tokens[i + 1].lower_ == "to":
+            objs = [c for c in tokens[i + 1].children if c.dep_ == "pobj"]
+            if objs:
+                return _noun_phrase(objs[0])
+    for t in tokens:
+        if t.pos_ == "VERB" and t.lemma_ in REPORTING:
+            subj = next((c for c in t.children if c.dep_ == "nsubj"), None)
+            if subj is not None and subj.pos_ != "PRON":
+                return _noun_phrase(subj)
+    return None
+
+
+# --- extraction ----------------------------------------------------------------
+
+class _Extractor:
+    def __init__(self, analysis: Analysis, aliases: dict[str, str] | None = None):
+        self.a = analysis
+        self.published = analysis.article.date
+        self.aliases = aliases or {}
+        self.claims: list[ClaimInfo] = []
+
+    def run(self) -> list[ClaimInfo]:
+        for index, sent in enumerate(self.a.sentences):
+            self._sentence(index, sent)
+        return self.claims
+
+    def _sentence(self, index: int, sent: SpacySpan) -> None:
+        used: set[int] = set()
+        window = sentence_window(sent.text, self.published)
+        source = sentence_attribution(sent)
+        found: list[ClaimInfo] = []
+        found += self._times(index, sent, used)
+        found += self._distances(index, sent, used)
+        found += self._dates(index, sent, used)
+        found += self._numbers(index, sent, used, window)
+        found += self._places(index, sent, used)
+        for claim in found:
+            claim.attribution = source
+        self.claims += found
+
+    # clock times in any notation: '11:47 p.m.', '23:47', '11.47pm', '9 p.m.'
+    def _times(self, index, sent, used) -> list[ClaimInfo]:
+        out = []
+        for m in CLOCK.finditer(sent.text):
+            if m.group("h") is not None:
+                hour, minute = int(m.group("h")), int(m.group("m") or 0)
+                if hour > 12:
+                    continue
+                pm = m.group("ap").lower().startswith("p")
+                hour = hour % 12 + (12 if pm else 0)
+            else:
+                hour, minute = int(m.group("h24")), int(m.group("m24"))
+            start, end = sent.start_char + m.start(), sent.start_char + m.end()
+            tokens = self._tokens_in(start, end)
+            if not tokens:
+                continue
+            used.update(t.i for t in tokens)
+            claim = self._dated("time", index, tokens, start, end, f"{hour:02d}:{minute:02d}")
+            out.append(claim)
+        return out
+
+    def _dated(self, kind, index, tokens, start, end, value) -> ClaimInfo:
+        verb = _governing_verb(tokens[-1])
+        event, word = _event_of_verb(verb) if verb is not None else (None, None)
+        subj = _subject_of_verb(verb)
+        return ClaimInfo(kind=kind, article=self.a.id, start=start, end=end,
+                         text=self.a.article.text[start:end], value=value, sentence=index,
+                         event=event, event_word=word, subject=self._resolve(subj))
+
+    def _distances(self, index, sent, used) -> list[ClaimInfo]:
+        out = []
+        for m in DISTANCE.finditer(sent.text):
+            start, end = sent.start_char + m.start(), sent.start_char + m.end()
+            tokens = self._tokens_in(start, end)
+            used.update(t.i for t in tokens)
+            km = float(m.group("n")) * DISTANCE_UNITS[m.group("u").lower()]
+            dirs = DIRECTIONS[m.group("d").lower()]
+            of = tokens[-1]
+            anchor = next((c for c in of.children if c.dep_ == "pobj"), None)
+            verb = _governing_verb(tokens[0])
+            subj = _subject_of_verb(verb)
+            out.append(ClaimInfo(
+                kind="place", article=self.a.id, start=start, end=end,
+                text=self.a.article.text[start:end],
+                value=f"{fmt_number(round(km, 1))} km {_DIR_NAMES[dirs]}", sentence=index,
+                directions=dirs, anchor=canon_thing(anchor.lemma_) if anchor is not None else None,
+                subject=self._resolve(subj), event="locate", interval=Interval(km * 0.95, km * 1.05),
+                extra={"distance": km}))
+        return out
+
+    def _dates(self, index, sent, used) -> list[ClaimInfo]:
+        out = []
+        text = sent.text
+        spans = []
+        for m in list(MONTH_DAY.finditer(text)) + list(DAY_MONTH.finditer(text)):
+            if any(m.start() < e and s < m.end() for s, e in spans):
+                continue
+            spans.append((m.start(), m.end()))
+            start, end = sent.start_char + m.start(), sent.start_char + m.end()
+            tokens = self._tokens_in(start, end)
+            used.update(t.i for t in tokens)
+            if text[max(0, m.start() - 6):m.start()].lower().strip() == "since":
+                continue  # a window start, recorded with the sentence's figures
+            date = _parse_month_day(m.group(0), self.published)
+            value = date.isoformat() if date else m.group(0)
+            if tokens:
+                claim = self._dated("date", index, tokens, start, end, value)
+                claim.date = date
+                out.append(claim)
+        for t in sent:
+            if t.i in used:
+                continue
+            if t.lower_ in WEEKDAYS:
+                prev = t.doc[t.i - 1] if t.i > 0 else None
+                if prev is not None and prev.lower_ == "since":
+                    continue
+                date = resolve_weekday(t.lower_, self.published)
+                used.add(t.i)
+                claim = self._dated("date", index, [t], t.idx, t.idx + len(t.text),
+                                    date.isoformat() if date else t.text.capitalize())
+                claim.date = date
+                claim.extra["weekday"] = t.lower_
+                out.append(claim)
+            elif re.fullmatch(r"1[89]\d\d|20\d\d", t.text) and self._is_year(t):
+                used.add(t.i)
+                claim = self._dated("date", index, [t], t.idx, t.idx + len(t.text), t.text)
+                claim.extra["year"] = int(t.text)
+                out.append(claim)
+        return out
+
+    @staticmethod
+    def _is_year(t: Token) -> bool:
+        prev = t.doc[t.i - 1].lower_ if t.i > 0 else ""
+        return t.ent_type_ == "DATE" or prev in ("in", "of", "since", "by", "until", "from")
+
+    def _numbers(self, index, sent, used, window) -> list[ClaimInfo]:
+        out: list[ClaimInfo] = []
+        tokens = list(sent)
+        i = 0
+        while i < len(tokens):
+            t = tokens[i]
+            if t.i in used or not self._starts_number(t):
+                i += 1
+                continue
+            j = i + 1
+            while j < len(tokens) and tokens[j].i not in used and self._continues_number(tokens, j):
+                j += 1
+            group = tokens[i:j]
+            claim = self._number_claim(index, sent, group, window, out)
+            if claim is not None:
+                out.append(claim)
+            i = j
+        return out
+
+    @staticmethod
+    def _starts_number(t: Token) -> bool:
+        low = t.lower_
+        if low in VAGUE or low == "tens" or ORDINAL_DIGITS.match(t.text):
+            return True
+        if NUMERIC.match(t.text):
+            return True
+        if t.like_num and t.is_alpha and low not in SCALES and low not in ("one",) and not low.endswith(("th", "st", "nd", "rd")):
+            return True
+        if low == "one" and t.pos_ == "NUM" and t.dep_ == "nummod":
+            return True
+        return low in ("dozen",) and t.i > 0 and t.doc[t.i - 1].lower_ in ("a", "one")
+
+    @staticmethod
+    def _continues_number(tokens, j) -> bool:
+        t = tokens[j]
+        low = t.lower_
+        if low in SCALES and low != "m":
+            return True
+        if low == "of" and j + 1 < len(tokens) and tokens[j - 1].lower_ in ("tens", "hundreds") and tokens[j + 1].lower_ == "thousands":
+            return True
+        if low == "thousands" and tokens[j - 1].lower_ == "of":
+            return True
+        prev = tokens[j - 1]
+        if t.like_num and t.is_alpha and prev.like_num and prev.is_alpha and not low.endswith("th"):
+            return True
+        return low == "and" and prev.is_alpha and j + 1 < len(tokens) and tokens[j + 1].like_num and tokens[j + 1].is_alpha
+
+    def _group_value(self, group: list[Token]) -> tuple[Interval, float] | None:
+        words = [t.lower_ for t in group]
+        if words[0] in VAGUE or words[0] == "tens":
+            key = (words[0], words[-1]) if len(words) > 2 else None
+            lo, hi = VAGUE_SCALED.get(key) or VAGUE.get(words[0], (None, None))
+            if lo is None:
+                return None
+            return Interval(lo, hi), lo
+        if m := ORDINAL_DIGITS.match(group[0].text):
+            v = float(m.group(1))
+            return Interval(v, v), v
+        if NUMERIC.match(group[0].text):
+            v = float(group[0].text.replace(",", ""))
+            digits_after_point = len(group[0].text.split(".")[1]) if "." in group[0].text else 0
+            scale = 1.0
+            for w in words[1:]:
+                scale *= SCALES.get(w, 1.0)
+            exact = Interval(v * scale, v * scale)
+            return exact, v * scale
+        try:
+            v = float(text2num(" ".join(w for w in words if w != "a"), "en"))
+        except ValueError:
+            return None
+        return Interval(v, v), v
+
+    def _number_claim(self, index, sent, group, window, earlier) -> ClaimInfo | None:
+        doc = self.a.doc
+        first, last = group[0], group[-1]
+        if first.lower_ == "one" and last.i + 1 < len(doc) and doc[last.i + 1].lower_ == "of":
+            return None
+        parsed = self._group_value(group)
+        if parsed is None:
+            return None
+        iv, v = parsed
+        before = " ".join(t.lower_ for t in doc[max(sent.start, first.i - 4):first.i])
+        start = first.idx
+        qualifier = next((q for q in QUALIFIERS if before.endswith(" " + q) or before == q), None)
+        if qualifier and v:
+            iv = self._qualify(qualifier, v)
+            start = doc[first.i - len(qualifier.split())].idx
+        after = doc[last.i + 1: last.i + 4]
+        unit, end_tok = self._unit(first, last, after)
+        if unit in ("EUR", "USD", "GBP") and first.i > 0 and doc[first.i - 1].lower_ in CURRENCY_SIGNS:
+            start = min(start, doc[first.i - 1].idx)
+        if unit == "pp" and "basis" in [t.lower_ for t in after[:1]]:
+            iv = Interval(iv.lo / 100, iv.hi / 100, iv.lo_open, iv.hi_open)
+        if " ".join(w.lower_ for w in after[:2]) == "or more":
+            iv = Interval(iv.lo, INF)
+            end_tok = after[1]
+        if v and 1800 <= v <= 2100 and not unit and self._is_year(first):
+            return None
+        claim = ClaimInfo(kind="number", article=self.a.id, start=start, end=end_tok.idx + len(end_tok.text),
+                          text="", value="", sentence=index, interval=iv, unit=unit, window=window)
+        self._about(claim, group, unit, earlier)
+        if claim.thing is None and claim.event is None:
+            return None
+        claim.end = max(claim.end, claim.extra.pop("thing_end", claim.end))
+        claim.text = self.a.article.text[claim.start:claim.end]
+        claim.value = format_interval(iv, unit)
+        return claim
+
+    @staticmethod
+    def _qualify(q: str, v: float) -> Interval:
+        if q in LOWER_OPEN:
+            return Interval(v, INF, lo_open=True)
+        if q in LOWER_CLOSED:
+            return Interval(v, INF)
+        if q in UPPER_OPEN:
+            return Interval(0, v, hi_open=True)
+        if q in UPPER_CLOSED:
+            return Interval(0, v)
+        if q in NEARLY:
+            return Interval(v * (1 - TOLERANCE), v)
+        return Interval(v * (1 - TOLERANCE), v * (1 + TOLERANCE))
+
+    def _unit(self, first: Token, last: Token, after) -> tuple[str, Token]:
+        doc = self.a.doc
+        words = [t.lower_ for t in after]
+        if words[:1] in (["percent"], ["%"]) or words[:2] == ["per", "cent"]:
+            return "%", after[1] if words[:2] == ["per", "cent"] else after[0]
+        if words[:2] in (["percentage", "points"], ["percentage", "point"], ["basis", "points"], ["basis", "point"]):
+            return "pp", after[1]
+        if first.i > 0 and doc[first.i - 1].lower_ in CURRENCY_SIGNS:
+            return CURRENCY_SIGNS[doc[first.i - 1].lower_], last
+        if words[:1] and words[0] in CURRENCY_WORDS:
+            return CURRENCY_WORDS[words[0]], after[0]
+        if words[:1] and words[0] in DURATION_UNITS:
+            return DURATION_UNITS[words[0]], after[0]
+        if ORDINAL_DIGITS.match(first.text) and words[:1] and words[0] in DURATION_UNITS:
+            return DURATION_UNITS[words[0]], after[0]
+        return "", last
+
+    def _about(self, claim: ClaimInfo, group, unit, earlier) -> None:
+        """Fill in the counted thing, the event and the subject of a number."""
+        doc = self.a.doc
+        root = next((t for t in group if t.head not in group or t.head is t), group[-1])
+        first = group[0]
+        if first.i > 0 and doc[first.i - 1].lower_ == "magnitude":
+            claim.thing = "magnitude"
+            return
+        head = root.head
+        if unit in DURATION_UNITS.values():
+            claim.thing = unit
+            claim.event = self._campaign_near(root)
+            return
+        if unit in ("%", "pp") or unit in CURRENCY_WORDS.values():
+            if unit in ("%", "pp"):
+                unit_tok = doc[root.i + 1] if root.i + 1 < len(doc) else root
+                unit_tok = unit_tok if unit_tok.lower_ not in ("percentage", "basis", "per") else doc[min(root.i + 2, len(doc) - 1)]
+            else:
+                unit_tok = root
+                while unit_tok.head is not unit_tok and unit_tok.head.pos_ in ("NUM", "NOUN", "SYM") and unit_tok.dep_ not in ("dobj", "pobj", "nsubj", "nsubjpass"):
+                    unit_tok = unit_tok.head
+            verb = _governing_verb(unit_tok)
+            obj = None
+            if verb is not None:
+                obj = next((c for c in verb.children if c.dep_ == "dobj" and c.i != unit_tok.i and c.pos_ == "NOUN"), None)
+                obj = obj or next((c for c in verb.children if c.dep_ in ("nsubj", "nsubjpass") and c.pos_ != "PRON"), None)
+            claim.thing = canon_thing(obj.lemma_) if obj is not None else ("money" if unit not in ("%", "pp") else None)
+            if claim.thing not in MEASURES and verb is not None:
+                claim.event, claim.event_word = _event_of_verb(verb)
+            if unit not in ("%", "pp") and claim.thing not in MEASURES:
+                claim.thing = "money"
+            return
+        noun = None
+        if root.dep_ == "pobj" and head.lower_ == "of" and head.head.pos_ == "NOUN":
+            noun = head.head  # 'a magnitude of 6.1', 'a toll of 40'
+        elif head.pos_ in ("NOUN", "PROPN") and root.dep_ in ("nummod", "quantmod", "compound", "amod", "nmod"):
+            noun = head
+        elif root.lower_ in VAGUE or root.lower_ in ("dozen", "tens"):
+            of = next((c for c in root.children if c.dep_ == "prep" and c.lower_ == "of"), None)
+            obj = next((c for c in of.children if c.dep_ == "pobj"), None) if of is not None else None
+            if obj is not None and obj.lower_ == "thousands":
+                of2 = next((c for c in obj.children if c.dep_ == "prep" and c.lower_ == "of"), None)
+                obj = next((c for c in of2.children if c.dep_ == "pobj"), None) if of2 is not None else None
+            noun = obj
+        if noun is not None and noun.lower_ in ("%", "percent", "point", "points"):
+            noun = None
+        if noun is not None:
+            claim.thing = canon_thing(noun.lemma_)
+            claim.extra["thing_end"] = noun.idx + len(noun.text) if noun.i > root.i else claim.end
+            anchor = noun
+        else:
+            anchor = root
+        amod_event = next((c for c in (noun.children if noun is not None else [])
+                           if c.dep_ == "amod" and canon_event(c.lemma_) in EVENT_SYNONYMS), None)
+        verb = _governing_verb(anchor)
+        if amod_event is not None:
+            claim.event, claim.event_word = canon_event(amod_event.lemma_), amod_event.text
+        elif verb is not None:
+            claim.event, claim.event_word = _event_of_verb(verb)
+        if noun is None:
+            self._elliptical(claim, root, verb, earlier)
+
+    def _elliptical(self, claim, root, verb, earlier) -> None:
+        """'rose to nine' counts what the subject names; '300 were injured' what
+        the previous figure of the sentence counted."""
+        subj = _subject_of_verb(verb)
+        if subj is not None and subj.lemma_ in TOLL_NOUNS:
+            of = next((c for c in subj.children if c.dep_ == "prep" and c.lower_ == "of"), None)
+            obj = next((c for c in of.children if c.dep_ == "pobj"), None) if of is not None else None
+            if obj is not None and canon_event(obj.lemma_) in EVENT_SYNONYMS:
+                claim.thing, claim.event, claim.event_word = "people", canon_event(obj.lemma_), obj.text
+            elif any(c.lemma_ == "death" for c in subj.children) or subj.lemma_ == "toll":
+                claim.thing, claim.event, claim.event_word = "people", "kill", "killed"
+            elif obj is not None:
+                claim.thing = canon_thing(obj.lemma_)
+            claim.extra["revision_verb"] = verb.lemma_ if verb is not None else None
+            return
+        if earlier and earlier[-1].thing and earlier[-1].unit == claim.unit:
+            claim.thing = earlier[-1].thing
+        elif subj is not None and subj.i != root.i and subj.pos_ in ("NOUN", "PROPN") and claim.event not in ("say",):
+            claim.thing = canon_thing(subj.lemma_)
+
+    def _campaign_near(self, root: Token) -> str | None:
+        """Durations belong to the campaign they measure: 'day 12 of the offensive'."""
+        nodes = [root] + list(root.ancestors)[:3]
+        for node in nodes:
+            for t in node.subtree:
+                if EVENT_OF.get(t.lemma_.lower()) == "campaign" or EVENT_OF.get(t.lower_) == "campaign":
+                    return "campaign"
+        return None
+
+    # places ------------------------------------------------------------------
+
+    def _places(self, index, sent, used) -> list[ClaimInfo]:
+        out = []
+        for prep in sent:
+            if prep.dep_ != "prep" or prep.lower_ not in PLACE_PREPS:
+                continue
+            obj = next((c for c in prep.children if c.dep_ == "pobj"), None)
+            if obj is None or obj.i in used:
+                continue
+            claim = self._place_claim(index, prep, obj)
+            if claim is not None:
+                out.append(claim)
+        return out
+
+    def _place_claim(self, index, prep: Token, obj: Token) -> ClaimInfo | None:
+        doc = self.a.doc
+        cut = {t.i for c in obj.children if c.dep_ in ("conj", "cc", "relcl", "acl", "appos", "punct")
+               or (c.dep_ == "prep" and not EDGE_WORDS.get(obj.lower_)) for t in c.subtree}
+        phrase = [t for t in obj.subtree if t.i >= prep.i and t.i not in cut]
+        mods = [t for t in phrase if t.i <= obj.i]
+        dirs: frozenset[str] = frozenset()
+        for t in mods:
+            for part in t.lower_.split("-") + [t.lower_]:
+                if part in DIRECTIONS and (t.dep_ in ("amod", "compound", "pobj", "nmod") or t is obj):
+                    dirs = DIRECTIONS[t.lower_] if t.lower_ in DIRECTIONS else dirs | DIRECTIONS[part]
+        position = EDGE_WORDS.get(obj.lower_)
+        anchor = None
+        if position:
+            of = next((c for c in obj.children if c.dep_ == "prep" and c.lower_ == "of"), None)
+            target = next((c for c in of.children if c.dep_ == "pobj"), None) if of is not None else None
+            if target is not None:
+                anchor = _subject_key(target)
+                phrase = [t for t in phrase if t.i <= target.i]
+        elif obj.pos_ in ("PROPN",) and dirs:
+            anchor = _name_of(obj).lower()
+        facility = None
+        if not dirs and not position:
+            if obj.lemma_.lower() in FACILITY_NOUNS and obj.pos_ == "NOUN":
+                facility = " ".join(t.lower_ for t in mods if t.dep_ in ("compound", "amod") and t.i > prep.i) + " " + obj.lemma_.lower()
+                facility = facility.strip()
+            else:
+                return None
+        if not phrase:
+            return None
+        start, end = phrase[0].idx, phrase[-1].idx + len(phrase[-1].text)
+        # the place is where the thing the preposition hangs on is, or where its verb happened
+        head = prep.head
+        if head.lemma_ in TIME_NOUNS:
+            head = _governing_verb(head) or head
+        verb = head if head.pos_ in ("VERB", "AUX") else _governing_verb(head)
+        if head.pos_ in ("NOUN", "PROPN"):
+            subject_tok = head
+            if EVENT_OF.get(head.lemma_.lower()) not in (None, "campaign") or head.lemma_ == "capture":
+                of = next((c for c in head.children if c.dep_ == "prep" and c.lower_ == "of"), None)
+                subject_tok = next((c for c in of.children if c.dep_ == "pobj"), head) if of is not None else head
+        else:
+            subject_tok = next((c for c in head.children if c.dep_ == "dobj"), None) or _subject_of_verb(verb)
+        event, word = _event_of_verb(verb) if verb is not None else (None, None)
+        if head.pos_ == "NOUN" and EVENT_OF.get(head.lemma_.lower()):
+            event, word = EVENT_OF[head.lemma_.lower()], head.text
+        if dirs or position:
+            value = " ".join(filter(None, [_DIR_NAMES.get(dirs, "".join(sorted(dirs))) if dirs else None, position]))
+        else:
+            value = facility
+        return ClaimInfo(kind="place", article=self.a.id, start=start, end=end, text=doc.text[start:end],
+                         value=value, sentence=index, directions=dirs, position=position,
+                         anchor=anchor, subject=self._resolve(subject_tok), event=event, event_word=word,
+                         extra={"facility": facility} if facility else {})
+
+    # shared --------------------------------------------------------------------
+
+    def _resolve(self, token: Token | None) -> str | None:
+        """Subject key; a definite common noun ('the district') becomes the name
+        the story gives to that kind of thing ('Masaken Hanano')."""
+        key = _subject_key(token)
+        if token is not None and token.pos_ == "NOUN" and key in self.aliases:
+            if not any(c.dep_ == "compound" and c.pos_ == "PROPN" for c in token.children):
+                if any(c.lower_ in ("the", "this", "that") for c in token.children) or token.dep_ == "dobj":
+                    return self.aliases[key]
+        return key
+
+    def _tokens_in(self, start: int, end: int) -> list[Token]:
+        span = self.a.doc.char_span(start, end, alignment_mode="expand")
+        return list(span) if span is not None else []
+
+
+def story_aliases(analyses: list[Analysis]) -> dict[str, str]:
+    """Common noun -> the one name the story gives it: 'Masaken Hanano district',
+    'the district of Masaken Hanano', 'Masaken Hanano was the first district'.
+    Only nouns with a single dominant name are kept, so the mapping stays safe."""
+    counts: dict[str, dict[str, int]] = {}
+
+    def add(noun: Token, name: str) -> None:
+        slot = counts.setdefault(noun.lemma_.lower(), {})
+        slot[name.lower()] = slot.get(name.lower(), 0) + 1
+
+    for analysis in analyses:
+        for t in analysis.doc:
+            if t.pos_ != "NOUN":
+                continue
+            propn = [c for c in t.children if c.dep_ == "compound" and c.pos_ == "PROPN"]
+            if propn and not any(p.like_num or p.lower_ in WEEKDAYS or p.ent_type_ in ("DATE", "TIME") for p in propn):
+                add(t, doc_text(t.doc, min(x.i for p in propn for x in p.subtree), propn[-1].i + 1))
+            if t.dep_ == "attr":
+                subj = next((c for c in t.head.children if c.dep_ == "nsubj" and c.pos_ == "PROPN"), None)
+                if subj is not None:
+                    add(t, _name_of(subj))
+            of = next((c for c in t.children if c.dep_ == "prep" and c.lower_ == "of"), None)
+            target = next((c for c in of.children if c.dep_ == "pobj"), None) if of is not None else None
+            if target is not None and target.pos_ == "PROPN" and target.ent_type_ not in ("GPE",):
+                if any(c.dep_ == "det" and c.lower_ == "the" for c in t.children):
+                    add(t, _name_of(target))
+    aliases = {}
+    for noun, names in counts.items():
+        ranked = sorted(names.items(), key=lambda kv: -kv[1])
+        if len(ranked) == 1 or ranked[0][1] >= 2 * ranked[1][1]:
+            aliases[noun] = ranked[0][0]
+    return aliases
+
+
+def doc_text(doc, start: int, end: int) -> str:
+    return doc[start:end].text
+
+
+def extract_claims(analysis: Analysis, aliases: dict[str, str] | None = None) -> list[ClaimInfo]:
+    """Every number, place, date and clock-time claim of one article, in text order."""
+    claims = _Extractor(analysis, aliases).run()
+    _mark_revisions(analysis, claims)
+    return sorted(claims, key=lambda c: (c.start, c.end))
+
+
+def _mark_revisions(analysis: Analysis, claims: list[ClaimInfo]) -> None:
+    """'rose to nine, up from seven': the figure after 'from' is the earlier
+    state of the figure after 'to', a timeline rather than a second claim."""
+    doc = analysis.doc
+    numbers = [c for c in claims if c.kind == "number"]
+    for claim in numbers:
+        tok = doc.char_span(claim.start, claim.end, alignment_mode="expand")
+        if tok is None or tok.start == 0:
+            continue
+        before = [t.lower_ for t in doc[max(0, tok.start - 2):tok.start]]
+        if not before or before[-1] != "from":
+            continue
+        current = next((c for c in numbers if c is not claim and c.sentence == claim.sentence
+                        and c.end <= claim.start and c.unit == claim.unit), None)
+        if current is None:
+            continue
+        claim.is_previous = True
+        claim.thing, claim.event, claim.event_word = current.thing, current.event, current.event_word
+        current.previous = claim

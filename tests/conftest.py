@@ -1,0 +1,22 @@
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+SHARED = ROOT.parent / "shared"
+SEEDS = sorted((SHARED / "seeds").glob("*.txt"))
+BASIL = SHARED / "data" / "basil-2010-2014.jsonl"
+
+
+@pytest.fixture(scope="session")
+def seed_paths() -> list[Path]:
+    if len(SEEDS) < 2:
+        pytest.skip("../shared/seeds is absent: the real seed articles are not in this checkout")
+    return SEEDS
+
+
+@pytest.fixture(scope="session")
+def basil_path() -> Path:
+    if not BASIL.exists():
+        pytest.skip("../shared/data/basil-2010-2014.jsonl is absent")
+    return BASIL

@@ -1,0 +1,139 @@
+"""The command line: formats, output files, exit codes, errors without tracebacks."""
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from storylens import SCHEMA_VERSION, __version__
+from storylens.cli import main
+
+ROOT = Path(__file__).resolve().parents[1]
+EXAMPLE = sorted((ROOT / "examples" / "wexley-market").glob("*.txt"))
+
+
+def run(argv, capsys, monkeypatch):
+    """Run the CLI in this process (models stay loaded between tests)."""
+    monkeypatch.setattr(sys, "argv", ["storylens", *map(str, argv)])
+    code = 0
+    try:
+        main()
+    except SystemExit as exc:
+        code = exc.code or 0
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+def test_version(capsys, monkeypatch):
+    code, out, _ = run(["--version"], capsys, monkeypatch)
+    assert code == 0 and out.strip() == f"storylens {__version__}"
+
+
+def test_schema_is_json_schema_of_the_output(capsys, monkeypatch):
+    code, out, _ = run(["schema"], capsys, monkeypatch)
+    schema = json.loads(out)
+    assert code == 0
+    assert SCHEMA_VERSION in schema["title"]
+    assert {"articles", "passages", "substitutions", "terms", "quotes", "sources", "facts"} <= set(schema["properties"])
+
+
+def test_compare_json_contract(capsys, monkeypatch):
+    code, out, err = run(["compare", *EXAMPLE, "--format", "json"], capsys, monkeypatch)
+    assert code == 0, err
+    data = json.loads(out)
+    assert data["schema_version"] == SCHEMA_VERSION
+    ids = [a["id"] for a in data["articles"]]
+    assert len(ids) == 3 and len(set(ids)) == 3
+    assert {a["outlet"] for a in data["articles"]} == {"Coastal Times", "The Daily Ledger", "The Northern Courier"}
+    texts = {a["id"]: a["text"] for a in data["articles"]}
+    assert data["passages"], "the bundled example shares wire passages"
+    for passage in data["passages"]:
+        assert passage["kind"] in ("verbatim", "edited", "paraphrase")
+        for span in passage["spans"]:
+            assert texts[span["article"]][span["start"]:span["end"]] == span["text"]
+        for edit in passage["edits"]:
+            assert set(edit) == {"from", "to", "category"}
+    assert any(s["category"] == "framing" for s in data["substitutions"])
+    assert set(data["sources"]) == set(ids) and set(data["terms"]) == set(ids)
+    for key in ("quotes", "facts"):
+        assert isinstance(data[key], list)
+
+
+def test_text_summary_fits_80_columns(capsys, monkeypatch):
+    code, out, _ = run(["compare", *EXAMPLE], capsys, monkeypatch)
+    assert code == 0
+    assert max(len(line) for line in out.splitlines()) <= 80
+    assert "Northern Courier" in out
+
+
+def test_markdown_and_output_file(tmp_path, capsys, monkeypatch):
+    target = tmp_path / "out.md"
+    code, out, _ = run(["compare", *EXAMPLE, "--format", "md", "-o", target], capsys, monkeypatch)
+    assert code == 0 and out == ""
+    assert target.read_text().startswith("#")
+    assert [p.name for p in tmp_path.iterdir()] == ["out.md"]  # no temp file left behind
+
+
+def test_html_report_is_written(tmp_path, capsys, monkeypatch):
+    report = tmp_path / "report.html"
+    code, _, err = run(["compare", *EXAMPLE, "--html", report, "--quiet"], capsys, monkeypatch)
+    assert code == 0
+    assert report.read_text().lstrip().lower().startswith("<!doctype html>")
+
+
+@pytest.mark.parametrize("make_input, code, words", [
+    (lambda d: [EXAMPLE[0]], 2, "at least two"),
+    (lambda d: [EXAMPLE[0], d / "missing.txt"], 3, "no such file"),
+    (lambda d: [EXAMPLE[0], _write(d / "empty.txt", b"  \n")], 4, "empty"),
+    (lambda d: [EXAMPLE[0], _write(d / "blob.txt", bytes(range(256)) * 8)], 4, "binary"),
+    (lambda d: [EXAMPLE[0], _write(d / "broken.json", b'{"text": "a",')], 4, "json"),
+    (lambda d: [EXAMPLE[0], _write(d / "paper.pdf", b"%PDF-1.4 ...")], 5, "pdf"),
+    (lambda d: [EXAMPLE[0], "http://127.0.0.1:9/article"], 6, "could not fetch"),
+    (lambda d: [EXAMPLE[0], _write(d / "huge.txt", b"word " * 1_100_000)], 7, "over the limit"),
+])
+def test_bad_input_is_one_line_and_a_distinct_exit_code(tmp_path, capsys, monkeypatch, make_input, code, words):
+    target = tmp_path / "keep.json"
+    target.write_text("what the user had")
+    got, out, err = run(["compare", *make_input(tmp_path), "--format", "json", "-o", target], capsys, monkeypatch)
+    assert got == code
+    assert len(err.strip().splitlines()) == 1 and err.startswith("storylens: ")
+    assert words in err.lower()
+    assert "Traceback" not in err
+    assert target.read_text() == "what the user had"
+
+
+def _write(path: Path, data: bytes) -> Path:
+    path.write_bytes(data)
+    return path
+
+
+def test_unrelated_articles_are_not_an_error(tmp_path, capsys, monkeypatch):
+    one = _write(tmp_path / "one.txt", b"The library reopened on Monday after a six-month renovation of its reading rooms.")
+    two = _write(tmp_path / "two.txt", b"A late goal gave the visitors a narrow win in the cup semi-final on Sunday night.")
+    code, out, _ = run(["compare", one, two, "--format", "json"], capsys, monkeypatch)
+    assert code == 0
+    assert json.loads(out)["passages"] == []
+
+
+def _cli(*args, stdin=None):
+    env = {**os.environ, "COLUMNS": "80"}
+    return subprocess.run([sys.executable, "-m", "storylens", *map(str, args)], capture_output=True,
+                          text=True, input=stdin, env=env, cwd=ROOT)
+
+
+def test_real_process_reads_stdin_and_stays_quiet_when_piped():
+    stdin = EXAMPLE[1].read_text()
+    done = _cli("compare", EXAMPLE[0], "-", "--format", "json", stdin=stdin)
+    assert done.returncode == 0, done.stderr
+    assert done.stderr == ""  # no progress bar when not on a terminal
+    sources = [a["source"] for a in json.loads(done.stdout)["articles"]]
+    assert sources[1] == "stdin"
+
+
+def test_real_process_error_has_no_traceback(tmp_path):
+    done = _cli("compare", EXAMPLE[0], tmp_path / "nope.txt")
+    assert done.returncode == 3
+    assert done.stderr.count("\n") == 1 and "Traceback" not in done.stderr

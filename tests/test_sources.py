@@ -1,0 +1,167 @@
+"""Sources: who each article cites, with kinds and per-article canonical names.
+
+The short article is invented (a flood in the made-up town of Bravik); the
+end-to-end tests read the real seed pair from ../shared when present.
+"""
+
+import json
+from pathlib import Path
+
+import pytest
+
+from storylens.analyze import analyze
+from storylens.models import Article
+from storylens.sources import find_citations, same_actor, source_names
+
+SHARED = Path(__file__).parents[1] / ".." / "shared"
+
+S = """Flooded streets in Bravik on Monday
+Flooded streets in Bravik on MondayAFP
+
+BRAVIK, Norland (Reuters) - The river Alda burst its banks on Monday, according to the Norland Hydrological Observatory.
+
+Norland state television said two bridges had been closed. The official NRA news agency said rescue teams had reached the old town.
+
+Interior Minister Karl Odden said the army would help. "We are doing everything we can," Odden told the Bravik Gazette.
+
+The Observatory said water levels would peak on Wednesday.
+
+A spokeswoman for the Red Cross, Ana Lind, said shelters were open.
+
+"We will not reopen the bridge before Friday," the Bravik Port Authority said.
+
+Local fisherman Nils Aas said his boat was lost.
+
+Rescuers said they had found no victims. Officials said the roads were closed. He said more rain was coming.
+
+The mayor met Finance Minister Petra Holm on Tuesday.
+
+Jon Berg contributed to this report.
+"""
+
+QUIET = "The river rose slowly on Monday and fell again by the evening.\n"
+
+
+@pytest.fixture(scope="module")
+def cited():
+    return find_citations(analyze([Article(id="s", text=S), Article(id="q", text=QUIET)]))
+
+
+def kinds(citations):
+    out = {}
+    for c in citations:
+        out.setdefault(c.name, set()).add(c.kind)
+    return out
+
+
+def test_every_source_kind_and_nothing_else(cited):
+    assert kinds(cited) == {
+        "AFP": {"photo"},
+        "Reuters": {"agency"},
+        "Norland Hydrological Observatory": {"monitor"},
+        "Norland state television": {"media"},
+        "NRA": {"agency"},
+        "Karl Odden": {"official"},
+        "Bravik Gazette": {"media"},
+        "Ana Lind": {"official"},
+        "Bravik Port Authority": {"organization"},
+        "Nils Aas": {"person"},
+        "Jon Berg": {"contributor"},
+    }
+
+
+def test_spans_are_text_as_written(cited):
+    for c in cited:
+        assert S[c.start:c.end] == c.text
+    written = {c.text for c in cited}
+    assert {"Odden", "The Observatory", "Interior Minister Karl Odden", "The official NRA news agency"} <= written
+    glued = next(c for c in cited if c.kind == "photo")
+    assert S[glued.start - 6:glued.end] == "MondayAFP"
+
+
+def test_short_forms_canonicalised(cited):
+    names = {c.text: c.name for c in cited}
+    assert names["Odden"] == "Karl Odden"
+    assert names["The Observatory"] == "Norland Hydrological Observatory"
+
+
+def test_no_pronouns_generic_nouns_or_people_merely_mentioned(cited):
+    names = {c.name.lower() for c in cited}
+    assert not names & {"he", "they", "rescuers", "officials", "mayor", "the mayor"}
+    assert not [n for n in names if "holm" in n]
+
+
+def test_source_names_lists_every_article_in_order(cited):
+    names = source_names(cited, ["s", "q"])
+    assert names["q"] == []
+    assert names["s"][:3] == ["AFP", "Reuters", "Norland Hydrological Observatory"]
+    assert len(names["s"]) == len(set(names["s"])) == 11
+
+
+def test_same_actor_is_strict():
+    assert same_actor("Youssef", "Yasser al-Youssef")
+    assert same_actor("Observatory", "Syrian Observatory for Human Rights")
+    assert not same_actor("state broadcaster", "regime-run broadcaster")
+
+
+# ------------------------------------------------------------ seeds
+
+@pytest.fixture(scope="module")
+def seed_sources():
+    seeds = sorted((SHARED / "seeds").glob("*.txt")) if (SHARED / "seeds").is_dir() else []
+    if len(seeds) < 2:
+        pytest.skip("seed articles not found in ../shared/seeds")
+    articles = [Article(id="a", text=seeds[0].read_text()), Article(id="b", text=seeds[1].read_text())]
+    return find_citations(analyze(articles))
+
+
+def test_seed_sources_article_a(seed_sources):
+    a = kinds([c for c in seed_sources if c.article == "a"])
+    assert a == {
+        "Reuters": {"photo"},
+        "Syrian state media": {"media"},
+        "Syrian Observatory for Human Rights": {"monitor"},
+        "state television": {"media"},
+        "state broadcaster": {"media"},
+        "SANA": {"agency"},
+        "Yasser al-Youssef": {"person"},
+        "Staffan de Mistura": {"official"},
+        "AFP": {"contributor"},
+    }
+
+
+def test_seed_sources_article_b(seed_sources):
+    b = kinds([c for c in seed_sources if c.article == "b"])
+    assert b == {
+        "regime-run broadcaster": {"media"},
+        "Yasser al-Youssef": {"person"},
+        "Syrian Observatory for Human Rights": {"monitor"},
+        "Muhammed Mesleti": {"person"},
+        "Anadolu Agency": {"agency"},
+    }
+
+
+def test_seed_canonical_forms(seed_sources):
+    written = {(c.article, c.text): c.name for c in seed_sources}
+    assert written[("a", "Youssef")] == "Yasser al-Youssef"
+    assert written[("b", "Al-Youssef")] == "Yasser al-Youssef"
+    assert written[("a", "De Mistura")] == "Staffan de Mistura"
+    assert written[("a", "the envoy")] == "Staffan de Mistura"
+    assert written[("a", "The Observatory")] == "Syrian Observatory for Human Rights"
+    assert written[("b", "Mesleti")] == "Muhammed Mesleti"
+    names = {c.name.lower() for c in seed_sources}
+    assert not names & {"he", "walid muallem", "muallem", "aid agencies", "rebels"}
+
+
+def test_basil_runs_without_crashing():
+    path = SHARED / "data" / "basil-2010-2014.jsonl"
+    if not path.is_file():
+        pytest.skip("BASIL sample not found in ../shared/data")
+    with path.open() as f:
+        rows = [json.loads(next(f)) for _ in range(6)]
+    analyses = analyze(Article(id=str(i), text=r["text"]) for i, r in enumerate(rows))
+    cited = find_citations(analyses)
+    for c in cited:
+        assert analyses[int(c.article)].article.text[c.start:c.end] == c.text
+        assert c.name.lower() not in {"he", "she", "they", "it"}
+    assert len(source_names(cited, [a.id for a in analyses])) == 6

@@ -15,6 +15,7 @@ passages are found wherever they sit.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from difflib import SequenceMatcher
 from itertools import combinations
 
 import numpy as np
@@ -220,9 +221,10 @@ def _edits(match: _Match, analyses: list[Analysis]) -> list[Edit]:
     """Word-level edits from A to B; adjacent changes are one edit, and
     changes of punctuation alone are dropped as noise."""
     a_tokens, b_tokens = match.a.tokens, match.b.tokens
-    encode = _Encoder()
-    ops = [op for op in Levenshtein.opcodes(encode([t.lower_ for t in a_tokens]),
-                                            encode([t.lower_ for t in b_tokens]))]
+    # difflib anchors on the longest shared runs, which reads like a human
+    # diff; a minimal edit script can pair unrelated insertions and deletions.
+    ops = SequenceMatcher(None, [t.lower_ for t in a_tokens], [t.lower_ for t in b_tokens],
+                          autojunk=False).get_opcodes()
     edits = []
     for a_lo, a_hi, b_lo, b_hi in _changed_runs(ops):
         if (a_lo == a_hi) != (b_lo == b_hi):
@@ -252,13 +254,13 @@ def _with_head(a_tokens, a_lo, a_hi, b_tokens, b_lo, b_hi) -> tuple[int, int]:
 
 def _changed_runs(ops) -> list[tuple[int, int, int, int]]:
     runs: list[list[int]] = []
-    for op in ops:
-        if op.tag == "equal":
+    for tag, a_lo, a_hi, b_lo, b_hi in ops:
+        if tag == "equal":
             continue
-        if runs and runs[-1][1] == op.src_start and runs[-1][3] == op.dest_start:
-            runs[-1][1], runs[-1][3] = op.src_end, op.dest_end
+        if runs and runs[-1][1] == a_lo and runs[-1][3] == b_lo:
+            runs[-1][1], runs[-1][3] = a_hi, b_hi
         else:
-            runs.append([op.src_start, op.src_end, op.dest_start, op.dest_end])
+            runs.append([a_lo, a_hi, b_lo, b_hi])
     return [tuple(r) for r in runs]
 
 

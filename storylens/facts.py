@@ -710,12 +710,16 @@ class _Extractor:
             noun = None
         if noun is not None:
             claim.thing = canon_thing(noun.lemma_)
+            claim.extra["thing_text"] = noun.lower_
             claim.extra["thing_end"] = noun.idx + len(noun.text) if noun.i > root.i else claim.end
             anchor = noun
         else:
             anchor = root
+        # a participle on the noun names the event better than the clause verb:
+        # 'reach 12 miners trapped', 'the wounded civilians'
         amod_event = next((c for c in (noun.children if noun is not None else [])
-                           if c.dep_ == "amod" and canon_event(c.lemma_) in EVENT_SYNONYMS), None)
+                           if c.dep_ in ("amod", "acl") and (canon_event(c.lemma_) in EVENT_SYNONYMS
+                                                             or c.tag_ == "VBN")), None)
         verb = _governing_verb(anchor)
         if amod_event is not None:
             claim.event, claim.event_word = canon_event(amod_event.lemma_), amod_event.text

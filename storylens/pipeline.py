@@ -88,5 +88,5 @@ def compare(inputs: Sequence[ArticleLike], *, align_config: AlignConfig = AlignC
     return Comparison(
         storylens_version=__version__, articles=articles, passages=passages,
         substitutions=substitutions, terms=terms, quotes=quotes,
-        sources=source_names(citations), citations=citations, facts=facts,
+        sources=source_names(citations, [a.id for a in analyses]), citations=citations, facts=facts,
     )

@@ -233,8 +233,8 @@ def article_quotes(analysis: Analysis) -> list[QuoteMention]:
 
 # ------------------------------------------------------------- matching
 
-def _same_quote(a: str, b: str) -> bool:
-    na, nb = normalise(a), normalise(b)
+def _same_quote(na: str, nb: str) -> bool:
+    """Compare two normalised quotes."""
     if not na or not nb:
         return False
     if na == nb:
@@ -267,6 +267,7 @@ def find_quotes(analyses: list[Analysis]) -> list[Quote]:
     """Quotes of all articles, merged across articles; shared ones first."""
     order = {a.id: i for i, a in enumerate(analyses)}
     mentions = [m for a in analyses for m in article_quotes(a)]
+    normal = [normalise(m.text) for m in mentions]
     parent = list(range(len(mentions)))
 
     def find(i: int) -> int:
@@ -277,7 +278,7 @@ def find_quotes(analyses: list[Analysis]) -> list[Quote]:
 
     for i in range(len(mentions)):
         for j in range(i + 1, len(mentions)):
-            if find(i) != find(j) and _same_quote(mentions[i].text, mentions[j].text):
+            if find(i) != find(j) and _same_quote(normal[i], normal[j]):
                 parent[find(j)] = find(i)
     groups: dict[int, list[QuoteMention]] = {}
     for i, m in enumerate(mentions):

@@ -20,7 +20,7 @@ from typing import Protocol
 import numpy as np
 
 from .analyze import Analysis, embed
-from .facts import MEASURES, ClaimInfo, Interval, Window, extract_claims, fmt_number, story_aliases
+from .facts import MEASURES, ClaimInfo, Window, extract_claims, story_aliases
 from .models import Claim, Fact, Passage, Quote
 
 RELATED_SIMILARITY = 0.72    # sentence cosine that lets a partly-known key pair
@@ -97,10 +97,13 @@ class RuleChecker:
 def describe(c: ClaimInfo) -> str:
     """The claim as the article put it, with its window and source."""
     text = c.text
+    if c.kind == "place":
+        return f"{c.subject or 'it'} at '{c.text}'" if "distance" not in c.extra else f"{c.subject or 'it'} {c.text}"
     if c.kind == "number" and c.event_word and c.event_word.lower() not in text.lower():
         text = f"{text} {c.event_word}"
     if c.kind == "number" and c.window is not None:
-        text += f" {c.window.describe()}"
+        window = c.window.describe()
+        text += f" {window[:1].lower()}{window[1:]}"
     if c.kind in ("date",) and c.date and c.value != c.text:
         text += f" ({c.value})"
     if c.kind == "time" and c.value != c.text:
@@ -118,7 +121,8 @@ def what(c: ClaimInfo) -> str:
         event = PARTICIPLES.get(c.event or "", c.event_word or "")
         return f"{thing} {event}".strip()
     if c.kind == "place":
-        return f"location of {c.subject or 'the event'}"
+        subject = c.subject.title() if c.subject and " " in c.subject else c.subject
+        return f"location of {subject or 'the event'}"
     subject = c.subject or c.event or "the event"
     return f"{'time' if c.kind == 'time' else 'date'} of {subject}" + (
         f" ({PARTICIPLES.get(c.event, c.event)})" if c.event and c.event != "say" and c.subject else "")
@@ -178,56 +182,65 @@ def _windows_compatible(a: Window | None, b: Window | None) -> bool:
     return overlap >= 0.5 * shorter and shorter >= 0.5 * longer
 
 
-def _number_key(a: ClaimInfo, b: ClaimInfo) -> bool | None:
-    """None: different things; True: fully the same key; False: partly known."""
+# Key levels: how sure we are that two claims are about the same thing.
+STRONG, WEAK, AGREE_ONLY = "strong", "weak", "agree-only"
+
+
+def _number_key(a: ClaimInfo, b: ClaimInfo) -> str | None:
     if a.unit != b.unit:
         return None
     if a.thing and b.thing and a.thing != b.thing:
         return None
     if not _windows_compatible(a.window, b.window):
         return None
-    measure = a.thing in MEASURES or a.unit in ("day", "week", "month", "year", "hour")
-    if a.event and b.event and a.event != b.event and not (measure and a.unit in ("", "%", "pp")):
+    duration = a.unit in ("day", "week", "month", "year", "hour")
+    measure = a.thing in MEASURES or duration
+    if a.event and b.event and a.event != b.event and not (measure and not duration):
         return None
     if measure and a.thing == b.thing:
-        return a.unit not in ("day", "week", "month", "year", "hour") or a.event == b.event == "campaign"
-    return bool(a.thing and b.thing and a.event and b.event)
+        return STRONG if not duration or a.event == b.event == "campaign" else WEAK
+    return STRONG if (a.thing and b.thing and a.event and b.event) else WEAK
 
 
-def _date_key(a: ClaimInfo, b: ClaimInfo) -> bool | None:
+def _date_key(a: ClaimInfo, b: ClaimInfo) -> str | None:
     if ("year" in a.extra) != ("year" in b.extra):
         return None
-    if not (a.event and b.event) or a.event != b.event:
-        return None
-    if a.event == "say" and not _same_name(a.subject, b.subject):
-        return None
-    return _same_name(a.subject, b.subject)
+    same_subject = _same_name(a.subject, b.subject)
+    if a.event == "say" or b.event == "say":
+        # when a statement was made is not a fact about the event: never a conflict
+        return AGREE_ONLY if a.event == b.event and same_subject else None
+    if a.event and a.event == b.event:
+        return STRONG if same_subject else WEAK
+    return AGREE_ONLY
 
 
-def _place_key(a: ClaimInfo, b: ClaimInfo) -> bool | None:
+def _place_key(a: ClaimInfo, b: ClaimInfo) -> str | None:
     if ("distance" in a.extra) != ("distance" in b.extra) or ("facility" in a.extra) != ("facility" in b.extra):
         return None
     if a.anchor and b.anchor and a.anchor.split()[-1] != b.anchor.split()[-1]:
         return None
     if not _same_name(a.subject, b.subject):
         return None
-    named = a.subject and " " in a.subject or a.anchor is not None and a.subject == b.subject and a.event == "locate"
-    if named:
-        return True
-    if a.event and b.event and a.event != b.event:
-        return None
-    return bool(a.event and a.event == b.event)
+    if a.subject and " " in a.subject or a.event == b.event == "locate":
+        return STRONG   # a named place stays where it is whatever happened there
+    if a.event and a.event == b.event:
+        return STRONG
+    return None
 
 
-def _key(a: ClaimInfo, b: ClaimInfo) -> bool | None:
-    kinds = {a.kind, b.kind}
-    if len(kinds) > 1:
+def _key(a: ClaimInfo, b: ClaimInfo) -> str | None:
+    if a.kind != b.kind:
         return None
     if a.kind == "number":
         return _number_key(a, b)
     if a.kind in ("date", "time"):
         return _date_key(a, b)
     return _place_key(a, b)
+
+
+def _specific(a: ClaimInfo, b: ClaimInfo) -> bool:
+    """An identical clock time or full date for the same event is unlikely by chance."""
+    return a.kind == "time" or (a.kind == "date" and a.date is not None and b.date is not None)
 
 
 class _Evidence:
@@ -258,18 +271,21 @@ def _candidate_pairs(claims: list[ClaimInfo], evidence: _Evidence, checker: Chec
     for a, b in combinations(claims, 2):
         if a.article == b.article:
             continue
-        strong = _key(a, b)
-        if strong is None:
+        level = _key(a, b)
+        if level is None:
             continue
         sim = evidence.similarity(a, b)
         counterpart = evidence.counterpart(a, b)
-        if not (strong or counterpart or sim >= RELATED_SIMILARITY):
-            continue
         compatible = checker.compare(a, b).status == "agree"
-        if not compatible and not (strong or counterpart or sim >= CONFLICT_SIMILARITY):
+        supported = level == STRONG or counterpart or sim >= RELATED_SIMILARITY
+        if not supported and not (compatible and a.event == b.event and a.event and _specific(a, b)):
             continue
+        if not compatible and (level == AGREE_ONLY or not (
+                level == STRONG or counterpart or sim >= CONFLICT_SIMILARITY)):
+            continue
+        strong = level == STRONG
         score = 1.0 * strong + 1.0 * counterpart + sim + 0.5 * compatible
-        pairs.append(_Pair(a, b, score, bool(strong), counterpart, sim))
+        pairs.append(_Pair(a, b, score, strong, counterpart, sim))
     return sorted(pairs, key=lambda p: -p.score)
 
 

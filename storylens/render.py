@@ -27,6 +27,7 @@ from pathlib import Path
 import jinja2
 from markupsafe import Markup, escape
 from rich import box
+from rich.cells import cell_len
 from rich.console import Console, Group, RenderableType
 from rich.rule import Rule
 from rich.table import Table
@@ -162,6 +163,10 @@ def citation_ids(comparison: Comparison) -> dict[tuple[str, str], list[str]]:
 
 
 def edit_label(edit) -> str:
+    if not edit.to.text:
+        return f"{edit.from_.text} (dropped)"
+    if not edit.from_.text:
+        return f"(added) {edit.to.text}"
     return f"{edit.from_.text} → {edit.to.text}"
 
 
@@ -231,9 +236,16 @@ def to_text(comparison: Comparison, width: int = 80, color: bool = False) -> str
     return "\n".join(line.rstrip() for line in buffer.getvalue().splitlines()) + "\n"
 
 
-def _text_parts(comparison: Comparison, width: int) -> list[RenderableType]:
-    labels = article_labels(comparison)
+def short_labels(comparison: Comparison, limit: int = 20) -> dict[str, str]:
+    """Labels for narrow label columns: past `limit` cells the key (which the
+    header pairs with the outlet) reads better than a truncated name."""
     keys = article_keys(comparison)
+    return {i: label if cell_len(label) <= limit else keys[i] for i, label in article_labels(comparison).items()}
+
+
+def _text_parts(comparison: Comparison, width: int) -> list[RenderableType]:
+    keys = article_keys(comparison)
+    labels = short_labels(comparison)
     return [
         Text(title_line(comparison), style="bold"),
         _text_articles(comparison, keys, width),
@@ -279,7 +291,7 @@ def _text_articles(comparison: Comparison, keys: dict[str, str], width: int) -> 
              Text(one_line(a.title or "(untitled)")), Text(f"{word_count(a)} words")]
             for a in comparison.articles]
     widths = [max(row[i].cell_len for row in rows) for i in range(5)]
-    widths[1] = min(widths[1], 18)
+    widths[1] = min(widths[1], 22)
     widths[3] = max(8, width - sum(widths) + widths[3] - 4)
     grid = Table.grid(padding=(0, 1))
     for i, w in enumerate(widths):
@@ -306,13 +318,12 @@ def _text_facts(comparison: Comparison, labels: dict[str, str]) -> RenderableTyp
     parts: list[RenderableType] = []
     for fid, fact in facts_in_order(comparison):
         tag, style = styles[fact.status]
-        head = Text(f"{fid:>4} ")
-        head.append(tag, style=style)
+        head = Text(tag, style=style)
         if fact.status == "unique" and fact.claims:
             head.append(f" {labels.get(fact.claims[0].article, fact.claims[0].article)}", style="bold")
-        head.append(f": {fact.what} ({fact.kind})")
-        parts.append(head)
-        grid = _grid(5, 16, None)
+        head.append(f": {one_line(fact.what)} ({fact.kind})")
+        parts.append(_numbered(fid, head))
+        grid = _grid(5, _label_width(labels), None)
         for claim in fact.claims:
             grid.add_row("", Text(labels.get(claim.article, claim.article)), _claim_text(claim, labels))
         grid.add_row("", "", Text(one_line(fact.explanation), style="italic dim"))
@@ -320,17 +331,26 @@ def _text_facts(comparison: Comparison, labels: dict[str, str]) -> RenderableTyp
     return Group(*parts)
 
 
+def _label_width(labels: dict[str, str]) -> int:
+    return max([cell_len(label) for label in labels.values()] + [5])  # 5 fits "edits"
+
+
+def _numbered(finding_id: str, line: Text) -> Table:
+    grid = _grid(4, None)
+    grid.add_row(Text(f"{finding_id:>4}"), line)
+    return grid
+
+
 def _text_passages(comparison: Comparison, labels: dict[str, str], width: int) -> RenderableType:
     if not comparison.passages:
         return Text(EMPTY["passages"])
     parts: list[RenderableType] = []
     for pid, passage in passages_numbered(comparison):
-        head = Text(f"{pid:>4} ")
-        head.append(passage.kind, style="bold")
+        head = Text(passage.kind, style="bold")
         head.append(f" · similarity {passage.similarity:.2f}"
-                    + (f" · {len(passage.edits)} edits" if passage.edits else ""), style="dim")
-        parts.append(head)
-        grid = _grid(5, 16, None)
+                    + (f" · {plural(len(passage.edits), 'edit')}" if passage.edits else ""), style="dim")
+        parts.append(_numbered(pid, head))
+        grid = _grid(5, _label_width(labels), None)
         for span in passage.spans:
             quoted = Text(f"“{one_line(span.text)}”")
             quoted.truncate(max(width - 24, 20), overflow="ellipsis")
@@ -354,7 +374,7 @@ def _text_substitutions(comparison: Comparison, keys: dict[str, str]) -> Rendera
     table.add_column("category", no_wrap=True)
     for row in rows:
         pairs = ", ".join(f"{keys.get(a, a)}→{keys.get(b, b)}" for a, b in row.pairs)
-        table.add_row(Text(row.from_), Text(row.to), Text(pairs), Text(str(row.count)),
+        table.add_row(Text(row.from_ or "—"), Text(row.to or "—"), Text(pairs), Text(str(row.count)),
                       Text(row.category, style="red" if row.category == "framing" else ""))
     return table
 
@@ -366,7 +386,7 @@ def _text_terms(comparison: Comparison, labels: dict[str, str]) -> RenderableTyp
     parts: list[RenderableType] = []
     for actor, per_article in table_data.items():
         parts.append(Text(f"  {actor}", style="bold"))
-        grid = _grid(3, 16, None)
+        grid = _grid(3, _label_width(labels), None)
         for article in comparison.articles:
             grid.add_row("", Text(labels[article.id]), Text(term_list(per_article.get(article.id, []))))
         parts.append(grid)
@@ -378,13 +398,11 @@ def _text_quotes(comparison: Comparison, labels: dict[str, str], width: int) -> 
         return Text(EMPTY["quotes"])
     parts: list[RenderableType] = []
     for qid, quote in quotes_in_order(comparison):
-        head = Text(f"{qid:>4} ")
-        head.append("shared " if is_shared(quote) else "", style="bold")
-        body = Text(f"“{one_line(quote.text)}”")
-        body.truncate(max(width - 12, 20), overflow="ellipsis")
-        head.append_text(body)
-        parts.append(head)
-        grid = _grid(5, 16, None)
+        head = Text("shared " if is_shared(quote) else "", style="bold")
+        head.append(f"“{one_line(quote.text)}”")
+        head.truncate(max(width - 6, 20), overflow="ellipsis")
+        parts.append(_numbered(qid, head))
+        grid = _grid(5, _label_width(labels), None)
         for article_id, speaker in quote_speakers(quote).items():
             grid.add_row("", Text(labels.get(article_id, article_id)), Text(speaker))
         parts.append(grid)
@@ -395,7 +413,7 @@ def _text_sources(comparison: Comparison, labels: dict[str, str]) -> RenderableT
     sources = sources_by_article(comparison)
     if not any(sources.values()):
         return Text(EMPTY["sources"])
-    grid = _grid(1, 16, None)
+    grid = _grid(1, _label_width(labels), None)
     for article in comparison.articles:
         grid.add_row("", Text(labels[article.id]), Text("; ".join(sources.get(article.id, [])) or "—"))
     return grid
@@ -475,7 +493,7 @@ def _md_passages(comparison: Comparison, labels: dict[str, str]) -> list[str]:
             [labels.get(s.article, md(s.article)), md(shorten(s.text, 240))] for s in passage.spans])
         if passage.edits:
             out.append("Edits: " + "; ".join(
-                f"{md(e.from_.text)} → {md(e.to.text)} \\[{e.category}\\]" for e in passage.edits))
+                f"{md(edit_label(e))} \\[{e.category}\\]" for e in passage.edits))
             out.append("")
     return out
 
@@ -486,7 +504,7 @@ def _md_substitutions(comparison: Comparison, keys: dict[str, str]) -> list[str]
     if not rows:
         return out + [EMPTY["substitutions"], ""]
     return out + _md_table(["From", "To", "Articles", "Count", "Category"], [
-        [md(r.from_), md(r.to), ", ".join(f"{md(keys.get(a, a))} → {md(keys.get(b, b))}" for a, b in r.pairs),
+        [md(r.from_) or "—", md(r.to) or "—", ", ".join(f"{md(keys.get(a, a))} → {md(keys.get(b, b))}" for a, b in r.pairs),
          str(r.count), r.category] for r in rows])
 
 
@@ -635,7 +653,7 @@ def _environment() -> jinja2.Environment:
 
 def to_html(comparison: Comparison) -> str:
     """A single self-contained HTML page: no external fetches of any kind."""
-    labels = article_labels(comparison)
+    labels = short_labels(comparison, 24)
     marks = finding_marks(comparison)
     finding_titles = finding_labels(comparison)
     context = {

@@ -155,6 +155,23 @@ def test_text_color_emits_ansi(comparison):
     assert "\x1b[" in to_text(comparison, color=True)
 
 
+def test_text_uses_keys_for_long_outlet_names(articles):
+    long = [a.model_copy(update={"outlet": f"{a.id}_0123456789abcdef0123"}) for a in articles[:2]]
+    comp = Comparison(articles=long, sources={"a": ["Velmora Monitor"], "b": ["health ministry"]})
+    text = to_text(comp)
+    assert re.search(r"^  a +Velmora Monitor$", text, re.M)
+    assert re.search(r"^  b +health ministry$", text, re.M)
+
+
+def test_edit_labels_name_insertions_and_deletions(articles):
+    from storylens.render import edit_label
+    a, b = articles[:2]
+    assert edit_label(Edit(**{"from": span(a, "Rebels"), "to": Span(article="b", start=0, end=0, text=""),
+                              "category": "other"})) == "Rebels (dropped)"
+    assert edit_label(Edit(**{"from": Span(article="a", start=0, end=0, text=""), "to": span(b, "Opposition"),
+                              "category": "other"})) == "(added) Opposition"
+
+
 def test_text_empty_sections_say_so(empty_comparison):
     text = to_text(empty_comparison)
     assert "No reused passages: these articles share no text." in text
@@ -247,9 +264,10 @@ def column_segments(tree, article_id):
     return body.text_content(), found
 
 
-def test_html_spans_carry_their_finding_ids(comparison, tree):
+def assert_marks_honoured(comparison, tree):
+    """Each column shows its article's text unchanged, and the characters
+    marked with a finding id are exactly those its spans cover."""
     marks = finding_marks(comparison)
-    assert {m.finding for ms in marks.values() for m in ms} >= {"p1", "p2", "e1-1", "e1-2", "q1", "f1", "f4", "c1"}
     for article in comparison.articles:
         shown, segs = column_segments(tree, article.id)
         assert shown == article.text
@@ -257,7 +275,12 @@ def test_html_spans_carry_their_finding_ids(comparison, tree):
             covered = {i for s, e, ids in segs if mark.finding in ids for i in range(s, e)}
             wanted = {i for m in marks[article.id] if m.finding == mark.finding for i in range(m.start, m.end)}
             assert covered == wanted, mark
-            assert shown[mark.start:mark.end] == article.text[mark.start:mark.end]
+    return marks
+
+
+def test_html_spans_carry_their_finding_ids(comparison, tree):
+    marks = assert_marks_honoured(comparison, tree)
+    assert {m.finding for ms in marks.values() for m in ms} >= {"p1", "p2", "e1-1", "e1-2", "q1", "f1", "f4", "c1"}
     # the spans themselves, as the models state them
     a_text, a_segs = column_segments(tree, "a")
     flood = "".join(a_text[s:e] for s, e, ids in a_segs if "f1" in ids)
@@ -314,3 +337,27 @@ def test_write_atomic_missing_directory(tmp_path):
     with pytest.raises(FileNotFoundError):
         write_atomic(tmp_path / "nope" / "r.md", "x")
     assert os.listdir(tmp_path) == []
+
+
+# ---------------------------------------------------------------- real reports
+
+SEEDS = Path(__file__).parents[1] / ".." / "shared" / "seeds"
+
+
+@pytest.fixture(scope="module")
+def seed_comparison():
+    paths = sorted(SEEDS.glob("*.txt"))[:2]
+    if len(paths) < 2:
+        pytest.skip(f"the two seed reports are not in {SEEDS}")
+    from storylens import compare
+    return compare([str(p) for p in paths])
+
+
+def test_seed_reports_render(seed_comparison):
+    text = to_text(seed_comparison)
+    assert max(cell_len(line) for line in text.splitlines()) <= 80
+    tree = lxml.html.document_fromstring(to_html(seed_comparison))
+    marks = assert_marks_honoured(seed_comparison, tree)
+    assert sum(len(ms) for ms in marks.values()) >= len(seed_comparison.passages) * 2
+    md = to_markdown(seed_comparison)
+    assert md.count("\n### p") == len(seed_comparison.passages)

@@ -1,0 +1,128 @@
+"""Claim extraction per kind, qualifier and notation (invented sentences)."""
+
+import datetime as dt
+import math
+
+import pytest
+
+from storylens.analyze import analyze
+from storylens.facts import Interval, extract_claims, resolve_weekday, story_aliases
+from storylens.models import Article
+
+TEXTS = {
+    "counts": "Twelve miners were trapped. Rescuers said 212 people were detained. "
+              "More than 500 civilians were killed. At least 11 workers died. "
+              "About 180 shops closed. Nearly 60 people were injured. Up to 300 jobs will go. "
+              "Dozens of households were evacuated. Hundreds of stores closed. "
+              "Officials said five hundred volunteers served meals.",
+    "scaled": "The bank set aside $1.5 billion. The bank earmarked 1,500 million dollars. "
+              "Sales rose 5 percent. The rate rose by 75 basis points. Turnout fell by 0.75 percentage points.",
+    "window": "Since November 15, shelling has killed 212 civilians, according to the Karsk Medical Union.\n\n"
+              "In 12 days of shelling, 500 civilians were killed, the council said.\n\n"
+              "Looters stole 40 cars overnight.",
+    "places": "The Old Mill district in northeastern Karsk fell. Fighting continued on the southern edges of Korra. "
+              "The epicentre was 35 km northwest of the town. A fire broke out in the mixing hall.",
+    "dates": "The quake struck on Tuesday. The rebels took the town in 2012. "
+             "The fire started at 11:47 p.m. Power returned at 23:47. The alarm sounded at 11.47pm. "
+             "Shops closed at 9 p.m. on September 16.",
+    "revision": "The number of injured rose to nine, up from seven, doctors said.",
+}
+
+
+@pytest.fixture(scope="module")
+def claims():
+    articles = [Article(id=k, text=v, date=dt.date(2025, 9, 18)) for k, v in TEXTS.items()]
+    analyses = analyze(articles)
+    aliases = story_aliases(analyses)
+    return {a.id: extract_claims(a, aliases) for a in analyses}
+
+
+def find(claims, text, kind=None):
+    hits = [c for c in claims if text in c.text and (kind is None or c.kind == kind)]
+    assert hits, f"no claim containing {text!r}: {[c.text for c in claims]}"
+    return hits[0]
+
+
+@pytest.mark.parametrize("text,value,thing,event", [
+    ("Twelve miners", "12", "miner", "trap"),
+    ("212 people", "212", "people", "detain"),
+    ("More than 500 civilians", ">500", "civilian", "kill"),
+    ("At least 11 workers", "[11,inf)", "worker", "kill"),
+    ("About 180 shops", "~180", "shop", "close"),
+    ("Nearly 60 people", "[54,60]", "people", "injure"),
+    ("Up to 300 jobs", "<=300", "job", None),
+    ("Dozens of households", "[24,99]", "household", "evacuate"),
+    ("Hundreds of stores", "[200,999]", "store", "close"),
+    ("five hundred volunteers", "500", "volunteer", "serve"),
+])
+def test_counts_with_qualifiers_things_and_events(claims, text, value, thing, event):
+    c = find(claims["counts"], text, "number")
+    assert (c.value, c.thing) == (value, thing)
+    if event:
+        assert c.event == event
+
+
+def test_intervals_follow_qualifiers(claims):
+    more = find(claims["counts"], "More than 500", "number").interval
+    assert more.lo == 500 and more.lo_open and more.hi == math.inf
+    assert not more.overlaps(Interval(212, 212))
+    assert more.overlaps(Interval(501, 501)) and not more.overlaps(Interval(500, 500))
+    at_least = find(claims["counts"], "At least 11", "number").interval
+    assert at_least.overlaps(Interval(11, 11))
+
+
+def test_scaled_currency_and_points(claims):
+    got = {c.text: c.value for c in claims["scaled"] if c.kind == "number"}
+    assert got["$1.5 billion"] == got["1,500 million dollars"] == "1500000000 USD"
+    assert got["5 percent"] == "5%"
+    assert got["75 basis points"] == got["0.75 percentage points"] == "0.75 pp"
+
+
+def test_time_windows_resolved_against_publication(claims):
+    since = find(claims["window"], "212 civilians", "number")
+    # November 15 after a September publication date is last year's
+    assert since.window.start == dt.date(2024, 11, 15)
+    assert since.window.end == dt.date(2025, 9, 18)
+    assert since.attribution == "Karsk Medical Union"
+    in_days = find(claims["window"], "500 civilians", "number")
+    assert in_days.window.start == dt.date(2025, 9, 7)
+    assert in_days.attribution == "council"
+    assert find(claims["window"], "40 cars", "number").window.text == "overnight"
+
+
+def test_places_with_directions_positions_distances_and_rooms(claims):
+    c = claims["places"]
+    district = find(c, "northeastern Karsk", "place")
+    assert (district.value, district.subject, district.anchor) == ("northeast", "old mill district", "karsk")
+    edge = find(c, "southern edges", "place")
+    assert edge.value == "south edge" and edge.anchor == "korra"
+    distance = find(c, "35 km northwest", "place")
+    assert distance.value == "35 km northwest" and distance.subject == "epicentre"
+    assert find(c, "mixing hall", "place").value == "mixing hall"
+
+
+def test_dates_resolve_weekdays_and_years(claims):
+    c = claims["dates"]
+    assert find(c, "Tuesday", "date").value == "2025-09-16"
+    assert find(c, "Tuesday", "date").event == "strike"
+    assert find(c, "2012", "date").value == "2012"
+    assert find(c, "September 16", "date").value == "2025-09-16"
+
+
+def test_weekday_on_publication_day_is_that_day():
+    assert resolve_weekday("thursday", dt.date(2025, 9, 18)) == dt.date(2025, 9, 18)
+    assert resolve_weekday("saturday", None) is None
+
+
+@pytest.mark.parametrize("text,value", [("11:47 p.m.", "23:47"), ("23:47", "23:47"),
+                                        ("11.47pm", "23:47"), ("9 p.m.", "21:00")])
+def test_clock_time_notations(claims, text, value):
+    assert find(claims["dates"], text, "time").value == value
+
+
+def test_revision_is_marked_as_earlier_figure(claims):
+    c = claims["revision"]
+    nine, seven = find(c, "nine", "number"), find(c, "seven", "number")
+    assert seven.is_previous and not nine.is_previous
+    assert nine.previous is seven
+    assert (nine.thing, nine.event) == ("people", "injure")

@@ -1,0 +1,186 @@
+"""Agree / conflict / unique classification, look-alikes, and the seed pair."""
+
+import datetime as dt
+from pathlib import Path
+
+import pytest
+
+from storylens.analyze import analyze
+from storylens.models import Article, Quote, QuoteMention
+from storylens.reconcile import RuleChecker, find_facts
+
+SHARED = Path(__file__).parents[1] / ".." / "shared"
+DAY = dt.date(2025, 9, 18)
+
+PAIRS = {
+    "spelled": ("Twelve miners were trapped in the mine, the company said.",
+                "Rescuers said 12 miners were trapped in the mine."),
+    "scaled": ("The bank set aside $1.5 billion for small lenders.",
+               "The bank earmarked 1,500 million dollars for small lenders."),
+    "more_than": ("Police detained more than 200 people over the weekend.",
+                  "Police said 212 people were detained over the weekend."),
+    "points": ("The central bank raised its key rate by 75 basis points.",
+               "The central bank lifted its key rate by 0.75 percentage points."),
+    "clock": ("The power cut began at 9 p.m., the operator said.",
+              "The power cut began at 21:00, according to the operator."),
+    "counts": ("Since September 8, shelling has killed 212 civilians, according to the Karsk Medical Union.",
+               "In 11 days of shelling, more than 500 civilians have been killed, the council said."),
+    "district": ("The Old Mill district in northeastern Karsk fell to the army.",
+                 "The army took the Old Mill district in southeastern Karsk."),
+    "weekday": ("The earthquake struck the town on Tuesday.",
+                "The earthquake that hit the town on Wednesday damaged the school."),
+    "injured_evacuated": ("In the quake, 300 people were injured.",
+                          "After the quake, 300 people were evacuated."),
+    "trapped_served": ("More than 250,000 civilians are trapped in the east.",
+                       "Three bakeries serve 300,000 civilians in the east."),
+    "firefighters_households": ("Forty firefighters fought the blaze.",
+                                "The blaze forced 40 households to leave."),
+    "revision": ("The number of injured rose to nine, up from seven, doctors said.",
+                 "Seven people were injured, doctors said."),
+    "general_direction": ("Fighting raged in eastern Karsk on Monday.",
+                          "The Old Mill district in southeastern Karsk fell on Monday."),
+}
+
+
+@pytest.fixture(scope="module")
+def results():
+    out = {}
+    articles = {name: [Article(id="a", text=a, date=DAY), Article(id="b", text=b, date=DAY)]
+                for name, (a, b) in PAIRS.items()}
+    for name, pair in articles.items():
+        out[name] = find_facts(analyze(pair), [], [])
+    return out
+
+
+def shared(facts, status):
+    return [f for f in facts if f.status == status]
+
+
+def texts(fact):
+    return {(c.article, c.text) for c in fact.claims}
+
+
+@pytest.mark.parametrize("name,a,b", [
+    ("spelled", "Twelve miners", "12 miners"),
+    ("scaled", "$1.5 billion", "1,500 million dollars"),
+    ("more_than", "more than 200 people", "212 people"),
+    ("points", "75 basis points", "0.75 percentage points"),
+    ("clock", "9 p.m.", "21:00"),
+])
+def test_compatible_values_agree(results, name, a, b):
+    agreements = shared(results[name], "agree")
+    assert any({("a", a), ("b", b)} <= texts(f) for f in agreements), [f.explanation for f in results[name]]
+    assert not shared(results[name], "conflict")
+
+
+def test_counts_from_different_sources_conflict_and_show_both_sources(results):
+    [conflict] = shared(results["counts"], "conflict")
+    assert conflict.kind == "number" and conflict.what == "civilians killed"
+    assert {c.value for c in conflict.claims} == {"212", ">500"}
+    assert {c.attribution for c in conflict.claims} == {"Karsk Medical Union", "council"}
+    assert "Karsk Medical Union" in conflict.explanation and "council" in conflict.explanation
+
+
+def test_opposite_directions_for_one_district_conflict(results):
+    [conflict] = shared(results["district"], "conflict")
+    assert conflict.kind == "place"
+    assert {c.value for c in conflict.claims} == {"northeast", "southeast"}
+
+
+def test_different_weekdays_for_one_quake_conflict(results):
+    [conflict] = shared(results["weekday"], "conflict")
+    assert {c.value for c in conflict.claims} == {"2025-09-16", "2025-09-17"}
+
+
+@pytest.mark.parametrize("name", ["injured_evacuated", "trapped_served", "firefighters_households",
+                                  "general_direction"])
+def test_look_alikes_are_not_paired(results, name):
+    facts = results[name]
+    assert not [f for f in facts if f.kind in ("number", "place") and f.status != "unique"], \
+        [f.explanation for f in facts if f.status != "unique"]
+    assert [f for f in facts if f.status == "unique"]
+
+
+def test_revision_is_a_timeline_not_a_conflict(results):
+    facts = results["revision"]
+    assert not shared(facts, "conflict")
+    [agreement] = [f for f in shared(facts, "agree") if f.kind == "number"]
+    assert "timeline" in agreement.explanation
+
+
+def test_revision_alone_is_explained_as_timeline():
+    [analysis] = analyze([Article(id="a", text=PAIRS["revision"][0], date=DAY)])
+    facts = find_facts([analysis, *analyze([Article(id="b", text="Doctors were on strike.", date=DAY)])], [], [])
+    [fact] = [f for f in facts if f.kind == "number"]
+    assert fact.status == "unique" and "not a self-contradiction" in fact.explanation
+
+
+def _quote(text, speakers):
+    mentions = [QuoteMention(article=art, start=0, end=len(text), text=text, speaker=s) for art, s in speakers]
+    return Quote(speaker=speakers[0][1], text=text, mentions=mentions)
+
+
+def test_quote_credited_to_two_people_is_an_attribution_conflict():
+    analyses = analyze([Article(id="a", text="x", date=DAY), Article(id="b", text="y", date=DAY)])
+    quotes = [_quote("This bridge will be rebuilt", [("a", "Mayor Ana Ruell"), ("b", "Piotr Hale")]),
+              _quote("We asked for help", [("a", "Ana Ruell"), ("b", "Mayor Ana Ruell")])]
+    facts = find_facts(analyses, [], quotes)
+    statuses = {f.what: f.status for f in facts if f.kind == "attribution"}
+    assert statuses == {'speaker of "This bridge will be rebuilt"': "conflict",
+                        'speaker of "We asked for help"': "agree"}
+    assert facts[0].status == "conflict" and "Piotr Hale" in facts[0].explanation
+
+
+class _AlwaysConflict(RuleChecker):
+    def compare(self, a, b):
+        verdict = super().compare(a, b)
+        verdict.status = "conflict"
+        return verdict
+
+
+def test_checker_is_pluggable(results):
+    pair = [Article(id="a", text=PAIRS["spelled"][0], date=DAY), Article(id="b", text=PAIRS["spelled"][1], date=DAY)]
+    facts = find_facts(analyze(pair), [], [], checker=_AlwaysConflict())
+    assert shared(facts, "conflict")
+
+
+# --- the seed pair ------------------------------------------------------------
+
+@pytest.fixture(scope="module")
+def seed_facts():
+    seeds = sorted((SHARED / "seeds").glob("*.txt"))
+    if len(seeds) < 2:
+        pytest.skip("seed articles not available in ../shared/seeds")
+    from storylens.align import align
+    from storylens.quotes import find_quotes
+    articles = [Article(id=i, text=p.read_text(), date=dt.date(2016, 11, 26)) for i, p in zip("ab", seeds)]
+    analyses = analyze(articles)
+    return find_facts(analyses, align(analyses), find_quotes(analyses))
+
+
+def test_seed_has_exactly_its_two_conflicts(seed_facts):
+    conflicts = shared(seed_facts, "conflict")
+    assert len(conflicts) == 2, [f.explanation for f in conflicts]
+    counts = next(f for f in conflicts if f.kind == "number")
+    assert {(c.article, c.value) for c in counts.claims} == {("a", "212"), ("b", ">500")}
+    sources = {c.article: c.attribution for c in counts.claims}
+    assert "Syrian Observatory" in sources["a"] and sources["b"] is None
+    assert "since November 15" in counts.explanation and "in 12 days" in counts.explanation
+    place = next(f for f in conflicts if f.kind == "place")
+    assert {(c.article, c.value) for c in place.claims} == {("a", "northeast"), ("b", "southeast")}
+    assert "masaken hanano" in place.what.lower()
+
+
+def test_seed_shared_figures_agree(seed_facts):
+    agreed = [{c.value for c in f.claims} for f in shared(seed_facts, "agree")]
+    for values in ({">250000"}, {"2012"}, {"12 day"}, {"2016-11-26"}, {"south edge"}):
+        assert values in agreed, agreed
+
+
+def test_seed_look_alikes_stay_apart(seed_facts):
+    for f in seed_facts:
+        values = {c.value for c in f.claims}
+        assert not ({">250000", "300000"} <= values)
+    families = next(f for f in seed_facts if any("southeastern" in c.text for c in f.claims)
+                    and f.status == "unique")
+    assert families.claims[0].article == "b"

@@ -18,6 +18,8 @@ from pathlib import Path
 
 from storylens.analyze import analyze
 from storylens.models import Article, Fact
+from storylens.align import align
+from storylens.quotes import find_quotes
 from storylens.reconcile import find_facts
 
 ROOT = Path(__file__).parent / "facts_eval"
@@ -26,17 +28,7 @@ STATUSES = ("conflict", "agree")
 
 
 def _optional_stages(analyses):
-    try:
-        from storylens.align import align
-        passages = align(analyses)
-    except ImportError:
-        passages = []
-    try:
-        from storylens.quotes import find_quotes
-        quotes = find_quotes(analyses)
-    except ImportError:
-        quotes = []
-    return passages, quotes
+    return align(analyses), find_quotes(analyses)
 
 
 def load_case(path: Path) -> tuple[dict, list[Article]]:

@@ -74,7 +74,7 @@ EVENT_SYNONYMS = {
     "allocate": ("earmark", "allocate", "pledge", "budget"),
     "capture": ("capture", "take", "seize", "retake", "recapture", "fall", "overrun"),
     "say": ("say", "tell", "report", "announce", "state", "add", "confirm", "claim", "warn"),
-    "be": ("be", "reach", "stand", "hit_level"),
+    "be": ("be", "reach", "stand", "hit_level", "occur", "happen"),
     "campaign": ("offensive", "bombardment", "shelling", "campaign", "assault", "push",
                  "operation", "fighting", "siege", "battle", "strikes", "war", "protest", "strike_action"),
 }
@@ -87,7 +87,9 @@ MEASURES = {"magnitude", "rate", "inflation", "unemployment", "turnout", "temper
             "depth", "growth", "share", "price", "money", "interest"}
 THING_SYNONYMS = {"person": "people", "fireman": "firefighter", "kid": "child", "blaze": "fire",
                   "flames": "fire", "quake": "earthquake", "tremor": "earthquake",
-                  "brigade": "service", "staff": "worker", "employee": "worker"}
+                  "brigade": "service", "staff": "worker", "employee": "worker",
+                  "clash": "violence", "unrest": "violence", "riot": "violence", "rioting": "violence"}
+PARTITIVES = {"worst", "most", "bulk", "rest", "majority", "heaviest", "fiercest", "much", "part"}
 TIME_NOUNS = {"month", "week", "day", "year", "hour", "minute"}
 TOLL_NOUNS = {"number", "toll", "tally", "count", "total", "figure"}
 SKIP_INTERMEDIATE = {"include", "including", "among"}
@@ -288,8 +290,23 @@ def _subject_key(token: Token | None) -> str | None:
     return canon_thing(token.lemma_)
 
 
+def _takes_place(verb: Token) -> bool:
+    """'X took place in ...' says where X happened; 'take' is no capture here."""
+    return verb.lemma_ == "take" and any(c.dep_ == "dobj" and c.lemma_ == "place" for c in verb.children)
+
+
+def _of_partitive(token: Token | None) -> Token | None:
+    """'the worst of the clashes' is about the clashes."""
+    if token is None or token.lower_ not in PARTITIVES:
+        return token
+    of = next((c for c in token.children if c.dep_ == "prep" and c.lower_ == "of"), None)
+    return next((c for c in of.children if c.dep_ == "pobj"), token) if of is not None else token
+
+
 def _event_of_verb(verb: Token) -> tuple[str | None, str | None]:
     """Canonical event of a verb, looking through 'remain trapped' and particles."""
+    if _takes_place(verb):
+        return "be", verb.text
     if verb.lemma_ in LINKING:
         for c in verb.children:
             if c.dep_ in ("acomp", "xcomp", "oprd", "attr") and c.pos_ in ("VERB", "ADJ"):
@@ -813,8 +830,11 @@ class _Extractor:
             if EVENT_OF.get(head.lemma_.lower()) not in (None, "campaign") or head.lemma_ == "capture":
                 of = next((c for c in head.children if c.dep_ == "prep" and c.lower_ == "of"), None)
                 subject_tok = next((c for c in of.children if c.dep_ == "pobj"), head) if of is not None else head
+        elif _takes_place(head):
+            subject_tok = _subject_of_verb(head)
         else:
             subject_tok = next((c for c in head.children if c.dep_ == "dobj"), None) or _subject_of_verb(verb)
+        subject_tok = _of_partitive(subject_tok)
         event, word = _event_of_verb(verb) if verb is not None else (None, None)
         if head.pos_ == "NOUN" and EVENT_OF.get(head.lemma_.lower()):
             event, word = EVENT_OF[head.lemma_.lower()], head.text

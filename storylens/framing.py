@@ -68,7 +68,7 @@ def aggregate_substitutions(passages: list[Passage]) -> list[Substitution]:
     shown: dict[tuple, tuple[str, str]] = {}
     for passage in passages:
         for edit in passage.edits:
-            old, new = _bare(edit.from_.text), _bare(edit.to.text)
+            old, new = bare_phrase(edit.from_.text), bare_phrase(edit.to.text)
             if old.lower() == new.lower():
                 continue  # only an article changed: 'the rebels' -> 'rebels'
             key = (old.lower(), new.lower(), edit.from_.article, edit.to.article, edit.category)
@@ -81,7 +81,7 @@ def aggregate_substitutions(passages: list[Passage]) -> list[Substitution]:
     return sorted(subs, key=lambda s: (order[s.category], -s.count, s.from_.lower()))
 
 
-def _bare(text: str) -> str:
+def bare_phrase(text: str) -> str:
     """Without a leading article, so 'the rebels' and 'rebels' count as one."""
     return re.sub(r"^(?:the|a|an)\s+", "", text, flags=re.IGNORECASE)
 

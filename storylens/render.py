@@ -33,6 +33,7 @@ from rich.rule import Rule
 from rich.table import Table
 from rich.text import Text
 
+from .framing import bare_phrase
 from .models import Article, Comparison, Fact, Passage, Quote
 
 __all__ = ["to_text", "to_markdown", "to_html", "write_atomic", "finding_marks", "segments"]
@@ -115,7 +116,8 @@ class SubstitutionRow:
 
 def substitution_rows(comparison: Comparison) -> list[SubstitutionRow]:
     """One row per distinct word change, whichever article pairs made it;
-    most frequent first. `edit_ids` link a row to the edits in passages."""
+    framing first, then spelling, then other, most frequent first (the order
+    of `Comparison.substitutions`). `edit_ids` link a row to its edits."""
     rows: dict[tuple[str, str, str], SubstitutionRow] = {}
     for sub in comparison.substitutions:
         key = (sub.from_.casefold(), sub.to.casefold(), sub.category)
@@ -125,10 +127,11 @@ def substitution_rows(comparison: Comparison) -> list[SubstitutionRow]:
             row.pairs.append((sub.from_article, sub.to_article))
     for pid, passage in passages_numbered(comparison):
         for n, edit in enumerate(passage.edits, 1):
-            key = (edit.from_.text.casefold(), edit.to.text.casefold(), edit.category)
+            key = (bare_phrase(edit.from_.text).casefold(), bare_phrase(edit.to.text).casefold(), edit.category)
             if key in rows:
                 rows[key].edit_ids.append(f"e{pid[1:]}-{n}")
-    return sorted(rows.values(), key=lambda r: -r.count)
+    order = {"framing": 0, "spelling": 1, "other": 2}
+    return sorted(rows.values(), key=lambda r: (order.get(r.category, 3), -r.count))
 
 
 def terms_by_actor(comparison: Comparison) -> dict[str, dict[str, list[tuple[str, int]]]]:

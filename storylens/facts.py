@@ -89,7 +89,8 @@ THING_SYNONYMS = {"person": "people", "fireman": "firefighter", "kid": "child", 
                   "flames": "fire", "quake": "earthquake", "tremor": "earthquake",
                   "brigade": "service", "staff": "worker", "employee": "worker",
                   "clash": "violence", "unrest": "violence", "riot": "violence", "rioting": "violence"}
-PARTITIVES = {"worst", "most", "bulk", "rest", "majority", "heaviest", "fiercest", "much", "part"}
+PARTITIVES = {"worst", "most", "bulk", "rest", "majority", "heaviest", "fiercest", "much", "part",
+              "thousands", "hundreds", "dozens", "millions", "scores"}
 TIME_NOUNS = {"month", "week", "day", "year", "hour", "minute"}
 TOLL_NOUNS = {"number", "toll", "tally", "count", "total", "figure"}
 SKIP_INTERMEDIATE = {"include", "including", "among"}
@@ -288,6 +289,14 @@ def _subject_key(token: Token | None) -> str | None:
     if token.pos_ == "PROPN" or any(c.dep_ == "compound" and c.pos_ == "PROPN" for c in token.children):
         return _name_of(token).lower()
     return canon_thing(token.lemma_)
+
+
+def _is_age(last: Token) -> bool:
+    """'the 150-year-old market': an age describing a noun, not a count."""
+    doc, k = last.doc, last.i
+    words = [t.lower_ for t in doc[k + 1:k + 4]]
+    return len(words) == 3 and words[0] == "-" and words[1] in ("year", "month", "week", "day") \
+        and words[2] == "-" and doc[k + 4].lower_ == "old" if k + 4 < len(doc) else False
 
 
 def _takes_place(verb: Token) -> bool:
@@ -553,6 +562,9 @@ class _Extractor:
             while j < len(tokens) and tokens[j].i not in used and self._continues_number(tokens, j):
                 j += 1
             group = tokens[i:j]
+            if _is_age(group[-1]):
+                i = j
+                continue
             claim = self._number_claim(index, sent, group, window, out)
             if claim is not None:
                 out.append(claim)
@@ -852,6 +864,7 @@ class _Extractor:
     def _resolve(self, token: Token | None) -> str | None:
         """Subject key; a definite common noun ('the district') becomes the name
         the story gives to that kind of thing ('Masaken Hanano')."""
+        token = _of_partitive(token)
         key = _subject_key(token)
         if token is not None and token.pos_ == "NOUN" and key in self.aliases:
             if not any(c.dep_ == "compound" and c.pos_ == "PROPN" for c in token.children):

@@ -124,8 +124,9 @@ def what(c: ClaimInfo) -> str:
         subject = c.subject.title() if c.subject and " " in c.subject else c.subject
         return f"location of {subject or 'the event'}"
     subject = c.subject or c.event or "the event"
+    verb = (c.event_word or c.event or "").lower()
     return f"{'time' if c.kind == 'time' else 'date'} of {subject}" + (
-        f" ({PARTICIPLES.get(c.event, c.event)})" if c.event and c.event != "say" and c.subject else "")
+        f" ({verb})" if verb and c.event != "say" and c.subject else "")
 
 
 def _reason(a: ClaimInfo) -> str:
@@ -266,12 +267,22 @@ class _Evidence:
         return False
 
 
+def _swapped_noun(a: ClaimInfo, b: ClaimInfo, evidence: "_Evidence") -> str | None:
+    """'thousands of protesters marched' / 'thousands of rioters marched' in one
+    aligned passage count the same people under another name (a framing swap).
+    Only ever an agreement: a noun swap is no ground for a conflict."""
+    if a.kind == b.kind == "number" and a.unit == b.unit and a.event and a.event == b.event \
+            and evidence.counterpart(a, b):
+        return AGREE_ONLY
+    return None
+
+
 def _candidate_pairs(claims: list[ClaimInfo], evidence: _Evidence, checker: Checker) -> list[_Pair]:
     pairs = []
     for a, b in combinations(claims, 2):
         if a.article == b.article:
             continue
-        level = _key(a, b)
+        level = _key(a, b) or _swapped_noun(a, b, evidence)
         if level is None:
             continue
         sim = evidence.similarity(a, b)

@@ -321,7 +321,7 @@ def _event_of_verb(verb: Token) -> tuple[str | None, str | None]:
             if c.dep_ in ("acomp", "xcomp", "oprd", "attr") and c.pos_ in ("VERB", "ADJ"):
                 return canon_event(c.lemma_), c.text
     for c in verb.children:
-        if c.dep_ == "prt" and (verb.lemma_, c.lower_) in PARTICLE_EVENTS:
+        if c.dep_ in ("prt", "advmod") and (verb.lemma_, c.lower_) in PARTICLE_EVENTS:
             return PARTICLE_EVENTS[(verb.lemma_, c.lower_)], f"{verb.text} {c.text}"
     return canon_event(verb.lemma_), verb.text
 

@@ -21,6 +21,7 @@ import numpy as np
 
 from .analyze import Analysis, embed
 from .facts import MEASURES, ClaimInfo, Window, extract_claims, story_aliases
+from .quotes import same_speaker
 from .models import Claim, Fact, Passage, Quote
 
 RELATED_SIMILARITY = 0.72    # sentence cosine that lets a partly-known key pair
@@ -185,6 +186,8 @@ def _windows_compatible(a: Window | None, b: Window | None) -> bool:
 
 # Key levels: how sure we are that two claims are about the same thing.
 STRONG, WEAK, AGREE_ONLY = "strong", "weak", "agree-only"
+# Strong enough to agree on its own, but a conflict still needs evidence.
+AGREE_STRONG = "agree-strong"
 
 
 def _number_key(a: ClaimInfo, b: ClaimInfo) -> str | None:
@@ -195,6 +198,10 @@ def _number_key(a: ClaimInfo, b: ClaimInfo) -> str | None:
     if not _windows_compatible(a.window, b.window):
         return None
     duration = a.unit in ("day", "week", "month", "year", "hour")
+    if a.thing == b.thing == "money":
+        # Amounts of money differ by what they pay for: without the same event
+        # they may only agree ($1.5 million = $1,500,000), never conflict.
+        return AGREE_STRONG if a.event and a.event == b.event else AGREE_ONLY
     measure = a.thing in MEASURES or duration
     if a.event and b.event and a.event != b.event and not (measure and not duration):
         return None
@@ -288,7 +295,7 @@ def _candidate_pairs(claims: list[ClaimInfo], evidence: _Evidence, checker: Chec
         sim = evidence.similarity(a, b)
         counterpart = evidence.counterpart(a, b)
         compatible = checker.compare(a, b).status == "agree"
-        supported = level == STRONG or counterpart or sim >= RELATED_SIMILARITY
+        supported = level in (STRONG, AGREE_STRONG) or counterpart or sim >= RELATED_SIMILARITY
         if not supported and not (compatible and a.event == b.event and a.event and _specific(a, b)):
             continue
         if not compatible and (level == AGREE_ONLY or not (
@@ -382,17 +389,42 @@ def _unique_fact(c: ClaimInfo) -> Fact:
 def _same_speaker(a: str, b: str) -> bool:
     """Same speaker by the quotes module, or by the same head word ('state
     broadcaster' / 'regime-run broadcaster', 'Yasser al-Youssef' / 'Al-Youssef')."""
-    try:
-        from .quotes import same_speaker
-        if same_speaker(a, b):
-            return True
-    except ImportError:
-        pass
+    if same_speaker(a, b):
+        return True
     la, lb = a.lower().split(), b.lower().split()
     return bool(la and lb) and la[-1].strip(".,") == lb[-1].strip(".,")
 
 
-def _quote_facts(quotes: list[Quote]) -> list[Fact]:
+# Group nouns that end a capitalised phrase without naming a person.
+_GROUPS = {"republicans", "democrats", "officials", "leaders", "members", "lawmakers", "statement",
+           "statements", "spokesman", "spokeswoman", "lawyer", "lawyers", "aides", "governor", "president"}
+
+
+def _named_person(speaker: str) -> bool:
+    words = speaker.replace("’s", "").split()
+    return bool(words) and words[-1].lower() not in _GROUPS and all(
+        w[:1].isupper() or w.lower() in ("de", "van", "von", "bin", "al", "la") or w.lower().startswith("al-")
+        for w in words)
+
+
+def _credible_misattribution(quote: Quote, a, b, texts: dict[str, str]) -> bool:
+    """The same words credited to two people is a conflict only when both are
+    named people, the quote is more than a re-used phrase, and neither article
+    names the other's speaker around the quote (else it is a parse slip, or a
+    quote of a quote)."""
+    if len(quote.text.split()) < 4 or not (_named_person(a.speaker) and _named_person(b.speaker)):
+        return False
+    for mention, other in ((a, b), (b, a)):
+        text = texts.get(mention.article, "")
+        lo = text.rfind("\n", 0, mention.start) + 1
+        hi = text.find("\n", mention.end)
+        paragraph = text[lo:hi if hi >= 0 else len(text)].lower()
+        if other.speaker.split()[-1].lower() in paragraph:
+            return False
+    return True
+
+
+def _quote_facts(quotes: list[Quote], texts: dict[str, str]) -> list[Fact]:
     facts = []
     for q in quotes:
         first: dict[str, object] = {}
@@ -407,8 +439,10 @@ def _quote_facts(quotes: list[Quote]) -> list[Fact]:
         short = " ".join(words[:8]) + ("…" if len(words) > 8 else "")
         claims = [Claim(article=m.article, start=m.start, end=m.end, text=m.text, value=m.speaker,
                         attribution=m.speaker) for m in mentions]
+        if differing and not any(_credible_misattribution(q, a, b, texts) for a, b in differing):
+            continue  # different wording for the speaker, or an extraction slip: no finding
         if differing:
-            a, b = differing[0]
+            a, b = next((a, b) for a, b in differing if _credible_misattribution(q, a, b, texts))
             explanation = (f"Article {a.article} credits \"{short}\" to {a.speaker}; article {b.article} "
                            f"credits it to {b.speaker}: the same words, different speakers.")
             facts.append(Fact(what=f"speaker of \"{short}\"", kind="attribution", status="conflict",
@@ -434,7 +468,7 @@ def find_facts(analyses: list[Analysis], passages: list[Passage], quotes: list[Q
     grouped = {id(c) for g in groups for c in g}
     leftovers = _attach_repeats(groups, [c for c in claims if id(c) not in grouped])
     pair_index = {(id(p.a), id(p.b)): p for p in pairs}
-    facts = [_group_fact(g, pair_index, checker) for g in groups] + _quote_facts(quotes)
+    facts = [_group_fact(g, pair_index, checker) for g in groups] + _quote_facts(quotes, {a.id: a.article.text for a in analyses})
     order = {a.id: i for i, a in enumerate(analyses)}
     rank = {"conflict": 0, "agree": 1}
     facts.sort(key=lambda f: (rank[f.status], order.get(f.claims[0].article, 0), f.claims[0].start))

@@ -87,7 +87,11 @@ OFFICIAL_WORDS = {
     "diplomats", "spokespeople", "director", "chairman", "chairwoman", "sheriff",
     "lieutenant", "colonel", "captain", "major", "admiral", "sergeant", "king", "queen",
     "prince", "sheikh", "attorney", "adviser", "advisor", "aide", "leader",
+    "commissioner", "superintendent", "inspector", "councillor", "councilor", "alderman",
 }
+# Public services cited like officials: 'the fire service said'.
+SERVICE_HEADS = {"service", "brigade", "department", "police", "administration", "government",
+                 "authorities", "authority"}
 ORG_WORDS = {
     "ministry", "council", "committee", "army", "front", "party", "union", "organization",
     "organisation", "nations", "group", "coalition", "brigade", "brigades", "command",
@@ -207,7 +211,8 @@ def phrase_tokens(head: Token) -> list[Token]:
     start = head.i
     while start - 1 >= sent.start:
         prev = doc[start - 1]
-        if prev.is_space or (prev.is_punct and prev.text not in "-‑") or not _governs(head, prev) \
+        if prev.is_space or (prev.is_punct and prev.text not in "-‑" and prev.dep_ != "case") \
+                or not _governs(head, prev) \
                 or prev.dep_ in ("advmod", "cc", "preconj", "prep", "mark", "neg"):
             break
         start -= 1
@@ -291,6 +296,8 @@ def _proper_run(tokens: list[Token]) -> list[Token]:
         prev = tokens[i - 1]
         joins_names = (prev.lower_ in ("for", "of", "and") and i >= 2
                        and tokens[i - 2].text[:1].isupper() and tokens[i].text[:1].isupper())
+        # "Quay Road Traders' Association": a plural possessive inside a name.
+        joins_names |= prev.dep_ == "case" and i >= 2 and tokens[i - 2].text[:1].isupper()
         if prev.text[:1].isupper() or prev.lower_ in NAME_PARTICLES or prev.text in "-‑" or joins_names:
             i -= 1
         else:
@@ -581,8 +588,8 @@ def _name_like(name: str, head: Token, tokens: list[Token]) -> bool:
     if words[-1] in MEDIA_HEADS | MONITOR_WORDS | {"agency", "ministry", "observatory"}:
         return True
     # Generic roles need a modifier to be a citable source: 'a Kremlin
-    # spokesman', 'Syrian officials' yes; 'officials' alone no.
-    return words[-1] in OFFICIAL_WORDS and len(words) > 1
+    # spokesman', 'Syrian officials', 'the ambulance service' yes; 'officials' alone no.
+    return words[-1] in OFFICIAL_WORDS | SERVICE_HEADS and len(words) > 1
 
 
 # ------------------------------------------------------------- extraction
@@ -676,6 +683,8 @@ _AGENCY_ALT = "|".join(re.escape(a) for a in sorted(PHOTO_AGENCIES, key=len, rev
 # Credit at the end of a caption: '... AleppoReuters', '... Photo: AFP',
 # '(John Doe/Getty Images)'. A glued credit follows a lower-case letter.
 _CREDIT = re.compile(rf"(?:(?<=[a-z\s/(:|,\-])|^)({_AGENCY_ALT})\)?\s*$")
+_CREDIT_LINE = re.compile(r"^\s*(?:Photograph|Photo|Picture|Image|Credit)s?(?: by)?\s*:\s*"
+                          r"([^/\n]+?)\s*(?:/\s*([^/\n]+?))?\s*$", re.I)
 _DATELINE = re.compile(rf"^[A-Z]{{2,}}[A-Za-z .,'\-]{{0,60}}\(({_AGENCY_ALT}|Agence France-Presse)\)\s*[-—–]")
 _REPORTING_BY = re.compile(r"(?:^|\n)\s*(?:Additional\s+)?[Rr]eporting\s+by\s+([^;\n.]+)")
 
@@ -692,6 +701,15 @@ def _photo_credits(analysis: Analysis) -> list[Citation]:
     for offset, line in _lines(analysis.article.text):
         stripped = line.strip()
         if not stripped or stripped.endswith(_TERMINAL_PUNCT) or len(stripped.split()) > 30:
+            continue
+        labelled = _CREDIT_LINE.match(line)
+        if labelled:
+            # 'Photograph: Name/Agency' credits the agency; without one, the photographer.
+            start = offset + labelled.start(2) if labelled.group(2) else offset + labelled.start(1)
+            span = analysis.span(start, offset + labelled.end(0))
+            name = canonical_agency(span.text) or span.text
+            out.append(Citation(article=analysis.id, name=name, kind="photo", start=span.start,
+                                end=span.end, text=span.text))
             continue
         match = _CREDIT.search(line)
         if match:

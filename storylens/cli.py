@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 import sys
 from enum import Enum
 from pathlib import Path
@@ -12,7 +13,7 @@ from typing import List, Optional
 import typer
 
 from . import __version__
-from .errors import StorylensError, UsageError
+from .errors import StorylensError
 
 app = typer.Typer(add_completion=False, no_args_is_help=True, pretty_exceptions_enable=False,
                   help="Show how different outlets report the same event.")
@@ -49,8 +50,6 @@ def compare(
     from .pipeline import compare as run_compare
     from .render import to_html, to_markdown, to_text, write_atomic
 
-    if len(inputs) < 1:
-        raise UsageError("give at least two articles to compare")
     with _progress(enabled=not quiet and sys.stderr.isatty()) as step:
         comparison = run_compare(inputs, progress=step)
     to_file = output is not None
@@ -80,9 +79,12 @@ def schema() -> None:
 
 
 def _terminal_width() -> int:
+    """80 when piped; else the terminal's, kept readable. Some terminals (and
+    pseudo-terminals without a size) report 0 columns."""
     if not sys.stdout.isatty():
         return 80
-    return min(os.get_terminal_size().columns, 100)
+    columns = shutil.get_terminal_size((80, 24)).columns or 80
+    return max(60, min(columns, 100))
 
 
 class _progress:

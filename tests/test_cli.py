@@ -2,6 +2,7 @@
 
 import json
 import os
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -137,3 +138,17 @@ def test_real_process_error_has_no_traceback(tmp_path):
     done = _cli("compare", EXAMPLE[0], tmp_path / "nope.txt")
     assert done.returncode == 3
     assert done.stderr.count("\n") == 1 and "Traceback" not in done.stderr
+
+
+def test_terminal_without_a_size_still_gets_the_summary(capsys, monkeypatch):
+    """Pseudo-terminals can report 0 columns; the summary must not vanish."""
+    import os
+    import shutil
+
+    monkeypatch.setattr(sys.stdout, "isatty", lambda: True, raising=False)
+    monkeypatch.setattr(shutil, "get_terminal_size", lambda fallback=(80, 24): os.terminal_size((0, 0)))
+    code, out, _ = run(["compare", *EXAMPLE], capsys, monkeypatch)
+    assert code == 0
+    plain = re.sub(r"\x1b\[[0-9;]*m", "", out)  # on a terminal the summary is in colour
+    assert "REUSED PASSAGES" in plain
+    assert max(len(line) for line in plain.splitlines()) <= 80

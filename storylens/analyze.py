@@ -80,6 +80,15 @@ def embed(texts: list[str]) -> np.ndarray:
     return vectors / np.maximum(norms, 1e-9)
 
 
+def doc_text(doc: Doc) -> str:
+    """`doc.text`, computed once: spaCy rebuilds the string from every token
+    on each access, which dominated the sources stage on long articles."""
+    text = doc.user_data.get("storylens_text")
+    if text is None:
+        text = doc.user_data["storylens_text"] = doc.text
+    return text
+
+
 @dataclass
 class Analysis:
     """An article with its parse. `doc.text == article.text`, so token and

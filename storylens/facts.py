@@ -19,7 +19,7 @@ from spacy.tokens import Span as SpacySpan
 from spacy.tokens import Token
 from text_to_num import text2num
 
-from .analyze import Analysis
+from .analyze import Analysis, doc_text
 
 INF = math.inf
 
@@ -854,7 +854,7 @@ class _Extractor:
             value = " ".join(filter(None, [_DIR_NAMES.get(dirs, "".join(sorted(dirs))) if dirs else None, position]))
         else:
             value = facility
-        return ClaimInfo(kind="place", article=self.a.id, start=start, end=end, text=doc.text[start:end],
+        return ClaimInfo(kind="place", article=self.a.id, start=start, end=end, text=doc_text(doc)[start:end],
                          value=value, sentence=index, directions=dirs, position=position,
                          anchor=anchor, subject=self._resolve(subject_tok), event=event, event_word=word,
                          extra={"facility": facility} if facility else {})
@@ -893,7 +893,7 @@ def story_aliases(analyses: list[Analysis]) -> dict[str, str]:
                 continue
             propn = [c for c in t.children if c.dep_ == "compound" and c.pos_ == "PROPN"]
             if propn and not any(p.like_num or p.lower_ in WEEKDAYS or p.ent_type_ in ("DATE", "TIME") for p in propn):
-                add(t, doc_text(t.doc, min(x.i for p in propn for x in p.subtree), propn[-1].i + 1))
+                add(t, _token_range_text(t.doc, min(x.i for p in propn for x in p.subtree), propn[-1].i + 1))
             if t.dep_ == "attr":
                 subj = next((c for c in t.head.children if c.dep_ == "nsubj" and c.pos_ == "PROPN"), None)
                 if subj is not None:
@@ -911,7 +911,7 @@ def story_aliases(analyses: list[Analysis]) -> dict[str, str]:
     return aliases
 
 
-def doc_text(doc, start: int, end: int) -> str:
+def _token_range_text(doc, start: int, end: int) -> str:
     return doc[start:end].text
 
 

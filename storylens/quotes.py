@@ -27,7 +27,7 @@ from dataclasses import dataclass
 from rapidfuzz import fuzz
 from spacy.tokens import Token
 
-from .analyze import Analysis
+from .analyze import Analysis, doc_text
 from .models import Quote, QuoteMention
 from .sources import QUOTE_VERBS, ArticleNames, according_to, same_speaker, subject_heads
 
@@ -127,7 +127,7 @@ def _reporting_verb(analysis: Analysis, mark_start: int, mark_end: int) -> tuple
     if after < len(doc):
         nxt = doc[after].sent
         # '"…" \n he added.' split off as its own short sentence.
-        if len(nxt) <= 8 and "\n" not in doc.text[mark_end:nxt.start_char]:
+        if len(nxt) <= 8 and "\n" not in doc_text(doc)[mark_end:nxt.start_char]:
             sents.append(nxt)
     for sent in sents:
         for token in sent:

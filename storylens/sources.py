@@ -31,7 +31,7 @@ from functools import cached_property
 
 from spacy.tokens import Token
 
-from .analyze import Analysis
+from .analyze import Analysis, doc_text
 from .models import Citation
 
 # Reporting verbs whose subject is the source of what follows.
@@ -251,8 +251,7 @@ def _governs(head: Token, token: Token) -> bool:
 def _text(tokens: list[Token]) -> str:
     if not tokens:
         return ""
-    doc = tokens[0].doc
-    return doc.text[tokens[0].idx: tokens[-1].idx + len(tokens[-1].text)]
+    return doc_text(tokens[0].doc)[tokens[0].idx: tokens[-1].idx + len(tokens[-1].text)]
 
 
 def name_from_tokens(tokens: list[Token]) -> str:

@@ -100,6 +100,7 @@ MONTHS = ["january", "february", "march", "april", "may", "june", "july", "augus
           "september", "october", "november", "december"]
 _MONTH_RE = r"(Jan(?:uary)?|Feb(?:ruary)?|Mar(?:ch)?|Apr(?:il)?|May|June?|July?|Aug(?:ust)?|Sept?(?:ember)?|Oct(?:ober)?|Nov(?:ember)?|Dec(?:ember)?)\.?"
 MONTH_DAY = re.compile(rf"\b{_MONTH_RE}\s+(\d{{1,2}})(?:st|nd|rd|th)?\b(?:,?\s+(\d{{4}}))?")
+_FULL_MONTH_STOP = re.compile(r"(?:" + "|".join(MONTHS) + r")\.$", re.I)
 DAY_MONTH = re.compile(rf"\b(\d{{1,2}})(?:st|nd|rd|th)?\s+(?:of\s+)?{_MONTH_RE}(?:,?\s+(\d{{4}}))?")
 CLOCK = re.compile(
     r"\b(?P<h>[01]?\d|2[0-3])(?:[:.](?P<m>[0-5]\d))?\s*(?P<ap>[ap]\.?\s?m\.?(?![a-z]))"
@@ -513,6 +514,8 @@ class _Extractor:
                 continue
             spans.append((m.start(), m.end()))
             start, end = sent.start_char + m.start(), sent.start_char + m.end()
+            if _FULL_MONTH_STOP.search(m.group(0)):
+                end -= 1  # 'on 10 March.': the sentence's full stop, not an abbreviation
             tokens = self._tokens_in(start, end)
             used.update(t.i for t in tokens)
             if text[max(0, m.start() - 6):m.start()].lower().strip() == "since":

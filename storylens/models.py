@@ -35,13 +35,13 @@ class _Model(BaseModel):
 class Article(_Model):
     """One report. `text` is the body every offset refers to."""
 
-    text: str
     id: str | None = None
     outlet: str | None = None
     title: str | None = None
     date: dt.date | None = None
     url: str | None = None
     source: str | None = Field(None, description="The path or URL the article was read from.")
+    text: str = Field(description="The body every offset refers to.")
 
 
 class Span(_Model):

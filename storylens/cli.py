@@ -43,7 +43,7 @@ def compare(
     fmt: Format = typer.Option(Format.text, "--format", "-f", help="Output format."),
     html: Optional[Path] = typer.Option(None, "--html", help="Also write a self-contained HTML report here."),
     output: Optional[Path] = typer.Option(None, "-o", "--output", help="Write the output here instead of standard output."),
-    quiet: bool = typer.Option(False, "--quiet", "-q", help="No progress bar, no summary on the terminal."),
+    quiet: bool = typer.Option(False, "--quiet", "-q", help="No progress bar and no text summary (for use with -o, --html or --format json)."),
     width: int = typer.Option(0, "--width", help="Terminal width for text output (default: the terminal's, at most 100)."),
 ) -> None:
     """Compare reports of one event: reused passages, changed words, facts, quotes, sources."""
@@ -125,11 +125,12 @@ def main() -> None:
         _fail("aborted", 130)
     except KeyboardInterrupt:
         _fail("interrupted", 130)
-    except Exception as exc:  # click's usage errors and anything unexpected
-        import click
-
-        if isinstance(exc, click.ClickException):
-            _fail(exc.format_message(), exc.exit_code)
+    except typer.TyperException as exc:  # usage errors from typer's bundled click
+        if type(exc).__name__ == "NoArgsIsHelpError":
+            raise SystemExit(2)  # the help is already on screen
+        message = exc.format_message() if hasattr(exc, "format_message") else str(exc)
+        _fail(" ".join(message.split()), getattr(exc, "exit_code", 2))
+    except Exception as exc:  # anything unexpected: still one line, no traceback
         if os.environ.get("STORYLENS_DEBUG"):
             raise
         _fail(f"unexpected error: {exc!r} (set STORYLENS_DEBUG=1 to see the traceback)", 1)

@@ -105,7 +105,6 @@ DAY_MONTH = re.compile(rf"\b(\d{{1,2}})(?:st|nd|rd|th)?\s+(?:of\s+)?{_MONTH_RE}(
 CLOCK = re.compile(
     r"\b(?P<h>[01]?\d|2[0-3])(?:[:.](?P<m>[0-5]\d))?\s*(?P<ap>[ap]\.?\s?m\.?(?![a-z]))"
     r"|\b(?P<h24>[01]\d|2[0-3]|\d):(?P<m24>[0-5]\d)(?!\d)(?!\s*[ap]\.?m)", re.I)
-_DIR = r"(?:north|south)?-?(?:east|west)?|north|south"
 DISTANCE = re.compile(
     r"\b(?P<n>\d+(?:\.\d+)?)\s*(?P<u>km|kilometres|kilometers|kilometre|kilometer|miles|mile)\s+"
     r"(?P<d>(?:north|south)-?(?:east|west)|north|south|east|west)\s+of\b", re.I)
@@ -258,10 +257,6 @@ def resolve_month_day(month: str, day: int, year: int | None, published: dt.date
     if year is None and date > published:
         date = date.replace(year=date.year - 1)
     return date
-
-
-def _lower_words(tokens) -> list[str]:
-    return [t.lower_ for t in tokens]
 
 
 def _name_of(token: Token) -> str:
@@ -689,8 +684,6 @@ class _Extractor:
         if words[:1] and words[0] in CURRENCY_WORDS:
             return CURRENCY_WORDS[words[0]], after[0]
         if words[:1] and words[0] in DURATION_UNITS:
-            return DURATION_UNITS[words[0]], after[0]
-        if ORDINAL_DIGITS.match(first.text) and words[:1] and words[0] in DURATION_UNITS:
             return DURATION_UNITS[words[0]], after[0]
         return "", last
 

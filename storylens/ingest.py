@@ -30,7 +30,6 @@ from .models import Article
 MAX_BYTES = 5_000_000
 TIMEOUT = 15.0
 
-HEADER_KEYS = ("outlet", "date", "title", "url")
 _HEADER_LINE = re.compile(r"^(outlet|date|title|url)[ \t]*:[ \t]*(.*?)[ \t]*$", re.IGNORECASE)
 _ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 

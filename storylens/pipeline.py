@@ -64,7 +64,7 @@ def compare(inputs: Sequence[ArticleLike], *, align_config: AlignConfig = AlignC
             progress: Callable[[str], None] | None = None) -> Comparison:
     """Compare two or more reports of one event.
 
-    >>> c = compare(["examples/wexley-market/northern-courier.txt", "examples/harbor-fire/coastal-times.txt"])  # doctest: +SKIP
+    >>> c = compare(["examples/wexley-market/northern-courier.txt", "examples/wexley-market/coastal-times.txt"])  # doctest: +SKIP
     >>> [p.kind for p in c.passages]  # doctest: +SKIP
     """
     step = progress or (lambda stage: None)
@@ -84,7 +84,7 @@ def compare(inputs: Sequence[ArticleLike], *, align_config: AlignConfig = AlignC
     step("sources")
     citations = find_citations(analyses)
     step("facts")
-    facts = find_facts(analyses, passages, quotes)
+    facts = find_facts(analyses, passages, quotes, citations=citations)
     return Comparison(
         storylens_version=__version__, articles=articles, passages=passages,
         substitutions=substitutions, terms=terms, quotes=quotes,

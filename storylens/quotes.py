@@ -22,7 +22,6 @@ Rules:
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 
 from rapidfuzz import fuzz
 from spacy.tokens import Token
@@ -42,15 +41,6 @@ _TERM_CUES = {"term", "terms", "word", "words", "phrase", "label", "so-called", 
 _OPEN, _CLOSE, _BOTH = "“", "”", '"'
 _SINGLE = re.compile(r"(?<![\w’'])‘([^‘’\n]*?\w[^‘’\n]*?)’(?![\w’'])")
 _WORD = re.compile(r"\w+(?:['’]\w+)*")
-
-
-@dataclass
-class _Raw:
-    article: int
-    start: int       # quoted words
-    end: int
-    mark_start: int  # including the quote marks
-    mark_end: int
 
 
 # ------------------------------------------------------------ quote marks

@@ -21,8 +21,8 @@ import numpy as np
 
 from .analyze import Analysis, embed
 from .facts import MEASURES, ClaimInfo, Window, extract_claims, story_aliases
-from .quotes import same_speaker
-from .models import Claim, Fact, Passage, Quote
+from .models import Citation, Claim, Fact, Passage, Quote
+from .sources import same_actor, same_speaker
 
 RELATED_SIMILARITY = 0.72    # sentence cosine that lets a partly-known key pair
 CONFLICT_SIMILARITY = 0.80   # sentence cosine that lets a partly-known key conflict
@@ -386,15 +386,6 @@ def _unique_fact(c: ClaimInfo) -> Fact:
                 explanation=f"Only article {c.article} reports {describe(c)}.{extra}", confidence=0.6)
 
 
-def _same_speaker(a: str, b: str) -> bool:
-    """Same speaker by the quotes module, or by the same head word ('state
-    broadcaster' / 'regime-run broadcaster', 'Yasser al-Youssef' / 'Al-Youssef')."""
-    if same_speaker(a, b):
-        return True
-    la, lb = a.lower().split(), b.lower().split()
-    return bool(la and lb) and la[-1].strip(".,") == lb[-1].strip(".,")
-
-
 # Group nouns that end a capitalised phrase without naming a person.
 _GROUPS = {"republicans", "democrats", "officials", "leaders", "members", "lawmakers", "statement",
            "statements", "spokesman", "spokeswoman", "lawyer", "lawyers", "aides", "governor", "president"}
@@ -419,8 +410,11 @@ def _credible_misattribution(quote: Quote, a, b, texts: dict[str, str]) -> bool:
         lo = text.rfind("\n", 0, mention.start) + 1
         hi = text.find("\n", mention.end)
         paragraph = text[lo:hi if hi >= 0 else len(text)].lower()
+        own, theirs = mention.speaker.split()[-1].lower(), other.speaker.split()[-1].lower()
+        if own == theirs:  # Jane Smith / John Smith: only the full names tell them apart
+            own, theirs = mention.speaker.lower(), other.speaker.lower()
         # A speaker found only through 'he said' elsewhere is where slips come from.
-        if other.speaker.split()[-1].lower() in paragraph or mention.speaker.split()[-1].lower() not in paragraph:
+        if theirs in paragraph or own not in paragraph:
             return False
     return True
 
@@ -435,7 +429,7 @@ def _quote_facts(quotes: list[Quote], texts: dict[str, str]) -> list[Fact]:
         mentions = list(first.values())
         if len(mentions) < 2:
             continue
-        differing = [(a, b) for a, b in combinations(mentions, 2) if not _same_speaker(a.speaker, b.speaker)]
+        differing = [(a, b) for a, b in combinations(mentions, 2) if not same_speaker(a.speaker, b.speaker)]
         words = q.text.split()
         short = " ".join(words[:8]) + ("…" if len(words) > 8 else "")
         claims = [Claim(article=m.article, start=m.start, end=m.end, text=m.text, value=m.speaker,
@@ -456,12 +450,34 @@ def _quote_facts(quotes: list[Quote], texts: dict[str, str]) -> list[Fact]:
     return facts
 
 
+def _canonical_attributions(claims: list[ClaimInfo], citations: list[Citation]) -> None:
+    names: dict[str, list[str]] = {}
+    for citation in citations:
+        names.setdefault(citation.article, []).append(citation.name)
+    for claim in claims:
+        if claim.attribution:
+            claim.attribution = _canonical_name(claim.attribution, names.get(claim.article, []))
+
+
+def _canonical_name(attribution: str, names: list[str]) -> str:
+    lowered = attribution.lower()
+    for name in sorted(set(names), key=len, reverse=True):
+        if name.lower() in lowered or same_actor(attribution, name):
+            return name
+    return attribution
+
+
 def find_facts(analyses: list[Analysis], passages: list[Passage], quotes: list[Quote],
-               checker: Checker | None = None) -> list[Fact]:
-    """Facts ordered conflicts, agreements, then unique claims by article."""
+               checker: Checker | None = None, citations: list[Citation] | None = None) -> list[Fact]:
+    """Facts ordered conflicts, agreements, then unique claims by article.
+
+    With the sources stage's `citations`, each claim's attribution is given
+    under the name the article's source list uses ('Youssef' -> 'Yasser al-Youssef').
+    """
     checker = checker or RuleChecker()
     aliases = story_aliases(analyses)
     per_article = [extract_claims(a, aliases) for a in analyses]
+    _canonical_attributions([c for cs in per_article for c in cs], citations or [])
     claims = [c for cs in per_article for c in cs if not c.is_previous]
     evidence = _Evidence(analyses, claims, passages)
     pairs = _candidate_pairs(claims, evidence, checker)

@@ -26,7 +26,7 @@ phrases, per-article name resolution).
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from functools import cached_property
 
 from spacy.tokens import Token

@@ -152,3 +152,15 @@ def test_terminal_without_a_size_still_gets_the_summary(capsys, monkeypatch):
     plain = re.sub(r"\x1b\[[0-9;]*m", "", out)  # on a terminal the summary is in colour
     assert "REUSED PASSAGES" in plain
     assert max(len(line) for line in plain.splitlines()) <= 80
+
+
+@pytest.mark.parametrize("argv, words", [
+    (["compare", "a.txt", "b.txt", "--format", "xml"], "--format"),
+    (["compare", "a.txt", "b.txt", "--bogus"], "no such option"),
+    (["compare", "a.txt", "b.txt", "--width", "wide"], "--width"),
+])
+def test_usage_errors_exit_2_with_one_line(capsys, monkeypatch, argv, words):
+    code, _, err = run(argv, capsys, monkeypatch)
+    assert code == 2
+    assert len(err.strip().splitlines()) == 1 and words in err.lower()
+    assert "unexpected" not in err

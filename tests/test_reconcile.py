@@ -144,6 +144,17 @@ def test_quote_credited_to_two_people_is_an_attribution_conflict():
     assert "Piotr Hale" in conflict.explanation
 
 
+def test_same_surname_different_first_names_are_different_speakers():
+    a = '"The dam will hold through the winter," said Jane Smith.'
+    b = '"The dam will hold through the winter," said John Smith.'
+    analyses = analyze([Article(id="a", text=a, date=DAY), Article(id="b", text=b, date=DAY)])
+    quote = "The dam will hold through the winter"
+    q = Quote(speaker="Jane Smith", text=quote, mentions=[_quoted("a", a, quote, "Jane Smith"),
+                                                          _quoted("b", b, quote, "John Smith")])
+    [fact] = [f for f in find_facts(analyses, [], [q]) if f.kind == "attribution"]
+    assert fact.status == "conflict"
+
+
 def test_no_attribution_conflict_when_a_speaker_is_only_inferred():
     a = '"This bridge will be rebuilt by spring," said Ana Ruell.'
     b = 'Critics were unconvinced.\n\n"This bridge will be rebuilt by spring," he said.'

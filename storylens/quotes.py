@@ -28,7 +28,7 @@ from spacy.tokens import Token
 
 from .analyze import Analysis, doc_text
 from .models import Quote, QuoteMention
-from .sources import QUOTE_VERBS, ArticleNames, according_to, same_speaker, subject_heads
+from .sources import QUOTE_VERBS, ArticleNames, according_to, article_names, same_speaker, subject_heads
 
 UNATTRIBUTED = "unattributed"
 MIN_MATCH_WORDS = 4  # shorter side of a containment / partial match
@@ -206,7 +206,7 @@ def _is_term_mention(text: str, mark_start: int) -> bool:
 
 def article_quotes(analysis: Analysis) -> list[QuoteMention]:
     """Every quotation of one article with its speaker."""
-    names = ArticleNames(analysis)
+    names = article_names(analysis)
     text = analysis.article.text
     out = []
     for start, end, mark_start, mark_end in quote_spans(text):

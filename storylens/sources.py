@@ -27,7 +27,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from functools import cached_property
+from functools import cached_property, lru_cache
 
 from spacy.tokens import Token
 
@@ -143,9 +143,15 @@ def is_pronoun(token: Token) -> bool:
 
 def name_words(name: str) -> list[str]:
     """Lower-cased words of a name, without determiners and 'al-' prefixes."""
+    return list(_name_words(name))
+
+
+@lru_cache(maxsize=8192)
+def _name_words(name: str) -> tuple[str, ...]:
+    # Cached: name resolution compares every speaker with every full name.
     words = [w for w in re.split(r"[\s]+", name.lower().replace("’", "'")) if w]
     words = [w for w in words if w not in DETERMINERS]
-    return [_AL_PREFIX.sub("", w).strip(".,'") for w in words if _AL_PREFIX.sub("", w).strip(".,'")]
+    return tuple(_AL_PREFIX.sub("", w).strip(".,'") for w in words if _AL_PREFIX.sub("", w).strip(".,'"))
 
 
 def _contains(longer: list[str], shorter: list[str]) -> bool:
@@ -601,8 +607,16 @@ def find_citations(analyses: list[Analysis]) -> list[Citation]:
     return out
 
 
+def article_names(analysis: Analysis) -> "ArticleNames":
+    """One per article, kept on the doc: quotes and sources share its speakers."""
+    names = analysis.doc.user_data.get("storylens_names")
+    if names is None:
+        names = analysis.doc.user_data["storylens_names"] = ArticleNames(analysis)
+    return names
+
+
 def _article_citations(analysis: Analysis) -> list[Citation]:
-    names = ArticleNames(analysis)
+    names = article_names(analysis)
     found: list[Citation] = []
     for token in analysis.doc:
         heads: list[Token] = []

@@ -144,25 +144,27 @@ def test_quote_credited_to_two_people_is_an_attribution_conflict():
     assert "Piotr Hale" in conflict.explanation
 
 
-def test_same_surname_different_first_names_are_different_speakers():
-    a = '"The dam will hold through the winter," said Jane Smith.'
-    b = '"The dam will hold through the winter," said John Smith.'
+def _one_quote_facts(a, b, quote, a_speaker, b_speaker):
+    """Facts for two articles carrying `quote`, credited to the given speakers."""
     analyses = analyze([Article(id="a", text=a, date=DAY), Article(id="b", text=b, date=DAY)])
-    quote = "The dam will hold through the winter"
-    q = Quote(speaker="Jane Smith", text=quote, mentions=[_quoted("a", a, quote, "Jane Smith"),
-                                                          _quoted("b", b, quote, "John Smith")])
-    [fact] = [f for f in find_facts(analyses, [], [q]) if f.kind == "attribution"]
+    q = Quote(speaker=a_speaker, text=quote, mentions=[_quoted("a", a, quote, a_speaker),
+                                                       _quoted("b", b, quote, b_speaker)])
+    return find_facts(analyses, [], [q])
+
+
+def test_same_surname_different_first_names_are_different_speakers():
+    facts = _one_quote_facts('"The dam will hold through the winter," said Jane Smith.',
+                             '"The dam will hold through the winter," said John Smith.',
+                             "The dam will hold through the winter", "Jane Smith", "John Smith")
+    [fact] = [f for f in facts if f.kind == "attribution"]
     assert fact.status == "conflict"
 
 
 def test_no_attribution_conflict_when_a_speaker_is_only_inferred():
-    a = '"This bridge will be rebuilt by spring," said Ana Ruell.'
-    b = 'Critics were unconvinced.\n\n"This bridge will be rebuilt by spring," he said.'
-    analyses = analyze([Article(id="a", text=a, date=DAY), Article(id="b", text=b, date=DAY)])
-    quote = "This bridge will be rebuilt by spring"
-    q = Quote(speaker="Ana Ruell", text=quote, mentions=[_quoted("a", a, quote, "Ana Ruell"),
-                                                         _quoted("b", b, quote, "Piotr Hale")])
-    assert not [f for f in find_facts(analyses, [], [q]) if f.status == "conflict"]
+    facts = _one_quote_facts('"This bridge will be rebuilt by spring," said Ana Ruell.',
+                             'Critics were unconvinced.\n\n"This bridge will be rebuilt by spring," he said.',
+                             "This bridge will be rebuilt by spring", "Ana Ruell", "Piotr Hale")
+    assert not [f for f in facts if f.status == "conflict"]
 
 
 def test_amounts_paying_for_different_things_do_not_conflict(results):

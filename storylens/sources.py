@@ -224,9 +224,9 @@ def phrase_tokens(head: Token) -> list[Token]:
         start -= 1
     end = head.i + 1
     if head.ent_iob_ != "O":
-        ent = next((e for e in doc.ents if e.start <= head.i < e.end), None)
+        ent = _entity_of(head)
         if ent is not None:
-            start, end = min(start, ent.start), max(end, ent.end)
+            start, end = min(start, ent[0]), max(end, ent[1])
     # 'Ministry of Defence', 'spokesman for the UN'; not 'Joe Arpaio of Maricopa County'.
     if head.lower_ in ORG_WORDS | MONITOR_WORDS | OFFICIAL_WORDS | {"observatory"}:
         for child in head.rights:
@@ -235,8 +235,9 @@ def phrase_tokens(head: Token) -> list[Token]:
                 if objs and objs[0].pos_ == "PROPN":
                     end = max(end, objs[0].i + 1)
                     if objs[0].ent_iob_ != "O":
-                        ent = next(e for e in doc.ents if e.start <= objs[0].i < e.end)
-                        end = max(end, ent.end)
+                        ent = _entity_of(objs[0])
+                        if ent is not None:
+                            end = max(end, ent[1])
     tokens = [t for t in doc[start:end]]
     # 'on Friday state television said' mis-attaches the date to the name.
     while len(tokens) > 1 and tokens[0].ent_type_ in _NOT_NAME and tokens[0].i != head.i:
@@ -244,6 +245,19 @@ def phrase_tokens(head: Token) -> list[Token]:
     while tokens and tokens[-1].dep_ == "case":  # "Assad 's"
         tokens.pop()
     return tokens
+
+
+def _entity_of(token: Token) -> tuple[int, int] | None:
+    """(start, end) token indices of the entity holding `token`. `doc.ents`
+    rebuilds every span on each access, so the index is built once per doc."""
+    index = token.doc.user_data.get("storylens_ents")
+    if index is None:
+        index = {}
+        for ent in token.doc.ents:
+            for i in range(ent.start, ent.end):
+                index[i] = (ent.start, ent.end)
+        token.doc.user_data["storylens_ents"] = index
+    return index.get(token.i)
 
 
 def _governs(head: Token, token: Token) -> bool:
@@ -498,12 +512,17 @@ class ArticleNames:
             return name
         if not _is_proper(name):
             return name
-        candidates = [n for _, n in self.full_names if same_actor(n, name) and len(n) > len(name)]
-        if candidates:
+        cache = self.__dict__.setdefault("_resolved", {})
+        if name not in cache:
+            candidates = [n for n in self._full_name_set if same_actor(n, name) and len(n) > len(name)]
             # Prefer a first name over a title: 'Joe Arpaio' over 'Sheriff Arpaio'.
-            return max(candidates, key=lambda n: (n.split()[0].lower().rstrip(".") not in TITLE_WORDS,
-                                                  len(name_words(n)), len(n)))
-        return name
+            cache[name] = max(candidates, key=lambda n: (n.split()[0].lower().rstrip(".") not in TITLE_WORDS,
+                                                         len(name_words(n)), len(n))) if candidates else name
+        return cache[name]
+
+    @cached_property
+    def _full_name_set(self) -> list[str]:
+        return list(dict.fromkeys(n for _, n in self.full_names))
 
     def antecedent(self, actor: Actor) -> str:
         """A pronoun's speaker: the latest earlier speaker that fits (a person

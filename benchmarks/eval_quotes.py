@@ -40,6 +40,8 @@ Gold, made from the PolNeAR annotations by fixed rules (no model):
       *named* gold source of the article (by offset, ending before the
       pronoun); for he/she, one whose gender the article does not contradict
       ('Mr. X' makes X male, 'Mrs./Ms. X' female);
+    - a definite description ('the Vermont senator', 'The GOP nominee':
+      'the' + words ending in a lower-case head): as for 'it', without gender;
     - who/whom/which/that: the last run of capitalised words before it in its
       sentence, else as for 'he';
     - anything else ('a source', 'the senator', 'I', 'officials'): unnamed.
@@ -195,7 +197,9 @@ class Gold:
         if not source:
             return None
         start, end, written = source
-        if self.is_named(start, written):
+        head = _WORD.findall(written.split(",")[0])
+        description = head and head[0].lower() == "the" and not head[-1][:1].isupper()
+        if self.is_named(start, written) and not description:
             return written
         low = written.lower().strip()
         if low in RELATIVE:
@@ -204,7 +208,7 @@ class Gold:
             for run in reversed(runs):
                 if self.is_named(sent_start + run.start(), run.group(0)):
                     return run.group(0).strip(" ,")
-        if low not in PRONOUN_3 | RELATIVE:
+        if low not in PRONOUN_3 | RELATIVE and not description:
             return None
         for s, e, name in reversed(self.named_sources):
             if e > start:
@@ -219,6 +223,7 @@ class Gold:
 # --------------------------------------------------------------- matching
 
 def name_key(name: str) -> set[str]:
+    name = name.split(",")[0].split(" who ")[0]
     words = [w.rstrip(".'’").removesuffix("’s").removesuffix("'s") for w in _WORD.findall(name)]
     return {w.lower() for w in words if w[:1].isupper() and w.lower() not in STOP_CAPS}
 

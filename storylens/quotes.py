@@ -28,15 +28,16 @@ from spacy.tokens import Token
 
 from .analyze import Analysis, doc_text
 from .models import Quote, QuoteMention
-from .sources import (QUOTE_ONLY_VERBS, QUOTE_VERBS, ArticleNames, according_to, article_names, is_pronoun,
+from .sources import (QUOTE_ONLY_VERBS, _is_proper, QUOTE_VERBS, ArticleNames, according_to, article_names, is_pronoun,
                       name_words, same_speaker, subject_heads)
-from .speakers import SpeakerContext, is_role_subject
+from .speakers import SpeakerContext, is_person_description, is_role_subject
 
 UNATTRIBUTED = "unattributed"
 MIN_MATCH_WORDS = 4  # shorter side of a containment / partial match
 PARTIAL_MIN = 90     # rapidfuzz partial_ratio for trimmed quotes
 RATIO_MIN = 90       # rapidfuzz ratio for lightly edited quotes
 SCARE_MAX_WORDS = 2
+ANY_VERB = True
 _TERM_CUES = {"term", "terms", "word", "words", "phrase", "label", "so-called", "dubbed",
               "branded", "slogan", "name", "nickname", "title", "headline"}
 
@@ -134,8 +135,26 @@ def _reporting_verb(analysis: Analysis, mark_start: int, mark_end: int) -> tuple
                 node = node.head
     frame = [t for s in sents for t in s if not inside(t) and (_is_reporting(t) or t.lower_ == "according")]
     if not frame:
-        return None, False
+        return (_any_governing_verb(sents, inside) if ANY_VERB else None), False
     return min(frame, key=lambda t: min(abs(t.idx - mark_start), abs(t.idx - mark_end))), False
+
+
+def _any_governing_verb(sents, inside) -> Token | None:
+    """'X thanked him for "…"', 'X bemoaned a climate in which "…"': without
+    a reporting verb, the nearest verb up from the quote that has a subject
+    (the speaker of words embedded in a clause is that clause's subject)."""
+    for sent in sents:
+        for token in sent:
+            if not inside(token) or inside(token.head):
+                continue
+            node = token.head
+            while True:
+                if not inside(node) and node.pos_ in ("VERB", "AUX") and subject_heads(node):
+                    return node
+                if node.head.i == node.i:
+                    break
+                node = node.head
+    return None
 
 
 def _is_reporting(token: Token) -> bool:
@@ -170,8 +189,11 @@ def _speaker(names: ArticleNames, ctx: SpeakerContext, verb: Token | None, mark_
         else:
             name = names.resolve(names.actor(head))
             role = is_role_subject(head)
-            if role and name_words(name) and name_words(name)[-1] == role:
-                name = ctx.resolve_pronoun(head, role=role) or name
+            if name_words(name) and name_words(name)[-1] == head.lower_:
+                if role:
+                    name = ctx.resolve_pronoun(head, role=role) or name
+                if not _is_proper(name) and is_person_description(head):
+                    name = ctx.resolve_pronoun(head, described=True) or name
         if name and name != UNATTRIBUTED and name not in resolved:
             resolved.append(name)
     return " and ".join(resolved) or UNATTRIBUTED
@@ -308,13 +330,12 @@ def _colon_intro(analysis: Analysis, names: ArticleNames, ctx: SpeakerContext, m
     token = _token_at(analysis, len(before) - 1)
     if token is None:
         return None
-    for t in token.sent:
-        if t.idx >= len(before):
-            break
-        if _is_reporting(t) or t.lower_ == "according" or t.lemma_ in ("write", "post", "read", "explain"):
-            name = _speaker(names, ctx, t, mark_start, mark_start)
-            if name != UNATTRIBUTED:
-                return name
+    verbs = [t for t in token.sent if t.idx < len(before) and t.pos_ in ("VERB", "AUX")]
+    # A reporting verb first ('X told the crowd:'), then any verb with a subject ('X echoed:').
+    for t in [v for v in verbs if _is_reporting(v)] + [v for v in verbs if not _is_reporting(v)]:
+        name = _speaker(names, ctx, t, mark_start, mark_start)
+        if name != UNATTRIBUTED:
+            return name
     return None
 
 

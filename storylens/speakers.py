@@ -34,7 +34,7 @@ from pathlib import Path
 from spacy.tokens import Token
 
 from .analyze import Analysis
-from .sources import (OFFICIAL_WORDS, TITLE_WORDS, QUOTE_VERBS, Actor, ArticleNames, name_from_tokens, _is_proper, according_to, is_pronoun,
+from .sources import (GENERIC_HEADS, MEDIA_HEADS, MONITOR_WORDS, OFFICIAL_WORDS, ORG_WORDS, SERVICE_HEADS, TITLE_WORDS, QUOTE_VERBS, Actor, ArticleNames, name_from_tokens, _is_proper, according_to, is_pronoun,
                       name_words, same_actor, subject_heads)
 
 MALE_PRONOUNS = {"he", "him", "his", "himself"}
@@ -119,6 +119,9 @@ class SpeakerContext:
         for m in self.mentions:
             self.counts[m.name] = self.counts.get(m.name, 0) + 1
         self.genders = self._genders()
+        self.name_titles: dict[str, set[str]] = {}
+        for m in self.mentions:
+            self.name_titles.setdefault(m.name, set()).update(m.titles)
         self.last_speaker: tuple[int, str] | None = None  # set by the quote stage as it goes
 
     # ------------------------------------------------------------ indexes
@@ -147,8 +150,11 @@ class SpeakerContext:
                     and token.ent_type_ in ("", "PERSON", "ORG") and not self.in_quote(token.idx):
                 heads[token.i] = (token, None)
         out = []
+        headline = self._headline_end()
         for i in sorted(heads):
             head, tokens = heads[i]
+            if head.idx < headline:
+                continue
             if is_pronoun(head):
                 continue
             if tokens is None:
@@ -176,6 +182,15 @@ class SpeakerContext:
                                speaker=written_start in speaker_heads, in_quote=False,
                                person=person, sent_first=written_start <= self.sent_starts[si] + 2 if self.sent_starts else True, titles=titles))
         return out
+
+    def _headline_end(self) -> int:
+        """End of a Title Case first line ('Trump May Not Have Suggested …'),
+        whose words are not mentions of anyone."""
+        first = self.text.split("\n", 1)[0]
+        words = re.findall(r"[A-Za-z][\w'’-]*", first)
+        if len(words) >= 4 and sum(w[:1].isupper() for w in words) >= 0.7 * len(words):
+            return len(first)
+        return 0
 
     def _genders(self) -> dict[str, str]:
         votes: dict[str, list[int]] = {}
@@ -237,17 +252,18 @@ class SpeakerContext:
              "in_quote": m.in_quote, "gender_agree": bool(want and g == want), "gender_unknown": g is None,
              "person": m.person or g is not None, "log_count": math.log1p(self.counts.get(m.name, 1)),
              "rank0": rank == 0, "rank1": rank == 1, "rank2p": rank >= 2,
-             "role_match": bool(role and role in m.titles), "sent_first": m.sent_first}
+             "role_match": bool(role and role in self.name_titles.get(m.name, ())), "sent_first": m.sent_first}
         return {k: float(v) for k, v in f.items()}
 
-    def candidates(self, pronoun: Token, role: str | None = None) -> list[tuple[Mention, dict[str, float]]]:
+    def candidates(self, pronoun: Token, role: str | None = None,
+                   described: bool = False) -> list[tuple[Mention, dict[str, float]]]:
         """Earlier mentions that may be what `pronoun` (or a role noun) refers
         to, latest first per name, with their features."""
         word = pronoun.lower_
         here_sent, here_para = self.sent_index(pronoun.idx), self.para_index(pronoun.idx)
         plural = word in PLURAL_PRONOUNS
         neuter = word in NEUTER_PRONOUNS
-        personal = word in MALE_PRONOUNS | FEMALE_PRONOUNS or role is not None
+        personal = word in MALE_PRONOUNS | FEMALE_PRONOUNS or role is not None or described
         want = "m" if word in MALE_PRONOUNS else "f" if word in FEMALE_PRONOUNS else None
         seen: dict[str, Mention] = {}
         for m in reversed(self.mentions):
@@ -262,15 +278,21 @@ class SpeakerContext:
                 continue
             if (plural or neuter) and (m.person or g):
                 continue
-            if role and role not in m.titles:
+            titles = self.name_titles.get(m.name, set())
+            if role and role not in titles:
                 continue
+            if described and word not in titles and titles & ROLE_NOUNS:
+                continue  # 'the fire chief' is not the person known as the mayor
             if m.name not in seen:
                 seen[m.name] = m
         ordered = list(seen.values())
         return [(m, self.features(m, pronoun, r, role)) for r, m in enumerate(ordered[:8])]
 
-    def resolve_pronoun(self, pronoun: Token, role: str | None = None) -> str | None:
-        cands = self.candidates(pronoun, role)
+    def resolve_pronoun(self, pronoun: Token, role: str | None = None, described: bool = False) -> str | None:
+        """The name a pronoun (or, with `role`, a role noun that must match a
+        title of the name; with `described`, a definite description of a
+        person) stands for, or None."""
+        cands = self.candidates(pronoun, role, described)
         if not cands:
             return None
         # 'X said …, which he called …': a subject earlier in the same sentence.
@@ -286,6 +308,21 @@ class SpeakerContext:
 
 def context(analysis: Analysis, names: ArticleNames, quotes: list[tuple[int, int]]) -> SpeakerContext:
     return SpeakerContext(analysis, names, quotes)
+
+
+_NOT_PERSON_HEADS = {"ad", "letter", "complaint", "crowd", "report", "statement", "campaign", "poll", "survey",
+                     "study", "website", "site", "email", "memo", "book", "article", "story", "video", "group",
+                     "groups", "committee", "party", "administration", "government", "court", "lawsuit", "suit",
+                     "bill", "law", "platform", "document", "release", "post", "tweet", "page", "network",
+                     "show", "paper", "newspaper", "magazine", "agency", "company", "firm", "organization", "team"}
+
+
+def is_person_description(head: Token) -> bool:
+    """'the businessman', 'the gambling tycoon': a definite description of a person."""
+    return head.pos_ == "NOUN" and head.tag_ == "NN" and head.lower_ not in _NOT_PERSON_HEADS \
+        and head.lower_ not in MEDIA_HEADS | ORG_WORDS | MONITOR_WORDS | SERVICE_HEADS | GENERIC_HEADS \
+        and head.lower_ not in _NON_SPEAKER_ROLES \
+        and any(c.lower_ == "the" for c in head.children if c.dep_ == "det")
 
 
 def is_role_subject(head: Token) -> str | None:

@@ -796,3 +796,68 @@ def source_names(citations: list[Citation], article_ids: list[str] | None = None
         if c.name not in names:
             names.append(c.name)
     return out
+
+
+# ------------------------------------------------------------- affiliations
+
+_AFFILIATION_PREPS = ("from", "of", "with", "at", "for")
+
+
+def article_affiliations(analysis: Analysis) -> dict[str, str]:
+    """Canonical speaker name -> the organisation the article ties them to:
+    'Yasser al-Youssef, from the rebel group Nureddin al-Zinki' -> the group;
+    'Jane Roe of the Harbour Trust', 'a spokesman for the Red Cross, Ana Lind',
+    'Harbour Trust director Jane Roe'. Only speakers (subjects of reporting
+    verbs) are looked at; the first affiliation given wins."""
+    names = article_names(analysis)
+    out: dict[str, str] = {}
+    for actor in names.speakers:
+        if actor.pronoun or not actor.tokens:
+            continue
+        name = names.resolve(actor)
+        if not name or name in out or not _is_proper(name):
+            continue
+        org = _affiliation(actor)
+        if org and not same_actor(org, name):
+            out[name] = org
+    return out
+
+
+def _affiliation(actor: Actor) -> str | None:
+    head = max(actor.tokens, key=lambda t: (t.dep_ in ("nsubj", "nsubjpass"), t.i))
+    # 'X, from the rebel group Y,' / 'X of Y' / 'a spokesman for Y, X'
+    owners = [head, head.head] if head.dep_ == "appos" else [head]
+    for owner in owners:
+        for prep in owner.children:
+            if prep.dep_ == "prep" and prep.lower_ in _AFFILIATION_PREPS:
+                objs = [c for c in prep.children if c.dep_ == "pobj"]
+                if objs:
+                    org = _org_phrase(objs[0])
+                    if org:
+                        return org
+        for appos in owner.children:
+            if appos.dep_ == "appos" and appos.pos_ == "NOUN":
+                for prep in appos.children:
+                    if prep.dep_ == "prep" and prep.lower_ in _AFFILIATION_PREPS:
+                        objs = [c for c in prep.children if c.dep_ == "pobj"]
+                        if objs and (org := _org_phrase(objs[0])):
+                            return org
+    # 'Harbour Trust director Jane Roe': a proper name before a title word.
+    words = actor.tokens
+    titles = [k for k, t in enumerate(words) if t.lower_ in OFFICIAL_WORDS]
+    if titles and titles[0] > 0:
+        before = [t for t in words[:titles[0]] if t.lower_ not in DETERMINERS]
+        if before and all(t.pos_ == "PROPN" for t in before):
+            return _text(before)
+    return None
+
+
+def _org_phrase(token: Token) -> str | None:
+    """A named organisation: 'the rebel group Nureddin al-Zinki' -> 'Nureddin al-Zinki'."""
+    named = [c for c in token.children if c.dep_ == "appos" and c.pos_ == "PROPN"]
+    if token.pos_ == "NOUN" and named:
+        token = named[0]
+    name = name_from_tokens(phrase_tokens(token))
+    if not name or not _is_proper(name) or token.ent_type_ in ("GPE", "LOC", "DATE", "TIME") and token.lower_ not in ORG_WORDS:
+        return None
+    return name

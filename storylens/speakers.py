@@ -188,7 +188,8 @@ class SpeakerContext:
         whose words are not mentions of anyone."""
         first = self.text.split("\n", 1)[0]
         words = re.findall(r"[A-Za-z][\w'’-]*", first)
-        if len(words) >= 4 and sum(w[:1].isupper() for w in words) >= 0.7 * len(words):
+        minor = {"a", "an", "the", "of", "to", "in", "on", "for", "at", "with", "by", "or", "and", "as", "vs"}
+        if len(words) >= 4 and all(w[:1].isupper() or w.lower() in minor for w in words):
             return len(first)
         return 0
 

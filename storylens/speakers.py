@@ -11,11 +11,10 @@ reporting verb of their own.
 - *Pronouns* ('he said', 'she added', 'they said') resolve to an earlier
   mention that agrees in gender and number: never a later paragraph, never a
   non-subject of the pronoun's own sentence ('she said of him'), and
-  preferably not a name inside a quotation. Candidates are ranked by a small
-  logistic model (`data/speaker_ranker.json`, trained by
-  `benchmarks/train_speaker.py` on PolNeAR train) over recency, syntactic
-  role and salience features; without the weights a hand-weighted score of
-  the same features is used.
+  never a name inside a quotation. Candidates are ranked by a hand-weighted
+  score of recency, syntactic role and salience features (`_FALLBACK`). A
+  learned model over the same features can be shipped as
+  `data/speaker_ranker.json` ({features, weights, threshold}); none is yet.
 
 Nothing here keeps spaCy objects beyond the call that builds it; the context
 lives in `doc.user_data` like `ArticleNames`.

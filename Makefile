@@ -4,7 +4,7 @@ VENV ?= .venv
 PY := $(VENV)/bin/python
 EXAMPLE := examples/wexley-market
 
-.PHONY: demo test bench eval clean
+.PHONY: demo test bench eval eval-quotes clean
 
 $(VENV)/.installed: requirements.lock pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -23,6 +23,10 @@ bench: $(VENV)/.installed  ## speed and memory benchmark -> benchmarks/RESULTS.m
 
 eval: $(VENV)/.installed  ## facts evaluation -> benchmarks/facts_eval/RESULTS.md
 	$(PY) benchmarks/eval_facts.py
+
+eval-quotes: $(VENV)/.installed  ## quotes/speakers/sources on PolNeAR dev + train subset, baseline and current
+	$(PY) benchmarks/eval_quotes.py --baseline
+	$(PY) benchmarks/eval_quotes.py
 
 clean:
 	rm -rf $(VENV) report.html

@@ -31,10 +31,13 @@ from .analyze import Analysis, doc_text
 from .ids import finding_id
 from .models import Quote, QuoteMention
 from .settings import QuoteConfig
-from .sources import QUOTE_VERBS, ArticleNames, according_to, article_names, same_speaker, subject_heads
+from .sources import (QUOTE_ONLY_VERBS, _is_proper, QUOTE_VERBS, ArticleNames, according_to, article_names, is_pronoun,
+                      name_words, same_speaker, subject_heads)
+from .speakers import SpeakerContext, is_person_description, is_role_subject
 
 UNATTRIBUTED = "unattributed"
 SCARE_MAX_WORDS = 2
+ANY_VERB = True
 _TERM_CUES = {"term", "terms", "word", "words", "phrase", "label", "so-called", "dubbed",
               "branded", "slogan", "name", "nickname", "title", "headline"}
 
@@ -132,8 +135,26 @@ def _reporting_verb(analysis: Analysis, mark_start: int, mark_end: int) -> tuple
                 node = node.head
     frame = [t for s in sents for t in s if not inside(t) and (_is_reporting(t) or t.lower_ == "according")]
     if not frame:
-        return None, False
+        return (_any_governing_verb(sents, inside) if ANY_VERB else None), False
     return min(frame, key=lambda t: min(abs(t.idx - mark_start), abs(t.idx - mark_end))), False
+
+
+def _any_governing_verb(sents, inside) -> Token | None:
+    """'X thanked him for "…"', 'X bemoaned a climate in which "…"': without
+    a reporting verb, the nearest verb up from the quote that has a subject
+    (the speaker of words embedded in a clause is that clause's subject)."""
+    for sent in sents:
+        for token in sent:
+            if not inside(token) or inside(token.head):
+                continue
+            node = token.head
+            while True:
+                if not inside(node) and node.pos_ in ("VERB", "AUX") and subject_heads(node):
+                    return node
+                if node.head.i == node.i:
+                    break
+                node = node.head
+    return None
 
 
 def _is_reporting(token: Token) -> bool:
@@ -147,7 +168,7 @@ REPORT_NOUNS = {"claim", "statement", "remark", "comment", "word", "warning", "d
                 "assertion", "promise", "pledge", "message", "tweet", "speech", "vow", "call"}
 
 
-def _speaker(names: ArticleNames, verb: Token | None, mark_start: int, mark_end: int) -> str:
+def _speaker(names: ArticleNames, ctx: SpeakerContext, verb: Token | None, mark_start: int, mark_end: int) -> str:
     if verb is None:
         return UNATTRIBUTED
     if verb.lower_ == "according":
@@ -160,7 +181,19 @@ def _speaker(names: ArticleNames, verb: Token | None, mark_start: int, mark_end:
              and h.ent_type_ not in ("DATE", "TIME")]  # 'Tuesday said' is a mis-parse
     resolved = []
     for head in heads:
-        name = names.resolve(names.actor(head))
+        if is_pronoun(head):
+            if head.lower_ in ("who", "which", "that"):
+                name = names.resolve(names.actor(head))
+            else:
+                name = ctx.resolve_pronoun(head) or UNATTRIBUTED
+        else:
+            name = names.resolve(names.actor(head))
+            role = is_role_subject(head)
+            if name_words(name) and name_words(name)[-1] == head.lower_:
+                if role:
+                    name = ctx.resolve_pronoun(head, role=role) or name
+                if not _is_proper(name) and is_person_description(head):
+                    name = ctx.resolve_pronoun(head, described=True) or name
         if name and name != UNATTRIBUTED and name not in resolved:
             resolved.append(name)
     return " and ".join(resolved) or UNATTRIBUTED
@@ -204,21 +237,106 @@ def _is_term_mention(text: str, mark_start: int) -> bool:
     return bool(before) and before[-1] in _TERM_CUES
 
 
+def _in_markup(text: str, offset: int) -> bool:
+    """Inside an HTML-like tag: '<tweet id="…" author="…">'."""
+    open_ = text.rfind("<", max(0, offset - 300), offset)
+    return open_ >= 0 and text.find(">", open_, offset) < 0 and re.match(r"<\w+[\s>]", text[open_:open_ + 20]) is not None
+
+
+def _not_speech(quoted: str, verb: Token | None, governs: bool) -> bool:
+    """One-word labels ('called him "stupid"'), handles and numbers."""
+    words = _WORD.findall(quoted)
+    if not any(any(c.isalpha() for c in w) and len(w) > 1 for w in words) or quoted.lstrip().startswith("@"):
+        return True
+    return len(words) == 1 and not (governs and verb is not None and verb.lemma_ not in QUOTE_ONLY_VERBS)
+
+
+_TRANSCRIPT = re.compile(r"^\s*([A-Z][A-Z.\'’ -]{1,40}):\s")
+
+
 def article_quotes(analysis: Analysis) -> list[QuoteMention]:
     """Every quotation of one article with its speaker."""
     names = article_names(analysis)
     text = analysis.article.text
-    out = []
-    for start, end, mark_start, mark_end in quote_spans(text):
+    spans = [q for q in quote_spans(text) if not _in_markup(text, q[2])]
+    ctx = SpeakerContext(analysis, names, [(ms, me) for _, _, ms, me in spans])
+    kept = []  # [start, end, mark_start, mark_end, speaker, from_verb]
+    for start, end, mark_start, mark_end in spans:
         quoted = text[start:end]
         verb, governs = _reporting_verb(analysis, mark_start, mark_end)
         short = word_count(quoted) <= SCARE_MAX_WORDS
-        if short and (not governs or _is_term_mention(text, mark_start)) or _is_title(quoted, text[max(0, mark_start - 20):mark_start]):
+        if short and (not governs or _is_term_mention(text, mark_start)) \
+                or _is_title(quoted, text[max(0, mark_start - 20):mark_start]) or _not_speech(quoted, verb, governs):
             continue
-        speaker = _speaker(names, verb, mark_start, mark_end)
+        speaker = _speaker(names, ctx, verb, mark_start, mark_end)
+        if speaker != UNATTRIBUTED:
+            ctx.last_speaker = (mark_start, speaker)
+        kept.append([start, end, mark_start, mark_end, speaker, speaker != UNATTRIBUTED])
+    _fill_from_context(analysis, names, ctx, kept)
+    out = []
+    for start, end, _, _, speaker, _ in kept:
         span = analysis.span(start, end)
         out.append(QuoteMention(**span.model_dump(), speaker=speaker))
     return out
+
+
+def _fill_from_context(analysis: Analysis, names: ArticleNames, ctx: SpeakerContext, kept: list) -> None:
+    """Speakers of quotes without a reporting verb of their own: a transcript
+    label ('SANDERS: …'), an introduction ending in a colon, another quote of
+    the same paragraph, or the previous paragraph's quote when this paragraph
+    continues it. Never a later paragraph."""
+    text = analysis.article.text
+    para = [ctx.para_index(k[2]) for k in kept]
+    for i, k in enumerate(kept):
+        if k[4] != UNATTRIBUTED:
+            continue
+        p_start = ctx.para_starts[para[i]]
+        label = _TRANSCRIPT.match(text[p_start:k[2] + 1])
+        if label:
+            k[4] = names.resolve(names.actor(_token_at(analysis, p_start + label.start(1)))) \
+                if _token_at(analysis, p_start + label.start(1)) is not None else label.group(1).title()
+            continue
+        intro = _colon_intro(analysis, names, ctx, k[2])
+        if intro:
+            k[4] = intro
+            continue
+        same = [j for j in range(len(kept)) if j != i and para[j] == para[i] and kept[j][5]]
+        if same:
+            before = [j for j in same if j < i]
+            j = before[-1] if before else same[0]
+            k[4] = kept[j][4]
+            continue
+        # Continuation: the paragraph opens with the quote, and the latest
+        # earlier quote sits in the previous paragraph (or the one before,
+        # across a paragraph that is all quotation).
+        opens = text[ctx.para_starts[para[i]]:k[2]].strip() == ""
+        prev = [j for j in range(i) if para[j] < para[i] and kept[j][4] != UNATTRIBUTED]
+        if opens and prev and para[i] - para[prev[-1]] <= 1:
+            k[4] = kept[prev[-1]][4]
+
+
+def _token_at(analysis: Analysis, offset: int) -> Token | None:
+    doc = analysis.doc
+    span = doc.char_span(offset, offset + 1, alignment_mode="expand")
+    return span[0] if span is not None and len(span) else None
+
+
+def _colon_intro(analysis: Analysis, names: ArticleNames, ctx: SpeakerContext, mark_start: int) -> str | None:
+    """'Trump told the crowd:' right before the quote (same or previous paragraph)."""
+    text = analysis.article.text
+    before = text[:mark_start].rstrip()
+    if not before.endswith(":"):
+        return None
+    token = _token_at(analysis, len(before) - 1)
+    if token is None:
+        return None
+    verbs = [t for t in token.sent if t.idx < len(before) and t.pos_ in ("VERB", "AUX")]
+    # A reporting verb first ('X told the crowd:'), then any verb with a subject ('X echoed:').
+    for t in [v for v in verbs if _is_reporting(v)] + [v for v in verbs if not _is_reporting(v)]:
+        name = _speaker(names, ctx, t, mark_start, mark_start)
+        if name != UNATTRIBUTED:
+            return name
+    return None
 
 
 # ------------------------------------------------------------- matching

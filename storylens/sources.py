@@ -224,9 +224,9 @@ def phrase_tokens(head: Token) -> list[Token]:
         start -= 1
     end = head.i + 1
     if head.ent_iob_ != "O":
-        ent = next((e for e in doc.ents if e.start <= head.i < e.end), None)
+        ent = _entity_of(head)
         if ent is not None:
-            start, end = min(start, ent.start), max(end, ent.end)
+            start, end = min(start, ent[0]), max(end, ent[1])
     # 'Ministry of Defence', 'spokesman for the UN'; not 'Joe Arpaio of Maricopa County'.
     if head.lower_ in ORG_WORDS | MONITOR_WORDS | OFFICIAL_WORDS | {"observatory"}:
         for child in head.rights:
@@ -235,8 +235,9 @@ def phrase_tokens(head: Token) -> list[Token]:
                 if objs and objs[0].pos_ == "PROPN":
                     end = max(end, objs[0].i + 1)
                     if objs[0].ent_iob_ != "O":
-                        ent = next(e for e in doc.ents if e.start <= objs[0].i < e.end)
-                        end = max(end, ent.end)
+                        ent = _entity_of(objs[0])
+                        if ent is not None:
+                            end = max(end, ent[1])
     tokens = [t for t in doc[start:end]]
     # 'on Friday state television said' mis-attaches the date to the name.
     while len(tokens) > 1 and tokens[0].ent_type_ in _NOT_NAME and tokens[0].i != head.i:
@@ -244,6 +245,19 @@ def phrase_tokens(head: Token) -> list[Token]:
     while tokens and tokens[-1].dep_ == "case":  # "Assad 's"
         tokens.pop()
     return tokens
+
+
+def _entity_of(token: Token) -> tuple[int, int] | None:
+    """(start, end) token indices of the entity holding `token`. `doc.ents`
+    rebuilds every span on each access, so the index is built once per doc."""
+    index = token.doc.user_data.get("storylens_ents")
+    if index is None:
+        index = {}
+        for ent in token.doc.ents:
+            for i in range(ent.start, ent.end):
+                index[i] = (ent.start, ent.end)
+        token.doc.user_data["storylens_ents"] = index
+    return index.get(token.i)
 
 
 def _governs(head: Token, token: Token) -> bool:
@@ -498,12 +512,17 @@ class ArticleNames:
             return name
         if not _is_proper(name):
             return name
-        candidates = [n for _, n in self.full_names if same_actor(n, name) and len(n) > len(name)]
-        if candidates:
+        cache = self.__dict__.setdefault("_resolved", {})
+        if name not in cache:
+            candidates = [n for n in self._full_name_set if same_actor(n, name) and len(n) > len(name)]
             # Prefer a first name over a title: 'Joe Arpaio' over 'Sheriff Arpaio'.
-            return max(candidates, key=lambda n: (n.split()[0].lower().rstrip(".") not in TITLE_WORDS,
-                                                  len(name_words(n)), len(n)))
-        return name
+            cache[name] = max(candidates, key=lambda n: (n.split()[0].lower().rstrip(".") not in TITLE_WORDS,
+                                                         len(name_words(n)), len(n))) if candidates else name
+        return cache[name]
+
+    @cached_property
+    def _full_name_set(self) -> list[str]:
+        return list(dict.fromkeys(n for _, n in self.full_names))
 
     def antecedent(self, actor: Actor) -> str:
         """A pronoun's speaker: the latest earlier speaker that fits (a person
@@ -775,3 +794,68 @@ def article_citations(analysis: Analysis) -> list[Citation]:
     """Every place where one article names whom it got something from (the
     article phase's part of the sources stage)."""
     return _article_citations(analysis)
+
+
+# ------------------------------------------------------------- affiliations
+
+_AFFILIATION_PREPS = ("from", "of", "with", "at", "for")
+
+
+def article_affiliations(analysis: Analysis) -> dict[str, str]:
+    """Canonical speaker name -> the organisation the article ties them to:
+    'Yasser al-Youssef, from the rebel group Nureddin al-Zinki' -> the group;
+    'Jane Roe of the Harbour Trust', 'a spokesman for the Red Cross, Ana Lind',
+    'Harbour Trust director Jane Roe'. Only speakers (subjects of reporting
+    verbs) are looked at; the first affiliation given wins."""
+    names = article_names(analysis)
+    out: dict[str, str] = {}
+    for actor in names.speakers:
+        if actor.pronoun or not actor.tokens:
+            continue
+        name = names.resolve(actor)
+        if not name or name in out or not _is_proper(name):
+            continue
+        org = _affiliation(actor)
+        if org and not same_actor(org, name):
+            out[name] = org
+    return out
+
+
+def _affiliation(actor: Actor) -> str | None:
+    head = max(actor.tokens, key=lambda t: (t.dep_ in ("nsubj", "nsubjpass"), t.i))
+    # 'X, from the rebel group Y,' / 'X of Y' / 'a spokesman for Y, X'
+    owners = [head, head.head] if head.dep_ == "appos" else [head]
+    for owner in owners:
+        for prep in owner.children:
+            if prep.dep_ == "prep" and prep.lower_ in _AFFILIATION_PREPS:
+                objs = [c for c in prep.children if c.dep_ == "pobj"]
+                if objs:
+                    org = _org_phrase(objs[0])
+                    if org:
+                        return org
+        for appos in owner.children:
+            if appos.dep_ == "appos" and appos.pos_ == "NOUN":
+                for prep in appos.children:
+                    if prep.dep_ == "prep" and prep.lower_ in _AFFILIATION_PREPS:
+                        objs = [c for c in prep.children if c.dep_ == "pobj"]
+                        if objs and (org := _org_phrase(objs[0])):
+                            return org
+    # 'Harbour Trust director Jane Roe': a proper name before a title word.
+    words = actor.tokens
+    titles = [k for k, t in enumerate(words) if t.lower_ in OFFICIAL_WORDS]
+    if titles and titles[0] > 0:
+        before = [t for t in words[:titles[0]] if t.lower_ not in DETERMINERS]
+        if before and all(t.pos_ == "PROPN" for t in before):
+            return _text(before)
+    return None
+
+
+def _org_phrase(token: Token) -> str | None:
+    """A named organisation: 'the rebel group Nureddin al-Zinki' -> 'Nureddin al-Zinki'."""
+    named = [c for c in token.children if c.dep_ == "appos" and c.pos_ == "PROPN"]
+    if token.pos_ == "NOUN" and named:
+        token = named[0]
+    name = name_from_tokens(phrase_tokens(token))
+    if not name or not _is_proper(name) or token.ent_type_ in ("GPE", "LOC", "DATE", "TIME") and token.lower_ not in ORG_WORDS:
+        return None
+    return name

@@ -1,0 +1,339 @@
+"""Per-article speaker resolution: pronouns, role nouns and quotes without a
+reporting verb of their own.
+
+- *Mentions.* Every named person or organisation of the article (entity spans,
+  proper-noun subjects, reporting-verb subjects) in text order, with its
+  canonical name (`ArticleNames.resolve`), sentence, paragraph, whether it is a
+  subject, a speaker, or sits inside a quotation.
+- *Gender* of a name comes from the article itself: 'Mr./Mrs./Ms. X', a short
+  list of common first names, and the subject pronoun ('he'/'she') that
+  follows a sentence whose subject the name is.
+- *Pronouns* ('he said', 'she added', 'they said') resolve to an earlier
+  mention that agrees in gender and number: never a later paragraph, never a
+  non-subject of the pronoun's own sentence ('she said of him'), and
+  never a name inside a quotation. Candidates are ranked by a hand-weighted
+  score of recency, syntactic role and salience features (`_FALLBACK`). A
+  learned model over the same features can be shipped as
+  `data/speaker_ranker.json` ({features, weights, threshold}); none is yet.
+
+Nothing here keeps spaCy objects beyond the call that builds it; the context
+lives in `doc.user_data` like `ArticleNames`.
+"""
+
+from __future__ import annotations
+
+import bisect
+import json
+import math
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+
+from spacy.tokens import Token
+
+from .analyze import Analysis
+from .sources import (GENERIC_HEADS, MEDIA_HEADS, MONITOR_WORDS, OFFICIAL_WORDS, ORG_WORDS, SERVICE_HEADS, TITLE_WORDS, QUOTE_VERBS, Actor, ArticleNames, name_from_tokens, _is_proper, according_to, is_pronoun,
+                      name_words, same_actor, subject_heads)
+
+MALE_PRONOUNS = {"he", "him", "his", "himself"}
+FEMALE_PRONOUNS = {"she", "her", "hers", "herself"}
+PLURAL_PRONOUNS = {"they", "them", "their", "we"}
+NEUTER_PRONOUNS = {"it", "its"}
+# Common given names, to know 'he' from 'she' when the article gives no 'Mr.'/'Ms.'.
+MALE_NAMES = set("""aaron adam alan albert alex alexander andrew anthony ben benjamin bernie bill bob brad
+brian bruce carl charles charlie chris christopher chuck dan daniel darrell dave david dennis donald doug
+douglas ed edward eric frank fred gary george gerald greg gregory harold harry henry jack jacob james jason
+jeb jeff jeffrey jerry jim jimmy joe joel john johnny jon jonathan jose joseph josh joshua juan justin
+keith ken kenneth kevin larry lindsey marco mark martin matt matthew michael mike mitch mitt newt nicholas
+patrick paul pete peter phil philip ralph rand randy ray richard rick robert roger ron ronald roy rudy
+russell ryan sam samuel scott sean stephen steve steven ted thomas tim timothy todd tom tony travis
+vladimir walter wayne william willie barack reince chris corey kellyanne ben mike""".split()) - {"kellyanne"}
+FEMALE_NAMES = set("""abigail alice amanda amy andrea angela ann anna anne barbara betty beverly brenda
+carly carol caroline catherine chelsea cheryl christina christine cindy claire cynthia debbie deborah
+debra diana diane donna dorothy elizabeth ellen emily emma evelyn frances gloria hannah heather helen
+hillary huma jane janet janice jean jennifer jessica jill joan joyce judith judy julia julie karen
+katherine kathleen kathy kayleigh kelly kellyanne kimberly laura lauren linda lisa loretta lori madeleine
+margaret maria marie marilyn martha mary megyn melania melissa michelle nancy nicole nikki olivia pamela
+patricia rachel rebecca rose ruth sandra sara sarah sharon shirley stephanie susan susana teresa theresa
+tiffany virginia elizabeth ivanka condoleezza sarah jan dana donna""".split())
+ROLE_NOUNS = OFFICIAL_WORDS | {"candidate", "nominee", "businessman", "businesswoman", "billionaire",
+                               "congressman", "congresswoman", "senator", "lawmaker", "frontrunner",
+                               "front-runner", "contender", "democrat", "republican", "mogul", "actor",
+                               "actress", "host", "anchor", "author", "founder", "pastor", "ceo"}
+_NON_SPEAKER_ROLES = {"official", "officials", "aide", "source", "spokesman", "spokeswoman", "spokesperson",
+                      "adviser", "advisor", "diplomat", "diplomats"}
+_ABBREVIATED = {"sen": "senator", "rep": "congressman", "gov": "governor", "pres": "president",
+                "gen": "general", "lt": "lieutenant", "col": "colonel", "capt": "captain"}
+_HONORIFIC = re.compile(r"\b(Mr|Mrs|Ms|Miss)\.? ([A-Z][\w'’-]+)")
+_MODEL = Path(__file__).parent / "data" / "speaker_ranker.json"
+
+FEATURES = ["bias", "sent0", "sent1", "sent2", "sent3p", "para0", "para1", "para2p", "subject", "speaker",
+            "last_speaker", "in_quote", "gender_agree", "gender_unknown", "person", "log_count", "rank0",
+            "rank1", "rank2p", "role_match", "sent_first"]
+_FALLBACK = {"bias": 0.0, "sent0": 1.5, "sent1": 1.0, "sent2": 0.4, "sent3p": -0.5, "para0": 0.5,
+             "para1": 0.2, "para2p": -0.5, "subject": 1.0, "speaker": 1.0, "last_speaker": 1.2,
+             "in_quote": -1.5, "gender_agree": 0.8, "gender_unknown": 0.0, "person": 0.5,
+             "log_count": 0.3, "rank0": 0.6, "rank1": 0.2, "rank2p": 0.0, "role_match": 1.0, "sent_first": 0.2}
+
+
+@lru_cache(maxsize=1)
+def ranker_weights() -> tuple[dict[str, float], float]:
+    """(weights, threshold) of the shipped model, or the hand-set fallback."""
+    try:
+        data = json.loads(_MODEL.read_text())
+        return dict(zip(data["features"], data["weights"])), float(data.get("threshold", 0.0))
+    except (OSError, ValueError, KeyError):
+        return _FALLBACK, 0.0
+
+
+@dataclass
+class Mention:
+    start: int
+    end: int
+    name: str
+    sent: int
+    para: int
+    subject: bool
+    speaker: bool
+    in_quote: bool
+    person: bool
+    sent_first: bool
+    titles: tuple[str, ...] = ()
+
+
+class SpeakerContext:
+    """Mentions of one article and the resolution of pronoun speakers."""
+
+    def __init__(self, analysis: Analysis, names: ArticleNames, quotes: list[tuple[int, int]]):
+        self.analysis = analysis
+        self.names = names
+        self.text = analysis.article.text
+        self.quotes = sorted(quotes)
+        self._quote_starts = [s for s, _ in self.quotes]
+        self.sent_starts = [s.start_char for s in analysis.sentences]
+        self.para_starts = [0] + [m.end() for m in re.finditer(r"\n\s*", self.text)]
+        self.mentions = self._mentions()
+        self.counts: dict[str, int] = {}
+        for m in self.mentions:
+            self.counts[m.name] = self.counts.get(m.name, 0) + 1
+        self.genders = self._genders()
+        self.name_titles: dict[str, set[str]] = {}
+        for m in self.mentions:
+            self.name_titles.setdefault(m.name, set()).update(m.titles)
+        self.last_speaker: tuple[int, str] | None = None  # set by the quote stage as it goes
+
+    # ------------------------------------------------------------ indexes
+
+    def sent_index(self, offset: int) -> int:
+        return max(0, bisect.bisect_right(self.sent_starts, offset) - 1)
+
+    def para_index(self, offset: int) -> int:
+        return max(0, bisect.bisect_right(self.para_starts, offset) - 1)
+
+    def in_quote(self, offset: int) -> bool:
+        i = bisect.bisect_right(self._quote_starts, offset) - 1
+        return i >= 0 and self.quotes[i][0] <= offset < self.quotes[i][1]
+
+    # ------------------------------------------------------------ mentions
+
+    def _mentions(self) -> list[Mention]:
+        doc = self.analysis.doc
+        speaker_heads = {a.start for a in self.names.speakers}
+        heads: dict[int, tuple[Token, list[Token] | None]] = {}
+        for ent in doc.ents:
+            if ent.label_ in ("PERSON", "ORG") and not self.in_quote(ent.start_char):
+                heads[ent.root.i] = (ent.root, list(ent))
+        for token in doc:
+            if token.pos_ == "PROPN" and token.dep_ in ("nsubj", "nsubjpass") and token.i not in heads \
+                    and token.ent_type_ in ("", "PERSON", "ORG") and not self.in_quote(token.idx):
+                heads[token.i] = (token, None)
+        out = []
+        headline = self._headline_end()
+        for i in sorted(heads):
+            head, tokens = heads[i]
+            if head.idx < headline:
+                continue
+            if is_pronoun(head):
+                continue
+            if tokens is None:
+                actor = self.names.actor(head)
+                tokens, written_start, written_end, description = actor.tokens, actor.start, actor.end, actor.description
+                name = self.names.resolve(actor)
+            else:
+                written_start, written_end, description = tokens[0].idx, tokens[-1].idx + len(tokens[-1]), ""
+                # Titles written just before the entity: 'Sen. Ted Cruz', 'the senator, …'.
+                left = head.doc[max(0, tokens[0].i - 3):tokens[0].i]
+                tokens = [t for t in tokens if "\n" not in t.text]
+                bare = name_from_tokens(tokens)
+                tokens = [t for t in left if t.lower_.rstrip(".") in TITLE_WORDS or t.lower_ in ROLE_NOUNS] + tokens
+                name = self.names.resolve(Actor(tokens=tokens, name=bare, written=bare, start=written_start,
+                                                end=written_end)) if bare else ""
+            if not name or name == "unattributed" or not _is_proper(name):
+                continue
+            subj = head.dep_ in ("nsubj", "nsubjpass") or (head.dep_ in ("compound", "appos") and head.head.dep_ in ("nsubj", "nsubjpass"))
+            person = head.ent_type_ == "PERSON" or any(t.lower_.rstrip(".") in ("mr", "mrs", "ms", "sen", "rep", "gov")
+                                                        for t in tokens)
+            titles = tuple(_ABBREVIATED.get(t.lower_.rstrip("."), t.lower_) for t in tokens) + tuple(description.split())
+            si = self.sent_index(head.idx)
+            out.append(Mention(start=written_start, end=written_end, name=name, sent=si,
+                               para=self.para_index(head.idx), subject=subj,
+                               speaker=written_start in speaker_heads, in_quote=False,
+                               person=person, sent_first=written_start <= self.sent_starts[si] + 2 if self.sent_starts else True, titles=titles))
+        return out
+
+    def _headline_end(self) -> int:
+        """End of a Title Case first line ('Trump May Not Have Suggested …'),
+        whose words are not mentions of anyone."""
+        first = self.text.split("\n", 1)[0]
+        words = re.findall(r"[A-Za-z][\w'’-]*", first)
+        minor = {"a", "an", "the", "of", "to", "in", "on", "for", "at", "with", "by", "or", "and", "as", "vs"}
+        if len(words) >= 4 and all(w[:1].isupper() or w.lower() in minor for w in words):
+            return len(first)
+        return 0
+
+    def _genders(self) -> dict[str, str]:
+        votes: dict[str, list[int]] = {}
+
+        def vote(name: str, g: int, weight: int = 1) -> None:
+            v = votes.setdefault(name, [0, 0])
+            v[g] += weight
+
+        by_surname: dict[str, list[str]] = {}
+        for m in self.mentions:
+            words = name_words(m.name)
+            if words:
+                by_surname.setdefault(words[-1], []).append(m.name)
+        for match in _HONORIFIC.finditer(self.text):
+            g = 0 if match.group(1) == "Mr" else 1
+            for name in set(by_surname.get(match.group(2).lower(), [])):
+                vote(name, g, 5)
+        for m in self.mentions:
+            first = m.name.split()[0].lower()
+            if first in MALE_NAMES:
+                vote(m.name, 0, 3)
+            elif first in FEMALE_NAMES:
+                vote(m.name, 1, 3)
+        # 'X said ... . He added': the next sentence's subject pronoun.
+        doc = self.analysis.doc
+        sents = self.analysis.sentences
+        subjects_by_sent: dict[int, list[Mention]] = {}
+        for m in self.mentions:
+            if m.subject and not m.in_quote:
+                subjects_by_sent.setdefault(m.sent, []).append(m)
+        for si, ms in subjects_by_sent.items():
+            if len({m.name for m in ms}) != 1 or si + 1 >= len(sents):
+                continue
+            for t in sents[si + 1]:
+                if self.in_quote(t.idx):
+                    continue
+                if t.dep_ == "nsubj" and t.lower_ in ("he", "she"):
+                    vote(ms[0].name, 0 if t.lower_ == "he" else 1)
+                    break
+                if t.ent_type_ == "PERSON" or t.pos_ == "PROPN" and t.dep_ == "nsubj":
+                    break
+        del doc
+        return {n: ("m" if v[0] > v[1] else "f") for n, v in votes.items() if v[0] != v[1]}
+
+    def gender(self, name: str) -> str | None:
+        return self.genders.get(name)
+
+    # ------------------------------------------------------------ ranking
+
+    def features(self, m: Mention, pronoun: Token, rank: int, role: str | None = None) -> dict[str, float]:
+        sd = self.sent_index(pronoun.idx) - m.sent
+        pd = self.para_index(pronoun.idx) - m.para
+        word = pronoun.lower_
+        g = self.gender(m.name)
+        want = "m" if word in MALE_PRONOUNS else "f" if word in FEMALE_PRONOUNS else None
+        f = {"bias": 1.0, "sent0": sd == 0, "sent1": sd == 1, "sent2": sd == 2, "sent3p": sd >= 3,
+             "para0": pd == 0, "para1": pd == 1, "para2p": pd >= 2, "subject": m.subject, "speaker": m.speaker,
+             "last_speaker": bool(self.last_speaker and self.last_speaker[1] == m.name),
+             "in_quote": m.in_quote, "gender_agree": bool(want and g == want), "gender_unknown": g is None,
+             "person": m.person or g is not None, "log_count": math.log1p(self.counts.get(m.name, 1)),
+             "rank0": rank == 0, "rank1": rank == 1, "rank2p": rank >= 2,
+             "role_match": bool(role and role in self.name_titles.get(m.name, ())), "sent_first": m.sent_first}
+        return {k: float(v) for k, v in f.items()}
+
+    def candidates(self, pronoun: Token, role: str | None = None,
+                   described: bool = False) -> list[tuple[Mention, dict[str, float]]]:
+        """Earlier mentions that may be what `pronoun` (or a role noun) refers
+        to, latest first per name, with their features."""
+        word = pronoun.lower_
+        here_sent, here_para = self.sent_index(pronoun.idx), self.para_index(pronoun.idx)
+        plural = word in PLURAL_PRONOUNS
+        neuter = word in NEUTER_PRONOUNS
+        personal = word in MALE_PRONOUNS | FEMALE_PRONOUNS or role is not None or described
+        want = "m" if word in MALE_PRONOUNS else "f" if word in FEMALE_PRONOUNS else None
+        seen: dict[str, Mention] = {}
+        for m in reversed(self.mentions):
+            if m.start >= pronoun.idx or here_para - m.para > 4:
+                continue
+            if m.sent == here_sent and not m.subject:
+                continue  # never the object or topic of the speaker's own sentence
+            g = self.gender(m.name)
+            if personal and (want and g and g != want):
+                continue
+            if personal and not (m.person or g) and len(name_words(m.name)) < 2:
+                continue
+            if (plural or neuter) and (m.person or g):
+                continue
+            titles = self.name_titles.get(m.name, set())
+            if role and role not in titles:
+                continue
+            if described and word not in titles and titles & ROLE_NOUNS:
+                continue  # 'the fire chief' is not the person known as the mayor
+            if m.name not in seen:
+                seen[m.name] = m
+        ordered = list(seen.values())
+        return [(m, self.features(m, pronoun, r, role)) for r, m in enumerate(ordered[:8])]
+
+    def resolve_pronoun(self, pronoun: Token, role: str | None = None, described: bool = False) -> str | None:
+        """The name a pronoun (or, with `role`, a role noun that must match a
+        title of the name; with `described`, a definite description of a
+        person) stands for, or None."""
+        cands = self.candidates(pronoun, role, described)
+        if not cands:
+            return None
+        # 'X said …, which he called …': a subject earlier in the same sentence.
+        here = self.sent_index(pronoun.idx)
+        local = [m for m, _ in cands if m.sent == here and m.subject and not m.in_quote]
+        if local:
+            return local[0].name
+        weights, threshold = ranker_weights()
+        scored = [(sum(weights.get(k, 0.0) * v for k, v in f.items()), m) for m, f in cands]
+        best = max(scored, key=lambda s: s[0])
+        return best[1].name if best[0] >= threshold else None
+
+
+def context(analysis: Analysis, names: ArticleNames, quotes: list[tuple[int, int]]) -> SpeakerContext:
+    return SpeakerContext(analysis, names, quotes)
+
+
+_NOT_PERSON_HEADS = {"ad", "letter", "complaint", "crowd", "report", "statement", "campaign", "poll", "survey",
+                     "study", "website", "site", "email", "memo", "book", "article", "story", "video", "group",
+                     "groups", "committee", "party", "administration", "government", "court", "lawsuit", "suit",
+                     "bill", "law", "platform", "document", "release", "post", "tweet", "page", "network",
+                     "show", "paper", "newspaper", "magazine", "agency", "company", "firm", "organization", "team"}
+
+
+def is_person_description(head: Token) -> bool:
+    """'the businessman', 'the gambling tycoon': a definite description of a person."""
+    return head.pos_ == "NOUN" and head.tag_ == "NN" and head.lower_ not in _NOT_PERSON_HEADS \
+        and head.lower_ not in MEDIA_HEADS | ORG_WORDS | MONITOR_WORDS | SERVICE_HEADS | GENERIC_HEADS \
+        and head.lower_ not in _NON_SPEAKER_ROLES \
+        and any(c.lower_ == "the" for c in head.children if c.dep_ == "det")
+
+
+def is_role_subject(head: Token) -> str | None:
+    """'the senator', 'the Republican nominee': a definite role noun that
+    stands for a person named earlier. Returns the role word."""
+    if head.pos_ != "NOUN" or head.lower_ not in ROLE_NOUNS or head.lower_ in _NON_SPEAKER_ROLES:
+        return None
+    if not any(c.lower_ == "the" for c in head.children if c.dep_ == "det"):
+        return None
+    return head.lower_
+
+
+__all__ = ["SpeakerContext", "Mention", "context", "is_role_subject", "ranker_weights", "FEATURES",
+           "QUOTE_VERBS", "according_to", "subject_heads", "same_actor", "OFFICIAL_WORDS"]

@@ -4,7 +4,7 @@ VENV ?= .venv
 PY := $(VENV)/bin/python
 EXAMPLE := examples/wexley-market
 
-.PHONY: demo test bench eval eval-quotes clean
+.PHONY: demo test bench eval eval-quotes eval-facts clean
 
 $(VENV)/.installed: requirements.lock pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -27,6 +27,10 @@ eval: $(VENV)/.installed  ## facts evaluation -> benchmarks/facts_eval/RESULTS.m
 eval-quotes: $(VENV)/.installed  ## quotes/speakers/sources on PolNeAR dev + train subset, baseline and current
 	$(PY) benchmarks/eval_quotes.py --baseline
 	$(PY) benchmarks/eval_quotes.py
+
+eval-facts: $(VENV)/.installed  ## facts on the invented cases and the blind gold sets (dev and held-out)
+	$(PY) benchmarks/eval_facts.py
+	PYTHONPATH=. $(PY) benchmarks/eval_facts_real.py --split all
 
 clean:
 	rm -rf $(VENV) report.html

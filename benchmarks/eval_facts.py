@@ -47,7 +47,18 @@ def covers(fact: Fact, gold_claim: dict, texts: dict[str, str]) -> bool:
                for cs, ce in spans)
 
 
+def effective(fact: Fact) -> Fact:
+    """These cases predate issue #8: their 'agree' items include different but
+    compatible figures ('more than 200' / '212'), which storylens now reports as
+    conflicts marked `incompatible: false`. Such a conflict is scored as the
+    agreement these cases ask for; only incompatible conflicts score as conflicts."""
+    if fact.status == "conflict" and fact.incompatible is False and fact.kind in ("number", "date", "place"):
+        return fact.model_copy(update={"status": "agree"})
+    return fact
+
+
 def score_case(case: dict, facts: list[Fact], texts: dict[str, str]) -> dict:
+    facts = [effective(f) for f in facts]
     result = {s: {"tp": 0, "pred": 0, "gold": 0, "missed": [], "false": []} for s in STATUSES}
     used: set[int] = set()
     for status in STATUSES:

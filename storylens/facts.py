@@ -70,7 +70,7 @@ EVENT_SYNONYMS = {
     "start": ("start", "erupt", "begin", "ignite", "spark"),
     "close": ("close", "shut"),
     "raise": ("raise", "lift", "hike", "increase"),
-    "cut": ("cut", "lower", "reduce"),
+    "cut": ("cut", "lower", "reduce", "trim", "slash"),
     "allocate": ("earmark", "allocate", "pledge", "budget"),
     "capture": ("capture", "take", "seize", "retake", "recapture", "fall", "overrun"),
     "say": ("say", "tell", "report", "announce", "state", "add", "confirm", "claim", "warn"),

@@ -14,11 +14,11 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
-SCHEMA_VERSION = "1.2"
+SCHEMA_VERSION = "1.3"
 
 PassageKind = Literal["verbatim", "edited", "paraphrase"]
 EditCategory = Literal["framing", "spelling", "other"]
-FactKind = Literal["number", "place", "date", "attribution", "other"]
+FactKind = Literal["number", "place", "date", "attribution", "quote", "name", "other"]
 FactStatus = Literal["agree", "conflict", "unique"]
 SourceKind = Literal[
     "agency", "monitor", "official", "media", "person", "organization",
@@ -113,6 +113,9 @@ class Fact(_Model):
     claims: list[Claim]
     explanation: str
     confidence: float
+    incompatible: bool | None = Field(
+        None, description="For a conflict: true when the values cannot both be true, false when they only "
+                          "differ (a bound, rounding, an update, a trimmed quote); null otherwise.")
 
 
 class Comparison(_Model):

@@ -13,13 +13,15 @@ model-based checker can be plugged in with the same signature.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
+from difflib import SequenceMatcher
 from itertools import combinations
 from typing import Protocol
 
 import numpy as np
 
-from .facts import MEASURES, ClaimInfo, Window, apply_aliases, story_aliases
+from .facts import INF, MEASURES, TOLERANCE, ClaimInfo, Window, apply_aliases, story_aliases
 from .features import copy_claims
 from .ids import finding_id
 from .settings import FactsConfig
@@ -37,6 +39,7 @@ class Verdict:
     status: str          # 'agree' | 'conflict'
     explanation: str
     confidence: float
+    incompatible: bool | None = None   # for a conflict: cannot both be true
 
 
 class Checker(Protocol):
@@ -80,17 +83,60 @@ def values_compatible(a: ClaimInfo, b: ClaimInfo) -> bool:
     return _directions_compatible(a, b)
 
 
+def stated_number(c: ClaimInfo) -> float | None:
+    """The figure an article wrote, whatever its qualifier: 200 in 'more than
+    200', 'up to 200', 'about 200'. None for vague words ('hundreds')."""
+    iv = c.interval
+    if iv is None:
+        return None
+    if iv.lo == iv.hi:
+        return iv.lo
+    if iv.hi == INF:
+        return iv.lo
+    if iv.lo == 0:
+        return iv.hi
+    mid = (iv.lo + iv.hi) / 2
+    if abs(iv.hi - mid - TOLERANCE * mid) < 1e-9 * max(mid, 1):
+        return mid      # about
+    if abs(iv.lo - iv.hi * (1 - TOLERANCE)) < 1e-9 * max(iv.hi, 1):
+        return iv.hi    # nearly
+    return None
+
+
+def _different_figures(a: ClaimInfo, b: ClaimInfo) -> bool:
+    """Two articles wrote different figures, even if both could be true."""
+    if a.kind != "number" or "distance" in a.extra:
+        return False
+    x, y = stated_number(a), stated_number(b)
+    return x is not None and y is not None and abs(x - y) > 1e-9 * max(abs(x), abs(y), 1)
+
+
+def _why_compatible(a: ClaimInfo, b: ClaimInfo) -> str:
+    lower = [c for c in (a, b) if c.interval.hi == INF]
+    upper = [c for c in (a, b) if c.interval.lo == 0 and c.interval.hi != INF]
+    if len(lower) == 2:
+        return "two lower bounds, both of which can hold"
+    if lower or upper:
+        return "a bound and a figure that fits inside it"
+    return "approximate figures that overlap (rounding)"
+
+
 class RuleChecker:
     """The default checker: interval overlap for numbers, equality for dates
-    and times, direction containment for places."""
+    and times, direction containment for places. Different figures for the
+    same quantity are a conflict even where both could hold (then
+    `incompatible` is False and the explanation says why)."""
 
     def compare(self, a: ClaimInfo, b: ClaimInfo) -> Verdict:
-        if values_compatible(a, b):
-            return Verdict("agree", _agree_sentence(a, b), 0.8)
         for earlier, later in ((a, b), (b, a)):
-            if earlier.previous is not None and values_compatible(earlier.previous, later):
-                return Verdict("agree", _timeline_sentence(earlier, later), 0.6)
-        return Verdict("conflict", _conflict_sentence(a, b), 0.8)
+            if earlier.previous is not None and values_compatible(earlier.previous, later) \
+                    and not values_compatible(earlier, later):
+                return Verdict("conflict", _timeline_sentence(earlier, later), 0.6, incompatible=False)
+        if values_compatible(a, b):
+            if _different_figures(a, b):
+                return Verdict("conflict", _conflict_sentence(a, b, _why_compatible(a, b)), 0.6, incompatible=False)
+            return Verdict("agree", _agree_sentence(a, b), 0.8)
+        return Verdict("conflict", _conflict_sentence(a, b), 0.8, incompatible=True)
 
 
 # --- descriptions -------------------------------------------------------------
@@ -135,9 +181,10 @@ def _reason(a: ClaimInfo) -> str:
             "time": "the times differ", "place": "the locations differ"}[a.kind]
 
 
-def _conflict_sentence(a: ClaimInfo, b: ClaimInfo) -> str:
+def _conflict_sentence(a: ClaimInfo, b: ClaimInfo, compatible_because: str | None = None) -> str:
+    reason = _reason(a) if compatible_because is None else f"the figures differ but could both be true: {compatible_because}"
     return (f"Article {a.article} reports {describe(a)}; article {b.article} reports {describe(b)}: "
-            f"{_reason(a)} ({a.value} vs {b.value}).")
+            f"{reason} ({a.value} vs {b.value}).")
 
 
 def _agree_sentence(a: ClaimInfo, b: ClaimInfo) -> str:
@@ -148,7 +195,7 @@ def _agree_sentence(a: ClaimInfo, b: ClaimInfo) -> str:
 def _timeline_sentence(revised: ClaimInfo, other: ClaimInfo) -> str:
     return (f"Article {revised.article} reports a revised figure, {revised.text} up from "
             f"{revised.previous.text}; article {other.article}'s {other.text} matches the earlier figure: "
-            f"a timeline, not a contradiction.")
+            f"an update over time (a timeline), not a contradiction.")
 
 
 # --- grouping -------------------------------------------------------------------
@@ -173,9 +220,11 @@ def _same_name(x: str | None, y: str | None) -> bool:
     return x.split()[-1] == y.split()[-1]
 
 
-def _windows_compatible(a: Window | None, b: Window | None) -> bool:
+def _windows_compatible(a: Window | None, b: Window | None, adjacent_days: bool = False) -> bool:
     if a is None or b is None or not (a.start and b.start and a.end and b.end):
         return True
+    if adjacent_days and a.start == a.end and b.start == b.end and abs((a.start - b.start).days) <= 1:
+        return True   # one night session told as 'Wednesday night' and 'early Thursday'
     overlap = (min(a.end, b.end) - max(a.start, b.start)).days + 1
     if overlap <= 0:
         return False
@@ -188,6 +237,8 @@ def _windows_compatible(a: Window | None, b: Window | None) -> bool:
 STRONG, WEAK, AGREE_ONLY = "strong", "weak", "agree-only"
 # Strong enough to agree on its own, but a conflict still needs evidence.
 AGREE_STRONG = "agree-strong"
+# Money for the same event: agrees on its own, conflicts only in the same sentence.
+MONEY = "money"
 
 
 def _number_key(a: ClaimInfo, b: ClaimInfo) -> str | None:
@@ -195,13 +246,16 @@ def _number_key(a: ClaimInfo, b: ClaimInfo) -> str | None:
         return None
     if a.thing and b.thing and a.thing != b.thing:
         return None
-    if not _windows_compatible(a.window, b.window):
+    # an amount decided in one night session may be dated either side of midnight;
+    # a count on one day and a count on the next are a timeline
+    if not _windows_compatible(a.window, b.window, adjacent_days=a.thing == b.thing == "money"):
         return None
     duration = a.unit in ("day", "week", "month", "year", "hour")
     if a.thing == b.thing == "money":
         # Amounts of money differ by what they pay for: without the same event
-        # they may only agree ($1.5 million = $1,500,000), never conflict.
-        return AGREE_STRONG if a.event and a.event == b.event else AGREE_ONLY
+        # they may only agree ($1.5 million = $1,500,000); with it, a conflict
+        # still needs the same sentence (`money_conflict_similarity`).
+        return MONEY if a.event and a.event == b.event else AGREE_ONLY
     measure = a.thing in MEASURES or duration
     if a.event and b.event and a.event != b.event and not (measure and not duration):
         return None
@@ -267,6 +321,30 @@ class _Evidence:
             id(c): frozenset(n for start, end, n in spans.get(c.article, ()) if start <= c.start and c.end <= end)
             for c in claims}
 
+        self.features = by_id
+        self._context: dict[int, frozenset[str]] = {}
+
+    def context(self, c: ClaimInfo, width: int = 6) -> frozenset[str]:
+        """Content lemmas near a claim, inside its sentence: what a figure is
+        said about, where the sentence around it is long and says much else."""
+        if id(c) not in self._context:
+            f = self.features[c.article]
+            _, _, lo, hi = f.sentences[c.sentence]
+            toks = f.tokens
+            inside = [t.i for t in f.tokens_in(c.start, c.end)]
+            if not inside:
+                self._context[id(c)] = frozenset()
+                return self._context[id(c)]
+            near = toks[max(lo, inside[0] - width):inside[0]] + toks[inside[-1] + 1:min(hi, inside[-1] + 1 + width)]
+            self._context[id(c)] = frozenset(t.lemma_.lower() for t in near
+                                             if t.pos_ in ("NOUN", "VERB", "PROPN", "ADJ") and not t.is_stop)
+        return self._context[id(c)]
+
+    def context_overlap(self, a: ClaimInfo, b: ClaimInfo) -> tuple[int, float]:
+        x, y = self.context(a), self.context(b)
+        shared = len(x & y)
+        return shared, shared / min(len(x), len(y)) if x and y else 0.0
+
     def similarity(self, a: ClaimInfo, b: ClaimInfo) -> float:
         return float(np.dot(self.vectors[(a.article, a.sentence)], self.vectors[(b.article, b.sentence)]))
 
@@ -304,13 +382,19 @@ def _candidate_pairs(claims: list[ClaimInfo], evidence: _Evidence, checker: Chec
             continue
         sim = evidence.similarity(a, b)
         counterpart = evidence.counterpart(a, b)
-        compatible = checker.compare(a, b).status == "agree"
-        supported = level in (STRONG, AGREE_STRONG) or counterpart or sim >= config.related_similarity
+        verdict = checker.compare(a, b)
+        compatible = verdict.status == "agree" or verdict.incompatible is False
+        supported = level in (STRONG, AGREE_STRONG, MONEY) or counterpart or sim >= config.related_similarity
         if not supported and not (compatible and a.event == b.event and a.event and _specific(a, b)):
             continue
-        if not compatible and (level == AGREE_ONLY or not (
+        if not compatible and level != MONEY and (level == AGREE_ONLY or not (
                 level == STRONG or counterpart or sim >= config.conflict_similarity)):
             continue
+        if level == MONEY and verdict.status == "conflict":
+            shared, overlap = evidence.context_overlap(a, b)
+            if not (counterpart or sim >= config.money_conflict_similarity or (
+                    shared >= config.context_min_shared and overlap >= config.context_overlap)):
+                continue
         strong = level == STRONG
         score = 1.0 * strong + 1.0 * counterpart + sim + 0.5 * compatible
         pairs.append(_Pair(a, b, score, strong, counterpart, sim))
@@ -383,8 +467,10 @@ def _group_fact(group: list[ClaimInfo], pairs: dict, checker: Checker) -> Fact:
     else:
         explanation = verdict.explanation
     ordered = sorted(group, key=lambda c: (c.article, c.start))
+    incompatible = any(v.incompatible for v, _ in conflicts) if conflicts else None
     return Fact(what=what(primaries[0]), kind=_public_kind(primaries[0]), status=status,
-                claims=[_claim(c) for c in ordered], explanation=explanation, confidence=round(confidence, 2))
+                claims=[_claim(c) for c in ordered], explanation=explanation, confidence=round(confidence, 2),
+                incompatible=incompatible)
 
 
 def _unique_fact(c: ClaimInfo) -> Fact:
@@ -477,6 +563,36 @@ def _canonical_name(attribution: str, names: list[str]) -> str:
     return attribution
 
 
+def _bare(c: ClaimInfo) -> bool:
+    """A weekday or year standing alone, or a figure tied to no event: true, but
+    no finding a reader can use."""
+    if c.kind == "date" and ("weekday" in c.extra or "year" in c.extra):
+        return True
+    return c.event in (None, "be", "say") and c.kind in ("number", "date", "time")
+
+
+def _reported_once(leftovers: list[ClaimInfo], claims: list[ClaimInfo], config: FactsConfig) -> list[ClaimInfo]:
+    """Claims no other article states: one whose value another article also
+    gives for the same kind of thing is not 'reported by one outlet only',
+    even where the pairing rules could not tie the two together."""
+    stated: dict[tuple, list[ClaimInfo]] = {}
+    for c in claims:
+        stated.setdefault((c.kind, c.unit, c.value), []).append(c)
+
+    def same(x: str | None, y: str | None) -> bool:
+        return x is None or y is None or x == y
+
+    out = []
+    for c in leftovers:
+        if any(o.article != c.article and same(o.thing, c.thing) and same(o.event, c.event)
+               for o in stated.get((c.kind, c.unit, c.value), ())):
+            continue
+        if not config.show_bare_uniques and _bare(c):
+            continue
+        out.append(c)
+    return out
+
+
 def find_facts(features, passages: list[Passage], quotes: list[Quote],
                checker: Checker | None = None, citations: list[Citation] | None = None,
                settings: FactsConfig = FactsConfig()) -> list[Fact]:
@@ -502,10 +618,178 @@ def find_facts(features, passages: list[Passage], quotes: list[Quote],
     leftovers = _attach_repeats(groups, [c for c in claims if id(c) not in grouped])
     pair_index = {(id(p.a), id(p.b)): p for p in pairs}
     facts = [_group_fact(g, pair_index, checker) for g in groups] + _quote_facts(quotes, {f.id: f.text for f in features})
+    facts += _wording_facts([m for f in features for m in f.quotes], settings)
     order = {f.id: i for i, f in enumerate(features)}
     rank = {"conflict": 0, "agree": 1}
     facts.sort(key=lambda f: (rank[f.status], order.get(f.claims[0].article, 0), f.claims[0].start))
-    uniques = sorted(leftovers, key=lambda c: (order.get(c.article, 0), c.start))
+    uniques = sorted(_reported_once(leftovers, claims, settings), key=lambda c: (order.get(c.article, 0), c.start))
     facts += [_unique_fact(c) for c in uniques]
     return [f.model_copy(update={"id": finding_id("f", f.kind, ((c.article, c.start, c.end) for c in f.claims))})
             for f in facts]
+
+
+# --- wording of the same quotation, and changed words in shared sentences -----------
+
+_APOSTROPHES = str.maketrans({"\u2019": "'", "\u2018": "'", "\u201c": '"', "\u201d": '"', "\u2014": " ", "\u2013": " ",
+                              "-": " ", "\u2026": " ... "})
+_PRONOUN_S = {"it", "he", "she", "that", "there", "what", "who", "here", "where", "let"}
+_CONTRACTION_TAILS = {"n't": "not", "'m": "am", "'re": "are", "'ve": "have", "'ll": "will", "'d": "would"}
+_WORD = re.compile(r"\.\.\.|[a-z0-9]+(?:'[a-z]+)?")
+
+
+_BRACKETED = re.compile(r"\([^()]*\)|\[[^\[\]]*\]")
+
+
+def quote_words(text: str) -> list[str]:
+    """A quotation as lower-case words, contractions spelled out, '...' kept
+    as a marker of a cut; punctuation, case, hyphens, quote styles and the
+    editor's bracketed insertions ('(local)', '[W]e') dropped."""
+    out: list[str] = []
+    text = _BRACKETED.sub(lambda m: m.group(0)[1:-1] if len(m.group(0)) <= 3 else " ", text)
+    for w in _WORD.findall(text.translate(_APOSTROPHES).lower()):
+        if w == "...":
+            out.append(w)
+            continue
+        if w.endswith("n't"):
+            stem = {"won": "will", "can": "can", "shan": "shall"}.get(w[:-3], w[:-3])
+            out += [stem, "not"]
+            continue
+        tail = next((t for t in _CONTRACTION_TAILS if w.endswith(t)), None)
+        if tail:
+            out += [w[:-len(tail)], _CONTRACTION_TAILS[tail]]
+        elif w.endswith("'s") and w[:-2] in _PRONOUN_S:
+            out += [w[:-2], "us" if w[:-2] == "let" else "is"]
+        else:
+            out.append(w)
+    return out
+
+
+@dataclass
+class WordingDiff:
+    shared: int                         # words both versions have, in order
+    changed: list[tuple[str, str]]      # (words of a, words of b) replaced
+    dropped: list[tuple[str, str]]      # words only one version has, inside the shared stretch
+
+    @property
+    def differs(self) -> bool:
+        return bool(self.changed or self.dropped)
+
+
+def _same_word(x: str, y: str) -> bool:
+    """A transcription variant, not a different word: singular / plural."""
+    return x.rstrip("s") == y.rstrip("s")
+
+
+def compare_wording(a: str, b: str, config: FactsConfig = FactsConfig()) -> WordingDiff | None:
+    """How two versions of one quotation differ inside the stretch they share.
+
+    Words one outlet quotes beyond the other's start or end are a different
+    extent, not a different wording; replaced words at both ends (the same
+    stretch ending 'finding' / 'talking') are a change. None when the two
+    share too little to be one statement."""
+    wa, wb = quote_words(a), quote_words(b)
+    ca, cb = [w for w in wa if w != "..."], [w for w in wb if w != "..."]
+    if not ca or not cb:
+        return None
+    matcher = SequenceMatcher(None, ca, cb, autojunk=False)
+    blocks = [m for m in matcher.get_matching_blocks() if m.size]
+    # a lone word matched far from the rest ('the') is chance, not the edge of the shared stretch
+    while len(blocks) > 1 and blocks[0].size == 1:
+        blocks.pop(0)
+    while len(blocks) > 1 and blocks[-1].size == 1:
+        blocks.pop()
+    shared = sum(m.size for m in blocks)
+    if shared < config.quote_min_shared_words or shared < config.quote_min_shared_share * min(len(ca), len(cb)) \
+            or max(m.size for m in blocks) < config.quote_min_run:
+        return None
+    changed, dropped = [], []
+    first, last = blocks[0], blocks[-1]
+    edge = config.quote_edge_words
+    head_a, head_b = ca[:first.a], cb[:first.b]
+    tail_a, tail_b = ca[last.a + last.size:], cb[last.b + last.size:]
+    for xa, xb in ((head_a, head_b), (tail_a, tail_b)):
+        if xa and xb and len(xa) <= edge and len(xb) <= edge and not _same_word(" ".join(xa), " ".join(xb)):
+            changed.append((" ".join(xa), " ".join(xb)))
+    for tag, i1, i2, j1, j2 in matcher.get_opcodes():
+        if i1 < first.a or j1 < first.b or i2 > last.a + last.size or j2 > last.b + last.size or tag == "equal":
+            continue
+        pair = (" ".join(ca[i1:i2]), " ".join(cb[j1:j2]))
+        if tag == "replace" and _same_word(*pair):
+            continue
+        (changed if tag == "replace" else dropped).append(pair)
+    differing = sum(len(x.split()) + len(y.split()) for x, y in changed + dropped)
+    if differing > max(config.quote_edge_words * 2, shared // 2):
+        return None   # more different than alike: two statements that share a phrase
+    return WordingDiff(shared, changed, dropped)
+
+
+def _wording_sentence(a, b, diff: WordingDiff) -> str:
+    parts = []
+    if diff.changed:
+        parts.append("words changed (" + "; ".join(f"'{x}' / '{y}'" for x, y in diff.changed[:3]) + ")")
+    if diff.dropped:
+        parts.append("words left out (" + "; ".join(f"'{x or y}'" for x, y in diff.dropped[:3]) + ")")
+    verdict = ("the wording differs" if diff.changed else
+               "one version is trimmed; the words it keeps are the same")
+    return (f"Articles {a.article} and {b.article} quote the same statement in different words: "
+            f"{', '.join(parts)}: {verdict}.")
+
+
+def _wording_facts(mentions: list, config: FactsConfig) -> list[Fact]:
+    """One finding per statement whose versions in different articles differ in
+    words, not only in extent. Every two mentions of different articles are
+    compared (the quote stage's grouping misses short and heavily edited
+    versions); each mention keeps its best counterpart per article."""
+    by_article: dict[str, list] = {}
+    for m in mentions:
+        by_article.setdefault(m.article, []).append(m)
+    words = {id(m): set(quote_words(m.text)) for m in mentions}
+    best: dict[tuple[int, str], tuple] = {}
+    for xa, xb in combinations(sorted(by_article), 2):
+        for x in by_article[xa]:
+            for y in by_article[xb]:
+                if len(words[id(x)] & words[id(y)]) < config.quote_min_shared_words:
+                    continue
+                diff = compare_wording(x.text, y.text, config)
+                if diff is None:
+                    continue
+                for m, other in ((x, y), (y, x)):
+                    key = (id(m), other.article)
+                    if key not in best or diff.shared > best[key][2].shared:
+                        best[key] = (x, y, diff)
+    pairs = {(id(x), id(y)): (x, y, d) for x, y, d in best.values()
+             if best.get((id(x), y.article), (None, None))[1] is y and best.get((id(y), x.article), (x,))[0] is x}
+    groups: list[dict] = []
+    home: dict[int, dict] = {}
+    for x, y, diff in pairs.values():
+        if not diff.differs:
+            continue
+        g = home.get(id(x)) or home.get(id(y))
+        if g is None:
+            g = {"mentions": {}, "diffs": []}
+            groups.append(g)
+        if (x.article in g["mentions"] and g["mentions"][x.article] is not x) or (
+                y.article in g["mentions"] and g["mentions"][y.article] is not y):
+            continue
+        g["mentions"][x.article], g["mentions"][y.article] = x, y
+        g["diffs"].append((x, y, diff))
+        home[id(x)] = home[id(y)] = g
+    facts = []
+    for g in groups:
+        found = g["diffs"]
+        incompatible = any(d.changed for _, _, d in found)
+        explanation = " ".join(_wording_sentence(x, y, d) for x, y, d in found)
+        first = max(g["mentions"].values(), key=lambda m: len(m.text))
+        short_words = first.text.split()
+        short = " ".join(short_words[:8]) + ("…" if len(short_words) > 8 else "")
+        values = {}
+        for x, y, d in found:
+            values.setdefault(x.article, "; ".join(p[0] for p in d.changed + d.dropped if p[0]) or "(fewer words)")
+            values.setdefault(y.article, "; ".join(p[1] for p in d.changed + d.dropped if p[1]) or "(fewer words)")
+        claims = [Claim(article=m.article, start=m.start, end=m.end, text=m.text, value=values.get(m.article),
+                        attribution=m.speaker if m.speaker != "unattributed" else None)
+                  for m in sorted(g["mentions"].values(), key=lambda m: m.article)]
+        facts.append(Fact(what=f"wording of \"{short}\"", kind="quote", status="conflict", claims=claims,
+                          explanation=explanation, confidence=0.8 if incompatible else 0.6,
+                          incompatible=incompatible))
+    return facts

@@ -65,7 +65,6 @@ def texts(fact):
 @pytest.mark.parametrize("name,a,b", [
     ("spelled", "Twelve miners", "12 miners"),
     ("scaled", "$1.5 billion", "1,500 million dollars"),
-    ("more_than", "more than 200 people", "212 people"),
     ("points", "75 basis points", "0.75 percentage points"),
     ("clock", "9 p.m.", "21:00"),
 ])
@@ -103,11 +102,18 @@ def test_look_alikes_are_not_paired(results, name):
     assert [f for f in facts if f.status == "unique"]
 
 
-def test_revision_is_a_timeline_not_a_conflict(results):
+def test_a_bound_and_a_figure_inside_it_differ_but_are_compatible(results):
+    """Issue #8: different figures are never an agreement, even where both can hold."""
+    [conflict] = shared(results["more_than"], "conflict")
+    assert {c.text for c in conflict.claims} == {"more than 200 people", "212 people"}
+    assert conflict.incompatible is False and "could both be true" in conflict.explanation
+    assert not shared(results["more_than"], "agree")
+
+
+def test_revision_is_a_timeline_not_an_incompatible_conflict(results):
     facts = results["revision"]
-    assert not shared(facts, "conflict")
-    [agreement] = [f for f in shared(facts, "agree") if f.kind == "number"]
-    assert "timeline" in agreement.explanation
+    [conflict] = [f for f in shared(facts, "conflict") if f.kind == "number"]
+    assert conflict.incompatible is False and "timeline" in conflict.explanation
 
 
 def test_revision_alone_is_explained_as_timeline():
@@ -245,3 +251,74 @@ def test_seed_look_alikes_stay_apart(seed_facts):
     families = next(f for f in seed_facts if any("southeastern" in c.text for c in f.claims)
                     and f.status == "unique")
     assert families.claims[0].article == "b"
+
+
+# --- issue #8: invented cases for each error class ------------------------------------
+
+from storylens.models import QuoteMention as _QM  # noqa: E402
+from storylens.reconcile import compare_wording, _wording_facts  # noqa: E402
+from storylens.settings import FactsConfig  # noqa: E402
+
+
+def _pair_facts(a, b, day=DAY, **config):
+    arts = [Article(id="a", text=a, date=day), Article(id="b", text=b, date=day)]
+    return find_facts(analyze(arts), [], [], settings=FactsConfig(**config))
+
+
+def test_two_lower_bounds_that_differ_are_a_compatible_conflict():
+    facts = _pair_facts("At least 48 people were killed in the flood, officials said.",
+                        "At least 61 people were killed in the flood, officials said.")
+    [conflict] = shared(facts, "conflict")
+    assert conflict.incompatible is False and "lower bounds" in conflict.explanation
+    assert not [f for f in shared(facts, "agree") if f.kind == "number"]
+
+
+def test_amounts_for_one_approval_in_one_session_conflict():
+    facts = _pair_facts("The Fenwick council approved a $4.52 billion budget for the next year early Thursday.",
+                        "The Fenwick council approved a $4.6 billion budget for the next year on Wednesday night.")
+    [conflict] = [f for f in shared(facts, "conflict") if f.kind == "number"]
+    assert conflict.incompatible is True
+
+
+def test_bare_weekdays_are_not_listed_unless_asked():
+    text_a = "The mayor spoke on Friday about the weather."
+    text_b = "Rain fell across the valley."
+    assert not [f for f in _pair_facts(text_a, text_b) if f.status == "unique" and f.kind == "date"]
+    shown = _pair_facts(text_a, text_b, show_bare_uniques=True)
+    assert [f for f in shown if f.status == "unique" and f.kind == "date"]
+
+
+def test_unique_is_not_listed_when_another_article_states_the_value():
+    facts = _pair_facts("Rescuers pulled 17 miners from the shaft, the company said.",
+                        "In all, 17 miners were pulled out by rescuers after a long night underground.")
+    assert not [f for f in facts if f.status == "unique" and any("17" in c.text for c in f.claims)]
+
+
+@pytest.mark.parametrize("x,y,changed,dropped", [
+    ("We will rebuild every school in this valley by spring", "We will rebuild every school in the valley by spring",
+     True, False),
+    ("We will rebuild every school in this valley by spring", "We will rebuild every school in this valley", False, False),
+    ("We will rebuild, I promise you, every school in this valley", "We will rebuild every school in this valley",
+     False, True),
+    ("It's the best harbour on the whole coast", "It is the best harbour on the whole coast", False, False),
+    ("the ferries will run to the island by June", "the ferries will run of the island by June", True, False),
+])
+def test_quote_wording(x, y, changed, dropped):
+    diff = compare_wording(x, y)
+    assert diff is not None
+    assert bool(diff.changed) == changed and bool(diff.dropped) == dropped
+
+
+def test_quote_wording_fact_marks_changed_words_incompatible_and_trims_not():
+    changed = [_QM(article="a", start=0, end=10, text="We will rebuild every school in this valley by spring", speaker="Mayor Oda"),
+               _QM(article="b", start=5, end=20, text="We will rebuild every school in the valley by spring", speaker="Oda")]
+    [fact] = _wording_facts(changed, FactsConfig())
+    assert fact.kind == "quote" and fact.status == "conflict" and fact.incompatible is True
+    assert {c.article for c in fact.claims} == {"a", "b"}
+    trimmed = [_QM(article="a", start=0, end=10, text="We will rebuild, I promise you, every school in this valley", speaker="Oda"),
+               _QM(article="b", start=5, end=20, text="We will rebuild every school in this valley", speaker="Oda")]
+    [fact] = _wording_facts(trimmed, FactsConfig())
+    assert fact.incompatible is False and "trimmed" in fact.explanation
+    extent = [_QM(article="a", start=0, end=10, text="We will rebuild every school in this valley by spring", speaker="Oda"),
+              _QM(article="b", start=5, end=20, text="We will rebuild every school in this valley", speaker="Oda")]
+    assert _wording_facts(extent, FactsConfig()) == []

@@ -1,0 +1,24 @@
+"""The blind gold sets: the dev split of the real (BASIL) events keeps its floors.
+
+Held-out events are never run here: they are measured once, by hand, with
+`make eval-facts`."""
+
+import sys
+from pathlib import Path
+
+import pytest
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "benchmarks"))
+
+import eval_facts_real  # noqa: E402
+
+
+@pytest.mark.skipif(not eval_facts_real.BASIL.exists(), reason="../shared/data/basil-2010-2014.jsonl is absent")
+def test_dev_real_events_keep_their_floors():
+    report = eval_facts_real.run(("basil", "invented"), ("dev",))
+    basil, invented = report[("basil", "dev")], report[("invented", "dev")]
+    # floors at the figures this version reaches, so that a change that loses ground fails
+    assert basil["conflict_precision"] >= 0.75 and basil["conflict_recall"] >= 0.2
+    assert invented["conflict_precision"] >= 0.7 and invented["conflict_recall"] >= 0.4
+    assert basil["agree_precision"] >= 0.9
+    assert invented["traps"] == 0

@@ -4,7 +4,7 @@ VENV ?= .venv
 PY := $(VENV)/bin/python
 EXAMPLE := examples/wexley-market
 
-.PHONY: demo test bench eval clean
+.PHONY: demo test bench eval eval-framing clean
 
 $(VENV)/.installed: requirements.lock pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -23,6 +23,10 @@ bench: $(VENV)/.installed  ## speed and memory benchmark -> benchmarks/RESULTS.m
 
 eval: $(VENV)/.installed  ## facts evaluation -> benchmarks/facts_eval/RESULTS.md
 	$(PY) benchmarks/eval_facts.py
+
+eval-framing: $(VENV)/.installed  ## framing terms and passage kinds on BASIL -> benchmarks/framing_eval/out/
+	$(PY) benchmarks/eval_framing.py --split dev
+	$(PY) benchmarks/eval_framing.py --split heldout
 
 clean:
 	rm -rf $(VENV) report.html

@@ -126,8 +126,10 @@ def main(argv=None) -> int:
             lines += [f"### {name}  [{concept.domain}: {concept.name}]", ""]
             for aid, used in using.items():
                 lines.append(f"- **{outlets[aid]}**: " + ", ".join(f"{t} ×{k}" for t, k in used.items()))
+                shown: Counter = Counter()
                 for k, term, at in occurrences[aid]:
-                    if k == n:
+                    if k == n and shown[term] < 3:   # three examples of each term are enough to judge
+                        shown[term] += 1
                         lines.append(f"    - `{term}`: {snippet(texts[aid], at)}")
             lines.append("")
     (OUT / f"terms-{args.split}.md").write_text("\n".join(lines), encoding="utf-8")

@@ -168,14 +168,17 @@ def _words(term: str) -> tuple[str, ...]:
 def term_lexicon() -> _TermLexicon:
     """The bundled concepts and their alternative terms."""
     data = json.loads(resources.files("storylens").joinpath("data/framing_terms.json").read_text("utf-8"))
-    concepts = tuple(Concept(c["domain"], c["concept"], tuple(c["terms"]), frozenset(c.get("anchors", ())))
-                     for c in data["concepts"])
+    # A term 'a|b|c' is one alternative written three ways, counted as 'a'.
+    concepts = tuple(Concept(c["domain"], c["concept"], tuple(t.split("|")[0] for t in c["terms"]),
+                             frozenset(c.get("anchors", ()))) for c in data["concepts"])
     phrases: dict[tuple[str, ...], tuple[int, str]] = {}
     for phrase in data.get("ignore", ()):
         phrases[_words(phrase)] = (-1, phrase)
-    for n, concept in enumerate(concepts):
-        for term in concept.terms:
-            phrases.setdefault(_words(term), (n, term))
+    for n, c in enumerate(data["concepts"]):
+        for term in c["terms"]:
+            variants = term.split("|")
+            for variant in variants:
+                phrases.setdefault(_words(variant), (n, variants[0]))
     return _TermLexicon(concepts, phrases, max(len(k) for k in phrases))
 
 

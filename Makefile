@@ -4,7 +4,7 @@ VENV ?= .venv
 PY := $(VENV)/bin/python
 EXAMPLE := examples/wexley-market
 
-.PHONY: demo test bench eval eval-quotes eval-facts clean
+.PHONY: demo test bench eval eval-quotes eval-facts eval-framing clean
 
 $(VENV)/.installed: requirements.lock pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -31,6 +31,10 @@ eval-quotes: $(VENV)/.installed  ## quotes/speakers/sources on PolNeAR dev + tra
 eval-facts: $(VENV)/.installed  ## facts on the invented cases and the blind gold sets (dev and held-out)
 	$(PY) benchmarks/eval_facts.py
 	PYTHONPATH=. $(PY) benchmarks/eval_facts_real.py --split all
+
+eval-framing: $(VENV)/.installed  ## framing terms and passage kinds on BASIL -> benchmarks/framing_eval/out/
+	$(PY) benchmarks/eval_framing.py --split dev
+	$(PY) benchmarks/eval_framing.py --split heldout
 
 clean:
 	rm -rf $(VENV) report.html

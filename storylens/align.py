@@ -1,12 +1,33 @@
 """Story phase: find passages that articles share. Features in, `Passage`s out.
 
 A passage is a sentence (or two adjacent sentences, for splits and merges) of
-one article matched to a sentence or two of another:
+one article matched to a sentence or two of another. Its kind says what it is:
 
-- `verbatim`: the same words;
-- `edited`: the same passage with word-level changes (word-sequence ratio);
-- `paraphrase`: the same content rewritten (sentence embeddings agree *and*
-  the sentences share content words: the embedding margin alone is too thin).
+- `verbatim`: the same narrative words, copied from a common source;
+- `edited`: the same narrative passage with word-level changes (word-sequence
+  ratio): wire copy edited by each outlet;
+- `quotation`: copied words (verbatim or edited) that sit mostly inside
+  quotation marks: of the words the articles share (the unchanged runs of the
+  word diff), at least `AlignConfig.quotation_share` (0.6) by characters are
+  quoted, in at least one of the articles. The shared words are measured, not
+  the whole sentence, so that each outlet's own attribution ('Mr. X said at a
+  news conference on Friday') does not dilute a short quotation.
+  Several outlets reproducing what someone said is not wire copy: each may
+  have the statement first-hand. One article is enough because outlets often
+  reproduce a whole statement, letter or post as a block without quotation
+  marks, while another quotes it (on BASIL, requiring the marks in every
+  article left such statements as `edited`). Its edits are still listed;
+- `paraphrase`: one fact written up in independent words (sentence
+  embeddings agree *and* the sentences share content words: the embedding
+  margin alone is too thin). Not copy. A paraphrase stays a paraphrase
+  even when its sentences are quoted: the quotations then differ.
+
+`Passage.quoted` keeps the measured share (the largest over the articles;
+for a paraphrase, the share of its whole spans), and
+`reuse_shares` gives each article's share of narrative characters (outside
+quotation marks) that sit in verbatim or edited passages: quotations and
+paraphrases are not reuse, and neither is the quoted text inside an edited
+passage.
 
 Candidate pairs come from indexes, not from every pair of articles: units that
 share a run of three words (an inverted index of word trigrams: a copy-edited
@@ -34,6 +55,7 @@ from .features import ArticleFeatures, Tok
 from .framing import categorize_edit, lexicon
 from .ids import finding_id
 from .models import Edit, Passage, Span
+from .narrative import quote_mask
 from .settings import AlignConfig
 
 @dataclass(eq=False)
@@ -105,7 +127,31 @@ def align(features: list[ArticleFeatures], config: AlignConfig = AlignConfig()) 
     matches = []
     for key in sorted(by_pair):
         matches += _match_pair(by_pair[key], config)
-    return _merge(matches, features)
+    return _merge(matches, features, config)
+
+
+COPY_KINDS = ("verbatim", "edited")
+
+
+def reuse_shares(features: list[ArticleFeatures], passages: list[Passage]) -> dict[str, float]:
+    """article id -> share of its narrative characters (non-space, outside
+    quotation marks) inside verbatim or edited passages. Quotations and
+    paraphrases are not copy, and quoted words inside a copied passage are not
+    counted either."""
+    out = {}
+    for f in features:
+        mask = quote_mask(f.text)
+        total = mask.narrative(0, len(f.text))
+        covered = np.zeros(len(f.text), dtype=bool)
+        for p in passages:
+            if p.kind in COPY_KINDS:
+                for s in p.spans:
+                    if s.article == f.id:
+                        covered[s.start:s.end] = True
+        solid = np.array([not c.isspace() for c in f.text], dtype=bool)
+        reused = int(np.count_nonzero(covered & solid & ~mask.quoted))
+        out[f.id] = round(reused / total, 3) if total else 0.0
+    return out
 
 
 def _candidates(units: list[_Unit], config: AlignConfig):
@@ -197,7 +243,7 @@ def _greedy(candidates: list[_Match], taken: list[_Match]) -> list[_Match]:
     return chosen
 
 
-def _merge(matches: list[_Match], features: list[ArticleFeatures]) -> list[Passage]:
+def _merge(matches: list[_Match], features: list[ArticleFeatures], config: AlignConfig) -> list[Passage]:
     """Turn pairwise matches into passages. Matches that share a unit (A~B and
     B~C, or A~B and A~C) describe one passage several articles carry."""
     sets = DisjointSet()
@@ -208,7 +254,7 @@ def _merge(matches: list[_Match], features: list[ArticleFeatures]) -> list[Passa
     groups: dict[tuple, list[_Match]] = {}
     for m in matches:
         groups.setdefault(sets[_key(m.a)], []).append(m)
-    passages = [_passage(ms, features) for ms in groups.values()]
+    passages = [_passage(ms, features, config) for ms in groups.values()]
     return sorted(passages, key=lambda p: _order(p, features))
 
 
@@ -225,7 +271,7 @@ def _order(passage: Passage, features: list[ArticleFeatures]) -> tuple[int, int]
 _KIND_RANK = {"paraphrase": 0, "edited": 1, "verbatim": 2}
 
 
-def _passage(matches: list[_Match], features: list[ArticleFeatures]) -> Passage:
+def _passage(matches: list[_Match], features: list[ArticleFeatures], config: AlignConfig) -> Passage:
     """One passage from the matches of one group. Edits are shown from the
     earliest article's text to each other article's: a spanning tree of the
     matches, so every article's changes appear once."""
@@ -239,9 +285,42 @@ def _passage(matches: list[_Match], features: list[ArticleFeatures]) -> Passage:
     spans = [_unit_span(units[k], features) for k in sorted(units)]
     edits = [e for m in tree if m.kind == "edited" for e in _edits(m, features)]
     weakest = min(matches, key=lambda m: _KIND_RANK[m.kind])
+    kind = weakest.kind
+    if kind in COPY_KINDS:
+        quoted = _shared_quoted(matches, features)
+    else:
+        by_id = {f.id: f for f in features}
+        quoted = max(quote_mask(by_id[s.article].text).share(s.start, s.end) for s in spans)
+    if kind in COPY_KINDS and quoted >= config.quotation_share:
+        kind = "quotation"
     return Passage(id=finding_id("p", "passage", ((s.article, s.start, s.end) for s in spans)),
-                   kind=weakest.kind, spans=spans, edits=edits,
-                   similarity=round(min(m.score for m in matches), 3))
+                   kind=kind, spans=spans, edits=edits,
+                   similarity=round(min(m.score for m in matches), 3), quoted=round(quoted, 3))
+
+
+def _shared_quoted(matches: list[_Match], features: list[ArticleFeatures]) -> float:
+    """The largest share, over the articles, of the characters of the shared
+    words (unchanged runs between matched units) that sit inside quotation
+    marks."""
+    shared: dict[int, dict[int, Tok]] = defaultdict(dict)
+    for m in matches:
+        a_words = [t for t in m.a.tokens if not t.is_punct]
+        b_words = [t for t in m.b.tokens if not t.is_punct]
+        ops = SequenceMatcher(None, [t.lower_ for t in a_words], [t.lower_ for t in b_words],
+                              autojunk=False).get_matching_blocks()
+        for a_lo, b_lo, size in ops:
+            for t in a_words[a_lo:a_lo + size]:
+                shared[m.a.article][t.idx] = t
+            for t in b_words[b_lo:b_lo + size]:
+                shared[m.b.article][t.idx] = t
+    best = 0.0
+    for article, tokens in shared.items():
+        mask = quote_mask(features[article].text)
+        total = sum(len(t.text) for t in tokens.values())
+        quoted = sum(len(t.text) for t in tokens.values() if mask.is_quoted(t.idx))
+        if total:
+            best = max(best, quoted / total)
+    return best
 
 
 def _unit_span(unit: _Unit, features: list[ArticleFeatures]) -> Span:

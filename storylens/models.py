@@ -14,9 +14,9 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
-SCHEMA_VERSION = "1.3"
+SCHEMA_VERSION = "1.4"
 
-PassageKind = Literal["verbatim", "edited", "paraphrase"]
+PassageKind = Literal["verbatim", "edited", "quotation", "paraphrase"]
 EditCategory = Literal["framing", "spelling", "other"]
 FactKind = Literal["number", "place", "date", "attribution", "quote", "name", "other"]
 FactStatus = Literal["agree", "conflict", "unique"]
@@ -58,13 +58,22 @@ class Edit(_Model):
 
 
 class Passage(_Model):
-    """Text two or more articles share because it comes from one source."""
+    """Text two or more articles share.
+
+    `verbatim` and `edited` passages are narrative text copied from a common
+    source (wire copy); a `quotation` is the same quotation reproduced by
+    several outlets (mostly inside quotation marks in at least one article:
+    a speaker's words, not shared copy); a `paraphrase` is one fact written
+    up in independent words.
+    """
 
     id: str = Field("", description="Stable id derived from the spans, e.g. 'p-3f9a0c1d2e'.")
     kind: PassageKind
     spans: list[Span]
     edits: list[Edit] = []
-    similarity: float = Field(description="0..1; word overlap for verbatim/edited, meaning for paraphrase.")
+    similarity: float = Field(description="0..1; word overlap for verbatim/edited/quotation, meaning for paraphrase.")
+    quoted: float = Field(0.0, description="0..1; share of the shared words' characters inside quotation marks "
+                                           "(of the spans' characters for a paraphrase), the largest over the articles.")
 
 
 class Substitution(_Model):
@@ -132,6 +141,10 @@ class Comparison(_Model):
     sources: dict[str, list[str]] = Field(default_factory=dict, description="article id -> cited source names")
     citations: list[Citation] = []
     facts: list[Fact] = []
+    reuse: dict[str, float] = Field(
+        default_factory=dict,
+        description="article id -> share (0..1) of its narrative characters (outside quotation marks) "
+                    "that sit in verbatim or edited passages: how much of it is shared copy")
 
     def article(self, article_id: str) -> Article:
         return next(a for a in self.articles if a.id == article_id)

@@ -17,7 +17,7 @@ import re
 from typing import Callable, Iterable, Sequence, Union
 
 from . import __version__
-from .align import align
+from .align import align, reuse_shares
 from .errors import UsageError
 from .features import ArticleFeatures, analyze_articles
 from .framing import aggregate_substitutions, find_terms
@@ -75,7 +75,7 @@ def compare_features(features: Sequence[ArticleFeatures], *, settings: Settings 
     >>> blobs = [f.to_bytes() for f in features]            # store them anywhere
     >>> c = compare_features([ArticleFeatures.from_bytes(b) for b in blobs])
     >>> sorted({p.kind for p in c.passages})
-    ['edited', 'paraphrase']
+    ['edited', 'paraphrase', 'quotation']
     """
     settings = settings or Settings()
     step = progress or (lambda stage: None)
@@ -100,6 +100,7 @@ def compare_features(features: Sequence[ArticleFeatures], *, settings: Settings 
         storylens_version=__version__, articles=[f.article for f in features], passages=passages,
         substitutions=substitutions, terms=terms, quotes=quotes,
         sources=source_names(citations, ids), citations=citations, facts=facts,
+        reuse=reuse_shares(features, passages),
     )
 
 

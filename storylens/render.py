@@ -175,8 +175,17 @@ def edit_label(edit) -> str:
 
 def passage_counts(comparison: Comparison) -> str:
     kinds = [p.kind for p in comparison.passages]
-    parts = [f"{kinds.count(k)} {k}" for k in ("verbatim", "edited", "paraphrase") if k in kinds]
+    parts = [f"{kinds.count(k)} {k}" for k in ("verbatim", "edited", "quotation", "paraphrase") if k in kinds]
     return f" ({', '.join(parts)})" if parts else ""
+
+
+def reuse_part(comparison: Comparison) -> str:
+    """Each article's share of narrative text in verbatim/edited passages."""
+    if not comparison.reuse:
+        return ""
+    keys = article_keys(comparison)
+    shares = ", ".join(f"{keys.get(a.id, a.id)} {comparison.reuse.get(a.id, 0.0):.0%}" for a in comparison.articles)
+    return f"narrative reused: {shares}"
 
 
 def plural(n: int, word: str) -> str:
@@ -190,7 +199,8 @@ def summary_parts(comparison: Comparison) -> list[str]:
     n_sources = len({name for names in sources_by_article(comparison).values() for name in names})
     return [
         plural(len(comparison.facts), "fact") + (f" ({fact_parts})" if fact_parts else ""),
-        plural(len(comparison.passages), "reused passage") + passage_counts(comparison),
+        plural(len(comparison.passages), "shared passage") + passage_counts(comparison),
+        *([reuse_part(comparison)] if comparison.reuse else []),
         plural(len(substitution_rows(comparison)), "substitution"),
         plural(len(comparison.quotes), "quote") + (f" ({shared} shared)" if shared else ""),
         plural(n_sources, "source"),

@@ -25,6 +25,7 @@ class AlignConfig:
     merge_penalty: float = 0.03     # paraphrase score handicap of a two-sentence unit
     min_words: int = 6              # shorter units are captions and datelines
     max_unit_words: int = 400       # longer 'sentences' are runaway markup, not prose
+    quotation_share: float = 0.6    # copied text this much inside quote marks, in every article, is a shared quotation
 
 
 @dataclass(frozen=True)

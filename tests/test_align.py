@@ -113,23 +113,32 @@ def seed_passages(seed_paths):
     return align(analyze(articles))
 
 
-def test_seed_pair_has_six_edited_and_two_paraphrased_passages(seed_passages):
+def test_seed_pair_has_five_edited_one_quotation_and_two_paraphrased_passages(seed_passages):
+    # The six edited wire passages of the seeds are still found; the one whose
+    # shared words are mostly the state broadcaster's quoted words is a shared
+    # quotation, not wire copy (deliberately changed from 'edited').
     kinds = sorted(p.kind for p in seed_passages)
-    assert kinds == ["edited"] * 6 + ["paraphrase"] * 2
+    assert kinds == ["edited"] * 5 + ["paraphrase"] * 2 + ["quotation"]
 
 
-@pytest.mark.parametrize("a_start, b_start", [
-    ("Masaken Hanano was the first district the rebels", "Masaken Hanano was the first district opposition"),
-    ("Since then, more than 250,000", "More than 250,000"),
-    ('"The armed forces retook', '"The armed forces retook'),
-    ("But Yasser al-Youssef", "Yasser al-Youssef"),
-    ("Youssef warned", "Al-Youssef warned"),
-    ("The Observatory also said", "Syrian Observatory for Human Rights, a monitoring"),
+@pytest.mark.parametrize("a_start, b_start, kind", [
+    ("Masaken Hanano was the first district the rebels", "Masaken Hanano was the first district opposition", "edited"),
+    ("Since then, more than 250,000", "More than 250,000", "edited"),
+    ('"The armed forces retook', '"The armed forces retook', "quotation"),
+    ("But Yasser al-Youssef", "Yasser al-Youssef", "edited"),
+    ("Youssef warned", "Al-Youssef warned", "edited"),
+    ("The Observatory also said", "Syrian Observatory for Human Rights, a monitoring", "edited"),
 ])
-def test_seed_edited_passages(seed_passages, a_start, b_start):
+def test_seed_copied_passages(seed_passages, a_start, b_start, kind):
     matches = [p for p in seed_passages
                if p.spans[0].text.startswith(a_start) and p.spans[1].text.startswith(b_start)]
-    assert len(matches) == 1 and matches[0].kind == "edited"
+    assert len(matches) == 1 and matches[0].kind == kind
+
+
+def test_seed_quotation_keeps_its_narrative_edits(seed_passages):
+    (p,) = [p for p in seed_passages if p.spans[0].text.startswith('"The armed forces retook')]
+    assert p.quoted >= 0.6
+    assert {(e.from_.text, e.to.text) for e in p.edits} == {("state", "regime-run"), ("rebels", "opposition fighters")}
 
 
 def test_seed_paraphrase_covers_the_split_opening(seed_passages):
@@ -143,3 +152,73 @@ def test_seed_paraphrase_of_the_casualty_sentence(seed_passages):
     (p,) = [p for p in seed_passages if p.spans[0].text.startswith("Since November 15")]
     assert p.kind == "paraphrase"
     assert p.spans[1].text.startswith("In 12 days since the renewed bombardment")
+
+
+# Passage kinds that say what they are: a shared quotation is not wire copy.
+# An invented budget story told by two invented outlets.
+
+GAZETTE = (
+    "Mayor Ilse Varnow defended the city budget on Tuesday.\n\n"
+    "\u201cWe have balanced the books without closing a single library or cutting a single bus route,\u201d "
+    "Varnow told reporters.\n\n"
+    "The council voted seven to two on Monday to close the Brenna ferry terminal, which officials called "
+    "\u201ca relic\u201d, after a four-hour debate.\n\n"
+    "Opposition councillors said the savings were an illusion."
+)
+HERALD = (
+    "\u201cWe have balanced the books without closing a single library or cutting a single bus route,\u201d "
+    "the mayor said in a statement to the Herald on Tuesday afternoon.\n\n"
+    "The council voted seven to two on Monday night to shut the Brenna ferry terminal, which officials called "
+    "\u201ca relic\u201d, after a debate lasting four hours.\n\n"
+    "Residents of the harbour district plan a petition against the closure."
+)
+
+
+@pytest.fixture(scope="module")
+def budget():
+    articles = assign_ids([Article(text=GAZETTE), Article(text=HERALD)])
+    features = analyze(articles)
+    return features, align(features)
+
+
+def test_a_shared_quotation_is_a_quotation_not_verbatim(budget):
+    _, passages = budget
+    (p,) = _find(passages, "balanced the books")
+    assert p.kind == "quotation"
+    assert p.quoted >= 0.9
+
+
+def test_wire_copy_with_a_short_quote_stays_edited(budget):
+    _, passages = budget
+    (p,) = _find(passages, "Brenna ferry terminal")
+    assert p.kind == "edited"
+    assert p.quoted < 0.6
+    assert ("close", "shut") in {(e.from_.text, e.to.text) for e in p.edits}
+
+
+def test_reuse_share_counts_narrative_copy_only(budget):
+    from storylens.align import reuse_shares
+
+    features, passages = budget
+    reuse = reuse_shares(features, passages)
+
+    def solid(text):
+        return sum(not c.isspace() for c in text)
+
+    wire = next(p for p in passages if p.kind == "edited").spans[0].text
+    quoted_in_wire = solid("\u201ca relic\u201d")
+    narrative_total = solid(GAZETTE) - solid(GAZETTE[GAZETTE.index("\u201cWe"):GAZETTE.index("\u201d") + 1]) \
+        - quoted_in_wire
+    assert reuse["a"] == pytest.approx((solid(wire) - quoted_in_wire) / narrative_total, abs=0.002)
+    # Without the wire sentence, the quotation alone is no reuse at all.
+    only_quote = [p for p in passages if p.kind == "quotation"]
+    assert reuse_shares(features, only_quote) == {"a": 0.0, "b": 0.0}
+
+
+def test_quotation_share_is_a_setting(budget):
+    from storylens.settings import AlignConfig
+
+    features, _ = budget
+    passages = align(features, AlignConfig(quotation_share=1.01))
+    (p,) = _find(passages, "balanced the books")
+    assert p.kind in ("verbatim", "edited")

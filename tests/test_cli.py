@@ -52,7 +52,7 @@ def test_compare_json_contract(capsys, monkeypatch):
     texts = {a["id"]: a["text"] for a in data["articles"]}
     assert data["passages"], "the bundled example shares wire passages"
     for passage in data["passages"]:
-        assert passage["kind"] in ("verbatim", "edited", "paraphrase")
+        assert passage["kind"] in ("verbatim", "edited", "quotation", "paraphrase")
         for span in passage["spans"]:
             assert texts[span["article"]][span["start"]:span["end"]] == span["text"]
         for edit in passage["edits"]:

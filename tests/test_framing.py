@@ -100,3 +100,65 @@ def test_seed_terms(seed_paths):
     assert set(rebels.split(" / ")) == {"rebel", "opposition", "insurgent"}
     assert terms["a"][rebels]["rebel"] > terms["b"][rebels].get("rebel", 0)
     assert terms["b"][rebels]["opposition"] > terms["a"][rebels].get("opposition", 0)
+
+
+# The terms lexicon across domains (data/framing_terms.json), on invented texts.
+
+def _terms(*texts):
+    analyses = analyze(assign_ids([Article(text=t) for t in texts]))
+    return find_terms(analyses, align(analyses))
+
+
+def _row(terms, word):
+    rows = [k for k in terms["a"] if word in k.split(" / ")]
+    assert len(rows) == 1, terms
+    return rows[0]
+
+
+def test_immigration_terms_make_a_row():
+    terms = _terms(
+        "The council in Dunmere voted to help illegal immigrants find lawyers. Two illegal aliens spoke.",
+        "Dunmere will fund lawyers for undocumented immigrants, the council decided on Monday.")
+    row = _row(terms, "illegal immigrant")
+    assert set(row.split(" / ")) == {"illegal immigrant", "illegal alien", "undocumented immigrant"}
+    assert terms["a"][row] == {"illegal immigrant": 1, "illegal alien": 1}
+    assert terms["b"][row] == {"undocumented immigrant": 1}
+
+
+def test_abortion_terms_make_a_row():
+    terms = _terms("Pro-life groups rallied outside the Velmar statehouse against the clinic bill.",
+                   "Anti-abortion activists rallied in Velmar as abortion-rights groups held a vigil.")
+    row = _row(terms, "pro-life")
+    assert terms["a"][row] == {"pro-life": 1} and terms["b"][row] == {"anti-abortion": 1}
+
+
+def test_climate_terms_make_a_row():
+    terms = _terms("The mayor of Ostrel called global warming the city's biggest threat.",
+                   "Ostrel's mayor said climate change was the biggest threat to the city, and the climate crisis was here.")
+    row = _row(terms, "global warming")
+    assert terms["b"][row] == {"climate change": 1, "climate crisis": 1}
+
+
+def test_the_same_term_everywhere_is_no_row():
+    assert _terms("Undocumented immigrants in Corvel marched.", "Undocumented immigrants marched in Corvel.") \
+        == {"a": {}, "b": {}}
+
+
+def test_quoted_words_are_not_the_outlets_terms():
+    terms = _terms("Undocumented immigrants in Corvel marched on Sunday.",
+                   "\u201cThese illegal aliens must go home,\u201d a councillor said as undocumented immigrants marched.")
+    assert terms == {"a": {}, "b": {}}
+
+
+def test_a_generic_alternative_needs_an_anchor():
+    # 'government' alone never makes a 'regime / government' row.
+    assert _terms("The government of Tarsk raised fuel prices.", "Tarsk's government put up fuel prices.") \
+        == {"a": {}, "b": {}}
+    terms = _terms("The regime in Tarsk raised fuel prices.", "Tarsk's government put up fuel prices.")
+    row = _row(terms, "regime")
+    assert terms["b"][row] == {"government": 1}
+
+
+def test_lexicon_alternatives_are_framing_edits():
+    assert categorize_edit(_tokens("tax relief"), _tokens("tax cuts")) == "framing"
+    assert categorize_edit(_tokens("Obamacare"), _tokens("the Affordable Care Act")) == "framing"

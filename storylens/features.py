@@ -142,12 +142,7 @@ class ArticleFeatures:
 
     def span(self, start: int, end: int) -> Span:
         """A result `Span` over this article's text, trimmed of white space."""
-        text = self.article.text
-        while start < end and text[start].isspace():
-            start += 1
-        while end > start and text[end - 1].isspace():
-            end -= 1
-        return Span(article=self.id, start=start, end=end, text=text[start:end])
+        return Span.over(self.id, self.article.text, start, end)
 
     def token_span(self, tokens: list[Tok]) -> Span:
         return self.span(tokens[0].idx, tokens[-1].idx + len(tokens[-1].text))

@@ -50,6 +50,15 @@ class Span(_Model):
     end: int = Field(description="Character offset into the article text (exclusive).")
     text: str
 
+    @classmethod
+    def over(cls, article: str, text: str, start: int, end: int) -> "Span":
+        """The span of `text[start:end]`, trimmed of white space at both ends."""
+        while start < end and text[start].isspace():
+            start += 1
+        while end > start and text[end - 1].isspace():
+            end -= 1
+        return cls(article=article, start=start, end=end, text=text[start:end])
+
 
 class Edit(_Model):
     from_: Span = Field(alias="from")

@@ -2,7 +2,7 @@
 
     .venv/bin/python benchmarks/eval_facts.py [--verbose]
 
-Runs analyze -> align -> find_quotes -> find_facts on every case, prints
+Runs storylens.compare's two phases on every case, prints
 precision and recall of conflicts and agreements per split (dev, heldout),
 and writes benchmarks/facts_eval/RESULTS.md. See facts_eval/README.md for the
 gold format and the matching rule.
@@ -16,19 +16,12 @@ import sys
 import time
 from pathlib import Path
 
-from storylens.analyze import analyze
 from storylens.models import Article, Fact
-from storylens.align import align
-from storylens.quotes import find_quotes
-from storylens.reconcile import find_facts
+from storylens.pipeline import analyze_articles, compare_features
 
 ROOT = Path(__file__).parent / "facts_eval"
 SPLITS = ("dev", "heldout")
 STATUSES = ("conflict", "agree")
-
-
-def _optional_stages(analyses):
-    return align(analyses), find_quotes(analyses)
 
 
 def load_case(path: Path) -> tuple[dict, list[Article]]:
@@ -93,9 +86,7 @@ def run(verbose: bool = False) -> dict:
         violations, cases, details = 0, 0, []
         for path in sorted((ROOT / split).glob("*.json")):
             case, articles = load_case(path)
-            analyses = analyze(articles)
-            passages, quotes = _optional_stages(analyses)
-            facts = find_facts(analyses, passages, quotes)
+            facts = compare_features(list(analyze_articles(articles))).facts
             result = score_case(case, facts, {a.id: a.text for a in articles})
             cases += 1
             violations += len(result["look_alikes"])

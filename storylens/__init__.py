@@ -21,13 +21,33 @@ def load(source, **options) -> Article:
 
 
 def compare(inputs, **options) -> Comparison:
-    """Compare two or more articles (Article objects, paths or URLs)."""
+    """Compare two or more articles (Article objects, paths or URLs): both phases."""
     from .pipeline import compare as _compare
 
     return _compare(inputs, **options)
 
 
+def analyze_articles(articles, **options):
+    """The article phase: one `ArticleFeatures` per article, in order (a generator)."""
+    from .pipeline import analyze_articles as _analyze_articles
+
+    return _analyze_articles(articles, **options)
+
+
+def analyze(article: Article):
+    """The article phase for one article: its `ArticleFeatures`."""
+    return next(iter(analyze_articles([article])))
+
+
+def compare_features(features, **options) -> Comparison:
+    """The story phase: compare stored `ArticleFeatures` without parsing."""
+    from .pipeline import compare_features as _compare_features
+
+    return _compare_features(features, **options)
+
+
 __all__ = [
     "Article", "Comparison", "Fact", "Passage", "Quote", "Substitution", "SCHEMA_VERSION",
-    "StorylensError", "compare", "json_schema", "load", "__version__",
+    "StorylensError", "analyze", "analyze_articles", "compare", "compare_features", "json_schema", "load",
+    "__version__",
 ]

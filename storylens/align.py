@@ -1,4 +1,4 @@
-"""Stage 3: find passages that articles share. Analyses in, `Passage`s out.
+"""Story phase: find passages that articles share. Features in, `Passage`s out.
 
 A passage is a sentence (or two adjacent sentences, for splits and merges) of
 one article matched to a sentence or two of another:
@@ -8,70 +8,71 @@ one article matched to a sentence or two of another:
 - `paraphrase`: the same content rewritten (sentence embeddings agree *and*
   the sentences share content words: the embedding margin alone is too thin).
 
-Matching is a global greedy one-to-one assignment by score, so reordered
-passages are found wherever they sit.
+Candidate pairs come from indexes, not from every pair of articles: units that
+share a run of three words (an inverted index of word trigrams: a copy-edited
+match always keeps such a run) and units whose stored vectors are close (one
+blocked matrix product over all units). The cost grows with the number of
+units, not with the square of the number of articles.
+
+Matching is a global greedy one-to-one assignment by score per pair of
+articles, so reordered passages are found wherever they sit.
 """
 
 from __future__ import annotations
 
+from collections import defaultdict
 from dataclasses import dataclass, field
 from difflib import SequenceMatcher
-from itertools import combinations
 
 import numpy as np
 from rapidfuzz import fuzz
 from rapidfuzz.distance import Levenshtein
-from rapidfuzz.process import cdist
+from scipy.cluster.hierarchy import DisjointSet
+from threadpoolctl import threadpool_limits
 
-from .analyze import Analysis, embed
+from .features import ArticleFeatures, Tok
 from .framing import categorize_edit, lexicon
+from .ids import finding_id
 from .models import Edit, Passage, Span
+from .settings import AlignConfig
 
-
-@dataclass(frozen=True)
-class AlignConfig:
-    edited_ratio: float = 0.55      # word-sequence similarity for copy-edited text
-    edited_coverage: float = 0.5    # share of the shorter side in runs of >= 3 shared words
-    verbatim_ratio: float = 0.98
-    paraphrase_cosine: float = 0.70
-    paraphrase_overlap: float = 0.40  # content-lemma overlap coefficient
-    paraphrase_score: float = 0.62    # mean of the two; below it, same topic is not same content
-    merge_penalty: float = 0.03     # paraphrase score handicap of a two-sentence unit
-    min_words: int = 6              # shorter units are captions and datelines
-
-
-@dataclass
+@dataclass(eq=False)
 class _Unit:
     """One sentence, or two adjacent ones, of one article."""
 
     article: int
     first: int
     last: int
-    tokens: list = field(repr=False)        # spaCy tokens without white space
+    tokens: list[Tok] = field(repr=False)   # tokens without white space
     words: list[str] = field(repr=False)    # lower-cased word tokens, no punctuation
     lemmas: frozenset[str] = field(repr=False)
-    text: str = ""
+    vector: np.ndarray = field(repr=False)
+    code: str = ""
 
     def overlaps(self, other: "_Unit") -> bool:
         return self.article == other.article and self.first <= other.last and other.first <= self.last
 
 
-def _units(article: int, analysis: Analysis) -> list[_Unit]:
-    sents = analysis.sentences
+def _units(article: int, features: ArticleFeatures, encode: "_Encoder", config: AlignConfig) -> list[_Unit]:
+    """Every sentence and pair of adjacent sentences long enough to match.
+    Each sentence's tokens are read once and shared by the units holding it."""
+    per_sentence = []
+    for i in range(len(features.sentences)):
+        tokens = [t for t in features.sentence_tokens(i) if not t.is_space]
+        per_sentence.append((tokens, [t.lower_ for t in tokens if not t.is_punct],
+                             frozenset(t.lemma_.lower() for t in tokens if t.is_alpha and not t.is_stop)))
     units = []
-    for i in range(len(sents)):
-        for j in (i, i + 1):
-            if j < len(sents):
-                units.append(_make_unit(article, i, j, sents[i:j + 1]))
+    for i, (tokens, words, lemmas) in enumerate(per_sentence):
+        units.append(_Unit(article, i, i, tokens, words, lemmas, features.sentence_vector(i)))
+        if i + 1 < len(per_sentence):
+            t2, w2, l2 = per_sentence[i + 1]
+            units.append(_Unit(article, i, i + 1, tokens + t2, words + w2, lemmas | l2, features.pair_vector(i)))
+    # Captions and datelines are too short to match; runaway 'sentences' (a
+    # page of tiny spans, a 100,000-character token) are too long to diff.
+    units = [u for u in units if config.min_words <= len(u.words) <= config.max_unit_words]
+    for u in units:
+        u.code = encode(u.words)
     return units
-
-
-def _make_unit(article: int, first: int, last: int, sents) -> _Unit:
-    tokens = [t for s in sents for t in s if not t.is_space]
-    words = [t.lower_ for t in tokens if not t.is_punct]
-    lemmas = frozenset(t.lemma_.lower() for t in tokens if t.is_alpha and not t.is_stop)
-    text = " ".join(s.text.strip() for s in sents)
-    return _Unit(article, first, last, tokens, words, lemmas, text)
 
 
 class _Encoder:
@@ -93,38 +94,71 @@ class _Match:
     score: float
 
 
-def align(analyses: list[Analysis], config: AlignConfig = AlignConfig()) -> list[Passage]:
-    """Every passage shared by two or more of the analysed articles."""
-    units = [_units(i, a) for i, a in enumerate(analyses)]
-    flat = [u for us in units for u in us]
-    vectors = dict(zip(map(id, flat), embed([u.text for u in flat])))
+def align(features: list[ArticleFeatures], config: AlignConfig = AlignConfig()) -> list[Passage]:
+    """Every passage shared by two or more of the articles."""
     encode = _Encoder()
-    coded = {id(u): encode(u.words) for u in flat}
+    units = [u for i, f in enumerate(features) for u in _units(i, f, encode, config)]
+    by_pair: dict[tuple[int, int], list[tuple[_Unit, _Unit, float]]] = defaultdict(list)
+    for x, y, cosine in _candidates(units, config):
+        a, b = (units[x], units[y]) if units[x].article < units[y].article else (units[y], units[x])
+        by_pair[(a.article, b.article)].append((a, b, cosine))
     matches = []
-    for i, j in combinations(range(len(analyses)), 2):
-        matches += _match_pair(units[i], units[j], vectors, coded, config)
-    return _merge(matches, analyses)
+    for key in sorted(by_pair):
+        matches += _match_pair(by_pair[key], config)
+    return _merge(matches, features)
 
 
-def _match_pair(units_a, units_b, vectors, coded, config) -> list[_Match]:
-    if not units_a or not units_b:
-        return []
-    ratios = cdist([coded[id(u)] for u in units_a], [coded[id(u)] for u in units_b],
-                   scorer=fuzz.ratio, dtype=np.float32) / 100
-    cosines = np.stack([vectors[id(u)] for u in units_a]) @ np.stack([vectors[id(u)] for u in units_b]).T
+def _candidates(units: list[_Unit], config: AlignConfig):
+    """(x, y, cosine) for unit pairs of different articles that share a word
+    trigram or whose vectors are at least `paraphrase_cosine` apart."""
+    if not units:
+        return
+    vectors = np.stack([u.vector for u in units]).astype(np.float32)
+    articles = np.array([u.article for u in units])
+    seen: set[tuple[int, int]] = set()
+    # Lexical: an inverted index of word trigrams. A trigram found in very many
+    # units ('said in a statement') pairs nothing by itself, so it is skipped.
+    index: dict[str, list[int]] = defaultdict(list)
+    for n, u in enumerate(units):
+        for gram in {u.code[k:k + 3] for k in range(len(u.code) - 2)}:
+            index[gram].append(n)
+    common = max(50, len(units) // 10)
+    for members in index.values():
+        if len(members) > common:
+            continue
+        for i, x in enumerate(members):
+            for y in members[i + 1:]:
+                if articles[x] != articles[y]:
+                    seen.add((x, y))
+    # Semantic: blocked matrix products, so memory stays bounded. BLAS is held
+    # to one thread: its default threading is several times slower on a busy
+    # machine for matrices this small.
+    block = 2048
+    with threadpool_limits(limits=1, user_api="blas"):
+        for lo in range(0, len(units), block):
+            sims = vectors[lo:lo + block] @ vectors.T
+            for dx, y in zip(*np.nonzero(sims >= config.paraphrase_cosine)):
+                x = lo + int(dx)
+                if x < y and articles[x] != articles[y]:
+                    seen.add((x, int(y)))
+        for x, y in sorted(seen):
+            yield x, y, float(vectors[x] @ vectors[y])
+
+
+def _match_pair(candidates: list[tuple[_Unit, _Unit, float]], config: AlignConfig) -> list[_Match]:
     copied, rewritten = [], []
-    for x, y in zip(*np.nonzero((ratios >= config.edited_ratio) | (cosines >= config.paraphrase_cosine))):
-        a, b = units_a[x], units_b[y]
+    for a, b, cosine in candidates:
         if a.first != a.last and b.first != b.last:
             continue  # two-to-two adds nothing over two one-to-one matches
-        if min(len(a.words), len(b.words)) < config.min_words:
+        ratio = fuzz.ratio(a.code, b.code) / 100
+        if ratio < config.edited_ratio and cosine < config.paraphrase_cosine:
             continue
-        kind = _copy_kind(coded[id(a)], coded[id(b)], float(ratios[x, y]), config)
+        kind = _copy_kind(a.code, b.code, ratio, config)
         if kind:
-            copied.append(_Match(a, b, kind, float(ratios[x, y])))
-        elif cosines[x, y] >= config.paraphrase_cosine and _overlap(a, b) >= config.paraphrase_overlap:
+            copied.append(_Match(a, b, kind, ratio))
+        elif cosine >= config.paraphrase_cosine and _overlap(a, b) >= config.paraphrase_overlap:
             # Ranked by meaning and shared words together: either alone has a thin margin.
-            score = (float(cosines[x, y]) + _overlap(a, b)) / 2
+            score = (cosine + _overlap(a, b)) / 2
             if a.first != a.last or b.first != b.last:
                 # A merged unit must clearly beat its parts, or a neighbouring
                 # sentence on the same topic rides along.
@@ -163,31 +197,27 @@ def _greedy(candidates: list[_Match], taken: list[_Match]) -> list[_Match]:
     return chosen
 
 
-def _merge(matches: list[_Match], analyses: list[Analysis]) -> list[Passage]:
+def _merge(matches: list[_Match], features: list[ArticleFeatures]) -> list[Passage]:
     """Turn pairwise matches into passages. Matches that share a unit (A~B and
     B~C, or A~B and A~C) describe one passage several articles carry."""
-    parent: dict[tuple, tuple] = {}
-
-    def find(key: tuple) -> tuple:
-        while parent.setdefault(key, key) != key:
-            key = parent[key]
-        return key
-
+    sets = DisjointSet()
     for m in matches:
-        parent[find(_key(m.a))] = find(_key(m.b))
+        sets.add(_key(m.a))
+        sets.add(_key(m.b))
+        sets.merge(_key(m.a), _key(m.b))
     groups: dict[tuple, list[_Match]] = {}
     for m in matches:
-        groups.setdefault(find(_key(m.a)), []).append(m)
-    passages = [_passage(ms, analyses) for ms in groups.values()]
-    return sorted(passages, key=lambda p: _order(p, analyses))
+        groups.setdefault(sets[_key(m.a)], []).append(m)
+    passages = [_passage(ms, features) for ms in groups.values()]
+    return sorted(passages, key=lambda p: _order(p, features))
 
 
 def _key(unit: _Unit) -> tuple[int, int, int]:
     return unit.article, unit.first, unit.last
 
 
-def _order(passage: Passage, analyses: list[Analysis]) -> tuple[int, int]:
-    ids = [a.id for a in analyses]
+def _order(passage: Passage, features: list[ArticleFeatures]) -> tuple[int, int]:
+    ids = [f.id for f in features]
     first = passage.spans[0]
     return ids.index(first.article), first.start
 
@@ -195,7 +225,7 @@ def _order(passage: Passage, analyses: list[Analysis]) -> tuple[int, int]:
 _KIND_RANK = {"paraphrase": 0, "edited": 1, "verbatim": 2}
 
 
-def _passage(matches: list[_Match], analyses: list[Analysis]) -> Passage:
+def _passage(matches: list[_Match], features: list[ArticleFeatures]) -> Passage:
     """One passage from the matches of one group. Edits are shown from the
     earliest article's text to each other article's: a spanning tree of the
     matches, so every article's changes appear once."""
@@ -206,18 +236,19 @@ def _passage(matches: list[_Match], analyses: list[Analysis]) -> Passage:
         m = next(m for m in matches if (_key(m.a) in reached) != (_key(m.b) in reached))
         tree.append(m if _key(m.a) in reached else _Match(m.b, m.a, m.kind, m.score))
         reached |= {_key(m.a), _key(m.b)}
-    spans = [_unit_span(units[k], analyses) for k in sorted(units)]
-    edits = [e for m in tree if m.kind == "edited" for e in _edits(m, analyses)]
+    spans = [_unit_span(units[k], features) for k in sorted(units)]
+    edits = [e for m in tree if m.kind == "edited" for e in _edits(m, features)]
     weakest = min(matches, key=lambda m: _KIND_RANK[m.kind])
-    return Passage(kind=weakest.kind, spans=spans, edits=edits,
+    return Passage(id=finding_id("p", "passage", ((s.article, s.start, s.end) for s in spans)),
+                   kind=weakest.kind, spans=spans, edits=edits,
                    similarity=round(min(m.score for m in matches), 3))
 
 
-def _unit_span(unit: _Unit, analyses: list[Analysis]) -> Span:
-    return analyses[unit.article].token_span(unit.tokens)
+def _unit_span(unit: _Unit, features: list[ArticleFeatures]) -> Span:
+    return features[unit.article].token_span(unit.tokens)
 
 
-def _edits(match: _Match, analyses: list[Analysis]) -> list[Edit]:
+def _edits(match: _Match, features: list[ArticleFeatures]) -> list[Edit]:
     """Word-level edits from A to B; adjacent changes are one edit, and
     changes of punctuation alone are dropped as noise."""
     a_tokens, b_tokens = match.a.tokens, match.b.tokens
@@ -233,8 +264,8 @@ def _edits(match: _Match, analyses: list[Analysis]) -> list[Edit]:
         if all(t.is_punct for t in old + new):
             continue
         edits.append(Edit(**{
-            "from": _side(analyses[match.a.article], a_tokens, a_lo, a_hi),
-            "to": _side(analyses[match.b.article], b_tokens, b_lo, b_hi),
+            "from": _side(features[match.a.article], a_tokens, a_lo, a_hi),
+            "to": _side(features[match.b.article], b_tokens, b_lo, b_hi),
             "category": categorize_edit(old, new),
         }))
     return edits
@@ -264,10 +295,10 @@ def _changed_runs(ops) -> list[tuple[int, int, int, int]]:
     return [tuple(r) for r in runs]
 
 
-def _side(analysis: Analysis, tokens: list, lo: int, hi: int) -> Span:
+def _side(features: ArticleFeatures, tokens: list[Tok], lo: int, hi: int) -> Span:
     """The changed tokens' span; an insertion or deletion leaves an empty
     span where the words would have stood."""
     if hi > lo:
-        return analysis.token_span(tokens[lo:hi])
+        return features.token_span(tokens[lo:hi])
     at = tokens[lo].idx if lo < len(tokens) else tokens[-1].idx + len(tokens[-1].text)
-    return Span(article=analysis.id, start=at, end=at, text="")
+    return Span(article=features.id, start=at, end=at, text="")

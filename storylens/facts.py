@@ -199,6 +199,9 @@ class ClaimInfo:
     is_previous: bool = False
     date: dt.date | None = None
     extra: dict = field(default_factory=dict)
+    # A definite common noun ('the district') the story phase may replace by
+    # the name the story's articles give that kind of thing (`apply_aliases`).
+    alias_noun: str | None = None
 
 
 # --- helpers ---------------------------------------------------------------
@@ -425,10 +428,9 @@ def sentence_attribution(sent: SpacySpan) -> str | None:
 # --- extraction ----------------------------------------------------------------
 
 class _Extractor:
-    def __init__(self, analysis: Analysis, aliases: dict[str, str] | None = None):
+    def __init__(self, analysis: Analysis):
         self.a = analysis
         self.published = analysis.article.date
-        self.aliases = aliases or {}
         self.claims: list[ClaimInfo] = []
 
     def run(self) -> list[ClaimInfo]:
@@ -477,7 +479,7 @@ class _Extractor:
         subj = _subject_of_verb(verb)
         return ClaimInfo(kind=kind, article=self.a.id, start=start, end=end,
                          text=self.a.article.text[start:end], value=value, sentence=index,
-                         event=event, event_word=word, subject=self._resolve(subj))
+                         event=event, event_word=word, **self._subject(subj))
 
     def _distances(self, index, sent, used) -> list[ClaimInfo]:
         out = []
@@ -496,7 +498,7 @@ class _Extractor:
                 text=self.a.article.text[start:end],
                 value=f"{fmt_number(round(km, 1))} km {_DIR_NAMES[dirs]}", sentence=index,
                 directions=dirs, anchor=canon_thing(anchor.lemma_) if anchor is not None else None,
-                subject=self._resolve(subj), event="locate", interval=Interval(km * 0.95, km * 1.05),
+                **self._subject(subj), event="locate", interval=Interval(km * 0.95, km * 1.05),
                 extra={"distance": km}))
         return out
 
@@ -852,68 +854,91 @@ class _Extractor:
             value = facility
         return ClaimInfo(kind="place", article=self.a.id, start=start, end=end, text=doc_text(doc)[start:end],
                          value=value, sentence=index, directions=dirs, position=position,
-                         anchor=anchor, subject=self._resolve(subject_tok), event=event, event_word=word,
+                         anchor=anchor, **self._subject(subject_tok), event=event, event_word=word,
                          extra={"facility": facility} if facility else {})
 
     # shared --------------------------------------------------------------------
 
-    def _resolve(self, token: Token | None) -> str | None:
-        """Subject key; a definite common noun ('the district') becomes the name
-        the story gives to that kind of thing ('Masaken Hanano')."""
+    def _subject(self, token: Token | None) -> dict:
+        """The subject key, and whether it is a definite common noun ('the
+        district') that the story phase may replace by the name the story's
+        articles give that kind of thing ('Masaken Hanano'): that name depends
+        on the other articles, so it cannot be settled here."""
         token = _of_partitive(token)
         key = _subject_key(token)
-        if token is not None and token.pos_ == "NOUN" and key in self.aliases:
+        alias = None
+        if token is not None and token.pos_ == "NOUN":
             if not any(c.dep_ == "compound" and c.pos_ == "PROPN" for c in token.children):
                 if any(c.lower_ in ("the", "this", "that") for c in token.children) or token.dep_ == "dobj":
-                    return self.aliases[key]
-        return key
+                    alias = key
+        return {"subject": key, "alias_noun": alias}
 
     def _tokens_in(self, start: int, end: int) -> list[Token]:
         span = self.a.doc.char_span(start, end, alignment_mode="expand")
         return list(span) if span is not None else []
 
 
-def story_aliases(analyses: list[Analysis]) -> dict[str, str]:
-    """Common noun -> the one name the story gives it: 'Masaken Hanano district',
+def alias_evidence(analysis: Analysis) -> dict[str, dict[str, int]]:
+    """Common noun -> name -> count in one article: 'Masaken Hanano district',
     'the district of Masaken Hanano', 'Masaken Hanano was the first district'.
-    Only nouns with a single dominant name are kept, so the mapping stays safe."""
+    The story phase adds these up over its articles (`story_aliases`)."""
     counts: dict[str, dict[str, int]] = {}
 
     def add(noun: Token, name: str) -> None:
         slot = counts.setdefault(noun.lemma_.lower(), {})
         slot[name.lower()] = slot.get(name.lower(), 0) + 1
 
-    for analysis in analyses:
-        for t in analysis.doc:
-            if t.pos_ != "NOUN":
-                continue
-            propn = [c for c in t.children if c.dep_ == "compound" and c.pos_ == "PROPN"]
-            if propn and not any(p.like_num or p.lower_ in WEEKDAYS or p.ent_type_ in ("DATE", "TIME") for p in propn):
-                add(t, _token_range_text(t.doc, min(x.i for p in propn for x in p.subtree), propn[-1].i + 1))
-            if t.dep_ == "attr":
-                subj = next((c for c in t.head.children if c.dep_ == "nsubj" and c.pos_ == "PROPN"), None)
-                if subj is not None:
-                    add(t, _name_of(subj))
-            of = next((c for c in t.children if c.dep_ == "prep" and c.lower_ == "of"), None)
-            target = next((c for c in of.children if c.dep_ == "pobj"), None) if of is not None else None
-            if target is not None and target.pos_ == "PROPN" and target.ent_type_ not in ("GPE",):
-                if any(c.dep_ == "det" and c.lower_ == "the" for c in t.children):
-                    add(t, _name_of(target))
+    for t in analysis.doc:
+        if t.pos_ != "NOUN":
+            continue
+        propn = [c for c in t.children if c.dep_ == "compound" and c.pos_ == "PROPN"]
+        if propn and not any(p.like_num or p.lower_ in WEEKDAYS or p.ent_type_ in ("DATE", "TIME") for p in propn):
+            add(t, _token_range_text(t.doc, min(x.i for p in propn for x in p.subtree), propn[-1].i + 1))
+        if t.dep_ == "attr":
+            subj = next((c for c in t.head.children if c.dep_ == "nsubj" and c.pos_ == "PROPN"), None)
+            if subj is not None:
+                add(t, _name_of(subj))
+        of = next((c for c in t.children if c.dep_ == "prep" and c.lower_ == "of"), None)
+        target = next((c for c in of.children if c.dep_ == "pobj"), None) if of is not None else None
+        if target is not None and target.pos_ == "PROPN" and target.ent_type_ not in ("GPE",):
+            if any(c.dep_ == "det" and c.lower_ == "the" for c in t.children):
+                add(t, _name_of(target))
+    return counts
+
+
+def story_aliases(per_article: list[dict[str, dict[str, int]]]) -> dict[str, str]:
+    """Common noun -> the one name the story gives it, from every article's
+    `alias_evidence`. Only nouns with a single dominant name are kept, so the
+    mapping stays safe."""
+    counts: dict[str, dict[str, int]] = {}
+    for article_counts in per_article:
+        for noun, names in article_counts.items():
+            slot = counts.setdefault(noun, {})
+            for name, n in names.items():
+                slot[name] = slot.get(name, 0) + n
     aliases = {}
     for noun, names in counts.items():
+        # sorted() is stable: among equal counts the first seen name wins, as it did
         ranked = sorted(names.items(), key=lambda kv: -kv[1])
         if len(ranked) == 1 or ranked[0][1] >= 2 * ranked[1][1]:
             aliases[noun] = ranked[0][0]
     return aliases
 
 
+def apply_aliases(claims: list[ClaimInfo], aliases: dict[str, str]) -> None:
+    """Give definite common-noun subjects the story's name for them."""
+    for claim in claims:
+        if claim.alias_noun and claim.alias_noun in aliases:
+            claim.subject = aliases[claim.alias_noun]
+
+
 def _token_range_text(doc, start: int, end: int) -> str:
     return doc[start:end].text
 
 
-def extract_claims(analysis: Analysis, aliases: dict[str, str] | None = None) -> list[ClaimInfo]:
+def extract_claims(analysis: Analysis) -> list[ClaimInfo]:
     """Every number, place, date and clock-time claim of one article, in text order."""
-    claims = _Extractor(analysis, aliases).run()
+    claims = _Extractor(analysis).run()
     _mark_revisions(analysis, claims)
     return sorted(claims, key=lambda c: (c.start, c.end))
 

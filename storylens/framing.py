@@ -14,11 +14,12 @@ from __future__ import annotations
 
 import json
 import re
-from collections import Counter, defaultdict
+from collections import Counter
 from functools import lru_cache
 from importlib import resources
 
 from breame.spelling import get_american_spelling
+from scipy.cluster.hierarchy import DisjointSet
 
 from .models import EditCategory, Passage, Substitution
 
@@ -86,7 +87,7 @@ def bare_phrase(text: str) -> str:
     return re.sub(r"^(?:the|a|an)\s+", "", text, flags=re.IGNORECASE)
 
 
-def actor_groups(passages: list[Passage], analyses) -> list[set[str]]:
+def actor_groups(passages: list[Passage], features) -> list[set[str]]:
     """Sets of actor words that replace each other in framing edits.
 
     Words swapped for one another inside aligned passages name the same actor
@@ -94,48 +95,41 @@ def actor_groups(passages: list[Passage], analyses) -> list[set[str]]:
     connected components of the swap graph.
     """
     actors, generic = lexicon()
-    docs = {a.id: a.doc for a in analyses}
-    parent: dict[str, str] = {}
-
-    def find(word: str) -> str:
-        while parent.setdefault(word, word) != word:
-            word = parent[word]
-        return word
-
+    by_id = {f.id: f for f in features}
+    sets = DisjointSet()
     for passage in passages:
         for edit in passage.edits:
             if edit.category != "framing":
                 continue
-            old = _actor_lemmas(docs[edit.from_.article], edit.from_, actors, generic)
-            new = _actor_lemmas(docs[edit.to.article], edit.to, actors, generic)
+            old = _actor_lemmas(by_id[edit.from_.article], edit.from_, actors, generic)
+            new = _actor_lemmas(by_id[edit.to.article], edit.to, actors, generic)
             for x in old - new:
                 for y in new - old:
-                    parent[find(x)] = find(y)
-    groups: dict[str, set[str]] = defaultdict(set)
-    for word in parent:
-        groups[find(word)].add(word)
-    return [g for g in groups.values() if len(g) > 1]
+                    sets.add(x)
+                    sets.add(y)
+                    sets.merge(x, y)
+    return [set(g) for g in sets.subsets() if len(g) > 1]
 
 
-def _actor_lemmas(doc, span, actors, generic) -> set[str]:
-    tokens = doc.char_span(span.start, span.end, alignment_mode="expand") if span.end > span.start else []
-    return {_lemma(t) for t in tokens or [] if _lemma(t) in actors and _lemma(t) not in generic}
+def _actor_lemmas(features, span, actors, generic) -> set[str]:
+    tokens = features.tokens_in(span.start, span.end) if span.end > span.start else []
+    return {_lemma(t) for t in tokens if _lemma(t) in actors and _lemma(t) not in generic}
 
 
-def find_terms(analyses, passages: list[Passage]) -> dict[str, dict[str, dict[str, int]]]:
+def find_terms(features, passages: list[Passage]) -> dict[str, dict[str, dict[str, int]]]:
     """article id -> actor -> term -> count, over each whole article."""
-    groups = actor_groups(passages, analyses)
-    counts = {a.id: Counter(_lemma(t) for t in a.doc if t.is_alpha) for a in analyses}
+    groups = actor_groups(passages, features)
+    counts = {f.id: Counter(_lemma(t) for t in f.tokens if t.is_alpha) for f in features}
     totals = Counter()
     for c in counts.values():
         totals.update(c)
     terms: dict[str, dict[str, dict[str, int]]] = {}
-    for analysis in analyses:
+    for f in features:
         per_actor = {}
         for group in groups:
             words = sorted(group, key=lambda w: (-totals[w], w))
-            used = {w: counts[analysis.id][w] for w in words if counts[analysis.id][w]}
+            used = {w: counts[f.id][w] for w in words if counts[f.id][w]}
             if used:
                 per_actor[" / ".join(words)] = used
-        terms[analysis.id] = per_actor
+        terms[f.id] = per_actor
     return terms

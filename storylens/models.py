@@ -14,7 +14,7 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
-SCHEMA_VERSION = "1.1"
+SCHEMA_VERSION = "1.2"
 
 PassageKind = Literal["verbatim", "edited", "paraphrase"]
 EditCategory = Literal["framing", "spelling", "other"]
@@ -60,6 +60,7 @@ class Edit(_Model):
 class Passage(_Model):
     """Text two or more articles share because it comes from one source."""
 
+    id: str = Field("", description="Stable id derived from the spans, e.g. 'p-3f9a0c1d2e'.")
     kind: PassageKind
     spans: list[Span]
     edits: list[Edit] = []
@@ -82,6 +83,7 @@ class QuoteMention(Span):
 
 
 class Quote(_Model):
+    id: str = Field("", description="Stable id derived from the mention spans, e.g. 'q-…'.")
     speaker: str = Field(description="Who said it; 'unattributed' where no article says.")
     text: str
     mentions: list[QuoteMention]
@@ -104,6 +106,7 @@ class Claim(Span):
 
 
 class Fact(_Model):
+    id: str = Field("", description="Stable id derived from the kind and claim spans, e.g. 'f-…'.")
     what: str = Field(description="What the claims are about, e.g. 'civilians killed'.")
     kind: FactKind
     status: FactStatus

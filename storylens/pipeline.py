@@ -1,7 +1,13 @@
-"""The driver: articles in, one `Comparison` out.
+"""The driver: articles in, one `Comparison` out, in two phases.
 
-Each stage is a plain function over the previous stages' outputs, so a corpus
-driver (or a Spark job) can call the same stages on its own batches.
+- The **article phase** (`analyze_articles`) parses each article once and
+  keeps what it found as `ArticleFeatures`, a record with no reference to any
+  other article, which can be stored and loaded later.
+- The **story phase** (`compare_features`) compares any group of such records
+  without parsing: align, framing, quote matching, sources, reconcile.
+
+`compare` is the two together. A corpus store, a web app or a Spark job call
+the same two functions on their own batches.
 """
 
 from __future__ import annotations
@@ -11,18 +17,20 @@ import re
 from typing import Callable, Iterable, Sequence, Union
 
 from . import __version__
-from .align import AlignConfig, align
-from .analyze import analyze
+from .align import align
 from .errors import UsageError
+from .features import ArticleFeatures, analyze_articles
 from .framing import aggregate_substitutions, find_terms
 from .ingest import load_all
 from .models import Article, Comparison
-from .quotes import find_quotes
+from .quotes import match_quotes
 from .reconcile import find_facts
-from .sources import find_citations, source_names
+from .settings import Settings
+from .sources import _unify_kinds, source_names
 
 ArticleLike = Union[Article, str, os.PathLike]
 STAGES = ("read", "parse", "align", "framing", "quotes", "sources", "facts")
+__all__ = ["analyze_articles", "compare", "compare_features", "read_articles", "ArticleFeatures"]
 
 
 def read_articles(inputs: Iterable[ArticleLike]) -> list[Article]:
@@ -34,21 +42,18 @@ def read_articles(inputs: Iterable[ArticleLike]) -> list[Article]:
 
 
 def assign_ids(articles: list[Article]) -> list[Article]:
-    """Give every article a short unique id: its own if it has one, else a, b, c…"""
+    """Keep every article's own id as given; an article without one gets a,
+    b, c…; a repeated id gets a suffix (-2, -3) so every span stays unambiguous."""
     taken: set[str] = set()
     out = []
     for index, article in enumerate(articles):
-        base = _slug(article.id) if article.id else _letters(index)
+        base = article.id if article.id else _letters(index)
         name, n = base, 2
         while name in taken:
             name, n = f"{base}-{n}", n + 1
         taken.add(name)
-        out.append(article.model_copy(update={"id": name}))
+        out.append(article if name == article.id else article.model_copy(update={"id": name}))
     return out
-
-
-def _slug(text: str) -> str:
-    return re.sub(r"[^A-Za-z0-9_.-]+", "-", text).strip("-") or "article"
 
 
 def _letters(index: int) -> str:
@@ -60,12 +65,51 @@ def _letters(index: int) -> str:
     return name
 
 
-def compare(inputs: Sequence[ArticleLike], *, align_config: AlignConfig = AlignConfig(),
-            progress: Callable[[str], None] | None = None) -> Comparison:
-    """Compare two or more reports of one event.
+def compare_features(features: Sequence[ArticleFeatures], *, settings: Settings | None = None,
+                     progress: Callable[[str], None] | None = None) -> Comparison:
+    """The story phase: compare two or more analysed articles without parsing.
 
-    >>> c = compare(["examples/wexley-market/northern-courier.txt", "examples/wexley-market/coastal-times.txt"])  # doctest: +SKIP
-    >>> [p.kind for p in c.passages]  # doctest: +SKIP
+    >>> from storylens.pipeline import analyze_articles, compare_features, read_articles
+    >>> features = list(analyze_articles(read_articles(["examples/wexley-market/northern-courier.txt",
+    ...                                                 "examples/wexley-market/coastal-times.txt"])))
+    >>> blobs = [f.to_bytes() for f in features]            # store them anywhere
+    >>> c = compare_features([ArticleFeatures.from_bytes(b) for b in blobs])
+    >>> sorted({p.kind for p in c.passages})
+    ['edited', 'paraphrase']
+    """
+    settings = settings or Settings()
+    step = progress or (lambda stage: None)
+    if len(features) < 2:
+        raise UsageError(f"need at least two articles to compare, got {len(features)}")
+    ids = [f.id for f in features]
+    if len(set(ids)) != len(ids):
+        fixed = assign_ids([f.article for f in features])
+        features = [f.with_id(a.id) for f, a in zip(features, fixed)]
+    step("align")
+    passages = align(features, settings.align)
+    step("framing")
+    substitutions = aggregate_substitutions(passages)
+    terms = find_terms(features, passages)
+    step("quotes")
+    quotes = match_quotes(features, settings.quotes)
+    step("sources")
+    citations = _unify_kinds([c for f in features for c in f.citations])
+    step("facts")
+    facts = find_facts(features, passages, quotes, citations=citations, settings=settings.facts)
+    return Comparison(
+        storylens_version=__version__, articles=[f.article for f in features], passages=passages,
+        substitutions=substitutions, terms=terms, quotes=quotes,
+        sources=source_names(citations, ids), citations=citations, facts=facts,
+    )
+
+
+def compare(inputs: Sequence[ArticleLike], *, settings: Settings | None = None,
+            progress: Callable[[str], None] | None = None) -> Comparison:
+    """Compare two or more reports of one event: both phases.
+
+    >>> c = compare(["examples/wexley-market/northern-courier.txt", "examples/wexley-market/coastal-times.txt"])
+    >>> [a.outlet for a in c.articles]
+    ['The Northern Courier', 'Coastal Times']
     """
     step = progress or (lambda stage: None)
     step("read")
@@ -73,20 +117,5 @@ def compare(inputs: Sequence[ArticleLike], *, align_config: AlignConfig = AlignC
     if len(articles) < 2:
         raise UsageError(f"need at least two articles to compare, got {len(articles)}")
     step("parse")
-    analyses = analyze(articles)
-    step("align")
-    passages = align(analyses, align_config)
-    step("framing")
-    substitutions = aggregate_substitutions(passages)
-    terms = find_terms(analyses, passages)
-    step("quotes")
-    quotes = find_quotes(analyses)
-    step("sources")
-    citations = find_citations(analyses)
-    step("facts")
-    facts = find_facts(analyses, passages, quotes, citations=citations)
-    return Comparison(
-        storylens_version=__version__, articles=articles, passages=passages,
-        substitutions=substitutions, terms=terms, quotes=quotes,
-        sources=source_names(citations, [a.id for a in analyses]), citations=citations, facts=facts,
-    )
+    features = list(analyze_articles(articles))
+    return compare_features(features, settings=settings, progress=progress)

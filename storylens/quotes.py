@@ -24,16 +24,16 @@ from __future__ import annotations
 import re
 
 from rapidfuzz import fuzz
+from scipy.cluster.hierarchy import DisjointSet
 from spacy.tokens import Token
 
 from .analyze import Analysis, doc_text
+from .ids import finding_id
 from .models import Quote, QuoteMention
+from .settings import QuoteConfig
 from .sources import QUOTE_VERBS, ArticleNames, according_to, article_names, same_speaker, subject_heads
 
 UNATTRIBUTED = "unattributed"
-MIN_MATCH_WORDS = 4  # shorter side of a containment / partial match
-PARTIAL_MIN = 90     # rapidfuzz partial_ratio for trimmed quotes
-RATIO_MIN = 90       # rapidfuzz ratio for lightly edited quotes
 SCARE_MAX_WORDS = 2
 _TERM_CUES = {"term", "terms", "word", "words", "phrase", "label", "so-called", "dubbed",
               "branded", "slogan", "name", "nickname", "title", "headline"}
@@ -223,17 +223,17 @@ def article_quotes(analysis: Analysis) -> list[QuoteMention]:
 
 # ------------------------------------------------------------- matching
 
-def _same_quote(na: str, nb: str) -> bool:
+def _same_quote(na: str, nb: str, config: QuoteConfig = QuoteConfig()) -> bool:
     """Compare two normalised quotes."""
     if not na or not nb:
         return False
     if na == nb:
         return True
     short, long_ = sorted((na, nb), key=len)
-    if len(short.split()) >= MIN_MATCH_WORDS:
-        if f" {short} " in f" {long_} " or fuzz.partial_ratio(short, long_) >= PARTIAL_MIN:
+    if len(short.split()) >= config.min_match_words:
+        if f" {short} " in f" {long_} " or fuzz.partial_ratio(short, long_, score_cutoff=config.partial_min):
             return True
-    return min(len(na.split()), len(nb.split())) >= 3 and fuzz.ratio(na, nb) >= RATIO_MIN
+    return min(len(na.split()), len(nb.split())) >= 3 and bool(fuzz.ratio(na, nb, score_cutoff=config.ratio_min))
 
 
 def _common_speaker(speakers: list[str]) -> str:
@@ -253,31 +253,39 @@ def _common_speaker(speakers: list[str]) -> str:
     return max(best, key=lambda s: (len(s.split()), len(s)))
 
 
-def find_quotes(analyses: list[Analysis]) -> list[Quote]:
-    """Quotes of all articles, merged across articles; shared ones first."""
-    order = {a.id: i for i, a in enumerate(analyses)}
-    mentions = [m for a in analyses for m in article_quotes(a)]
+def match_quotes(features, config: QuoteConfig = QuoteConfig()) -> list[Quote]:
+    """Quotes of all articles (each with `.id` and `.quotes`, in article
+    order), merged across articles; shared ones first.
+
+    Candidate pairs come from an inverted index of word bigrams (quotes of one
+    statement share at least one, trimmed or lightly edited) plus exact
+    equality for one-word quotes, so the cost follows the number of quotes
+    rather than its square.
+    """
+    order = {f.id: i for i, f in enumerate(features)}
+    mentions = [m for f in features for m in f.quotes]
     normal = [normalise(m.text) for m in mentions]
-    parent = list(range(len(mentions)))
-
-    def find(i: int) -> int:
-        while parent[i] != i:
-            parent[i] = parent[parent[i]]
-            i = parent[i]
-        return i
-
-    for i in range(len(mentions)):
-        for j in range(i + 1, len(mentions)):
-            if find(i) != find(j) and _same_quote(normal[i], normal[j]):
-                parent[find(j)] = find(i)
-    groups: dict[int, list[QuoteMention]] = {}
-    for i, m in enumerate(mentions):
-        groups.setdefault(find(i), []).append(m)
+    sets = DisjointSet(range(len(mentions)))
+    index: dict[str, list[int]] = {}
+    for i, text in enumerate(normal):
+        words = text.split()
+        for gram in {" ".join(words[k:k + 2]) for k in range(max(1, len(words) - 1))}:
+            index.setdefault(gram, []).append(i)
+    tried: set[tuple[int, int]] = set()   # a pair shares many bigrams: judge it once
+    for members in index.values():
+        for x, i in enumerate(members):
+            for j in members[x + 1:]:
+                if (i, j) in tried or sets.connected(i, j):
+                    continue
+                tried.add((i, j))
+                if _same_quote(normal[i], normal[j], config):
+                    sets.merge(i, j)
     quotes = []
-    for group in groups.values():
-        group.sort(key=lambda m: (order[m.article], m.start))
+    for group_ids in sorted(sets.subsets(), key=min):
+        group = sorted((mentions[i] for i in group_ids), key=lambda m: (order[m.article], m.start))
         text = max(group, key=lambda m: len(m.text)).text
-        quotes.append(Quote(speaker=_common_speaker([m.speaker for m in group]), text=text, mentions=group))
+        quotes.append(Quote(id=finding_id("q", "quote", ((m.article, m.start, m.end) for m in group)),
+                            speaker=_common_speaker([m.speaker for m in group]), text=text, mentions=group))
 
     def key(q: Quote):
         shared = len({m.article for m in q.mentions}) > 1

@@ -19,13 +19,13 @@ from typing import Protocol
 
 import numpy as np
 
-from .analyze import Analysis, embed
-from .facts import MEASURES, ClaimInfo, Window, extract_claims, story_aliases
+from .facts import MEASURES, ClaimInfo, Window, apply_aliases, story_aliases
+from .features import copy_claims
+from .ids import finding_id
+from .settings import FactsConfig
 from .models import Citation, Claim, Fact, Passage, Quote
 from .sources import same_actor, same_speaker
 
-RELATED_SIMILARITY = 0.72    # sentence cosine that lets a partly-known key pair
-CONFLICT_SIMILARITY = 0.80   # sentence cosine that lets a partly-known key conflict
 PARTICIPLES = {"kill": "killed", "injure": "injured", "evacuate": "evacuated", "flee": "fled",
                "trap": "trapped", "detain": "detained", "serve": "served", "rescue": "rescued",
                "strike": "struck", "start": "started", "close": "closed", "raise": "raised",
@@ -252,26 +252,26 @@ def _specific(a: ClaimInfo, b: ClaimInfo) -> bool:
 
 
 class _Evidence:
-    """Sentence embeddings (one batched call) and passage counterparts."""
+    """Stored sentence vectors and passage counterparts, looked up once per claim."""
 
-    def __init__(self, analyses: list[Analysis], claims: list[ClaimInfo], passages: list[Passage]):
-        self.analyses = {a.id: a for a in analyses}
-        keys = sorted({(c.article, c.sentence) for c in claims})
-        texts = [self.analyses[art].sentences[i].text for art, i in keys]
-        vectors = embed(texts) if texts else np.zeros((0, 1))
-        self.vectors = {k: v for k, v in zip(keys, vectors)}
-        self.passages = passages
+    def __init__(self, features, claims: list[ClaimInfo], passages: list[Passage]):
+        by_id = {f.id: f for f in features}
+        self.vectors = {(c.article, c.sentence): by_id[c.article].sentence_vector(c.sentence) for c in claims}
+        # Which passages hold each claim: a claim pair is a counterpart pair when
+        # both sit in one passage. Indexed per article, not scanned per pair.
+        spans: dict[str, list[tuple[int, int, int]]] = {}
+        for n, p in enumerate(passages):
+            for sp in p.spans:
+                spans.setdefault(sp.article, []).append((sp.start, sp.end, n))
+        self.inside: dict[int, frozenset[int]] = {
+            id(c): frozenset(n for start, end, n in spans.get(c.article, ()) if start <= c.start and c.end <= end)
+            for c in claims}
 
     def similarity(self, a: ClaimInfo, b: ClaimInfo) -> float:
         return float(np.dot(self.vectors[(a.article, a.sentence)], self.vectors[(b.article, b.sentence)]))
 
     def counterpart(self, a: ClaimInfo, b: ClaimInfo) -> bool:
-        for p in self.passages:
-            inside_a = any(s.article == a.article and s.start <= a.start and a.end <= s.end for s in p.spans)
-            inside_b = any(s.article == b.article and s.start <= b.start and b.end <= s.end for s in p.spans)
-            if inside_a and inside_b:
-                return True
-        return False
+        return bool(self.inside.get(id(a), frozenset()) & self.inside.get(id(b), frozenset()))
 
 
 def _swapped_noun(a: ClaimInfo, b: ClaimInfo, evidence: "_Evidence") -> str | None:
@@ -284,9 +284,19 @@ def _swapped_noun(a: ClaimInfo, b: ClaimInfo, evidence: "_Evidence") -> str | No
     return None
 
 
-def _candidate_pairs(claims: list[ClaimInfo], evidence: _Evidence, checker: Checker) -> list[_Pair]:
+def _blocks(claims: list[ClaimInfo]) -> list[list[ClaimInfo]]:
+    """Claims that could pair: the same kind and, for numbers, the same unit
+    (every key below requires both). Pairs are only formed inside a block."""
+    blocks: dict[tuple, list[ClaimInfo]] = {}
+    for c in claims:
+        blocks.setdefault((c.kind, c.unit if c.kind == "number" else ""), []).append(c)
+    return list(blocks.values())
+
+
+def _candidate_pairs(claims: list[ClaimInfo], evidence: _Evidence, checker: Checker,
+                     config: FactsConfig) -> list[_Pair]:
     pairs = []
-    for a, b in combinations(claims, 2):
+    for a, b in (pair for block in _blocks(claims) for pair in combinations(block, 2)):
         if a.article == b.article:
             continue
         level = _key(a, b) or _swapped_noun(a, b, evidence)
@@ -295,11 +305,11 @@ def _candidate_pairs(claims: list[ClaimInfo], evidence: _Evidence, checker: Chec
         sim = evidence.similarity(a, b)
         counterpart = evidence.counterpart(a, b)
         compatible = checker.compare(a, b).status == "agree"
-        supported = level in (STRONG, AGREE_STRONG) or counterpart or sim >= RELATED_SIMILARITY
+        supported = level in (STRONG, AGREE_STRONG) or counterpart or sim >= config.related_similarity
         if not supported and not (compatible and a.event == b.event and a.event and _specific(a, b)):
             continue
         if not compatible and (level == AGREE_ONLY or not (
-                level == STRONG or counterpart or sim >= CONFLICT_SIMILARITY)):
+                level == STRONG or counterpart or sim >= config.conflict_similarity)):
             continue
         strong = level == STRONG
         score = 1.0 * strong + 1.0 * counterpart + sim + 0.5 * compatible
@@ -467,27 +477,35 @@ def _canonical_name(attribution: str, names: list[str]) -> str:
     return attribution
 
 
-def find_facts(analyses: list[Analysis], passages: list[Passage], quotes: list[Quote],
-               checker: Checker | None = None, citations: list[Citation] | None = None) -> list[Fact]:
+def find_facts(features, passages: list[Passage], quotes: list[Quote],
+               checker: Checker | None = None, citations: list[Citation] | None = None,
+               settings: FactsConfig = FactsConfig()) -> list[Fact]:
     """Facts ordered conflicts, agreements, then unique claims by article.
 
-    With the sources stage's `citations`, each claim's attribution is given
-    under the name the article's source list uses ('Youssef' -> 'Yasser al-Youssef').
+    `features` are the articles' `ArticleFeatures` in order. Their claims are
+    copied before the story phase annotates them: the story's names for
+    definite nouns ('the district' -> 'Masaken Hanano') and, with the sources
+    stage's `citations`, each claim's attribution under the name the
+    article's source list uses ('Youssef' -> 'Yasser al-Youssef').
     """
     checker = checker or RuleChecker()
-    aliases = story_aliases(analyses)
-    per_article = [extract_claims(a, aliases) for a in analyses]
+    aliases = story_aliases([f.alias_counts for f in features])
+    per_article = [copy_claims(f.claims) for f in features]
+    for claims in per_article:
+        apply_aliases(claims, aliases)
     _canonical_attributions([c for cs in per_article for c in cs], citations or [])
     claims = [c for cs in per_article for c in cs if not c.is_previous]
-    evidence = _Evidence(analyses, claims, passages)
-    pairs = _candidate_pairs(claims, evidence, checker)
+    evidence = _Evidence(features, claims, passages)
+    pairs = _candidate_pairs(claims, evidence, checker, settings)
     groups = _group(claims, pairs)
     grouped = {id(c) for g in groups for c in g}
     leftovers = _attach_repeats(groups, [c for c in claims if id(c) not in grouped])
     pair_index = {(id(p.a), id(p.b)): p for p in pairs}
-    facts = [_group_fact(g, pair_index, checker) for g in groups] + _quote_facts(quotes, {a.id: a.article.text for a in analyses})
-    order = {a.id: i for i, a in enumerate(analyses)}
+    facts = [_group_fact(g, pair_index, checker) for g in groups] + _quote_facts(quotes, {f.id: f.text for f in features})
+    order = {f.id: i for i, f in enumerate(features)}
     rank = {"conflict": 0, "agree": 1}
     facts.sort(key=lambda f: (rank[f.status], order.get(f.claims[0].article, 0), f.claims[0].start))
     uniques = sorted(leftovers, key=lambda c: (order.get(c.article, 0), c.start))
-    return facts + [_unique_fact(c) for c in uniques]
+    facts += [_unique_fact(c) for c in uniques]
+    return [f.model_copy(update={"id": finding_id("f", f.kind, ((c.article, c.start, c.end) for c in f.claims))})
+            for f in facts]

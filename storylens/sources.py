@@ -599,14 +599,6 @@ def _name_like(name: str, head: Token, tokens: list[Token]) -> bool:
 
 # ------------------------------------------------------------- extraction
 
-def find_citations(analyses: list[Analysis]) -> list[Citation]:
-    """Every place where an article names whom it got something from."""
-    out: list[Citation] = []
-    for analysis in analyses:
-        out += _article_citations(analysis)
-    return out
-
-
 def article_names(analysis: Analysis) -> "ArticleNames":
     """One per article, kept on the doc: quotes and sources share its speakers."""
     names = analysis.doc.user_data.get("storylens_names")
@@ -777,3 +769,9 @@ def source_names(citations: list[Citation], article_ids: list[str] | None = None
         if c.name not in names:
             names.append(c.name)
     return out
+
+
+def article_citations(analysis: Analysis) -> list[Citation]:
+    """Every place where one article names whom it got something from (the
+    article phase's part of the sources stage)."""
+    return _article_citations(analysis)

@@ -5,7 +5,7 @@ from pathlib import Path
 import pytest
 
 from storylens.align import align
-from storylens.analyze import analyze
+from helpers import features_of as analyze
 from storylens.models import Article
 from storylens.pipeline import assign_ids
 

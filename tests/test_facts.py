@@ -5,8 +5,8 @@ import math
 
 import pytest
 
-from storylens.analyze import analyze
-from storylens.facts import Interval, extract_claims, resolve_weekday, story_aliases
+from helpers import features_of
+from storylens.facts import Interval, apply_aliases, resolve_weekday, story_aliases
 from storylens.models import Article
 
 TEXTS = {
@@ -32,9 +32,11 @@ TEXTS = {
 @pytest.fixture(scope="module")
 def claims():
     articles = [Article(id=k, text=v, date=dt.date(2025, 9, 18)) for k, v in TEXTS.items()]
-    analyses = analyze(articles)
-    aliases = story_aliases(analyses)
-    return {a.id: extract_claims(a, aliases) for a in analyses}
+    features = features_of(articles)
+    aliases = story_aliases([f.alias_counts for f in features])
+    for f in features:
+        apply_aliases(f.claims, aliases)
+    return {f.id: f.claims for f in features}
 
 
 def find(claims, text, kind=None):

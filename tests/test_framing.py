@@ -5,7 +5,8 @@ from pathlib import Path
 import pytest
 
 from storylens.align import align
-from storylens.analyze import analyze, load_nlp
+from helpers import features_of as analyze
+from storylens.analyze import load_nlp
 from storylens.framing import aggregate_substitutions, categorize_edit, find_terms
 from storylens.models import Article
 from storylens.pipeline import assign_ids

@@ -8,9 +8,9 @@ from pathlib import Path
 
 import pytest
 
-from storylens.analyze import analyze
+from helpers import features_of
 from storylens.models import Article
-from storylens.quotes import find_quotes, normalise, quote_spans, same_speaker
+from storylens.quotes import match_quotes, normalise, quote_spans, same_speaker
 
 SHARED = Path(__file__).parents[1] / ".." / "shared"
 
@@ -57,7 +57,7 @@ The fire chief said the pier was "gone" now.
 @pytest.fixture(scope="module")
 def quotes():
     articles = [Article(id="x", text=X), Article(id="y", text=Y), Article(id="z", text=Z)]
-    return find_quotes(analyze(articles))
+    return match_quotes(features_of(articles))
 
 
 def by_words(quotes, words):
@@ -164,7 +164,7 @@ def seed_quotes():
     if len(seeds) < 2:
         pytest.skip("seed articles not found in ../shared/seeds")
     articles = [Article(id="a", text=seeds[0].read_text()), Article(id="b", text=seeds[1].read_text())]
-    return find_quotes(analyze(articles))
+    return match_quotes(features_of(articles))
 
 
 def _articles(q):

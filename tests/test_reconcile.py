@@ -5,7 +5,7 @@ from pathlib import Path
 
 import pytest
 
-from storylens.analyze import analyze
+from helpers import features_of as analyze
 from storylens.models import Article, Quote, QuoteMention
 from storylens.reconcile import RuleChecker, find_facts
 
@@ -213,10 +213,10 @@ def seed_facts():
     if len(seeds) < 2:
         pytest.skip("seed articles not available in ../shared/seeds")
     from storylens.align import align
-    from storylens.quotes import find_quotes
+    from storylens.quotes import match_quotes
     articles = [Article(id=i, text=p.read_text(), date=dt.date(2016, 11, 26)) for i, p in zip("ab", seeds)]
     analyses = analyze(articles)
-    return find_facts(analyses, align(analyses), find_quotes(analyses))
+    return find_facts(analyses, align(analyses), match_quotes(analyses))
 
 
 def test_seed_has_exactly_its_two_conflicts(seed_facts):

@@ -9,9 +9,9 @@ from pathlib import Path
 
 import pytest
 
-from storylens.analyze import analyze
+from helpers import features_of
 from storylens.models import Article
-from storylens.sources import find_citations, same_actor, source_names
+from storylens.sources import same_actor, source_names
 
 SHARED = Path(__file__).parents[1] / ".." / "shared"
 
@@ -44,7 +44,7 @@ QUIET = "The river rose slowly on Monday and fell again by the evening.\n"
 
 @pytest.fixture(scope="module")
 def cited():
-    return find_citations(analyze([Article(id="s", text=S), Article(id="q", text=QUIET)]))
+    return [c for f in features_of([Article(id="s", text=S), Article(id="q", text=QUIET)]) for c in f.citations]
 
 
 def kinds(citations):
@@ -112,7 +112,7 @@ def seed_sources():
     if len(seeds) < 2:
         pytest.skip("seed articles not found in ../shared/seeds")
     articles = [Article(id="a", text=seeds[0].read_text()), Article(id="b", text=seeds[1].read_text())]
-    return find_citations(analyze(articles))
+    return [c for f in features_of(articles) for c in f.citations]
 
 
 def test_seed_sources_article_a(seed_sources):
@@ -159,9 +159,9 @@ def test_basil_runs_without_crashing():
         pytest.skip("BASIL sample not found in ../shared/data")
     with path.open() as f:
         rows = [json.loads(next(f)) for _ in range(6)]
-    analyses = analyze(Article(id=str(i), text=r["text"]) for i, r in enumerate(rows))
-    cited = find_citations(analyses)
+    features = features_of(Article(id=str(i), text=r["text"]) for i, r in enumerate(rows))
+    cited = [c for f in features for c in f.citations]
     for c in cited:
-        assert analyses[int(c.article)].article.text[c.start:c.end] == c.text
+        assert features[int(c.article)].text[c.start:c.end] == c.text
         assert c.name.lower() not in {"he", "she", "they", "it"}
-    assert len(source_names(cited, [a.id for a in analyses])) == 6
+    assert len(source_names(cited, [f.id for f in features])) == 6

@@ -1,0 +1,50 @@
+"""One settings object for every threshold of the story phase.
+
+`Settings()` holds the defaults, tuned on the development data; pass another
+to `compare` or `compare_features` to change any of them:
+
+    >>> from storylens.settings import Settings, AlignConfig
+    >>> strict = Settings(align=AlignConfig(edited_ratio=0.7))
+    >>> strict.align.edited_ratio
+    0.7
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+
+@dataclass(frozen=True)
+class AlignConfig:
+    edited_ratio: float = 0.55      # word-sequence similarity for copy-edited text
+    edited_coverage: float = 0.5    # share of the shorter side in runs of >= 3 shared words
+    verbatim_ratio: float = 0.98
+    paraphrase_cosine: float = 0.70
+    paraphrase_overlap: float = 0.40  # content-lemma overlap coefficient
+    paraphrase_score: float = 0.62    # mean of the two; below it, same topic is not same content
+    merge_penalty: float = 0.03     # paraphrase score handicap of a two-sentence unit
+    min_words: int = 6              # shorter units are captions and datelines
+    max_unit_words: int = 400       # longer 'sentences' are runaway markup, not prose
+
+
+@dataclass(frozen=True)
+class QuoteConfig:
+    min_match_words: int = 4   # shorter side of a containment / partial match
+    partial_min: float = 90    # rapidfuzz partial_ratio for trimmed quotes
+    ratio_min: float = 90      # rapidfuzz ratio for lightly edited quotes
+
+
+@dataclass(frozen=True)
+class FactsConfig:
+    related_similarity: float = 0.72   # sentence cosine that lets a partly-known key pair
+    conflict_similarity: float = 0.80  # sentence cosine that lets a partly-known key conflict
+
+
+@dataclass(frozen=True)
+class Settings:
+    align: AlignConfig = field(default_factory=AlignConfig)
+    quotes: QuoteConfig = field(default_factory=QuoteConfig)
+    facts: FactsConfig = field(default_factory=FactsConfig)
+
+
+__all__ = ["AlignConfig", "FactsConfig", "QuoteConfig", "Settings"]

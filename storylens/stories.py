@@ -214,6 +214,7 @@ class StoryIndex:
         self.lsh = MinHashLSH(threshold=settings.near_duplicate, num_perm=settings.num_perm)
         self.df: Counter = Counter()
         self.tdf: Counter = Counter()
+        self._norms: dict[int, tuple] = {}
         self.articles = 0
         self.next_id = 1
         # How far a store-backed index has caught up (article seq, merge id).
@@ -356,10 +357,22 @@ class StoryIndex:
                 dot += a * b * idf
         if not dot:
             return 0.0
+        return dot / math.sqrt(na * self._story_norm2(story_terms, n))
+
+    def _story_norm2(self, story_terms: Counter, n: int) -> float:
+        """Squared TF-IDF norm of a story, cached: recomputing it over a big
+        story's vocabulary for every candidate dominated ingest time. It is
+        refreshed when the story grows or the corpus has grown by a tenth."""
+        key = id(story_terms)
+        cached = self._norms.get(key)
+        if cached and cached[0] == len(story_terms) and n <= cached[1] * 1.1:
+            return cached[2]
+        nb = 0.0
         for word, b in story_terms.items():
             idf = math.log(n / (self.tdf.get(word, 0) + 1)) + 1
             nb += (b * idf) ** 2
-        return dot / math.sqrt(na * nb)
+        self._norms[key] = (len(story_terms), n, nb)
+        return nb
 
     def _name_overlap(self, names: Iterable[str], story_names: Counter) -> float:
         """Share of the article's name weight (rarer names weigh more) that the story has."""

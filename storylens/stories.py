@@ -30,6 +30,7 @@ import math
 import re
 from collections import Counter
 from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import Iterable, Sequence
 
 import msgpack
@@ -156,7 +157,7 @@ def compute_signals(articles: Sequence[Article], settings: StorySettings = Story
     vectors = embed(leads) if leads else np.zeros((0, 1), np.float32)
     out = []
     for i, (article, text, vector) in enumerate(zip(articles, leads, vectors)):
-        mh = MinHash(num_perm=settings.num_perm, seed=1, scheme="affine32")
+        mh = _template(settings.num_perm).copy()
         mh.update_batch(shingles(article.text))
         out.append(Signals(key=keys[i] if keys else (article.id or str(i)), vector=vector,
                            names=names_in(text), terms=terms_in(article, settings.lead_words), minhash=mh.hashvalues.astype(np.uint32),
@@ -455,8 +456,17 @@ def _opt(fn, a, b):
     return fn(a, b)
 
 
+@lru_cache(maxsize=4)
+def _template(num_perm: int) -> MinHash:
+    """Building a MinHash draws its permutations again; it was a third of
+    assignment time. Copies of one template share the same permutations."""
+    return MinHash(num_perm=num_perm, seed=1, scheme="affine32")
+
+
 def _lean(values: np.ndarray, num_perm: int) -> MinHash:
-    return MinHash(num_perm=num_perm, seed=1, hashvalues=values.astype(np.uint64), scheme="affine32")
+    mh = _template(num_perm).copy()
+    mh.hashvalues = values.astype(np.uint64)
+    return mh
 
 
 def group(articles: Sequence[Article], settings: StorySettings = StorySettings(),

@@ -23,8 +23,8 @@ from storylens.spark.blocks import (BlockSettings, assign_block, band_keys, comp
                                     jaccard, signal_tokens, similar_pairs)
 from storylens.stories import StorySettings, compute_signals, group
 
-from .conftest import SHARED
-from .corpus_helpers import EVENTS, event_records
+from conftest import SHARED
+from corpus_helpers import EVENTS, event_records
 
 ALLSIDES = SHARED / "data" / "allsides-2021.jsonl"
 

@@ -42,7 +42,7 @@ from ..stories import Signals, StoryIndex, StorySettings
 
 @dataclass(frozen=True)
 class BlockSettings:
-    edge_score: float = 0.15
+    edge_score: float = 0.2
     """Pair score (vector weight x cosine + lexical weight x TF-IDF cosine)
     from which two articles in the date window share a block. Below what an
     article needs to join a story, so blocks do not cut stories; lower means

@@ -118,6 +118,11 @@ from .corpus_cli import register as _register_corpus  # noqa: E402
 
 _register_corpus(app)
 
+# Scale-out on Spark: `storylens spark ingest`; pyspark is imported only when it runs.
+from .spark.cli import register as _register_spark  # noqa: E402
+
+_register_spark(app)
+
 
 def main() -> None:
     """Entry point: user errors become one line on stderr and an exit code."""

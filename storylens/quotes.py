@@ -31,8 +31,8 @@ from .analyze import Analysis, doc_text
 from .ids import finding_id
 from .models import Quote, QuoteMention
 from .settings import QuoteConfig
-from .sources import (QUOTE_ONLY_VERBS, _is_proper, QUOTE_VERBS, ArticleNames, according_to, article_names, is_pronoun,
-                      name_words, same_speaker, subject_heads)
+from .sources import (QUOTE_ONLY_VERBS, _is_proper, QUOTE_VERBS, ArticleNames, according_to, article_names, in_title_line,
+                      is_pronoun, name_words, not_a_speaker, same_speaker, subject_heads)
 from .speakers import SpeakerContext, is_person_description, is_role_subject
 
 UNATTRIBUTED = "unattributed"
@@ -178,7 +178,8 @@ def _speaker(names: ArticleNames, ctx: SpeakerContext, verb: Token | None, mark_
     else:
         heads = [_owner(h) for h in subject_heads(verb)]
     heads = [h for h in heads if not (mark_start <= h.idx < mark_end)
-             and h.ent_type_ not in ("DATE", "TIME")]  # 'Tuesday said' is a mis-parse
+             and h.ent_type_ not in ("DATE", "TIME")  # 'Tuesday said' is a mis-parse
+             and not not_a_speaker(h, verb) and not in_title_line(h.doc, h.idx)]
     resolved = []
     for head in heads:
         if is_pronoun(head):

@@ -33,8 +33,8 @@ from pathlib import Path
 from spacy.tokens import Token
 
 from .analyze import Analysis
-from .sources import (GENERIC_HEADS, MEDIA_HEADS, MONITOR_WORDS, OFFICIAL_WORDS, ORG_WORDS, SERVICE_HEADS, TITLE_WORDS, QUOTE_VERBS, Actor, ArticleNames, name_from_tokens, _is_proper, according_to, is_pronoun,
-                      name_words, same_actor, subject_heads)
+from .sources import (GENERIC_HEADS, MEDIA_HEADS, MONITOR_WORDS, OFFICIAL_WORDS, ORG_WORDS, SERVICE_HEADS, TITLE_WORDS, QUOTE_VERBS, Actor, ArticleNames, name_from_tokens, _is_proper, according_to, in_title_line, is_pronoun,
+                      name_words, not_a_speaker, same_actor, subject_heads, swallowing)
 
 MALE_PRONOUNS = {"he", "him", "his", "himself"}
 FEMALE_PRONOUNS = {"she", "her", "hers", "herself"}
@@ -142,17 +142,16 @@ class SpeakerContext:
         speaker_heads = {a.start for a in self.names.speakers}
         heads: dict[int, tuple[Token, list[Token] | None]] = {}
         for ent in doc.ents:
-            if ent.label_ in ("PERSON", "ORG") and not self.in_quote(ent.start_char):
+            if ent.label_ in ("PERSON", "ORG") and not self.in_quote(ent.start_char) and not swallowing(ent):
                 heads[ent.root.i] = (ent.root, list(ent))
         for token in doc:
             if token.pos_ == "PROPN" and token.dep_ in ("nsubj", "nsubjpass") and token.i not in heads \
                     and token.ent_type_ in ("", "PERSON", "ORG") and not self.in_quote(token.idx):
                 heads[token.i] = (token, None)
         out = []
-        headline = self._headline_end()
         for i in sorted(heads):
             head, tokens = heads[i]
-            if head.idx < headline:
+            if in_title_line(doc, head.idx) or not_a_speaker(head):
                 continue
             if is_pronoun(head):
                 continue

@@ -343,10 +343,18 @@ def _after_last_title(run: list[Token]) -> list[Token]:
     if not titles:
         return run
     rest = run[titles[-1] + 1:]
+    if rest and (rest[0].dep_ == "case" or rest[0].text[:1] in "'’"):
+        return run  # "District Attorney's Office" is a name, not "'s Office"
     single_name = len(rest) == 1 and rest[0].pos_ == "PROPN" and rest[0].lower_ not in ORG_WORDS | MEDIA_HEADS
     if len(rest) >= 2 or single_name:
         return rest
     return run
+
+
+def _org_only(tokens: list[Token]) -> bool:
+    """'Department', "'s Office": no name left without the word before."""
+    return all(t.lower_ in ORG_WORDS | MEDIA_HEADS | {"of", "for", "and"} or t.dep_ == "case"
+               or t.text[:1] in "'’" for t in tokens)
 
 
 def _proper_run(tokens: list[Token]) -> list[Token]:
@@ -367,7 +375,7 @@ def _proper_run(tokens: list[Token]) -> list[Token]:
         else:
             break
     run = _after_last_title(tokens[i:])
-    while len(run) > 1 and (run[0].lower_.rstrip(".") in TITLE_WORDS or run[0].lower_ in TITLE_WORDS
+    while len(run) > 1 and not _org_only(run[1:]) and (run[0].lower_.rstrip(".") in TITLE_WORDS or run[0].lower_ in TITLE_WORDS
                             or run[0].lower_.endswith("-based") or run[0].text[:1].islower()
                             and run[0].lower_ not in NAME_PARTICLES):
         run = run[1:]
@@ -720,7 +728,7 @@ def _article_citations(analysis: Analysis) -> list[Citation]:
             continue
         for head in heads:
             actor = names.actor(head)
-            if actor.pronoun or _is_dateline(head):
+            if actor.pronoun or _is_dateline(head) or in_title_line(analysis.doc, head.idx):
                 continue
             name = names.resolve(actor)
             # 'the envoy' counts once bound to the named envoy.
@@ -729,6 +737,9 @@ def _article_citations(analysis: Analysis) -> list[Citation]:
             found.append(_citation(analysis, actor, name, classify(name, actor.description, actor.tokens)))
     found += _photo_credits(analysis) + _datelines(analysis) + _reporting_lines(analysis)
     found = _unify_kinds(_dedupe(found))
+    affiliations = article_affiliations(analysis)
+    found = [c.model_copy(update={"affiliation": affiliations[c.name]})
+             if c.name in affiliations and c.kind not in ("photo", "contributor") else c for c in found]
     return sorted(found, key=lambda c: c.start)
 
 
@@ -928,6 +939,16 @@ def _affiliation(actor: Actor) -> str | None:
                         objs = [c for c in prep.children if c.dep_ == "pobj"]
                         if objs and (org := _org_phrase(objs[0])):
                             return org
+    # 'Yasser al-Youssef, from the rebel group Y, said': the parser hangs the
+    # phrase set off by commas on the verb.
+    verb = head.head
+    if head.dep_ in ("nsubj", "nsubjpass") and verb.i > head.i:
+        for prep in verb.children:
+            if prep.dep_ == "prep" and prep.lower_ in ("from", "of", "with", "at") and head.i < prep.i < verb.i \
+                    and head.doc[prep.i - 1].text == ",":
+                objs = [c for c in prep.children if c.dep_ == "pobj"]
+                if objs and (org := _org_phrase(objs[0])):
+                    return org
     # 'Harbour Trust director Jane Roe': a proper name before a title word.
     words = actor.tokens
     titles = [k for k, t in enumerate(words) if t.lower_ in OFFICIAL_WORDS]

@@ -349,6 +349,10 @@ def _rank_speakers(analysis: Analysis, ctx: SpeakerContext, kept: list) -> None:
         decided.append(rank(model, cands))
     if model is not None:
         for k, name in zip(kept, decided):
+            # A description the rules found ('the fire chief said') stays
+            # unless the ranker is sure of a name.
+            if name is None and k[4] != UNATTRIBUTED and not _is_proper(k[4]):
+                continue
             k[4] = name or UNATTRIBUTED
 
 

@@ -290,8 +290,12 @@ def in_title_line(doc, offset: int) -> bool:
 def swallowing(ent) -> bool:
     """'the Ted Cruz South Carolina victory party': a long name used as a
     modifier of a common noun has likely run into the next name."""
-    return len(ent) >= 3 and ent.root.dep_ == "compound" and ent.root.head.pos_ == "NOUN" \
-        and ent.root.head.text[:1].islower()
+    words = [t for t in ent if t.lower_ not in DETERMINERS]
+    if len(words) < 3 or ent.end >= len(ent.doc):
+        return False
+    nxt = ent.doc[ent.end]
+    return nxt.pos_ == "NOUN" and nxt.text[:1].islower() and any(
+        t.head.i >= ent.end and t.head.pos_ == "NOUN" and t.head.text[:1].islower() for t in ent)
 
 
 def not_a_speaker(token: Token, verb: Token | None = None) -> bool:

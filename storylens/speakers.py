@@ -376,8 +376,14 @@ class SpeakerContext:
             f["g_clash"] = bool(want and g and g != want)
             f["plural_person"] = pronoun in PLURAL_PRONOUNS and f["person"]
             f["opens_last"] = opens and f["last_speaker"]
-            out.append((n, {k: float(v) for k, v in f.items()}))
-        return out
+            out.append((n, f))
+        # The one candidate whose gender fits the pronoun ('she said' after Clara Voss and Tom Hale).
+        agree = [f for _, f in out if f["g_agree"]] or \
+            ([f for _, f in out if not f["g_clash"]] if want and any(f["g_clash"] for _, f in out) else [])
+        if len(agree) == 1:
+            agree[0]["only_agree"] = True
+            agree[0]["rule_only_agree"] = agree[0]["rule"]
+        return [(n, {k: float(v) for k, v in f.items()}) for n, f in out]
 
 
 _VIA_GROUP = {"verb": "verb", "pronoun": "pronoun", "role": "role", "described": "described",
@@ -386,7 +392,7 @@ QUOTE_FEATURES = ["bias", "rule", "rule_verb", "rule_pronoun", "rule_role", "rul
                   "rule_improper", "no_rule", "opens", "missing", "same_sent", "after", "sd1", "sd2", "sd3p",
                   "pd0", "pd1", "pd2p", "subject", "speaker", "sent_first", "rank0", "rank1", "rank2p", "person",
                   "multi", "proper", "log_count", "last_speaker", "para_speaker", "prev_speaker", "g_agree",
-                  "g_clash", "plural_person", "opens_last"]
+                  "g_clash", "plural_person", "opens_last", "only_agree", "rule_only_agree"]
 _QUOTE_MODEL = Path(__file__).parent / "data" / "quote_speakers.json"
 
 

@@ -1,6 +1,6 @@
 """Evaluate per-article quotes, speakers and sources on PolNeAR.
 
-    python benchmarks/eval_quotes.py [--split train|dev|all] [--limit N] [--cache DIR] [--baseline] [--write] [-v]
+    python benchmarks/eval_quotes.py [--split train|dev|all] [--limit N] [--cache DIR] [--baseline[=COMMIT]] [--write] [-v]
     make eval-quotes          # dev (held out) + the fixed train subset -> quotes_eval/RESULTS.md
 
 Data: ../shared/data/polnear-{train,dev}.jsonl (PolNeAR, Newell et al. 2018):
@@ -79,6 +79,10 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 BASELINE = "e9c2e7b"  # the rule-based version issue #7 started from
+for _arg in sys.argv:
+    if _arg.startswith("--baseline="):  # another starting point: --baseline=f4d819c
+        BASELINE = _arg.split("=", 1)[1]
+        sys.argv[sys.argv.index(_arg)] = "--baseline"
 if "--baseline" in sys.argv:
     # Evaluate the starting version's code: its storylens/ from git, first on the path.
     import tarfile

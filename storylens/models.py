@@ -14,7 +14,7 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
-SCHEMA_VERSION = "1.4"
+SCHEMA_VERSION = "1.5"
 
 PassageKind = Literal["verbatim", "edited", "quotation", "paraphrase"]
 EditCategory = Literal["framing", "spelling", "other"]
@@ -116,6 +116,8 @@ class Citation(_Model):
     start: int
     end: int
     text: str
+    affiliation: str | None = Field(None, description="The organisation the article ties the source to "
+                                    "('Jane Roe of the Harbour Trust' -> 'Harbour Trust'), if any.")
 
 
 class Claim(Span):

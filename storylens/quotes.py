@@ -31,9 +31,9 @@ from .analyze import Analysis, doc_text
 from .ids import finding_id
 from .models import Quote, QuoteMention
 from .settings import QuoteConfig
-from .sources import (QUOTE_ONLY_VERBS, _is_proper, QUOTE_VERBS, ArticleNames, according_to, article_names, is_pronoun,
-                      name_words, same_speaker, subject_heads)
-from .speakers import SpeakerContext, is_person_description, is_role_subject
+from .sources import (QUOTE_ONLY_VERBS, _is_proper, QUOTE_VERBS, ArticleNames, according_to, article_names, in_title_line,
+                      is_pronoun, name_words, not_a_speaker, same_speaker, subject_heads)
+from .speakers import SpeakerContext, is_person_description, is_role_subject, quote_ranker, rank
 
 UNATTRIBUTED = "unattributed"
 SCARE_MAX_WORDS = 2
@@ -168,7 +168,11 @@ REPORT_NOUNS = {"claim", "statement", "remark", "comment", "word", "warning", "d
                 "assertion", "promise", "pledge", "message", "tweet", "speech", "vow", "call"}
 
 
-def _speaker(names: ArticleNames, ctx: SpeakerContext, verb: Token | None, mark_start: int, mark_end: int) -> str:
+def _speaker(names: ArticleNames, ctx: SpeakerContext, verb: Token | None, mark_start: int, mark_end: int,
+             how: dict | None = None) -> str:
+    """The speaker of the verb's subject(s); `how` gets the way it was found
+    ('verb', 'pronoun', 'role', 'described') and the pronoun."""
+    how = {} if how is None else how
     if verb is None:
         return UNATTRIBUTED
     if verb.lower_ == "according":
@@ -178,22 +182,27 @@ def _speaker(names: ArticleNames, ctx: SpeakerContext, verb: Token | None, mark_
     else:
         heads = [_owner(h) for h in subject_heads(verb)]
     heads = [h for h in heads if not (mark_start <= h.idx < mark_end)
-             and h.ent_type_ not in ("DATE", "TIME")]  # 'Tuesday said' is a mis-parse
+             and h.ent_type_ not in ("DATE", "TIME")  # 'Tuesday said' is a mis-parse
+             and not not_a_speaker(h, verb) and not in_title_line(h.doc, h.idx)]
     resolved = []
     for head in heads:
+        how.setdefault("via", "verb")
         if is_pronoun(head):
             if head.lower_ in ("who", "which", "that"):
                 name = names.resolve(names.actor(head))
             else:
                 name = ctx.resolve_pronoun(head) or UNATTRIBUTED
+                how.update(via="pronoun", pronoun=head.lower_)
         else:
             name = names.resolve(names.actor(head))
             role = is_role_subject(head)
             if name_words(name) and name_words(name)[-1] == head.lower_:
                 if role:
                     name = ctx.resolve_pronoun(head, role=role) or name
+                    how["via"] = "role"
                 if not _is_proper(name) and is_person_description(head):
                     name = ctx.resolve_pronoun(head, described=True) or name
+                    how["via"] = "described"
         if name and name != UNATTRIBUTED and name not in resolved:
             resolved.append(name)
     return " and ".join(resolved) or UNATTRIBUTED
@@ -268,13 +277,16 @@ def article_quotes(analysis: Analysis) -> list[QuoteMention]:
         if short and (not governs or _is_term_mention(text, mark_start)) \
                 or _is_title(quoted, text[max(0, mark_start - 20):mark_start]) or _not_speech(quoted, verb, governs):
             continue
-        speaker = _speaker(names, ctx, verb, mark_start, mark_end)
+        how: dict = {}
+        speaker = _speaker(names, ctx, verb, mark_start, mark_end, how)
         if speaker != UNATTRIBUTED:
             ctx.last_speaker = (mark_start, speaker)
-        kept.append([start, end, mark_start, mark_end, speaker, speaker != UNATTRIBUTED])
+        kept.append([start, end, mark_start, mark_end, speaker, speaker != UNATTRIBUTED,
+                     how.get("via", "none") if speaker != UNATTRIBUTED else "none", how.get("pronoun")])
     _fill_from_context(analysis, names, ctx, kept)
+    _rank_speakers(analysis, ctx, kept)
     out = []
-    for start, end, _, _, speaker, _ in kept:
+    for start, end, _, _, speaker, *_ in kept:
         span = analysis.span(start, end)
         out.append(QuoteMention(**span.model_dump(), speaker=speaker))
     return out
@@ -295,16 +307,17 @@ def _fill_from_context(analysis: Analysis, names: ArticleNames, ctx: SpeakerCont
         if label:
             k[4] = names.resolve(names.actor(_token_at(analysis, p_start + label.start(1)))) \
                 if _token_at(analysis, p_start + label.start(1)) is not None else label.group(1).title()
+            k[6] = "transcript"
             continue
         intro = _colon_intro(analysis, names, ctx, k[2])
         if intro:
-            k[4] = intro
+            k[4], k[6] = intro, "colon"
             continue
         same = [j for j in range(len(kept)) if j != i and para[j] == para[i] and kept[j][5]]
         if same:
             before = [j for j in same if j < i]
             j = before[-1] if before else same[0]
-            k[4] = kept[j][4]
+            k[4], k[6] = kept[j][4], "paragraph"
             continue
         # Continuation: the paragraph opens with the quote, and the latest
         # earlier quote sits in the previous paragraph (or the one before,
@@ -312,7 +325,35 @@ def _fill_from_context(analysis: Analysis, names: ArticleNames, ctx: SpeakerCont
         opens = text[ctx.para_starts[para[i]]:k[2]].strip() == ""
         prev = [j for j in range(i) if para[j] < para[i] and kept[j][4] != UNATTRIBUTED]
         if opens and prev and para[i] - para[prev[-1]] <= 1:
-            k[4] = kept[prev[-1]][4]
+            k[4], k[6] = kept[prev[-1]][4], "continued"
+
+
+RECORD: list | None = None  # set by benchmarks/train_speaker.py to collect candidates
+
+
+def _rank_speakers(analysis: Analysis, ctx: SpeakerContext, kept: list) -> None:
+    """The learned ranker (`data/quote_speakers.json`) re-judges every quote:
+    the rules' speaker is one feature among the named mentions around the
+    quote; below the ranker's threshold the quote is left unattributed."""
+    model = quote_ranker()
+    if model is None and RECORD is None:
+        return
+    rules = [(k[2], k[4]) for k in kept]
+    decided = []
+    for i, k in enumerate(kept):
+        cands = ctx.quote_candidates(k[2], k[3], k[4], k[6], k[7], rules[:i], rules)
+        if RECORD is not None:
+            RECORD.append((analysis.id, k[0], k[1], k[4], cands))
+        if model is None:
+            continue
+        decided.append(rank(model, cands))
+    if model is not None:
+        for k, name in zip(kept, decided):
+            # A description the rules found ('the fire chief said') stays
+            # unless the ranker is sure of a name.
+            if name is None and k[4] != UNATTRIBUTED and not _is_proper(k[4]):
+                continue
+            k[4] = name or UNATTRIBUTED
 
 
 def _token_at(analysis: Analysis, offset: int) -> Token | None:

@@ -260,6 +260,55 @@ def _entity_of(token: Token) -> tuple[int, int] | None:
     return index.get(token.i)
 
 
+_MINOR_WORDS = {"a", "an", "the", "of", "to", "in", "on", "for", "at", "with", "by", "or", "and", "as",
+                "vs", "be", "is", "are", "from", "into", "about", "after", "over", "but", "not"}
+
+
+def title_lines(doc) -> list[tuple[int, int]]:
+    """(start, end) of headline-like lines: four or more words (three on the
+    first line) all in Title Case but for short function words ('Bernie
+    Sanders Pins The Rise Of ISIS On Iraq'). Their names are no one's mention."""
+    spans = doc.user_data.get("storylens_title_lines")
+    if spans is None:
+        spans, offset = [], 0
+        for n, line in enumerate(doc_text(doc).splitlines(keepends=True)):
+            words = re.findall(r"[A-Za-z][\w'’-]*", line)
+            major = [w for w in words if w.lower() not in _MINOR_WORDS]
+            caps = sum(1 for w in major if w[:1].isupper())
+            if major and caps == len(major) and not line.rstrip().endswith(":") \
+                    and (len(words) >= 4 or n == 0 and len(words) >= 3):
+                spans.append((offset, offset + len(line)))
+            offset += len(line)
+        doc.user_data["storylens_title_lines"] = spans
+    return spans
+
+
+def in_title_line(doc, offset: int) -> bool:
+    return any(s <= offset < e for s, e in title_lines(doc))
+
+
+def swallowing(ent) -> bool:
+    """'the Ted Cruz South Carolina victory party': a long name used as a
+    modifier of a common noun has likely run into the next name."""
+    words = [t for t in ent if t.lower_ not in DETERMINERS]
+    if len(words) < 3 or ent.end >= len(ent.doc):
+        return False
+    nxt = ent.doc[ent.end]
+    return nxt.pos_ == "NOUN" and nxt.text[:1].islower() and any(
+        t.head.i >= ent.end and t.head.pos_ == "NOUN" and t.head.text[:1].islower() for t in ent)
+
+
+def not_a_speaker(token: Token, verb: Token | None = None) -> bool:
+    """Datelines ('PHILADELPHIA, July 25 (AP) —') are never speakers, and a
+    place is one only as the plain subject of the verb ('Iowa said'; the
+    model tags some people as places), not through a loose parse."""
+    if _is_dateline(token):
+        return True
+    if token.ent_type_ in ("GPE", "LOC", "FAC") and verb is not None:
+        return not (token.dep_ in ("nsubj", "nsubjpass") and token.head.i == verb.i)
+    return False
+
+
 def _governs(head: Token, token: Token) -> bool:
     while token.head.i != token.i:
         if token.head.i == head.i:
@@ -298,10 +347,18 @@ def _after_last_title(run: list[Token]) -> list[Token]:
     if not titles:
         return run
     rest = run[titles[-1] + 1:]
+    if rest and (rest[0].dep_ == "case" or rest[0].text[:1] in "'’"):
+        return run  # "District Attorney's Office" is a name, not "'s Office"
     single_name = len(rest) == 1 and rest[0].pos_ == "PROPN" and rest[0].lower_ not in ORG_WORDS | MEDIA_HEADS
     if len(rest) >= 2 or single_name:
         return rest
     return run
+
+
+def _org_only(tokens: list[Token]) -> bool:
+    """'Department', "'s Office": no name left without the word before."""
+    return all(t.lower_ in ORG_WORDS | MEDIA_HEADS | {"of", "for", "and"} or t.dep_ == "case"
+               or t.text[:1] in "'’" for t in tokens)
 
 
 def _proper_run(tokens: list[Token]) -> list[Token]:
@@ -322,7 +379,7 @@ def _proper_run(tokens: list[Token]) -> list[Token]:
         else:
             break
     run = _after_last_title(tokens[i:])
-    while len(run) > 1 and (run[0].lower_.rstrip(".") in TITLE_WORDS or run[0].lower_ in TITLE_WORDS
+    while len(run) > 1 and not _org_only(run[1:]) and (run[0].lower_.rstrip(".") in TITLE_WORDS or run[0].lower_ in TITLE_WORDS
                             or run[0].lower_.endswith("-based") or run[0].text[:1].islower()
                             and run[0].lower_ not in NAME_PARTICLES):
         run = run[1:]
@@ -349,12 +406,42 @@ class Actor:
 
 def subject_heads(verb: Token) -> list[Token]:
     """The subject token(s) of a reporting verb, following conjunctions,
-    relative clauses, participles and one common mis-parse."""
-    for child in verb.children:
-        if child.dep_ in ("nsubj", "nsubjpass", "csubj"):
-            if child.lower_ in ("who", "which", "that") and verb.dep_ == "relcl":
-                return _with_conjuncts(verb.head)
-            return _with_conjuncts(child)
+    relative clauses, participles and one common mis-parse. A party/state tag
+    ('John Kasich (R-OH) said') stands for the name before it."""
+    return [tag_owner(h) or h for h in _subject_heads(verb)]
+
+
+_PARTY_TAG = re.compile(r"\((?:[RDI]|Rep|Dem|Ind|GOP)\s?[-–—,.]\s?[A-Z][A-Za-z. ]{0,14}\)")
+
+
+def tag_owner(token: Token) -> Token | None:
+    """'Gov. John Kasich (R-OH)': a token inside a party/state tag -> the last
+    token of the name the tag follows; None for any other token."""
+    doc = token.doc
+    i = token.i
+    while i > 0 and token.i - i < 6 and doc[i].text != "(":
+        i -= 1
+    if doc[i].text != "(" or i == 0:
+        return None
+    m = _PARTY_TAG.match(doc_text(doc), doc[i].idx)
+    if not m or not (m.start() <= token.idx < m.end()):
+        return None
+    owner = doc[i - 1]
+    return owner if owner.pos_ == "PROPN" or owner.text[:1].isupper() else None
+
+
+def _subject_heads(verb: Token) -> list[Token]:
+    subjects = [c for c in verb.children if c.dep_ in ("nsubj", "nsubjpass", "csubj")]
+    # 'PHILADELPHIA, July 25 (UPI) — The committee said': the dateline is no subject.
+    dated = [c for c in subjects if _is_dateline(c)]
+    subjects = [c for c in subjects if c not in dated] or \
+        [t for d in dated for t in _with_conjuncts(d)[1:] if not _is_dateline(t)][:1] or subjects
+    # 'in Salem, New Hampshire, Trump went': two subjects; the place is not the one.
+    subjects.sort(key=lambda c: c.ent_type_ in ("GPE", "LOC", "FAC") and len(subjects) > 1)
+    for child in subjects:
+        if child.lower_ in ("who", "which", "that") and verb.dep_ == "relcl":
+            return _with_conjuncts(verb.head)
+        return [t for t in _with_conjuncts(child) if not _is_dateline(t)] or [child]
     # Inverted order without nsubj label: 'said the ministry' parsed as dobj.
     # 'on Friday state television said' parses 'television' as pobj of 'on':
     # a noun right before the verb is its subject.
@@ -362,7 +449,7 @@ def subject_heads(verb: Token) -> list[Token]:
     if prev is not None and prev.pos_ in ("NOUN", "PROPN") and prev.dep_ in ("pobj", "compound", "npadvmod", "dobj", "appos"):
         return [prev]
     if verb.dep_ in ("conj", "advcl", "xcomp", "acl") and verb.head.pos_ in ("VERB", "AUX"):
-        return subject_heads(verb.head)
+        return _subject_heads(verb.head)
     if verb.dep_ == "relcl":
         return _with_conjuncts(verb.head)
     return []
@@ -460,14 +547,15 @@ class ArticleNames:
         reporting-verb subjects, used to expand short forms."""
         out = []
         for ent in self.doc.ents:
-            if ent.label_ in _NOT_NAME:
+            if ent.label_ in _NOT_NAME or in_title_line(self.doc, ent.start_char) or swallowing(ent):
                 continue
             name = name_from_tokens(list(ent))
             if len(name.split()) > 1:
                 out.append((ent.start_char, name))
         for actor in self.speakers:
             if not actor.pronoun and len(actor.name.split()) > 1 and _is_proper(actor.name) \
-                    and actor.name.split()[-1][:1].isupper():  # not 'Ryan spokesman'
+                    and actor.name.split()[-1][:1].isupper() \
+                    and not in_title_line(self.doc, actor.start):  # not 'Ryan spokesman'
                 out.append((actor.start, actor.name))
         return sorted(out)
 
@@ -644,7 +732,7 @@ def _article_citations(analysis: Analysis) -> list[Citation]:
             continue
         for head in heads:
             actor = names.actor(head)
-            if actor.pronoun or _is_dateline(head):
+            if actor.pronoun or _is_dateline(head) or in_title_line(analysis.doc, head.idx):
                 continue
             name = names.resolve(actor)
             # 'the envoy' counts once bound to the named envoy.
@@ -653,6 +741,9 @@ def _article_citations(analysis: Analysis) -> list[Citation]:
             found.append(_citation(analysis, actor, name, classify(name, actor.description, actor.tokens)))
     found += _photo_credits(analysis) + _datelines(analysis) + _reporting_lines(analysis)
     found = _unify_kinds(_dedupe(found))
+    affiliations = article_affiliations(analysis)
+    found = [c.model_copy(update={"affiliation": affiliations[c.name]})
+             if c.name in affiliations and c.kind not in ("photo", "contributor") else c for c in found]
     return sorted(found, key=lambda c: c.start)
 
 
@@ -671,9 +762,21 @@ def _unify_kinds(citations: list[Citation]) -> list[Citation]:
             for c in citations]
 
 
+_DATELINE_PREFIX = re.compile(r"[A-Z][A-Z'’.-]+(?: [A-Z][A-Z'’.-]+)*(?:,(?: [A-Z][\w.'’-]*)+\.?(?: \d{1,2})?)*"
+                              r"(?: \([^()\n]{1,30}\))?\s*(?:—|--|–|-)")
+
+
 def _is_dateline(token: Token) -> bool:
-    """'WASHINGTON — ...' is a place line the parser may take for a subject."""
+    """'WASHINGTON — ...', 'COLUMBIA, S.C. (AP) — ...', 'PHILADELPHIA, July 25
+    (UPI) — ...': a place line the parser may take for a subject."""
     doc = token.doc
+    text = doc_text(doc)
+    line_start = text.rfind("\n", 0, token.idx) + 1
+    if token.idx - line_start > 60:
+        return False
+    m = _DATELINE_PREFIX.match(text, line_start)
+    if m and line_start <= token.idx < m.end():
+        return True
     at_line_start = token.i == 0 or "\n" in doc[token.i - 1].text_with_ws
     nxt = doc[token.i + 1].text if token.i + 1 < len(doc) else ""
     return token.text.isupper() and at_line_start and nxt in ("—", "--", "-", "–", ",", "(")
@@ -840,6 +943,16 @@ def _affiliation(actor: Actor) -> str | None:
                         objs = [c for c in prep.children if c.dep_ == "pobj"]
                         if objs and (org := _org_phrase(objs[0])):
                             return org
+    # 'Yasser al-Youssef, from the rebel group Y, said': the parser hangs the
+    # phrase set off by commas on the verb.
+    verb = head.head
+    if head.dep_ in ("nsubj", "nsubjpass") and verb.i > head.i:
+        for prep in verb.children:
+            if prep.dep_ == "prep" and prep.lower_ in ("from", "of", "with", "at") and head.i < prep.i < verb.i \
+                    and head.doc[prep.i - 1].text == ",":
+                objs = [c for c in prep.children if c.dep_ == "pobj"]
+                if objs and (org := _org_phrase(objs[0])):
+                    return org
     # 'Harbour Trust director Jane Roe': a proper name before a title word.
     words = actor.tokens
     titles = [k for k, t in enumerate(words) if t.lower_ in OFFICIAL_WORDS]

@@ -33,8 +33,8 @@ from pathlib import Path
 from spacy.tokens import Token
 
 from .analyze import Analysis
-from .sources import (GENERIC_HEADS, MEDIA_HEADS, MONITOR_WORDS, OFFICIAL_WORDS, ORG_WORDS, SERVICE_HEADS, TITLE_WORDS, QUOTE_VERBS, Actor, ArticleNames, name_from_tokens, _is_proper, according_to, is_pronoun,
-                      name_words, same_actor, subject_heads)
+from .sources import (GENERIC_HEADS, MEDIA_HEADS, MONITOR_WORDS, OFFICIAL_WORDS, ORG_WORDS, SERVICE_HEADS, TITLE_WORDS, QUOTE_VERBS, Actor, ArticleNames, name_from_tokens, _is_proper, according_to, in_title_line, is_pronoun,
+                      name_words, not_a_speaker, same_actor, subject_heads, swallowing)
 
 MALE_PRONOUNS = {"he", "him", "his", "himself"}
 FEMALE_PRONOUNS = {"she", "her", "hers", "herself"}
@@ -142,17 +142,16 @@ class SpeakerContext:
         speaker_heads = {a.start for a in self.names.speakers}
         heads: dict[int, tuple[Token, list[Token] | None]] = {}
         for ent in doc.ents:
-            if ent.label_ in ("PERSON", "ORG") and not self.in_quote(ent.start_char):
+            if ent.label_ in ("PERSON", "ORG") and not self.in_quote(ent.start_char) and not swallowing(ent):
                 heads[ent.root.i] = (ent.root, list(ent))
         for token in doc:
             if token.pos_ == "PROPN" and token.dep_ in ("nsubj", "nsubjpass") and token.i not in heads \
                     and token.ent_type_ in ("", "PERSON", "ORG") and not self.in_quote(token.idx):
                 heads[token.i] = (token, None)
         out = []
-        headline = self._headline_end()
         for i in sorted(heads):
             head, tokens = heads[i]
-            if head.idx < headline:
+            if in_title_line(doc, head.idx) or not_a_speaker(head):
                 continue
             if is_pronoun(head):
                 continue
@@ -306,6 +305,119 @@ class SpeakerContext:
         return best[1].name if best[0] >= threshold else None
 
 
+    # ------------------------------------------------------- quote ranking
+
+    def quote_candidates(self, mark_start: int, mark_end: int, rule: str, via: str, pronoun: str | None,
+                         earlier: list[tuple[int, str]], rules: list[tuple[int, str]]
+                         ) -> list[tuple[str, dict[str, float]]]:
+        """Who may have said the quote at `mark_start`: the named mentions of
+        its paragraph and the three before (never a later paragraph; after the
+        quote only in its own or the next sentence of the paragraph, '"…," X
+        said'), plus the rules' pick `rule` (found `via` a verb subject,
+        pronoun, role noun, description, colon, transcript label, paragraph
+        or continuation). `earlier` holds the rules' (offset, speaker) of the
+        article's earlier quotes, `rules` of all of them. Features in
+        `QUOTE_FEATURES`."""
+        s0, s1 = self.sent_index(mark_start), self.sent_index(max(mark_start, mark_end - 1))
+        p0 = self.para_index(mark_start)
+        opens = self.text[self.para_starts[p0]:mark_start].strip() == ""
+        nearest: dict[str, Mention] = {}
+        ranks: dict[str, int] = {}
+        for m in reversed(self.mentions):
+            if m.para > p0 or p0 - m.para > 3:
+                continue
+            if mark_start <= m.start < mark_end:
+                continue
+            if m.start >= mark_end and not (m.para == p0 and m.sent <= s1 + 1):
+                continue
+            if m.name not in nearest or (m.start < mark_start <= nearest[m.name].start):
+                nearest[m.name] = m
+        before = sorted((m for m in nearest.values() if m.start < mark_start), key=lambda m: -m.start)
+        for r, m in enumerate(before):
+            ranks[m.name] = r
+        names = list(nearest)
+        named_rule = rule != "unattributed"
+        if named_rule and not any(n == rule for n in names):
+            names.append(rule)
+        last = next((n for _, n in reversed(earlier) if n != "unattributed"), None)
+        para_spoke = {n for o, n in rules if o != mark_start and self.para_index(o) == p0 and n != "unattributed"}
+        prev_spoke = {n for o, n in earlier if self.para_index(o) in (p0 - 1, p0 - 2) and n != "unattributed"}
+        want = "m" if pronoun in MALE_PRONOUNS else "f" if pronoun in FEMALE_PRONOUNS else None
+        out = []
+        for n in names:
+            m = nearest.get(n)
+            is_rule = named_rule and (n == rule or same_actor(n, rule))
+            g = self.gender(n)
+            f = dict.fromkeys(QUOTE_FEATURES, 0.0)
+            f["bias"] = 1.0
+            f["rule"] = is_rule
+            f["rule_" + _VIA_GROUP.get(via, "ctx")] = is_rule
+            f["rule_improper"] = is_rule and not _is_proper(n)
+            f["no_rule"] = not named_rule
+            f["opens"] = opens
+            f["missing"] = m is None
+            if m is not None:
+                sd, pd = s0 - m.sent, p0 - m.para
+                f["same_sent"] = s0 <= m.sent <= s1
+                f["after"] = m.start >= mark_end
+                f["sd1"], f["sd2"], f["sd3p"] = sd == 1, sd == 2, sd >= 3
+                f["pd0"], f["pd1"], f["pd2p"] = pd == 0, pd == 1, pd >= 2
+                f["subject"], f["speaker"], f["sent_first"] = m.subject, m.speaker, m.sent_first
+                r = ranks.get(n)
+                f["rank0"], f["rank1"], f["rank2p"] = r == 0, r == 1, r is not None and r >= 2
+            f["person"] = bool((m is not None and m.person) or g is not None)
+            f["multi"] = len(name_words(n)) >= 2
+            f["proper"] = _is_proper(n)
+            f["log_count"] = math.log1p(self.counts.get(n, 0))
+            f["last_speaker"] = bool(last and (n == last or same_actor(n, last)))
+            f["para_speaker"] = any(n == o or same_actor(n, o) for o in para_spoke)
+            f["prev_speaker"] = any(n == o or same_actor(n, o) for o in prev_spoke)
+            f["g_agree"] = bool(want and g == want)
+            f["g_clash"] = bool(want and g and g != want)
+            f["plural_person"] = pronoun in PLURAL_PRONOUNS and f["person"]
+            f["opens_last"] = opens and f["last_speaker"]
+            out.append((n, f))
+        # The one candidate whose gender fits the pronoun ('she said' after Clara Voss and Tom Hale).
+        agree = [f for _, f in out if f["g_agree"]] or \
+            ([f for _, f in out if not f["g_clash"]] if want and any(f["g_clash"] for _, f in out) else [])
+        if len(agree) == 1:
+            agree[0]["only_agree"] = True
+            agree[0]["rule_only_agree"] = agree[0]["rule"]
+        return [(n, {k: float(v) for k, v in f.items()}) for n, f in out]
+
+
+_VIA_GROUP = {"verb": "verb", "pronoun": "pronoun", "role": "role", "described": "described",
+              "transcript": "ctx", "colon": "ctx", "paragraph": "ctx", "continued": "ctx", "none": "ctx"}
+QUOTE_FEATURES = ["bias", "rule", "rule_verb", "rule_pronoun", "rule_role", "rule_described", "rule_ctx",
+                  "rule_improper", "no_rule", "opens", "missing", "same_sent", "after", "sd1", "sd2", "sd3p",
+                  "pd0", "pd1", "pd2p", "subject", "speaker", "sent_first", "rank0", "rank1", "rank2p", "person",
+                  "multi", "proper", "log_count", "last_speaker", "para_speaker", "prev_speaker", "g_agree",
+                  "g_clash", "plural_person", "opens_last", "only_agree", "rule_only_agree"]
+_QUOTE_MODEL = Path(__file__).parent / "data" / "quote_speakers.json"
+
+
+@lru_cache(maxsize=1)
+def quote_ranker() -> dict | None:
+    """The shipped quote-speaker ranker ({features, weights, threshold}), or
+    None (then the rules' speakers stand)."""
+    try:
+        data = json.loads(_QUOTE_MODEL.read_text())
+        return {"weights": dict(zip(data["features"], data["weights"])), "threshold": float(data["threshold"])}
+    except (OSError, ValueError, KeyError):
+        return None
+
+
+def rank(model: dict, candidates: list[tuple[str, dict[str, float]]]) -> str | None:
+    """The most probable candidate, or None when its probability is below the
+    model's threshold (the quote stays unattributed)."""
+    if not candidates:
+        return None
+    w = model["weights"]
+    score, name = max((sum(w.get(k, 0.0) * v for k, v in f.items()), n) for n, f in candidates)
+    p = 1.0 / (1.0 + math.exp(-score))
+    return name if p >= model["threshold"] else None
+
+
 def context(analysis: Analysis, names: ArticleNames, quotes: list[tuple[int, int]]) -> SpeakerContext:
     return SpeakerContext(analysis, names, quotes)
 
@@ -336,4 +448,5 @@ def is_role_subject(head: Token) -> str | None:
 
 
 __all__ = ["SpeakerContext", "Mention", "context", "is_role_subject", "ranker_weights", "FEATURES",
+           "QUOTE_FEATURES", "quote_ranker", "rank",
            "QUOTE_VERBS", "according_to", "subject_heads", "same_actor", "OFFICIAL_WORDS"]

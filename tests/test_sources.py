@@ -11,7 +11,8 @@ import pytest
 
 from helpers import features_of
 from storylens.models import Article
-from storylens.sources import same_actor, source_names
+from storylens.analyze import analyze
+from storylens.sources import article_citations, same_actor, source_names
 
 SHARED = Path(__file__).parents[1] / ".." / "shared"
 
@@ -165,3 +166,15 @@ def test_basil_runs_without_crashing():
         assert features[int(c.article)].text[c.start:c.end] == c.text
         assert c.name.lower() not in {"he", "she", "they", "it"}
     assert len(source_names(cited, [f.id for f in features])) == 6
+
+
+def test_no_cut_off_names_and_affiliation_on_citations():
+    text = ("The Kestrel County Attorney’s Office said on Friday that it would appeal.\n\n"
+            "A spokesman for the State Department said the talks would go on.\n\n"
+            "Jana Velik, from the farmers' group Green Valley Union, said the harvest was lost.\n")
+    analysis = analyze([Article(id="t", text=text)])[0]
+    cites = {c.name: c for c in article_citations(analysis)}
+    assert "Kestrel County Attorney’s Office" in cites and "State Department" in cites
+    assert not any(n.startswith(("’s", "'s")) or n == "Department" for n in cites)
+    assert cites["Jana Velik"].affiliation == "Green Valley Union"
+    assert cites["State Department"].affiliation is None

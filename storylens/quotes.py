@@ -122,17 +122,9 @@ def _reporting_verb(analysis: Analysis, mark_start: int, mark_end: int) -> tuple
         # '"…" \n he added.' split off as its own short sentence.
         if len(nxt) <= 8 and "\n" not in doc_text(doc)[mark_end:nxt.start_char]:
             sents.append(nxt)
-    for sent in sents:
-        for token in sent:
-            if not inside(token) or inside(token.head):
-                continue
-            node = token.head
-            while True:
-                if not inside(node) and _is_reporting(node):
-                    return node, True
-                if node.head.i == node.i:
-                    break
-                node = node.head
+    verb = _climb_from_quote(sents, inside, _is_reporting)
+    if verb is not None:
+        return verb, True
     frame = [t for s in sents for t in s if not inside(t) and (_is_reporting(t) or t.lower_ == "according")]
     if not frame:
         return (_any_governing_verb(sents, inside) if ANY_VERB else None), False
@@ -143,13 +135,19 @@ def _any_governing_verb(sents, inside) -> Token | None:
     """'X thanked him for "…"', 'X bemoaned a climate in which "…"': without
     a reporting verb, the nearest verb up from the quote that has a subject
     (the speaker of words embedded in a clause is that clause's subject)."""
+    return _climb_from_quote(sents, inside, lambda n: n.pos_ in ("VERB", "AUX") and bool(subject_heads(n)))
+
+
+def _climb_from_quote(sents, inside, accept) -> Token | None:
+    """The first token outside the quote, up the heads from the quoted words,
+    that `accept`s. Bounded by the sentence length: a head chain is a tree path."""
     for sent in sents:
         for token in sent:
             if not inside(token) or inside(token.head):
                 continue
             node = token.head
-            while True:
-                if not inside(node) and node.pos_ in ("VERB", "AUX") and subject_heads(node):
+            for _ in range(len(sent) + 1):
+                if not inside(node) and accept(node):
                     return node
                 if node.head.i == node.i:
                     break

@@ -22,6 +22,7 @@ from typing import Protocol
 import numpy as np
 
 from .facts import INF, MEASURES, TOLERANCE, ClaimInfo, Window, apply_aliases, story_aliases
+from .differences import edit_facts, name_facts
 from .features import copy_claims
 from .ids import finding_id
 from .settings import FactsConfig
@@ -619,6 +620,7 @@ def find_facts(features, passages: list[Passage], quotes: list[Quote],
     pair_index = {(id(p.a), id(p.b)): p for p in pairs}
     facts = [_group_fact(g, pair_index, checker) for g in groups] + _quote_facts(quotes, {f.id: f.text for f in features})
     facts += _wording_facts([m for f in features for m in f.quotes], settings)
+    facts += _slot_facts(features, passages, facts, settings)
     order = {f.id: i for i, f in enumerate(features)}
     rank = {"conflict": 0, "agree": 1}
     facts.sort(key=lambda f: (rank[f.status], order.get(f.claims[0].article, 0), f.claims[0].start))
@@ -626,6 +628,29 @@ def find_facts(features, passages: list[Passage], quotes: list[Quote],
     facts += [_unique_fact(c) for c in uniques]
     return [f.model_copy(update={"id": finding_id("f", f.kind, ((c.article, c.start, c.end) for c in f.claims))})
             for f in facts]
+
+
+def _slot_facts(features, passages: list[Passage], facts: list[Fact], settings: FactsConfig) -> list[Fact]:
+    """Values changed inside one shared sentence, and names written two ways
+    (`storylens.differences`), where no finding above already holds them."""
+    def covered(f: Fact, by: list[Fact], kinds: tuple[str, ...], any_status: bool = False) -> bool:
+        return all(any(o.kind in kinds and (any_status or o.status == "conflict") and any(
+            oc.article == c.article and oc.start < c.end and c.start < oc.end for oc in o.claims) for o in by)
+            for c in f.claims)
+
+    # a figure the claim pairing already judged (agreement, bound, timeline) keeps that judgement
+    judged = [f for f in facts if f.kind in ("number", "date")]
+    revisions = {(c.article, c.start, c.end) for f in features for c in f.claims
+                 if c.previous is not None or c.is_previous or c.extra.get("revision_verb")}
+
+    def revision(f: Fact) -> bool:
+        return any(a == c.article and s < c.end and c.start < e for c in f.claims for a, s, e in revisions)
+
+    edits = [f for f in edit_facts(passages, features, settings)
+             if not any(covered(Fact(**{**f.model_dump(), "claims": [c]}), judged, ("number", "date"), any_status=True)
+                        for c in f.claims) and not revision(f)]
+    names = [f for f in name_facts(features, passages, settings) if not covered(f, edits, ("name",))]
+    return edits + names
 
 
 # --- wording of the same quotation, and changed words in shared sentences -----------

@@ -167,14 +167,17 @@ def what(c: ClaimInfo) -> str:
         if c.unit in ("day", "week", "month", "year", "hour"):
             return f"{c.unit}s of the {c.event or 'event'}"
         event = PARTICIPLES.get(c.event or "", c.event_word or "")
+        if thing == "figure" or not event.endswith(("ed", "en", "t", "d")):
+            return thing   # 'figure use', 'votes needs' say nothing a reader can use
         return f"{thing} {event}".strip()
     if c.kind == "place":
         subject = c.subject.title() if c.subject and " " in c.subject else c.subject
         return f"location of {subject or 'the event'}"
-    subject = c.subject or c.event or "the event"
-    verb = (c.event_word or c.event or "").lower()
-    return f"{'time' if c.kind == 'time' else 'date'} of {subject}" + (
-        f" ({verb})" if verb and c.event != "say" and c.subject else "")
+    noun = "time" if c.kind == "time" else "date"
+    if not c.subject:
+        return f"{noun} of the event"
+    subject = c.subject.title() if " " in c.subject else f"the {c.subject}"
+    return f"{noun} of {subject}"
 
 
 def _reason(a: ClaimInfo) -> str:
@@ -242,8 +245,19 @@ AGREE_STRONG = "agree-strong"
 MONEY = "money"
 
 
+def _same_scope(a: ClaimInfo, b: ClaimInfo) -> bool:
+    """Figures of one kind that count or measure different things: an
+    aftershock's magnitude is not the main shock's, votes to confirm are not
+    votes to sustain a filibuster, an earlier quake's toll is not today's."""
+    for key in ("of", "purpose"):
+        x, y = a.extra.get(key), b.extra.get(key)
+        if x and y and x != y:
+            return False
+    return a.extra.get("era") == b.extra.get("era")
+
+
 def _number_key(a: ClaimInfo, b: ClaimInfo) -> str | None:
-    if a.unit != b.unit:
+    if a.unit != b.unit or not _same_scope(a, b):
         return None
     if a.thing and b.thing and a.thing != b.thing:
         return None
@@ -646,8 +660,18 @@ def _slot_facts(features, passages: list[Passage], facts: list[Fact], settings: 
     def revision(f: Fact) -> bool:
         return any(a == c.article and s < c.end and c.start < e for c in f.claims for a, s, e in revisions)
 
-    edits = [f for f in edit_facts(passages, features, settings)
-             if not any(covered(Fact(**{**f.model_dump(), "claims": [c]}), judged, ("number", "date"), any_status=True)
+    def other_scope(f: Fact) -> bool:
+        """The figures in the two sides count different things or times (see `_same_scope`)."""
+        inside = [[c for c in by_article.get(side.article, ()) if side.start <= c.start < side.end
+                   or c.start <= side.start < c.end] for side in f.claims]
+        return any(x.kind == y.kind == "number" and not _same_scope(x, y)
+                   for xs, ys in zip(inside[::2], inside[1::2]) for x in xs for y in ys)
+
+    by_article: dict[str, list[ClaimInfo]] = {}
+    for feat in features:
+        by_article[feat.id] = feat.claims
+    edits = [f for f in edit_facts(passages, features, settings) if not other_scope(f)
+             and not any(covered(Fact(**{**f.model_dump(), "claims": [c]}), judged, ("number", "date"), any_status=True)
                         for c in f.claims) and not revision(f)]
     names = [f for f in name_facts(features, passages, settings) if not covered(f, edits, ("name",))]
     return edits + names

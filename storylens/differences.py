@@ -24,7 +24,9 @@ from bisect import bisect_right
 from dataclasses import dataclass
 from itertools import combinations
 
+import numpy as np
 from rapidfuzz.distance import Levenshtein
+from rapidfuzz.process import cdist
 from text_to_num import text2num
 
 from .facts import MONTHS, WEEKDAYS
@@ -371,11 +373,12 @@ def name_facts(features, passages: list[Passage], config: FactsConfig = FactsCon
     mentions = {f.id: name_mentions(f) for f in features}
     words = {f.id: _words(f) for f in features}
     full = {k: _full_names(v) for k, v in mentions.items()}
+    indexes = {k: _index(v) for k, v in mentions.items()}
     found: list[tuple[_Mention, _Mention, bool, str, str]] = []
     for fa, fb in combinations(features, 2):
         ma, mb = mentions[fa.id], mentions[fb.id]
         best: dict[tuple, tuple] = {}
-        for x, y in _candidate_pairs(ma, mb, words[fa.id], words[fb.id], config):
+        for x, y in _candidate_pairs(indexes[fa.id], indexes[fb.id], words[fa.id], words[fb.id], config):
             if True:
                 judged = _judge(x, y, words[fa.id], words[fb.id], full[fa.id], full[fb.id], config)
                 if judged is None:
@@ -390,24 +393,25 @@ def name_facts(features, passages: list[Passage], config: FactsConfig = FactsCon
     return _merge(found)
 
 
-def _candidate_pairs(ma: list[_Mention], mb: list[_Mention], words_a: set[str], words_b: set[str],
-                     config: FactsConfig):
-    """Mention pairs worth judging, from an index rather than every pair: the
-    same last word, or a position word written only by one article each and
-    spelled alike."""
-    def index(ms):
-        out: dict[str, list[_Mention]] = {}
-        for m in ms:
-            for w in {m.words[-1], m.words[0]}:
-                out.setdefault(w, []).append(m)
-        return out
+def _index(ms: list[_Mention]) -> dict[str, list[_Mention]]:
+    out: dict[str, list[_Mention]] = {}
+    for m in ms:
+        for w in {m.words[-1], m.words[0]}:
+            out.setdefault(w, []).append(m)
+    return out
 
-    ia, ib = index(ma), index(mb)
+
+def _candidate_pairs(ia: dict, ib: dict, words_a: set[str], words_b: set[str], config: FactsConfig):
+    """Mention pairs worth judging, from an index rather than every pair: the
+    same last or first word, or a word written only by one article each and
+    spelled alike (one vectorised distance matrix per pair of articles)."""
     only_a = [w for w in ia if w not in words_b and len(w) >= config.name_min_letters]
     only_b = [w for w in ib if w not in words_a and len(w) >= config.name_min_letters]
     keys = [(w, w) for w in ia if w in ib]
-    keys += [(u, v) for u in only_a for v in only_b
-             if Levenshtein.normalized_similarity(u, v) >= config.name_spelling_similarity]
+    if only_a and only_b:
+        scores = cdist(only_a, only_b, scorer=Levenshtein.normalized_similarity,
+                       score_cutoff=config.name_spelling_similarity)
+        keys += [(only_a[i], only_b[j]) for i, j in zip(*np.nonzero(scores))]
     seen = set()
     for u, v in keys:
         for x in ia[u]:

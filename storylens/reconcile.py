@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 from difflib import SequenceMatcher
 from itertools import combinations
 from typing import Protocol
@@ -713,6 +714,12 @@ def quote_words(text: str) -> list[str]:
     return out
 
 
+@lru_cache(maxsize=8192)
+def _quote_words(text: str) -> tuple[str, ...]:
+    """`quote_words`, remembered: every mention is compared with many others."""
+    return tuple(quote_words(text))
+
+
 @dataclass
 class WordingDiff:
     shared: int                         # words both versions have, in order
@@ -736,7 +743,7 @@ def compare_wording(a: str, b: str, config: FactsConfig = FactsConfig()) -> Word
     extent, not a different wording; replaced words at both ends (the same
     stretch ending 'finding' / 'talking') are a change. None when the two
     share too little to be one statement."""
-    wa, wb = quote_words(a), quote_words(b)
+    wa, wb = _quote_words(a), _quote_words(b)
     ca, cb = [w for w in wa if w != "..."], [w for w in wb if w != "..."]
     if not ca or not cb:
         return None
@@ -792,7 +799,7 @@ def _wording_facts(mentions: list, config: FactsConfig) -> list[Fact]:
     by_article: dict[str, list] = {}
     for m in mentions:
         by_article.setdefault(m.article, []).append(m)
-    words = {id(m): set(quote_words(m.text)) for m in mentions}
+    words = {id(m): set(_quote_words(m.text)) for m in mentions}
     best: dict[tuple[int, str], tuple] = {}
     for xa, xb in combinations(sorted(by_article), 2):
         for x in by_article[xa]:

@@ -241,15 +241,28 @@ def format_interval(iv: Interval, unit: str = "") -> str:
     return f"[{fmt_number(iv.lo)},{fmt_number(iv.hi)}]" + suffix
 
 
-def resolve_weekday(name: str, published: dt.date | None) -> dt.date | None:
-    """The latest such weekday on or before publication: news reports the past."""
+# A month and day without a year is in the publication's year, unless that
+# puts it more than this many days on the wrong side of publication.
+YEAR_WRAP_DAYS = 183
+
+
+def resolve_weekday(name: str, published: dt.date | None, forward: bool = False) -> dt.date | None:
+    """The latest such weekday on or before publication: news reports the past;
+    with `forward` ('until Monday', 'will meet on Monday') the next one on or after it."""
     if published is None:
         return None
+    if forward:
+        return published + dt.timedelta(days=(WEEKDAYS.index(name.lower()) - published.weekday()) % 7)
     delta = (published.weekday() - WEEKDAYS.index(name.lower())) % 7
     return published - dt.timedelta(days=delta)
 
 
-def resolve_month_day(month: str, day: int, year: int | None, published: dt.date | None) -> dt.date | None:
+def resolve_month_day(month: str, day: int, year: int | None, published: dt.date | None,
+                      forward: bool = False, past: bool = False) -> dt.date | None:
+    """'March 3' in a 2015 article is 3 March 2015; 'Dec. 30' in a January
+    article is the December before, and 'Jan. 5' said forward in a December
+    article the January after. With `past` ('since November 15') a date
+    after publication is last year's."""
     m = next(i for i, name in enumerate(MONTHS, 1) if name.startswith(month.lower().rstrip(".")[:3]))
     if year is None and published is None:
         return None
@@ -257,9 +270,32 @@ def resolve_month_day(month: str, day: int, year: int | None, published: dt.date
         date = dt.date(year or published.year, m, day)
     except ValueError:
         return None
-    if year is None and date > published:
-        date = date.replace(year=date.year - 1)
+    if year is None:
+        if (date - published).days > (0 if past else YEAR_WRAP_DAYS):
+            date = date.replace(year=date.year - 1)
+        elif forward and (published - date).days > YEAR_WRAP_DAYS:
+            date = date.replace(year=date.year + 1)
     return date
+
+
+_FORWARD_BEFORE = {"until", "till", "next", "by", "before", "through", "coming"}
+
+
+def looks_forward(token: Token) -> bool:
+    """A date the sentence looks forward to: 'until Monday', 'next Tuesday',
+    or a verb in the future ('will vote on Monday', 'is expected to')."""
+    doc = token.doc
+    if any(t.lower_ in _FORWARD_BEFORE for t in doc[max(token.sent.start, token.i - 3):token.i]):
+        return True
+    verb = token.head
+    for _ in range(4):
+        if verb.pos_ in ("VERB", "AUX"):
+            break
+        if verb.head is verb:
+            return False
+        verb = verb.head
+    return any(c.dep_ == "aux" and c.lower_ in ("will", "shall", "'ll", "wo") for c in verb.children) or (
+        verb.lemma_ in ("expect", "schedule", "plan", "set") and any(c.dep_ == "xcomp" for c in verb.children))
 
 
 def _name_of(token: Token) -> str:
@@ -283,7 +319,10 @@ def _noun_phrase(token: Token) -> str:
 
 
 def _subject_key(token: Token | None) -> str | None:
-    if token is None:
+    """What a claim is about, as a label can name it: never a pronoun or a
+    question word ('he', 'what'), which say nothing out of context."""
+    if token is None or token.pos_ == "PRON" or token.tag_ in ("WP", "WDT", "PRP", "PRP$") \
+            or token.lower_ in ("what", "who", "which", "that", "this", "it"):
         return None
     if token.pos_ == "PROPN" or any(c.dep_ == "compound" and c.pos_ == "PROPN" for c in token.children):
         return _name_of(token).lower()
@@ -352,6 +391,26 @@ def _subject_of_verb(verb: Token | None) -> Token | None:
     return None
 
 
+EARLIER = {"earlier", "previous", "prior", "similar", "last", "former", "another", "past"}
+
+
+def _purpose_of(token: Token) -> str | None:
+    """What a figure is for: the verb of a 'to' clause ('votes to confirm'),
+    or the object of 'on' / 'for' ('spent on catering')."""
+    for c in token.children:
+        if c.dep_ in ("xcomp", "advcl", "acl", "relcl") and c.pos_ in ("VERB", "AUX") and any(
+                a.dep_ == "aux" and a.lower_ == "to" for a in c.children):
+            if c.lemma_ == "be":
+                c = next((x for x in c.children if x.dep_ in ("acomp", "attr")), c)
+            return c.lemma_.lower()
+        if c.dep_ == "prep" and c.lower_ in ("on", "for") and token.pos_ in ("VERB", "NOUN"):
+            obj = next((x for x in c.children if x.dep_ == "pobj"), None)
+            if obj is not None and (obj.pos_ == "NOUN" or obj.tag_ == "VBG") and obj.lemma_.lower() not in TIME_NOUNS \
+                    and not obj.ent_type_ and obj.lemma_.lower() not in ("night", "morning", "evening", "afternoon", "weekend", "basis"):
+                return canon_thing(obj.lemma_)
+    return None
+
+
 # --- per-sentence context: window and attribution ---------------------------
 
 _SINCE = re.compile(rf"\bsince\s+(?:(?P<wd>{'|'.join(WEEKDAYS)})|(?P<md>{_MONTH_RE}\s+\d{{1,2}}|\d{{1,2}}\s+{_MONTH_RE}))", re.I)
@@ -377,7 +436,7 @@ def sentence_window(text: str, published: dt.date | None) -> Window | None:
         if m.group("wd"):
             start = resolve_weekday(m.group("wd"), published)
         else:
-            start = _parse_month_day(m.group("md"), published)
+            start = _parse_month_day(m.group("md"), published, past=True)
         return Window(m.group(0), start, published if start else None)
     m = _SPAN_DAYS.search(text)
     if m and (n := _as_int(m.group("n"))):
@@ -399,13 +458,16 @@ def sentence_window(text: str, published: dt.date | None) -> Window | None:
     return None
 
 
-def _parse_month_day(text: str, published: dt.date | None) -> dt.date | None:
+def _parse_month_day(text: str, published: dt.date | None, forward: bool = False,
+                     past: bool = False) -> dt.date | None:
     m = MONTH_DAY.search(text)
     if m:
-        return resolve_month_day(m.group(1), int(m.group(2)), int(m.group(3)) if m.group(3) else None, published)
+        return resolve_month_day(m.group(1), int(m.group(2)), int(m.group(3)) if m.group(3) else None, published,
+                                 forward, past)
     m = DAY_MONTH.search(text)
     if m:
-        return resolve_month_day(m.group(2), int(m.group(1)), int(m.group(3)) if m.group(3) else None, published)
+        return resolve_month_day(m.group(2), int(m.group(1)), int(m.group(3)) if m.group(3) else None, published,
+                                 forward, past)
     return None
 
 
@@ -517,7 +579,7 @@ class _Extractor:
             used.update(t.i for t in tokens)
             if text[max(0, m.start() - 6):m.start()].lower().strip() == "since":
                 continue  # a window start, recorded with the sentence's figures
-            date = _parse_month_day(m.group(0), self.published)
+            date = _parse_month_day(m.group(0), self.published, bool(tokens) and looks_forward(tokens[0]))
             value = date.isoformat() if date else m.group(0)
             if tokens:
                 claim = self._dated("date", index, tokens, start, end, value)
@@ -530,7 +592,7 @@ class _Extractor:
                 prev = t.doc[t.i - 1] if t.i > 0 else None
                 if prev is not None and prev.lower_ == "since":
                     continue
-                date = resolve_weekday(t.lower_, self.published)
+                date = resolve_weekday(t.lower_, self.published, looks_forward(t))
                 used.add(t.i)
                 claim = self._dated("date", index, [t], t.idx, t.idx + len(t.text),
                                     date.isoformat() if date else t.text.capitalize())
@@ -655,10 +717,41 @@ class _Extractor:
         self._about(claim, group, unit, earlier)
         if claim.thing is None and claim.event is None:
             return None
+        self._scope(claim, group, sent)
         claim.end = max(claim.end, claim.extra.pop("thing_end", claim.end))
         claim.text = self.a.article.text[claim.start:claim.end]
         claim.value = format_interval(iv, unit)
         return claim
+
+    def _scope(self, claim: ClaimInfo, group, sent) -> None:
+        """What else tells two figures of one kind apart: what a measure
+        measures ('a magnitude 5.1 aftershock'), what a count or amount is for
+        ('votes to confirm' / 'votes to sustain a filibuster'; 'spent on radio'
+        / 'on catering'), and whether it belongs to an earlier occurrence ('a
+        similar quake in 1998 killed 40')."""
+        root = next((t for t in group if t.head not in group or t.head is t), group[-1])
+        noun = root.head if root.head.pos_ in ("NOUN", "PROPN") and root.dep_ in ("nummod", "compound", "amod",
+                                                                                  "quantmod", "nmod") else None
+        if claim.thing in MEASURES and claim.thing != "money" and not claim.unit and noun is not None \
+                and noun.lemma_.lower() not in MEASURES:
+            claim.extra["of"] = canon_thing(noun.lemma_)
+        verb = _governing_verb(noun if noun is not None else root)
+        of = next((c for c in root.children if c.dep_ == "prep" and c.lower_ == "of"), None)
+        counted = next((c for c in of.children if c.dep_ == "pobj"), None) if of is not None else None
+        for node in filter(None, (noun, root, counted, verb)):
+            purpose = _purpose_of(node)
+            if purpose:
+                claim.extra["purpose"] = purpose
+                break
+        subj = _subject_of_verb(verb)
+        for t in filter(None, (subj, noun)):
+            if any(c.dep_ == "amod" and c.lower_ in EARLIER for c in t.children):
+                claim.extra["era"] = "earlier"
+        if self.published is not None:
+            for t in sent:
+                if re.fullmatch(r"1[89]\d\d|20\d\d", t.text) and self._is_year(t) and int(t.text) < self.published.year:
+                    claim.extra["era"] = t.text
+                    break
 
     @staticmethod
     def _qualify(q: str, v: float) -> Interval:
@@ -685,6 +778,8 @@ class _Extractor:
             return CURRENCY_SIGNS[doc[first.i - 1].lower_], last
         if words[:1] and words[0] in CURRENCY_WORDS:
             return CURRENCY_WORDS[words[0]], after[0]
+        if words[:2] and words[0] == "of" and words[1:2] and words[1] in CURRENCY_WORDS and (first.lower_ in VAGUE or first.lower_ == "tens"):
+            return CURRENCY_WORDS[words[1]], after[1]   # 'thousands of dollars
         if words[:1] and words[0] in DURATION_UNITS:
             return DURATION_UNITS[words[0]], after[0]
         return "", last

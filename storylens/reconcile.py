@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 from difflib import SequenceMatcher
 from itertools import combinations
 from typing import Protocol
@@ -22,6 +23,7 @@ from typing import Protocol
 import numpy as np
 
 from .facts import INF, MEASURES, TOLERANCE, ClaimInfo, Window, apply_aliases, story_aliases
+from .differences import edit_facts, name_facts
 from .features import copy_claims
 from .ids import finding_id
 from .settings import FactsConfig
@@ -166,14 +168,17 @@ def what(c: ClaimInfo) -> str:
         if c.unit in ("day", "week", "month", "year", "hour"):
             return f"{c.unit}s of the {c.event or 'event'}"
         event = PARTICIPLES.get(c.event or "", c.event_word or "")
+        if thing == "figure" or not event.endswith(("ed", "en", "t", "d")):
+            return thing   # 'figure use', 'votes needs' say nothing a reader can use
         return f"{thing} {event}".strip()
     if c.kind == "place":
         subject = c.subject.title() if c.subject and " " in c.subject else c.subject
         return f"location of {subject or 'the event'}"
-    subject = c.subject or c.event or "the event"
-    verb = (c.event_word or c.event or "").lower()
-    return f"{'time' if c.kind == 'time' else 'date'} of {subject}" + (
-        f" ({verb})" if verb and c.event != "say" and c.subject else "")
+    noun = "time" if c.kind == "time" else "date"
+    if not c.subject:
+        return f"{noun} of the event"
+    subject = c.subject.title() if " " in c.subject else f"the {c.subject}"
+    return f"{noun} of {subject}"
 
 
 def _reason(a: ClaimInfo) -> str:
@@ -241,8 +246,19 @@ AGREE_STRONG = "agree-strong"
 MONEY = "money"
 
 
+def _same_scope(a: ClaimInfo, b: ClaimInfo) -> bool:
+    """Figures of one kind that count or measure different things: an
+    aftershock's magnitude is not the main shock's, votes to confirm are not
+    votes to sustain a filibuster, an earlier quake's toll is not today's."""
+    for key in ("of", "purpose"):
+        x, y = a.extra.get(key), b.extra.get(key)
+        if x and y and x != y:
+            return False
+    return a.extra.get("era") == b.extra.get("era")
+
+
 def _number_key(a: ClaimInfo, b: ClaimInfo) -> str | None:
-    if a.unit != b.unit:
+    if a.unit != b.unit or not _same_scope(a, b):
         return None
     if a.thing and b.thing and a.thing != b.thing:
         return None
@@ -619,6 +635,7 @@ def find_facts(features, passages: list[Passage], quotes: list[Quote],
     pair_index = {(id(p.a), id(p.b)): p for p in pairs}
     facts = [_group_fact(g, pair_index, checker) for g in groups] + _quote_facts(quotes, {f.id: f.text for f in features})
     facts += _wording_facts([m for f in features for m in f.quotes], settings)
+    facts += _slot_facts(features, passages, facts, settings)
     order = {f.id: i for i, f in enumerate(features)}
     rank = {"conflict": 0, "agree": 1}
     facts.sort(key=lambda f: (rank[f.status], order.get(f.claims[0].article, 0), f.claims[0].start))
@@ -626,6 +643,39 @@ def find_facts(features, passages: list[Passage], quotes: list[Quote],
     facts += [_unique_fact(c) for c in uniques]
     return [f.model_copy(update={"id": finding_id("f", f.kind, ((c.article, c.start, c.end) for c in f.claims))})
             for f in facts]
+
+
+def _slot_facts(features, passages: list[Passage], facts: list[Fact], settings: FactsConfig) -> list[Fact]:
+    """Values changed inside one shared sentence, and names written two ways
+    (`storylens.differences`), where no finding above already holds them."""
+    def covered(f: Fact, by: list[Fact], kinds: tuple[str, ...], any_status: bool = False) -> bool:
+        return all(any(o.kind in kinds and (any_status or o.status == "conflict") and any(
+            oc.article == c.article and oc.start < c.end and c.start < oc.end for oc in o.claims) for o in by)
+            for c in f.claims)
+
+    # a figure the claim pairing already judged (agreement, bound, timeline) keeps that judgement
+    judged = [f for f in facts if f.kind in ("number", "date")]
+    revisions = {(c.article, c.start, c.end) for f in features for c in f.claims
+                 if c.previous is not None or c.is_previous or c.extra.get("revision_verb")}
+
+    def revision(f: Fact) -> bool:
+        return any(a == c.article and s < c.end and c.start < e for c in f.claims for a, s, e in revisions)
+
+    def other_scope(f: Fact) -> bool:
+        """The figures in the two sides count different things or times (see `_same_scope`)."""
+        inside = [[c for c in by_article.get(side.article, ()) if side.start <= c.start < side.end
+                   or c.start <= side.start < c.end] for side in f.claims]
+        return any(x.kind == y.kind == "number" and not _same_scope(x, y)
+                   for xs, ys in zip(inside[::2], inside[1::2]) for x in xs for y in ys)
+
+    by_article: dict[str, list[ClaimInfo]] = {}
+    for feat in features:
+        by_article[feat.id] = feat.claims
+    edits = [f for f in edit_facts(passages, features, settings) if not other_scope(f)
+             and not any(covered(Fact(**{**f.model_dump(), "claims": [c]}), judged, ("number", "date"), any_status=True)
+                        for c in f.claims) and not revision(f)]
+    names = [f for f in name_facts(features, passages, settings) if not covered(f, edits, ("name",))]
+    return edits + names
 
 
 # --- wording of the same quotation, and changed words in shared sentences -----------
@@ -664,6 +714,12 @@ def quote_words(text: str) -> list[str]:
     return out
 
 
+@lru_cache(maxsize=8192)
+def _quote_words(text: str) -> tuple[str, ...]:
+    """`quote_words`, remembered: every mention is compared with many others."""
+    return tuple(quote_words(text))
+
+
 @dataclass
 class WordingDiff:
     shared: int                         # words both versions have, in order
@@ -687,7 +743,7 @@ def compare_wording(a: str, b: str, config: FactsConfig = FactsConfig()) -> Word
     extent, not a different wording; replaced words at both ends (the same
     stretch ending 'finding' / 'talking') are a change. None when the two
     share too little to be one statement."""
-    wa, wb = quote_words(a), quote_words(b)
+    wa, wb = _quote_words(a), _quote_words(b)
     ca, cb = [w for w in wa if w != "..."], [w for w in wb if w != "..."]
     if not ca or not cb:
         return None
@@ -743,7 +799,7 @@ def _wording_facts(mentions: list, config: FactsConfig) -> list[Fact]:
     by_article: dict[str, list] = {}
     for m in mentions:
         by_article.setdefault(m.article, []).append(m)
-    words = {id(m): set(quote_words(m.text)) for m in mentions}
+    words = {id(m): set(_quote_words(m.text)) for m in mentions}
     best: dict[tuple[int, str], tuple] = {}
     for xa, xb in combinations(sorted(by_article), 2):
         for x in by_article[xa]:

@@ -48,6 +48,13 @@ class FactsConfig:
     quote_min_shared_share: float = 0.6  # ... and that share of the shorter version
     quote_min_run: int = 4             # ... with at least one unbroken run this long
     quote_edge_words: int = 3          # words replaced at both ends of the shared stretch that still count as a change
+    # values that differ in the same slot (storylens.differences)
+    edit_max_words: int = 6            # longer passage edits are rewrites, not one value replaced
+    name_spelling_similarity: float = 0.7  # Levenshtein similarity of two spellings of one name word
+    name_min_letters: int = 5          # shorter name words are compared only when equal
+    name_context_similarity: float = 0.6   # sentence cosine that puts two name mentions in the same context
+    name_context_shared: int = 2       # ... or this many content words shared near the two mentions
+    name_context_words: int = 6        # ... counted this many tokens either side, inside the sentence
 
 
 @dataclass(frozen=True)

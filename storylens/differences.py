@@ -1,0 +1,498 @@
+"""Story phase: values that differ in the same slot, where the claim extractor
+cannot see them.
+
+- **Inside one sentence.** Where two outlets carry versions of one sentence (a
+  passage), the passage's word-level edits say exactly what changed. An edit
+  whose two sides both hold a number, a date word (weekday, month) or a
+  proper name, and whose values differ, is the strongest sign of a conflict
+  there is: the rest of the sentence is the same, so the two values fill the
+  same slot (`edit_facts`).
+- **Names across articles.** A name spelled differently by two outlets
+  ('Norwalk' / 'Norfolk', 'Priebus' / 'Preibus'), or one surname under two
+  different first names ('William Kristol' / 'Bill Kristol'), in the same
+  context: similar sentences, a shared passage, or shared words around the
+  name. Neither outlet may use the other's form anywhere, else both are
+  simply in the story (two sisters, two towns) (`name_facts`).
+
+Everything here reads the stored tokens of `ArticleFeatures`; nothing is parsed.
+"""
+
+from __future__ import annotations
+
+import re
+from bisect import bisect_right
+from dataclasses import dataclass
+from itertools import combinations
+
+import numpy as np
+from rapidfuzz.distance import Levenshtein
+from rapidfuzz.process import cdist
+from text_to_num import text2num
+
+from .facts import MONTHS, WEEKDAYS
+from .models import Claim, Fact, Passage
+from .settings import FactsConfig
+
+# Words of a title or honorific before a name: a different title is a style,
+# not a different name ('Senator' / 'Sen.').
+TITLES = {"mr", "mrs", "ms", "miss", "dr", "sen", "senator", "rep", "representative", "gov", "governor",
+          "president", "sec", "secretary", "gen", "general", "judge", "justice", "chief", "speaker",
+          "minister", "prime", "mayor", "lt", "lieutenant", "col", "colonel", "capt", "captain", "sgt",
+          "adm", "admiral", "rev", "reverend", "sir", "lord", "lady", "king", "queen", "prince", "pope",
+          "vice", "former", "attorney", "chairman", "chairwoman", "leader", "majority", "minority",
+          "house", "jr", "sr", "ii", "iii", "the", "u.s", "us", "d", "r", "i"}
+ABBREVIATIONS = {"ft": "fort", "mt": "mount", "st": "saint", "pt": "port"}
+# First names and their usual short forms: the same person, written another way.
+NICKNAMES = {
+    "bill": "william", "billy": "william", "will": "william", "willie": "william", "bob": "robert",
+    "bobby": "robert", "rob": "robert", "jim": "james", "jimmy": "james", "mike": "michael",
+    "chris": "christopher", "dick": "richard", "rick": "richard", "rich": "richard", "tom": "thomas",
+    "tommy": "thomas", "tony": "anthony", "joe": "joseph", "dan": "daniel", "danny": "daniel",
+    "dave": "david", "ed": "edward", "ted": "edward", "ned": "edward", "jack": "john", "johnny": "john",
+    "liz": "elizabeth", "beth": "elizabeth", "betty": "elizabeth", "kate": "katherine",
+    "kathy": "katherine", "katie": "katherine", "pat": "patrick", "steve": "steven", "stephen": "steven",
+    "chuck": "charles", "charlie": "charles", "hank": "henry", "harry": "henry", "larry": "lawrence",
+    "jerry": "gerald", "ron": "ronald", "don": "donald", "greg": "gregory", "matt": "matthew",
+    "nick": "nicholas", "sam": "samuel", "ben": "benjamin", "fred": "frederick", "andy": "andrew",
+    "drew": "andrew", "jeff": "jeffrey", "geoff": "geoffrey", "peggy": "margaret", "maggie": "margaret",
+    "meg": "margaret", "sue": "susan", "jenny": "jennifer", "jen": "jennifer", "al": "albert",
+    "abe": "abraham", "newt": "newton", "mitt": "willard", "barry": "barack",
+}
+_INITIAL = re.compile(r"^[a-z]\.?$")
+_NUMBER_WORD = re.compile(r"^(?:\d[\d,]*(?:\.\d+)?|zero|one|two|three|four|five|six|seven|eight|nine|ten|eleven|"
+                          r"twelve|thirteen|fourteen|fifteen|sixteen|seventeen|eighteen|nineteen|twenty|"
+                          r"thirty|forty|fifty|sixty|seventy|eighty|ninety|hundred|thousand|million|billion|"
+                          r"trillion)$", re.I)
+_SCALES = {"thousand": 1e3, "million": 1e6, "billion": 1e9, "trillion": 1e12}
+_QUALIFIERS = {"about", "around", "some", "nearly", "almost", "roughly", "approximately", "over", "more",
+               "less", "fewer", "under", "least", "most", "up", "than", "estimated"}
+_DATE_WORDS = set(WEEKDAYS) | set(MONTHS) | {m[:3] for m in MONTHS} | {"sept"}
+
+
+_REGIONAL = ((re.compile(r"is(e|ed|es|ing|ation|ations)$"), r"iz\1"), (re.compile(r"our"), "or"),
+             (re.compile(r"tre$"), "ter"), (re.compile(r"ll(ed|ing|er)$"), r"l\1"))
+
+
+def regional(word: str) -> str:
+    """British and American spellings as one: 'organisation' / 'organization', 'centre' / 'center'."""
+    for pattern, repl in _REGIONAL:
+        word = pattern.sub(repl, word)
+    return word
+
+
+def first_name_same(x: str, y: str) -> bool:
+    """'Chris' and 'Christopher', 'Bill' and 'William' are one first name."""
+    if x == y:
+        return True
+    if len(x) >= 3 and len(y) >= 3 and (x.startswith(y) or y.startswith(x)):
+        return True
+    return NICKNAMES.get(x, x) == NICKNAMES.get(y, y)
+
+
+# --- values of an edit side ------------------------------------------------------
+
+def _numbers(tokens) -> tuple[float, ...] | None:
+    """The figures a few words state, in order: 'nine to four' and '9-4' are (9, 4)."""
+    out: list[float] = []
+    words: list[str] = []
+
+    def flush() -> bool:
+        if not words:
+            return True
+        scale = 1.0
+        while words and words[-1] in _SCALES:
+            scale *= _SCALES[words.pop()]
+        if not words:
+            out.append(scale)
+            return True
+        if len(words) == 1 and re.match(r"^\d", words[0]):
+            out.append(float(words[0].replace(",", "")) * scale)
+        else:
+            try:
+                out.append(float(text2num(" ".join(words), "en")) * scale)
+            except ValueError:
+                return False
+        words.clear()
+        return True
+
+    for t in tokens:
+        low = t.lower_
+        if _NUMBER_WORD.match(low) or (low == "and" and words):
+            if re.match(r"^\d", low) and words and not all(w in _SCALES for w in words):
+                if not flush():
+                    return None
+            words.append(low)
+        else:
+            if words and words[-1] == "and":
+                words.pop()
+            if not flush():
+                return None
+    if words and words[-1] == "and":
+        words.pop()
+    if not flush():
+        return None
+    return tuple(out) or None
+
+
+def _dates(tokens) -> tuple[str, ...]:
+    return tuple(t.lower_.rstrip(".") for t in tokens if t.lower_.rstrip(".") in _DATE_WORDS)
+
+
+def _name_words(tokens) -> tuple[str, ...]:
+    return tuple(w for t in tokens if t.pos_ == "PROPN" and t.lower_.rstrip(".") not in _DATE_WORDS
+                 for w in re.findall(r"[a-z]+", t.lower_) if w not in TITLES)
+
+
+def _mostly_names(tokens) -> bool:
+    """A side that is a name, perhaps with a title: not a rewritten clause that holds one."""
+    words = [t for t in tokens if not t.is_punct]
+    return sum(t.pos_ == "PROPN" for t in words) * 2 >= len(words)
+
+
+def _qualified(tokens) -> bool:
+    return any(t.lower_ in _QUALIFIERS for t in tokens)
+
+
+@dataclass
+class _Slot:
+    kind: str          # number | date | name
+    a: tuple
+    b: tuple
+    incompatible: bool
+    why: str
+
+
+def compare_slot(a_tokens, b_tokens, config: FactsConfig = FactsConfig(), dates=None) -> _Slot | None:
+    """What two versions of one slot say, when both hold a value of one kind and
+    the values differ; None when they agree or hold no comparable value.
+    `dates` are the two sides' resolved dates, where the claim extractor
+    resolved them against publication."""
+    words = max(len([t for t in a_tokens if not t.is_punct]), len([t for t in b_tokens if not t.is_punct]))
+    if not a_tokens or not b_tokens or words > config.edit_max_words:
+        return None
+    na, nb = _numbers(a_tokens), _numbers(b_tokens)
+    if na and nb:
+        if na == nb:
+            return None
+        bound = _qualified(a_tokens) or _qualified(b_tokens)
+        return _Slot("number", na, nb, not bound,
+                     "one figure is hedged, so both could hold" if bound else "the figures are incompatible")
+    da, db = _dates(a_tokens), _dates(b_tokens)
+    if da and db:
+        if da == db:
+            return None
+        if dates is not None and all(dates):
+            if dates[0] == dates[1]:
+                return None   # 'Tuesday' and '11 March' are one day here
+            return _Slot("date", da, db, True, f"the dates are incompatible ({dates[0]:%d %b %Y} vs {dates[1]:%d %b %Y})")
+        if (set(da) <= set(WEEKDAYS)) != (set(db) <= set(WEEKDAYS)):
+            return None   # a weekday against a month day, neither resolved: cannot tell
+        return _Slot("date", da, db, True, "the dates are incompatible")
+    pa, pb = _name_words(a_tokens), _name_words(b_tokens)
+    if pa and pb and not (na or nb or da or db) and _mostly_names(a_tokens) and _mostly_names(b_tokens):
+        pa, pb = tuple(regional(w) for w in pa), tuple(regional(w) for w in pb)
+        if pa == pb or set(pa) <= set(pb) or set(pb) <= set(pa):
+            return None   # a name with and without its first name or initial
+        if len(pa) == len(pb) and all(first_name_same(x, y) for x, y in zip(pa, pb)):
+            return _Slot("name", pa, pb, False, "the same name in another form (a short first name)")
+        close = all(x == y or Levenshtein.normalized_similarity(x, y) >= config.name_spelling_similarity
+                    for x, y in zip(pa, pb)) and len(pa) == len(pb)
+        if close:
+            return _Slot("name", pa, pb, False, "the same name spelled differently: a variant spelling or a "
+                                                "misspelling, one outlet's form is not the usual one")
+        return _Slot("name", pa, pb, True, "different names in the same place of the sentence")
+    return None
+
+
+def _counted(f, span) -> str | None:
+    """The noun a changed figure counts: '19 executive actions' -> 'actions'."""
+    after = f.tokens_in(span.end, span.end + 40)[:4]
+    noun = next((t for t in after if t.pos_ == "NOUN"), None)
+    if noun is None or any(t.pos_ in ("VERB", "AUX", "ADP") for t in after[:after.index(noun)]):
+        return None
+    return noun.lower_
+
+
+def _date_in(f, span):
+    """The date the claim extractor resolved inside a span, if one."""
+    return next((c.date for c in f.claims if c.kind == "date" and c.date
+                 and span.start <= c.start and c.end <= span.end), None)
+
+
+def edit_facts(passages: list[Passage], features, config: FactsConfig = FactsConfig()) -> list[Fact]:
+    """A conflict for every passage edit that changes a number, date or name;
+    edits of one kind in one passage between two articles make one fact
+    ('Muammar al-Qaddafi' / 'Moammar Gadhafi')."""
+    by_id = {f.id: f for f in features}
+    groups: dict[tuple, list] = {}
+    for p in passages:
+        for e in p.edits:
+            fa, fb = by_id.get(e.from_.article), by_id.get(e.to.article)
+            if fa is None or fb is None or e.from_.start == e.from_.end or e.to.start == e.to.end:
+                continue
+            dates = (_date_in(fa, e.from_), _date_in(fb, e.to))
+            slot = compare_slot(fa.tokens_in(e.from_.start, e.from_.end), fb.tokens_in(e.to.start, e.to.end), config,
+                                dates)
+            if slot is None or (p.kind == "paraphrase" and (slot.kind == "name" or not slot.incompatible)):
+                continue   # independent wording: a changed name there may be another person
+            groups.setdefault((p.id, e.from_.article, e.to.article, slot.kind), []).append((p, e, slot, fb))
+    facts = []
+    for (_, a, b, kind), found in groups.items():
+        p = found[0][0]
+        if p.kind == "paraphrase":
+            where = ("sentences written independently that say the same thing (a paraphrase), so the two "
+                     "values most likely fill the same slot")
+        else:
+            where = {"verbatim": "copies of one sentence", "edited": "versions of one copy-edited sentence",
+                     "quotation": "versions of one quotation"}[p.kind]
+        changes = "; ".join(f"where article {a} has '{e.from_.text}', article {b} has '{e.to.text}'"
+                            for _, e, _, _ in found)
+        slots = [slot for _, _, slot, _ in found]
+        incompatible = any(s.incompatible for s in slots)
+        why = next((s.why for s in slots if s.incompatible), slots[0].why)
+        noun = _counted(found[0][3], found[0][1].to) if kind == "number" else None
+        what = {"number": f"number of {noun}" if noun else "figure in a shared sentence",
+                "date": "date in a shared sentence", "name": "name in a shared sentence"}[kind]
+        claims = [Claim(article=s.article, start=s.start, end=s.end, text=s.text, value=s.text)
+                  for _, e, _, _ in found for s in (e.from_, e.to)]
+        facts.append(Fact(what=what, kind=kind, status="conflict", claims=claims,
+                          explanation=f"Articles {a} and {b} carry {where}; {changes}: {why}.",
+                          confidence=0.9 if p.kind != "paraphrase" else 0.7, incompatible=incompatible))
+    return facts
+
+
+# --- names across articles ----------------------------------------------------------
+
+@dataclass
+class _Mention:
+    article: str
+    start: int
+    end: int
+    text: str
+    words: tuple[str, ...]       # lower-case name words, titles dropped
+    sentence: int
+    surname_alone: bool = False  # the article also names its last word alone ('Kristol said'): a person
+
+
+def _first_name(m: _Mention) -> str | None:
+    """The word before the surname, past middle initials ('Christopher J. Dodd')."""
+    for w in reversed(m.words[:-1]):
+        if not _INITIAL.match(w):
+            return w
+    return None
+
+
+def name_mentions(f) -> list[_Mention]:
+    """Runs of proper-noun tokens ('Sen. Chris Dodd', 'al-Qaddafi', 'Parris
+    Island'), with the article's sentence index."""
+    tokens = f.tokens
+    starts = [s[0] for s in f.sentences]
+    out: list[_Mention] = []
+    run: list = []
+
+    def close() -> None:
+        while run and not run[-1].is_alpha:
+            run.pop()
+        if run:
+            words = tuple(ABBREVIATIONS.get(w, w) for t in run for w in re.findall(r"[a-z]+", t.lower_)
+                          if w not in TITLES and w not in _DATE_WORDS)
+            if words:
+                s, e = run[0].idx, run[-1].idx + len(run[-1].text)
+                out.append(_Mention(f.id, s, e, f.text[s:e], words, max(0, bisect_right(starts, s) - 1)))
+        run.clear()
+
+    for n, t in enumerate(tokens):
+        if t.pos_ == "PROPN" and not t.like_num:
+            if run and run[-1].idx + len(run[-1].text) < t.idx - 1:
+                close()
+            run.append(t)
+        elif run and t.text == "-" and run[-1].idx + len(run[-1].text) == t.idx \
+                and n + 1 < len(tokens) and tokens[n + 1].pos_ == "PROPN" and tokens[n + 1].idx == t.idx + 1:
+            run.append(t)
+        else:
+            close()
+    close()
+    alone = {m.words[0] for m in out if len(m.words) == 1}
+    for m in out:
+        m.surname_alone = m.words[-1] in alone
+    return out
+
+
+def _words(f) -> set[str]:
+    return {w for t in f.tokens for w in re.findall(r"[a-z]+", t.lower_)}
+
+
+def _full_names(mentions: list[_Mention]) -> set[tuple[str, str]]:
+    return {(_first_name(m), m.words[-1]) for m in mentions if len(m.words) >= 2}
+
+
+class _Context:
+    """How sure two mentions sit in the same context: 3 inside one passage,
+    2 in similar sentences, 1 sharing content words nearby, 0 none."""
+
+    def __init__(self, features, passages: list[Passage], config: FactsConfig):
+        self.by_id = {f.id: f for f in features}
+        self.config = config
+        self.spans: dict[str, list[tuple[int, int, int]]] = {}
+        for n, p in enumerate(passages):
+            for sp in p.spans:
+                self.spans.setdefault(sp.article, []).append((sp.start, sp.end, n))
+        self._near: dict[tuple, frozenset] = {}
+
+    def _inside(self, m: _Mention) -> set[int]:
+        return {n for s, e, n in self.spans.get(m.article, ()) if s <= m.start and m.end <= e}
+
+    def near(self, m: _Mention) -> frozenset[str]:
+        key = (m.article, m.start)
+        if key not in self._near:
+            f = self.by_id[m.article]
+            _, _, lo, hi = f.sentences[m.sentence]
+            inside = f.tokens_in(m.start, m.end)
+            width = self.config.name_context_words
+            toks = f.tokens[max(lo, inside[0].i - width):inside[0].i] + f.tokens[inside[-1].i + 1:min(hi, inside[-1].i + 1 + width)]
+            self._near[key] = frozenset(t.lemma_.lower() for t in toks
+                                        if t.pos_ in ("NOUN", "VERB", "PROPN", "ADJ", "NUM") and not t.is_stop)
+        return self._near[key]
+
+    def __call__(self, x: _Mention, y: _Mention) -> int:
+        if self._inside(x) & self._inside(y):
+            return 3
+        fx, fy = self.by_id[x.article], self.by_id[y.article]
+        sim = float(fx.sentence_vector(x.sentence) @ fy.sentence_vector(y.sentence))
+        if sim >= self.config.name_context_similarity:
+            return 2
+        if len(self.near(x) & self.near(y)) >= self.config.name_context_shared:
+            return 1
+        return 0
+
+
+def name_facts(features, passages: list[Passage], config: FactsConfig = FactsConfig()) -> list[Fact]:
+    """Conflicts over names: spelled differently, or one surname with two
+    different first names, in the same context (see the module docstring)."""
+    context = _Context(features, passages, config)
+    mentions = {f.id: name_mentions(f) for f in features}
+    words = {f.id: _words(f) for f in features}
+    full = {k: _full_names(v) for k, v in mentions.items()}
+    indexes = {k: _index(v) for k, v in mentions.items()}
+    found: list[tuple[_Mention, _Mention, bool, str, str]] = []
+    for fa, fb in combinations(features, 2):
+        ma, mb = mentions[fa.id], mentions[fb.id]
+        best: dict[tuple, tuple] = {}
+        for x, y in _candidate_pairs(indexes[fa.id], indexes[fb.id], words[fa.id], words[fb.id], config):
+            if True:
+                judged = _judge(x, y, words[fa.id], words[fb.id], full[fa.id], full[fb.id], config)
+                if judged is None:
+                    continue
+                key, incompatible, why, what = judged
+                strength = context(x, y)
+                if strength < 1:
+                    continue
+                if key not in best or strength > best[key][0]:
+                    best[key] = (strength, x, y, incompatible, why, what)
+        found += [(x, y, inc, why, what) for _, x, y, inc, why, what in best.values()]
+    return _merge(found)
+
+
+def _index(ms: list[_Mention]) -> dict[str, list[_Mention]]:
+    out: dict[str, list[_Mention]] = {}
+    for m in ms:
+        for w in {m.words[-1], m.words[0]}:
+            out.setdefault(w, []).append(m)
+    return out
+
+
+def _candidate_pairs(ia: dict, ib: dict, words_a: set[str], words_b: set[str], config: FactsConfig):
+    """Mention pairs worth judging, from an index rather than every pair: the
+    same last or first word, or a word written only by one article each and
+    spelled alike (one vectorised distance matrix per pair of articles)."""
+    only_a = [w for w in ia if w not in words_b and len(w) >= config.name_min_letters]
+    only_b = [w for w in ib if w not in words_a and len(w) >= config.name_min_letters]
+    keys = [(w, w) for w in ia if w in ib]
+    if only_a and only_b:
+        scores = cdist(only_a, only_b, scorer=Levenshtein.normalized_similarity,
+                       score_cutoff=config.name_spelling_similarity)
+        keys += [(only_a[i], only_b[j]) for i, j in zip(*np.nonzero(scores))]
+    seen = set()
+    for u, v in keys:
+        for x in ia[u]:
+            for y in ib[v]:
+                if (id(x), id(y)) not in seen:
+                    seen.add((id(x), id(y)))
+                    yield x, y
+
+
+def _judge(x: _Mention, y: _Mention, words_a: set[str], words_b: set[str], full_a: set, full_b: set,
+           config: FactsConfig):
+    """(key, incompatible, why, label) when two mentions name one thing differently."""
+    if x.words == y.words:
+        return None
+    lx, ly = x.words[-1], y.words[-1]
+    if lx == ly and len(x.words) >= 2 and len(y.words) >= 2 and (x.surname_alone or y.surname_alone):
+        # a person, named as the press names people: 'Bill Kristol' ... 'Kristol said'
+        fx, fy = _first_name(x), _first_name(y)
+        if fx is None or fy is None or fx == fy or len(fx) < 2 or len(fy) < 2:
+            return None
+        # either outlet naming the other's person anywhere: both are in the story
+        if (fx, lx) in full_b or (fy, ly) in full_a:
+            return None
+        if first_name_same(fx, fy):
+            return ((fx, fy, lx), False, f"the same person under another form of the first name "
+                    f"('{fx.title()}' / '{fy.title()}'): a style, both can be right", f"first name of {lx.title()}")
+        if Levenshtein.normalized_similarity(fx, fy) >= config.name_spelling_similarity and \
+                min(len(fx), len(fy)) >= config.name_min_letters:
+            return ((fx, fy, lx), False, f"the first name is spelled differently ('{fx.title()}' / "
+                    f"'{fy.title()}'): the same person, one spelling is wrong or a variant",
+                    f"spelling of {lx.title()}'s first name")
+        return ((fx, fy, lx), True, f"two different first names for the surname {lx.title()} in the same "
+                f"context: two different people for one role, or one outlet has the name wrong",
+                f"first name of {lx.title()}")
+    # a name word spelled differently: compare the last words, then the first
+    for wx, wy in _spelling_candidates(x, y):
+        if regional(wx) == regional(wy) or min(len(wx), len(wy)) < config.name_min_letters:
+            continue
+        if wx in words_b or wy in words_a:
+            continue   # the other outlet writes this form too: two names in the story
+        if first_name_same(wx, wy):
+            continue
+        sim = Levenshtein.normalized_similarity(wx, wy)
+        if sim < config.name_spelling_similarity:
+            continue
+        one_letter = Levenshtein.distance(wx, wy) <= 1
+        why = (f"'{wx.title()}' and '{wy.title()}' in the same context: "
+               + ("one letter apart, a misspelling or a variant spelling of one name (a transliteration "
+                  "can have several)" if one_letter else
+                  "a name spelled differently, or two different names that look alike; at most one is right "
+                  "unless both are transliterations"))
+        return (tuple(sorted((wx, wy))), not one_letter, why, f"spelling of {sorted((wx, wy))[0].title()}")
+    return None
+
+
+def _spelling_candidates(x: _Mention, y: _Mention) -> list[tuple[str, str]]:
+    """Words in the same position: the last words, and the first where both
+    mentions have more than one word ('Paris Island' / 'Parris Island')."""
+    out = [(x.words[-1], y.words[-1])]
+    if len(x.words) >= 2 and len(y.words) >= 2:
+        out.append((x.words[0], y.words[0]))
+    return out
+
+
+def _merge(found) -> list[Fact]:
+    """One fact per difference, over every article that writes either form."""
+    groups: dict[tuple, dict] = {}
+    for x, y, incompatible, why, what in found:
+        key = what
+        g = groups.setdefault(key, {"claims": {}, "incompatible": False, "why": [], "what": what})
+        for m in (x, y):
+            g["claims"].setdefault(m.article, m)
+        g["incompatible"] |= incompatible
+        sentence = (f"article {x.article} writes '{x.text}' and article {y.article} writes '{y.text}'")
+        g["why"].append((sentence, why))
+    facts = []
+    for g in groups.values():
+        sentences = "; ".join(s for s, _ in g["why"])
+        explanation = sentences[:1].upper() + sentences[1:] + ": " + g["why"][0][1] + "."
+        claims = [Claim(article=m.article, start=m.start, end=m.end, text=m.text, value=m.text)
+                  for m in sorted(g["claims"].values(), key=lambda m: m.article)]
+        facts.append(Fact(what=g["what"], kind="name", status="conflict", claims=claims, explanation=explanation,
+                          confidence=0.7 if g["incompatible"] else 0.6, incompatible=g["incompatible"]))
+    return facts

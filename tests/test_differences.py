@@ -1,0 +1,114 @@
+"""Values that differ in the same slot: passage edits and names across articles.
+Every sentence here is invented."""
+
+import datetime as dt
+
+from helpers import features_of
+from storylens.models import Article
+from storylens.pipeline import compare_features
+
+DAY = dt.date(2025, 9, 18)
+
+
+def facts_of(*texts, date=DAY):
+    articles = [Article(id=chr(97 + n), text=t, date=date) for n, t in enumerate(texts)]
+    return compare_features(features_of(articles)).facts
+
+
+def conflicts(facts, kind=None):
+    return [f for f in facts if f.status == "conflict" and (kind is None or f.kind == kind)]
+
+
+BASE = ("The harbour board voted on the new levy at its meeting in Tarnhollow. "
+        "Board chairman Osric Pellam said the board would publish the full schedule of charges later. ")
+
+
+def test_a_figure_changed_inside_one_copied_sentence_is_a_conflict():
+    a = BASE + "The plan, which the board unveiled at a hearing, includes 19 separate fee changes for ships."
+    b = BASE + "The plan, which the board unveiled at a hearing, includes 23 separate fee changes for ships."
+    found = [f for f in conflicts(facts_of(a, b)) if any("19" in c.text for c in f.claims)]
+    assert found and found[0].incompatible and any("23" in c.text for c in found[0].claims)
+    assert "incompatible" in found[0].explanation
+
+
+def test_an_edit_changing_a_value_the_extractor_does_not_keep_is_still_a_conflict():
+    a = BASE + "Ships that pay the levy late will have to settle their accounts by the end of March, the board said."
+    b = BASE + "Ships that pay the levy late will have to settle their accounts by the end of May, the board said."
+    found = [f for f in conflicts(facts_of(a, b)) if {c.text for c in f.claims} == {"March", "May"}]
+    assert found and found[0].incompatible and "copy-edited sentence" in found[0].explanation
+
+
+def test_slot_values_compare_numbers_as_values_and_hedges_as_compatible():
+    from types import SimpleNamespace as T
+    from storylens.differences import compare_slot
+
+    def toks(*words):
+        return [T(lower_=w.lower(), text=w, pos_="NUM" if w[0].isdigit() else "X", is_punct=w == "-")
+                for w in words]
+    assert compare_slot(toks("nine", "to", "four"), toks("9", "-", "4")) is None
+    assert compare_slot(toks("1.5", "million"), toks("1.6", "million")).incompatible
+    hedged = compare_slot(toks("some", "16"), toks("15"))
+    assert hedged is not None and hedged.incompatible is False
+
+
+def test_the_same_figure_written_in_words_and_digits_is_no_conflict():
+    a = BASE + "The members approved the levy by a vote of nine to four after a long debate on Friday."
+    b = BASE + "The members approved the levy by a vote of 9-4 after a long debate on Friday."
+    assert not [f for f in conflicts(facts_of(a, b)) if any("nine" in c.text for c in f.claims)]
+
+
+def test_a_name_spelled_differently_inside_one_quotation_is_a_conflict():
+    a = BASE + '"We will not let Commissioner Vardanyan decide this for the port," said Pellam.'
+    b = BASE + '"We will not let Commissioner Vardanian decide this for the port," said Pellam.'
+    found = conflicts(facts_of(a, b), "name")
+    assert found and {c.text for c in found[0].claims} >= {"Vardanyan", "Vardanian"}
+    assert found[0].incompatible is False and "spelled" in found[0].explanation
+
+
+def test_british_and_american_spellings_are_not_a_name_conflict():
+    a = BASE + "The Harbour Users Organisation said the levy would raise costs for every small ferry operator."
+    b = BASE + "The Harbour Users Organization said the levy would raise costs for every small ferry operator."
+    assert not conflicts(facts_of(a, b), "name")
+
+
+def test_a_weekday_and_the_month_day_it_falls_on_are_one_date():
+    a = BASE + "The board approved the new harbour levy on 16 September after a long debate."
+    b = BASE + "The board approved the new harbour levy on Tuesday after a long debate."
+    assert not [f for f in conflicts(facts_of(a, b)) if f.what.startswith("date in")]
+
+
+def test_a_place_name_spelled_differently_in_the_same_context_is_a_conflict():
+    a = ("Pellam first spoke about the levy to dock workers gathered in Norwalk in March. "
+         "Dock workers in Norwalk have opposed the levy for years.")
+    b = ("Pellam first spoke about the levy at a 2024 meeting of dock workers in Norfolk. "
+         "The workers said the levy would cost them jobs.")
+    found = conflicts(facts_of(a, b), "name")
+    assert found and {c.text for c in found[0].claims} == {"Norwalk", "Norfolk"}
+    assert found[0].incompatible   # two letters apart: different names, not one letter slipped
+
+
+def test_a_short_first_name_is_the_same_person_but_still_reported():
+    a = ("The criticism grew after Joe Fenwick, editor of the Harbour Ledger, called for a recount. "
+         "Fenwick said the vote was rushed.")
+    b = ("Harbour Ledger editor Joseph Fenwick called for a recount of the vote. "
+         "Fenwick wrote that the board rushed it.")
+    found = conflicts(facts_of(a, b), "name")
+    assert found and found[0].what == "first name of Fenwick"
+    assert found[0].incompatible is False and "both can be right" in found[0].explanation
+
+
+def test_two_relatives_both_named_in_each_article_are_no_conflict():
+    a = ("Mara Quist, the board's treasurer, backed the levy, while her sister Ilse Quist opposed it. "
+         "Quist said the port needed the money.")
+    b = ("Ilse Quist spoke against the levy; Mara Quist, the treasurer, spoke for it. "
+         "Quist said the port needed the money.")
+    assert not conflicts(facts_of(a, b), "name")
+
+
+def test_two_different_first_names_for_one_role_are_incompatible():
+    a = ("The levy was drafted by deputy harbour master Anselm Grote, the board said. "
+         "Grote declined to comment.")
+    b = ("The levy was drafted by deputy harbour master Konrad Grote, the board said. "
+         "Grote declined to comment.")
+    found = conflicts(facts_of(a, b), "name")
+    assert found and found[0].incompatible and {c.text for c in found[0].claims} >= {"Anselm", "Konrad"}

@@ -161,6 +161,7 @@ def _candidates(units: list[_Unit], config: AlignConfig):
         return
     vectors = np.stack([u.vector for u in units]).astype(np.float32)
     articles = np.array([u.article for u in units])
+    article_of = articles.tolist()
     seen: set[tuple[int, int]] = set()
     # Lexical: an inverted index of word trigrams. A trigram found in very many
     # units ('said in a statement') pairs nothing by itself, so it is skipped.
@@ -174,7 +175,7 @@ def _candidates(units: list[_Unit], config: AlignConfig):
             continue
         for i, x in enumerate(members):
             for y in members[i + 1:]:
-                if articles[x] != articles[y]:
+                if article_of[x] != article_of[y]:
                     seen.add((x, y))
     # Semantic: blocked matrix products, so memory stays bounded. BLAS is held
     # to one thread: its default threading is several times slower on a busy
@@ -182,13 +183,15 @@ def _candidates(units: list[_Unit], config: AlignConfig):
     block = 2048
     with threadpool_limits(limits=1, user_api="blas"):
         for lo in range(0, len(units), block):
-            sims = vectors[lo:lo + block] @ vectors.T
-            for dx, y in zip(*np.nonzero(sims >= config.paraphrase_cosine)):
-                x = lo + int(dx)
-                if x < y and articles[x] != articles[y]:
-                    seen.add((x, int(y)))
-        for x, y in sorted(seen):
-            yield x, y, float(vectors[x] @ vectors[y])
+            xs, ys = np.nonzero(vectors[lo:lo + block] @ vectors.T >= config.paraphrase_cosine)
+            xs = xs + lo
+            keep = (xs < ys) & (articles[xs] != articles[ys])
+            seen.update(zip(xs[keep].tolist(), ys[keep].tolist()))
+        if not seen:
+            return
+        pairs = np.array(sorted(seen), dtype=np.int64)
+        cosines = np.einsum("ij,ij->i", vectors[pairs[:, 0]], vectors[pairs[:, 1]])
+    yield from zip(pairs[:, 0].tolist(), pairs[:, 1].tolist(), cosines.tolist())
 
 
 def _match_pair(candidates: list[tuple[_Unit, _Unit, float]], config: AlignConfig) -> list[_Match]:

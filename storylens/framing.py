@@ -208,10 +208,12 @@ def _scan(words: list[tuple[str, str, int] | None], phrases: dict[tuple[str, ...
     rebels' are rebels, a kind of them, not another name): only the head
     counts."""
     hits: list[tuple[int, int, tuple[int, str]]] = []
+    # Most words start no phrase: test a word's windows only when it can.
+    starts = {k[0] for k in phrases if k}
     i = 0
     while i < len(words):
         hit = None
-        if words[i] is not None:
+        if words[i] is not None and (words[i][0] in starts or words[i][1] in starts):
             for n in range(min(longest, len(words) - i), 0, -1):
                 window = words[i:i + n]
                 if any(w is None for w in window):

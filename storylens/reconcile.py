@@ -791,28 +791,42 @@ def _wording_sentence(a, b, diff: WordingDiff) -> str:
             f"{', '.join(parts)}: {verdict}.")
 
 
+def _wording_candidates(mentions: list, run: int) -> list[tuple]:
+    """Mention pairs of different articles, in article order, that share a run
+    of `run` words: `compare_wording` needs one, so an inverted index of word
+    n-grams finds every pair it could accept without comparing all pairs."""
+    index: dict[tuple, list[int]] = {}
+    for n, m in enumerate(mentions):
+        ws = [w for w in _quote_words(m.text) if w != "..."]
+        for gram in {tuple(ws[k:k + run]) for k in range(len(ws) - run + 1)}:
+            index.setdefault(gram, []).append(n)
+    pairs: set[tuple[int, int]] = set()
+    for members in index.values():
+        for i, x in enumerate(members):
+            for y in members[i + 1:]:
+                if mentions[x].article != mentions[y].article:
+                    pairs.add((x, y) if mentions[x].article < mentions[y].article else (y, x))
+    return [(mentions[x], mentions[y]) for x, y in sorted(pairs, key=lambda p: (
+        mentions[p[0]].article, mentions[p[1]].article, p[0], p[1]))]
+
+
 def _wording_facts(mentions: list, config: FactsConfig) -> list[Fact]:
     """One finding per statement whose versions in different articles differ in
-    words, not only in extent. Every two mentions of different articles are
-    compared (the quote stage's grouping misses short and heavily edited
-    versions); each mention keeps its best counterpart per article."""
-    by_article: dict[str, list] = {}
-    for m in mentions:
-        by_article.setdefault(m.article, []).append(m)
+    words, not only in extent. Mentions of different articles that share a
+    run of words are compared (the quote stage's grouping misses short and
+    heavily edited versions); each keeps its best counterpart per article."""
     words = {id(m): set(_quote_words(m.text)) for m in mentions}
     best: dict[tuple[int, str], tuple] = {}
-    for xa, xb in combinations(sorted(by_article), 2):
-        for x in by_article[xa]:
-            for y in by_article[xb]:
-                if len(words[id(x)] & words[id(y)]) < config.quote_min_shared_words:
-                    continue
-                diff = compare_wording(x.text, y.text, config)
-                if diff is None:
-                    continue
-                for m, other in ((x, y), (y, x)):
-                    key = (id(m), other.article)
-                    if key not in best or diff.shared > best[key][2].shared:
-                        best[key] = (x, y, diff)
+    for x, y in _wording_candidates(mentions, config.quote_min_run):
+        if len(words[id(x)] & words[id(y)]) < config.quote_min_shared_words:
+            continue
+        diff = compare_wording(x.text, y.text, config)
+        if diff is None:
+            continue
+        for m, other in ((x, y), (y, x)):
+            key = (id(m), other.article)
+            if key not in best or diff.shared > best[key][2].shared:
+                best[key] = (x, y, diff)
     pairs = {(id(x), id(y)): (x, y, d) for x, y, d in best.values()
              if best.get((id(x), y.article), (None, None))[1] is y and best.get((id(y), x.article), (x,))[0] is x}
     groups: list[dict] = []

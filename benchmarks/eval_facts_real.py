@@ -74,8 +74,21 @@ def basil_events(split: str) -> list[tuple[str, dict, list[Article]]]:
             articles.append(Article(id=r["id"], outlet=r.get("outlet"), title=r.get("title"),
                                     date=dt.date.fromisoformat(r["date"]) if r.get("date") else None,
                                     text=r["text"]))
+        _rehydrate(gold, {a.id: a.text for a in articles})
         events.append((gold["story"][:8], gold, articles))
     return events
+
+
+def _rehydrate(gold: dict, texts: dict[str, str]) -> None:
+    """The committed BASIL gold holds character offsets, not the articles'
+    words (their text stays in ../shared): put the snippets back."""
+    for item in gold["conflicts"] + gold["agreements"]:
+        for side in item.get("sides", []):
+            text = texts[side["article"]]
+            if "evidence_span" in side:
+                side["evidence"] = text[slice(*side["evidence_span"])]
+            if "value_span" in side:
+                side["value"] = text[slice(*side["value_span"])]
 
 
 def invented_events(split: str) -> list[tuple[str, dict, list[Article]]]:

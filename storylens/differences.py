@@ -31,6 +31,7 @@ from text_to_num import text2num
 
 from .facts import MONTHS, WEEKDAYS
 from .models import Claim, Fact, Passage
+from .naming import Who, who
 from .settings import FactsConfig
 
 # Words of a title or honorific before a name: a different title is a style,
@@ -245,7 +246,7 @@ def edit_facts(passages: list[Passage], features, config: FactsConfig = FactsCon
         else:
             where = {"verbatim": "copies of one sentence", "edited": "versions of one copy-edited sentence",
                      "quotation": "versions of one quotation"}[p.kind]
-        changes = "; ".join(f"where article {a} has '{e.from_.text}', article {b} has '{e.to.text}'"
+        changes = "; ".join(f"where {who(a)} has '{e.from_.text}', {who(b)} has '{e.to.text}'"
                             for _, e, _, _ in found)
         slots = [slot for _, _, slot, _ in found]
         incompatible = any(s.incompatible for s in slots)
@@ -256,7 +257,7 @@ def edit_facts(passages: list[Passage], features, config: FactsConfig = FactsCon
         claims = [Claim(article=s.article, start=s.start, end=s.end, text=s.text, value=s.text)
                   for _, e, _, _ in found for s in (e.from_, e.to)]
         facts.append(Fact(what=what, kind=kind, status="conflict", claims=claims,
-                          explanation=f"Articles {a} and {b} carry {where}; {changes}: {why}.",
+                          explanation=f"{Who(a)} and {who(b)} carry {where}; {changes}: {why}.",
                           confidence=0.9 if p.kind != "paraphrase" else 0.7, incompatible=incompatible))
     return facts
 
@@ -485,7 +486,7 @@ def _merge(found) -> list[Fact]:
         for m in (x, y):
             g["claims"].setdefault(m.article, m)
         g["incompatible"] |= incompatible
-        sentence = (f"article {x.article} writes '{x.text}' and article {y.article} writes '{y.text}'")
+        sentence = (f"{who(x.article)} writes '{x.text}' and {who(y.article)} writes '{y.text}'")
         g["why"].append((sentence, why))
     facts = []
     for g in groups.values():

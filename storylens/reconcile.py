@@ -26,6 +26,7 @@ from .facts import INF, MEASURES, TOLERANCE, ClaimInfo, Window, apply_aliases, s
 from .differences import edit_facts, name_facts
 from .features import copy_claims
 from .ids import finding_id
+from .naming import Who, naming, who
 from .settings import FactsConfig
 from .models import Citation, Claim, Fact, Passage, Quote
 from .sources import same_actor, same_speaker
@@ -188,18 +189,18 @@ def _reason(a: ClaimInfo) -> str:
 
 def _conflict_sentence(a: ClaimInfo, b: ClaimInfo, compatible_because: str | None = None) -> str:
     reason = _reason(a) if compatible_because is None else f"the figures differ but could both be true: {compatible_because}"
-    return (f"Article {a.article} reports {describe(a)}; article {b.article} reports {describe(b)}: "
+    return (f"{Who(a.article)} reports {describe(a)}; {who(b.article)} reports {describe(b)}: "
             f"{reason} ({a.value} vs {b.value}).")
 
 
 def _agree_sentence(a: ClaimInfo, b: ClaimInfo) -> str:
     note = "the same value" if a.value == b.value else f"compatible values ({a.value} and {b.value})"
-    return f"Article {a.article} reports {describe(a)} and article {b.article} reports {describe(b)}: {note}."
+    return f"{Who(a.article)} reports {describe(a)} and {who(b.article)} reports {describe(b)}: {note}."
 
 
 def _timeline_sentence(revised: ClaimInfo, other: ClaimInfo) -> str:
-    return (f"Article {revised.article} reports a revised figure, {revised.text} up from "
-            f"{revised.previous.text}; article {other.article}'s {other.text} matches the earlier figure: "
+    return (f"{Who(revised.article)} reports a revised figure, {revised.text} up from "
+            f"{revised.previous.text}; {who(other.article)}'s {other.text} matches the earlier figure: "
             f"an update over time (a timeline), not a contradiction.")
 
 
@@ -495,7 +496,7 @@ def _unique_fact(c: ClaimInfo) -> Fact:
         extra = f" It revises an earlier figure ({c.previous.text}): a timeline, not a self-contradiction."
     claims = [_claim(c)] + ([_claim(c.previous)] if c.previous is not None else [])
     return Fact(what=what(c), kind=_public_kind(c), status="unique", claims=claims,
-                explanation=f"Only article {c.article} reports {describe(c)}.{extra}", confidence=0.6)
+                explanation=f"Only {who(c.article)} reports {describe(c)}.{extra}", confidence=0.6)
 
 
 # Group nouns that end a capitalised phrase without naming a person.
@@ -550,7 +551,7 @@ def _quote_facts(quotes: list[Quote], texts: dict[str, str]) -> list[Fact]:
             continue  # different wording for the speaker, or an extraction slip: no finding
         if differing:
             a, b = next((a, b) for a, b in differing if _credible_misattribution(q, a, b, texts))
-            explanation = (f"Article {a.article} credits \"{short}\" to {a.speaker}; article {b.article} "
+            explanation = (f"{Who(a.article)} credits \"{short}\" to {a.speaker}; {who(b.article)} "
                            f"credits it to {b.speaker}: the same words, different speakers.")
             facts.append(Fact(what=f"speaker of \"{short}\"", kind="attribution", status="conflict",
                               claims=claims, explanation=explanation, confidence=0.8))
@@ -619,7 +620,13 @@ def find_facts(features, passages: list[Passage], quotes: list[Quote],
     definite nouns ('the district' -> 'Masaken Hanano') and, with the sources
     stage's `citations`, each claim's attribution under the name the
     article's source list uses ('Youssef' -> 'Yasser al-Youssef').
+    Explanations name each article by its outlet where that tells them apart.
     """
+    with naming([f.article for f in features]):
+        return _find_facts(features, passages, quotes, checker, citations, settings)
+
+
+def _find_facts(features, passages, quotes, checker, citations, settings) -> list[Fact]:
     checker = checker or RuleChecker()
     aliases = story_aliases([f.alias_counts for f in features])
     per_article = [copy_claims(f.claims) for f in features]
@@ -787,7 +794,7 @@ def _wording_sentence(a, b, diff: WordingDiff) -> str:
         parts.append("words left out (" + "; ".join(f"'{x or y}'" for x, y in diff.dropped[:3]) + ")")
     verdict = ("the wording differs" if diff.changed else
                "one version is trimmed; the words it keeps are the same")
-    return (f"Articles {a.article} and {b.article} quote the same statement in different words: "
+    return (f"{Who(a.article)} and {who(b.article)} quote the same statement in different words: "
             f"{', '.join(parts)}: {verdict}.")
 
 

@@ -255,7 +255,10 @@ def resolve_month_day(month: str, day: int, year: int | None, published: dt.date
     except ValueError:
         return None
     if year is None and date > published:
-        date = date.replace(year=date.year - 1)
+        try:
+            date = date.replace(year=date.year - 1)
+        except ValueError:  # 29 February the year after a leap year: no such day
+            return None
     return date
 
 

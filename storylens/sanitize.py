@@ -23,6 +23,8 @@ from typing import Any
 
 from pydantic import BaseModel
 
+from .models import Article
+
 # C0 controls except tab and newline, DEL, and C1 controls.
 _CONTROL = "\x00-\x08\x0b-\x1f\x7f-\x9f"
 # Embeddings, overrides and isolates: unlike marks (U+200E/F) they open a
@@ -78,9 +80,8 @@ def _clean(value: Any) -> Any:
     if isinstance(value, str):
         return clean_display(value)
     if isinstance(value, BaseModel):
-        if type(value).__name__ == "Article":
-            update = {name: clean_field(getattr(value, name)) or None
-                      for name in ("outlet", "title", "url", "source")}
+        if isinstance(value, Article):
+            update = {name: clean_field(getattr(value, name)) for name in ("outlet", "title", "url", "source")}
             update["id"] = clean_display(value.id) if value.id is not None else None
             return value.model_copy(update=update)
         return value.model_copy(update={name: _clean(getattr(value, name))

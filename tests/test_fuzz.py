@@ -5,9 +5,10 @@ unclean text in an Article or in any output.
 
 Kept to about a minute in all: parsing is fuzzed directly with a few hundred
 examples, the whole command only with a handful. `derandomize` makes every
-run try the same examples (CI must not flake), `database=None` keeps
-Hypothesis from writing a `.hypothesis/` directory into the checkout. For a
-longer hunt, STORYLENS_FUZZ_SCALE=20 runs twenty times the examples, random.
+run try the same examples (CI must not flake); `database=None` and a
+temporary home for Hypothesis's caches keep `.hypothesis/` out of the
+checkout. For a longer hunt, STORYLENS_FUZZ_SCALE=20 runs twenty times the
+examples, new ones each run.
 """
 
 from __future__ import annotations
@@ -16,16 +17,19 @@ import json
 import os
 import re
 import sys
+import tempfile
 import tracemalloc
-from pathlib import Path
 
-import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from hypothesis.configuration import set_hypothesis_home_dir
 
 from storylens import ingest
 from storylens.cli import main
 from storylens.errors import StorylensError
+
+_HOME = tempfile.TemporaryDirectory(prefix="storylens-hypothesis-")  # removed at exit
+set_hypothesis_home_dir(_HOME.name)
 
 # The exit codes the README documents for bad input (1 would be a bug).
 DOCUMENTED = {0, 2, 3, 4, 5, 6, 7, 9}

@@ -234,4 +234,4 @@ def _fail(message: str, code: int) -> None:
     raise SystemExit(code)
 
 
-_MAX_MESSAGE = 300
+_MAX_MESSAGE = 1000  # room for a long path; a message quoting a whole input gets cut

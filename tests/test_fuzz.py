@@ -16,7 +16,6 @@ from __future__ import annotations
 import json
 import os
 import re
-import sys
 import tempfile
 import tracemalloc
 
@@ -25,7 +24,6 @@ from hypothesis import strategies as st
 from hypothesis.configuration import set_hypothesis_home_dir
 
 from storylens import ingest
-from storylens.cli import main
 from storylens.errors import StorylensError
 
 _HOME = tempfile.TemporaryDirectory(prefix="storylens-hypothesis-")  # removed at exit
@@ -168,16 +166,6 @@ def test_html_pages(title, site, body, date):
 # ---------------------------------------------------------------- the command
 
 
-def run(argv, capsys, monkeypatch):
-    monkeypatch.setattr(sys, "argv", ["storylens", *map(str, argv)])
-    code = 0
-    try:
-        main()
-    except SystemExit as exc:
-        code = exc.code or 0
-    return code, *capsys.readouterr()
-
-
 ARG = st.one_of(st.sampled_from(["compare", "schema", "--format", "json", "md", "xml", "--html", "-o",
                                  "--width", "-5", "0", "80", "--quiet", "-", "--version", "--bogus", ""]),
                 st.text(alphabet=st.characters(blacklist_characters=":\x00", blacklist_categories=["Cs"]),
@@ -186,13 +174,13 @@ ARG = st.one_of(st.sampled_from(["compare", "schema", "--format", "json", "md", 
 
 @fuzz(60)
 @given(argv=st.lists(ARG, max_size=8))
-def test_random_command_lines(tmp_path_factory, capsys, monkeypatch, argv):
+def test_random_command_lines(tmp_path_factory, monkeypatch, argv, run_cli):
     """No input file exists here, so no analysis starts; whatever the words,
     the answer is a documented code and at most one line of error, and the
     working directory stays empty."""
     folder = tmp_path_factory.mktemp("argv")
     monkeypatch.chdir(folder)
-    code, out, err = run(argv, capsys, monkeypatch)
+    code, out, err = run_cli(argv)
     assert code in DOCUMENTED, (argv, code, err)
     if code == 2 and not err:
         return  # no arguments at all: typer printed the help
@@ -207,7 +195,7 @@ STORY = ("The ferry strike in Morvik ended on Monday after nine days, the port a
 
 @fuzz(5)
 @given(outlet=TEXT, title=TEXT, extra=TEXT, fmt=st.sampled_from(["text", "md", "json"]))
-def test_compare_with_hostile_metadata_and_text(tmp_path_factory, capsys, monkeypatch, outlet, title, extra, fmt):
+def test_compare_with_hostile_metadata_and_text(tmp_path_factory, outlet, title, extra, fmt, run_cli):
     """The whole command on two invented reports whose headers and body carry
     hostile text: it ends with a documented code, writes exactly its two
     targets, and neither target nor stdout holds a control character."""
@@ -219,8 +207,8 @@ def test_compare_with_hostile_metadata_and_text(tmp_path_factory, capsys, monkey
     two.write_text(STORY.replace("Monday", "Tuesday"))
     out = folder / "out"
     out.mkdir()
-    code, stdout, err = run(["compare", one, two, "--format", fmt, "-o", out / "result", "--html",
-                             out / "report.html", "--quiet"], capsys, monkeypatch)
+    code, stdout, err = run_cli(["compare", one, two, "--format", fmt, "-o", out / "result", "--html",
+                             out / "report.html", "--quiet"])
     assert code in DOCUMENTED, err
     if code:
         assert err.startswith("storylens: ") and err.count("\n") == 1

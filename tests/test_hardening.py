@@ -21,7 +21,6 @@ from pathlib import Path
 import pytest
 
 from storylens import Article, compare, ingest
-from storylens.cli import main
 from storylens.errors import BadInput, FetchError, InputNotFound, TooLarge
 from storylens.render import to_html, to_markdown, to_text
 
@@ -38,18 +37,6 @@ STORY_B = (
     "The ferry strike in Morvik ended on Monday after nine days, the port authority said.\n\n"
     "Some 900 passengers had been stranded on the islands, according to the ferry company.\n"
 )
-
-
-def run(argv, capsys, monkeypatch):
-    """Run the CLI in this process (the models stay loaded between tests)."""
-    monkeypatch.setattr(sys, "argv", ["storylens", *map(str, argv)])
-    code = 0
-    try:
-        main()
-    except SystemExit as exc:
-        code = exc.code or 0
-    out, err = capsys.readouterr()
-    return code, out, err
 
 
 def one_line(err: str) -> bool:
@@ -101,48 +88,48 @@ def test_leap_day_before_a_leap_year_publication_date():
 # ---------------------------------------------------------------- 1. output targets
 
 
-def test_dev_null_stays_a_device(pair, capsys, monkeypatch):
+def test_dev_null_stays_a_device(pair, run_cli):
     if not stat.S_ISCHR(os.stat("/dev/null").st_mode):
         pytest.skip("/dev/null is not a device here (something replaced it with a file)")
-    code, out, err = run(["compare", *pair, "-o", "/dev/null", "--quiet"], capsys, monkeypatch)
+    code, out, err = run_cli(["compare", *pair, "-o", "/dev/null", "--quiet"])
     assert code == 0, err
     assert stat.S_ISCHR(os.stat("/dev/null").st_mode)
 
 
-def test_dev_full_is_an_output_error(pair, capsys, monkeypatch):
-    code, out, err = run(["compare", *pair, "--format", "json", "-o", "/dev/full"], capsys, monkeypatch)
+def test_dev_full_is_an_output_error(pair, run_cli):
+    code, out, err = run_cli(["compare", *pair, "--format", "json", "-o", "/dev/full"])
     assert code == 9 and one_line(err) and "/dev/full" in err
     assert stat.S_ISCHR(os.stat("/dev/full").st_mode)
 
 
-def test_fifo_reader_gets_the_output(pair, tmp_path, capsys, monkeypatch):
+def test_fifo_reader_gets_the_output(pair, tmp_path, run_cli):
     fifo = tmp_path / "out.fifo"
     os.mkfifo(fifo)
     got = []
     reader = threading.Thread(target=lambda: got.append(fifo.read_text()), daemon=True)
     reader.start()
-    code, out, err = run(["compare", *pair, "--format", "json", "-o", fifo], capsys, monkeypatch)
+    code, out, err = run_cli(["compare", *pair, "--format", "json", "-o", fifo])
     reader.join(30)
     assert code == 0, err
     assert json.loads(got[0])["schema_version"]
     assert stat.S_ISFIFO(fifo.stat().st_mode)
 
 
-def test_symlink_target_is_followed(pair, tmp_path, capsys, monkeypatch):
+def test_symlink_target_is_followed(pair, tmp_path, run_cli):
     real = tmp_path / "real.json"
     real.write_text("old")
     link = tmp_path / "link.json"
     link.symlink_to(real)
-    code, _, err = run(["compare", *pair, "--format", "json", "-o", link], capsys, monkeypatch)
+    code, _, err = run_cli(["compare", *pair, "--format", "json", "-o", link])
     assert code == 0, err
     assert link.is_symlink() and json.loads(real.read_text())["articles"]
 
 
-def test_read_only_file_is_refused_and_kept(pair, tmp_path, capsys, monkeypatch):
+def test_read_only_file_is_refused_and_kept(pair, tmp_path, run_cli):
     target = tmp_path / "keep.md"
     target.write_text("what the user had")
     target.chmod(0o444)
-    code, _, err = run(["compare", *pair, "--format", "md", "-o", target], capsys, monkeypatch)
+    code, _, err = run_cli(["compare", *pair, "--format", "md", "-o", target])
     assert code == 9 and one_line(err) and str(target) in err and "read-only" in err
     assert target.read_text() == "what the user had"
     assert stat.S_IMODE(target.stat().st_mode) == 0o444
@@ -212,12 +199,12 @@ def test_sigterm_while_writing_leaves_no_temporary_file(pair, tmp_path):
 # ---------------------------------------------------------------- 3. long texts
 
 
-def test_text_over_the_character_limit_is_refused_with_the_size_code(tmp_path, capsys, monkeypatch):
+def test_text_over_the_character_limit_is_refused_with_the_size_code(tmp_path, run_cli):
     # 1.2 million characters: under the 5 MB byte limit, over spaCy's 1,000,000
     # (which used to end in E088 as an 'unexpected error') and over ours.
     long = tmp_path / "long.txt"
     long.write_text("The harbour wall held. " * 52_200)
-    code, _, err = run(["compare", long, long, "--format", "json"], capsys, monkeypatch)
+    code, _, err = run_cli(["compare", long, long, "--format", "json"])
     assert code == 7 and one_line(err)
     assert f"{ingest.MAX_CHARS:,} characters" in err and str(long) in err
     with pytest.raises(TooLarge, match="characters"):
@@ -249,13 +236,13 @@ HOSTILE_TITLE = "Title\x1b[31m red\x08\x08 and \x7f del"
 
 
 @pytest.mark.parametrize("fmt", ["text", "md"])
-def test_escape_sequences_never_reach_the_output(tmp_path, capsys, monkeypatch, fmt):
+def test_escape_sequences_never_reach_the_output(tmp_path, fmt, run_cli):
     a = tmp_path / "a.txt"
     a.write_text(STORY_A.replace("Harbour Gazette", HOSTILE_OUTLET)
                  .replace("Ferry strike ends in Morvik", HOSTILE_TITLE))
     b = tmp_path / "b.txt"
     b.write_text(STORY_B.replace("The ferry strike", "The ferry \x1b[5mstrike"))
-    code, out, err = run(["compare", a, b, "--format", fmt], capsys, monkeypatch)
+    code, out, err = run_cli(["compare", a, b, "--format", fmt])
     assert code == 0, err
     assert not any(ch in out for ch in "\x1b\x07\x08\x00\x9b")
     assert "Evil" in out and "pwned" in out  # the printable rest stays visible, inert
@@ -371,7 +358,7 @@ def test_a_page_with_too_little_text_is_refused(server):
     (lambda d: d / "locked" / "out.json", "read-only"),
     (lambda d: d, "is a directory"),
 ])
-def test_bad_output_path_is_refused_before_the_analysis(tmp_path, capsys, monkeypatch, make, words):
+def test_bad_output_path_is_refused_before_the_analysis(tmp_path, make, words, run_cli):
     locked = tmp_path / "locked"
     locked.mkdir()
     locked.chmod(0o555)
@@ -380,8 +367,8 @@ def test_bad_output_path_is_refused_before_the_analysis(tmp_path, capsys, monkey
     html = tmp_path / "report.html"
     target = make(tmp_path)
     try:
-        code, _, err = run(["compare", tmp_path / "no-such-a.txt", tmp_path / "no-such-b.txt",
-                            "--html", html, "-o", target], capsys, monkeypatch)
+        code, _, err = run_cli(["compare", tmp_path / "no-such-a.txt", tmp_path / "no-such-b.txt",
+                            "--html", html, "-o", target])
     finally:
         locked.chmod(0o755)
     assert code == 9 and one_line(err)
@@ -389,17 +376,16 @@ def test_bad_output_path_is_refused_before_the_analysis(tmp_path, capsys, monkey
     assert sorted(p.name for p in tmp_path.iterdir()) == ["locked"]
 
 
-def test_html_is_not_left_behind_when_o_fails_late(pair, tmp_path, capsys, monkeypatch):
+def test_html_is_not_left_behind_when_o_fails_late(pair, tmp_path, run_cli):
     html = tmp_path / "report.html"
-    code, _, err = run(["compare", *pair, "--html", html, "-o", "/dev/full", "--format", "json"],
-                       capsys, monkeypatch)
+    code, _, err = run_cli(["compare", *pair, "--html", html, "-o", "/dev/full", "--format", "json"])
     assert code == 9 and one_line(err)
     assert not html.exists()
     assert sorted(p.name for p in tmp_path.iterdir()) == ["a.txt", "b.txt"]
 
 
-def test_same_file_for_o_and_html_is_a_usage_error(pair, tmp_path, capsys, monkeypatch):
-    code, _, err = run(["compare", *pair, "--html", tmp_path / "x", "-o", tmp_path / "x"], capsys, monkeypatch)
+def test_same_file_for_o_and_html_is_a_usage_error(pair, tmp_path, run_cli):
+    code, _, err = run_cli(["compare", *pair, "--html", tmp_path / "x", "-o", tmp_path / "x"])
     assert code == 2 and one_line(err) and "same file" in err
 
 
@@ -412,24 +398,24 @@ def test_same_file_for_o_and_html_is_a_usage_error(pair, tmp_path, capsys, monke
     ('{"text": "A quiet day in Morvik harbour.", "outlet": ["a", "list"]}', 4, "'outlet' must be a string"),
     ('{"text": "A quiet day in Morvik harbour.", "date": "' + "9" * 40_000 + '"}', 4, "bad date"),
 ])
-def test_malformed_json_is_one_short_line(pair, tmp_path, capsys, monkeypatch, content, code, words):
+def test_malformed_json_is_one_short_line(pair, tmp_path, content, code, words, run_cli):
     bad = tmp_path / "bad.json"
     bad.write_text(content)
-    got, _, err = run(["compare", pair[0], bad], capsys, monkeypatch)
+    got, _, err = run_cli(["compare", pair[0], bad])
     assert got == code and one_line(err) and words in err
     assert len(err) < 400
 
 
-def test_lone_surrogate_in_a_title_is_replaced(pair, tmp_path, capsys, monkeypatch):
+def test_lone_surrogate_in_a_title_is_replaced(pair, tmp_path, run_cli):
     record = tmp_path / "r.json"
     record.write_text('{"text": "The ferry strike in Morvik ended on Monday.", "title": "Strike \\ud800 ends"}')
-    code, out, err = run(["compare", pair[0], record, "--format", "json"], capsys, monkeypatch)
+    code, out, err = run_cli(["compare", pair[0], record, "--format", "json"])
     assert code == 0, err[:300]
     assert json.loads(out)["articles"][1]["title"] == "Strike \ufffd ends"
 
 
-def test_malformed_url_is_a_fetch_error(pair, capsys, monkeypatch):
-    code, _, err = run(["compare", pair[0], "http://[::1"], capsys, monkeypatch)
+def test_malformed_url_is_a_fetch_error(pair, run_cli):
+    code, _, err = run_cli(["compare", pair[0], "http://[::1"])
     assert code == 6 and one_line(err) and "invalid URL" in err
 
 
@@ -456,8 +442,8 @@ def test_redirect_loop_is_one_line(server):
 
 
 @pytest.mark.parametrize("width", ["-5", "10", "100000"])
-def test_width_out_of_range_is_a_usage_error(pair, capsys, monkeypatch, width):
-    code, out, err = run(["compare", *pair, "--width", width], capsys, monkeypatch)
+def test_width_out_of_range_is_a_usage_error(pair, width, run_cli):
+    code, out, err = run_cli(["compare", *pair, "--width", width])
     assert code == 2 and one_line(err) and "--width" in err and out == ""
 
 
@@ -467,8 +453,8 @@ def test_plain_text_url_gets_its_outlet_from_the_host(server):
     assert article.url == f"{server}/plain"
 
 
-def test_stdin_twice_is_a_usage_error(pair, capsys, monkeypatch):
-    code, _, err = run(["compare", "-", "-"], capsys, monkeypatch)
+def test_stdin_twice_is_a_usage_error(pair, run_cli):
+    code, _, err = run_cli(["compare", "-", "-"])
     assert code == 2 and one_line(err) and "only once" in err
 
 

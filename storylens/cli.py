@@ -1,10 +1,17 @@
-"""Command line: a thin layer over `storylens.compare` and the renderers."""
+"""Command line: a thin layer over `storylens.compare`, the renderers and
+`storylens.output`.
+
+Every failure ends as one line on stderr and an exit code from `errors.py`
+(listed in the README); Ctrl-C and SIGTERM end with 130 and 143 and leave no
+file behind.
+"""
 
 from __future__ import annotations
 
 import json
 import os
 import shutil
+import signal
 import sys
 from enum import Enum
 from pathlib import Path
@@ -13,7 +20,9 @@ from typing import List, Optional
 import typer
 
 from . import __version__
-from .errors import StorylensError
+from .errors import INTERRUPTED, TERMINATED, OutputError, StorylensError, UsageError
+
+MIN_WIDTH, MAX_WIDTH = 40, 1000  # narrower tables lose their columns; wider is no terminal
 
 app = typer.Typer(add_completion=False, no_args_is_help=True, pretty_exceptions_enable=False,
                   help="Show how different outlets report the same event.")
@@ -44,28 +53,44 @@ def compare(
     html: Optional[Path] = typer.Option(None, "--html", help="Also write a self-contained HTML report here."),
     output: Optional[Path] = typer.Option(None, "-o", "--output", help="Write the output here instead of standard output."),
     quiet: bool = typer.Option(False, "--quiet", "-q", help="No progress bar and no text summary (for use with -o, --html or --format json)."),
-    width: int = typer.Option(0, "--width", help="Terminal width for text output (default: the terminal's, at most 100)."),
+    width: int = typer.Option(0, "--width", help=f"Terminal width for text output, {MIN_WIDTH} to {MAX_WIDTH} (default: the terminal's, at most 100)."),
 ) -> None:
     """Compare reports of one event: reused passages, changed words, facts, quotes, sources."""
-    from .pipeline import compare as run_compare
-    from .render import to_html, to_markdown, to_text, write_atomic
+    from .output import check_target, write_outputs
 
-    with _progress(enabled=not quiet and sys.stderr.isatty()) as step:
+    # Everything the user can get wrong is checked before the analysis, which
+    # can take a while: a bad output path should not cost that wait.
+    if width and not MIN_WIDTH <= width <= MAX_WIDTH:
+        raise UsageError(f"--width must be between {MIN_WIDTH} and {MAX_WIDTH} (or 0 for the terminal's), not {width}")
+    if inputs.count("-") > 1:
+        raise UsageError("standard input ('-') can be read only once")
+    targets = {name: check_target(path) for name, path in (("--html", html), ("-o", output)) if path is not None}
+    if len(targets) == 2 and targets["--html"].path == targets["-o"].path and targets["-o"].how != "through":
+        raise UsageError(f"-o and --html name the same file ({output}); give each its own")
+    to_stdout = output is None and not (quiet and fmt is Format.text)
+    if to_stdout and sys.stdout is None:
+        raise OutputError("standard output is closed; use -o FILE")
+
+    from .pipeline import compare as run_compare  # spaCy: imported once the call is known good
+    from .render import to_html, to_markdown, to_text
+
+    with _progress(enabled=not quiet and _isatty(sys.stderr)) as step:
         comparison = run_compare(inputs, progress=step)
-    to_file = output is not None
     if fmt is Format.json:
         body = comparison.to_json() + "\n"
     elif fmt is Format.md:
         body = to_markdown(comparison)
     else:
-        color = not to_file and sys.stdout.isatty()
+        color = output is None and _isatty(sys.stdout)
         body = to_text(comparison, width=width or _terminal_width(), color=color)
+    files = {}
     if html is not None:
-        write_atomic(html, to_html(comparison))
-    if to_file:
-        write_atomic(output, body)
-    elif not (quiet and fmt is Format.text):
-        sys.stdout.write(body)
+        files[html] = to_html(comparison)
+    if output is not None:
+        files[output] = body
+    write_outputs(files)  # all or nothing: a failing -o leaves no --html behind
+    if to_stdout:
+        _print(body)
     if html is not None and not quiet:
         typer.echo(f"HTML report written to {html}", err=True)
 
@@ -78,10 +103,31 @@ def schema() -> None:
     typer.echo(json.dumps(json_schema(), indent=2))
 
 
+def _isatty(stream) -> bool:
+    return stream is not None and stream.isatty()
+
+
+def _print(body: str) -> None:
+    """Write the result to stdout; a reader that went away (`| head`) is an
+    output error, not a crash at exit."""
+    try:
+        sys.stdout.write(body)
+        sys.stdout.flush()
+    except BrokenPipeError:
+        # Python would try to flush again at exit and complain about it.
+        try:
+            os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        except (OSError, ValueError):
+            pass
+        raise OutputError("standard output was closed before the result was written") from None
+    except OSError as error:
+        raise OutputError(f"cannot write to standard output: {error.strerror or error}") from None
+
+
 def _terminal_width() -> int:
     """80 when piped; else the terminal's, kept readable. Some terminals (and
     pseudo-terminals without a size) report 0 columns."""
-    if not sys.stdout.isatty():
+    if not _isatty(sys.stdout):
         return 80
     columns = shutil.get_terminal_size((80, 24)).columns or 80
     return max(60, min(columns, 100))
@@ -113,6 +159,20 @@ class _progress:
             self.bar.stop()
 
 
+class _Signalled(BaseException):
+    """Raised by the signal handlers: a BaseException, so that no library's
+    `except Exception` swallows it, and `output.write_outputs` still removes
+    its temporary files on the way out."""
+
+    def __init__(self, signum: int) -> None:
+        super().__init__(signum)
+        self.signum = signum
+
+
+def _raise_signal(signum, frame) -> None:
+    raise _Signalled(signum)
+
+
 # Corpus mode (ingest, stories, story, analyze, outlets, export) lives in its own module.
 from .corpus_cli import register as _register_corpus  # noqa: E402
 
@@ -126,27 +186,63 @@ _register_spark(app)
 
 def main() -> None:
     """Entry point: user errors become one line on stderr and an exit code."""
+    previous = {}
     try:
-        app(standalone_mode=False)
+        for signum in (signal.SIGINT, signal.SIGTERM):
+            previous[signum] = signal.signal(signum, _raise_signal)
+    except ValueError:  # not the main thread: leave signals alone
+        pass
+    try:
+        _main()
+    finally:
+        for signum, handler in previous.items():
+            signal.signal(signum, handler)
+
+
+def _main() -> None:
+    try:
+        code = app(standalone_mode=False)
     except StorylensError as exc:
         _fail(str(exc), exc.code)
+    except _Signalled as exc:
+        _fail("interrupted" if exc.signum == signal.SIGINT else "terminated",
+              INTERRUPTED if exc.signum == signal.SIGINT else TERMINATED)
     except (typer.Exit, SystemExit) as exc:
         raise SystemExit(getattr(exc, "exit_code", getattr(exc, "code", 0)))
     except typer.Abort:
-        _fail("aborted", 130)
+        _fail("aborted", INTERRUPTED)
     except KeyboardInterrupt:
-        _fail("interrupted", 130)
+        _fail("interrupted", INTERRUPTED)
     except typer.TyperException as exc:  # usage errors from typer's bundled click
         if type(exc).__name__ == "NoArgsIsHelpError":
             raise SystemExit(2)  # the help is already on screen
         message = exc.format_message() if hasattr(exc, "format_message") else str(exc)
-        _fail(" ".join(message.split()), getattr(exc, "exit_code", 2))
+        _fail(message, getattr(exc, "exit_code", 2))
     except Exception as exc:  # anything unexpected: still one line, no traceback
         if os.environ.get("STORYLENS_DEBUG"):
             raise
         _fail(f"unexpected error: {exc!r} (set STORYLENS_DEBUG=1 to see the traceback)", 1)
+    # Without standalone mode typer turns Ctrl-C into a return value of 130,
+    # and a command's own return value (None) means success.
+    if code == INTERRUPTED:
+        _fail("interrupted", INTERRUPTED)
+    raise SystemExit(code if isinstance(code, int) else 0)
 
 
 def _fail(message: str, code: int) -> None:
-    typer.echo(f"storylens: {message}", err=True)
+    """One line on stderr, whatever the message holds: control characters and
+    lone surrogates removed, line breaks joined, at most `_MAX_MESSAGE` long."""
+    from .sanitize import clean_field
+
+    line = clean_field(message) or "error"
+    if len(line) > _MAX_MESSAGE:
+        line = line[: _MAX_MESSAGE - 1] + "…"
+    if sys.stderr is not None:
+        try:
+            typer.echo(f"storylens: {line}", err=True)
+        except (OSError, ValueError):
+            pass  # stderr closed too: the exit code still tells
     raise SystemExit(code)
+
+
+_MAX_MESSAGE = 1000  # room for a long path; a message quoting a whole input gets cut

@@ -6,6 +6,7 @@ the Python API raises them like any other exception.
 
 
 class StorylensError(Exception):
+    """Exit code 1 is left for errors storylens did not foresee (a bug)."""
     code = 1
 
 
@@ -33,9 +34,21 @@ class FetchError(StorylensError):
 
 
 class TooLarge(StorylensError):
+    """Over the size limit in bytes (files, URLs, stdin) or in characters (a body)."""
     code = 7
 
 
 class ModelUnavailable(StorylensError):
     """A model package is missing; storylens never downloads one."""
     code = 8
+
+
+class OutputError(StorylensError):
+    """An output target (`-o`, `--html`, standard output) cannot be written."""
+    code = 9
+
+
+# Exit codes of the command line that are not errors of the input: a signal
+# ends the run as shells report it (128 + the signal number).
+INTERRUPTED = 130  # Ctrl-C (SIGINT)
+TERMINATED = 143   # SIGTERM

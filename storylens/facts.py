@@ -271,10 +271,13 @@ def resolve_month_day(month: str, day: int, year: int | None, published: dt.date
     except ValueError:
         return None
     if year is None:
-        if (date - published).days > (0 if past else YEAR_WRAP_DAYS):
-            date = date.replace(year=date.year - 1)
-        elif forward and (published - date).days > YEAR_WRAP_DAYS:
-            date = date.replace(year=date.year + 1)
+        try:
+            if (date - published).days > (0 if past else YEAR_WRAP_DAYS):
+                date = date.replace(year=date.year - 1)
+            elif forward and (published - date).days > YEAR_WRAP_DAYS:
+                date = date.replace(year=date.year + 1)
+        except ValueError:  # 29 February moved to a year without one: no such day
+            return None
     return date
 
 
@@ -368,7 +371,8 @@ def _governing_verb(token: Token) -> Token | None:
     """The nearest verb (or predicative adjective) above a token, skipping 'including'."""
     node = token
     for _ in range(6):
-        if node.head is node:
+        # spaCy builds a new Token on every access, so `is` never matches: compare indices.
+        if node.head.i == node.i:
             return node if node.pos_ in ("VERB", "AUX", "ADJ") else None
         node = node.head
         if node.lemma_.lower() in SKIP_INTERMEDIATE or node.lower_ in SKIP_INTERMEDIATE:
@@ -787,7 +791,7 @@ class _Extractor:
     def _about(self, claim: ClaimInfo, group, unit, earlier) -> None:
         """Fill in the counted thing, the event and the subject of a number."""
         doc = self.a.doc
-        root = next((t for t in group if t.head not in group or t.head is t), group[-1])
+        root = next((t for t in group if t.head not in group or t.head.i == t.i), group[-1])
         first = group[0]
         if first.i > 0 and doc[first.i - 1].lower_ == "magnitude":
             claim.thing = "magnitude"
@@ -803,7 +807,12 @@ class _Extractor:
                 unit_tok = unit_tok if unit_tok.lower_ not in ("percentage", "basis", "per") else doc[min(root.i + 2, len(doc) - 1)]
             else:
                 unit_tok = root
-                while unit_tok.head is not unit_tok and unit_tok.head.pos_ in ("NUM", "NOUN", "SYM") and unit_tok.dep_ not in ("dobj", "pobj", "nsubj", "nsubjpass"):
+                # Compare by index (spaCy makes a new Token per access, so `is`
+                # never holds at the root) and bound the climb by the parse's size.
+                for _ in range(len(doc)):
+                    if unit_tok.head.i == unit_tok.i or unit_tok.head.pos_ not in ("NUM", "NOUN", "SYM") \
+                            or unit_tok.dep_ in ("dobj", "pobj", "nsubj", "nsubjpass"):
+                        break
                     unit_tok = unit_tok.head
             verb = _governing_verb(unit_tok)
             obj = None
@@ -903,7 +912,7 @@ class _Extractor:
         dirs: frozenset[str] = frozenset()
         for t in mods:
             for part in t.lower_.split("-") + [t.lower_]:
-                if part in DIRECTIONS and (t.dep_ in ("amod", "compound", "pobj", "nmod") or t is obj):
+                if part in DIRECTIONS and (t.dep_ in ("amod", "compound", "pobj", "nmod") or t.i == obj.i):
                     dirs = DIRECTIONS[t.lower_] if t.lower_ in DIRECTIONS else dirs | DIRECTIONS[part]
         position = EDGE_WORDS.get(obj.lower_)
         anchor = None

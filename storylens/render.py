@@ -5,10 +5,13 @@ All three share the same ordering decisions (conflicts before agreements
 before unique facts, shared quotes first, ...) so a reader who switches
 format finds things in the same place.
 
-Every string that comes from an article is untrusted: the terminal output
-never interprets rich markup, Markdown escapes its special characters, and
-the HTML template autoescapes, with the only pre-built markup being the
-article bodies assembled here from `markupsafe.escape`d pieces.
+Every string that comes from an article is untrusted: each renderer first
+takes `sanitize.clean_comparison` of its input (no control characters, no
+bidirectional overrides), the terminal output never interprets rich markup,
+Markdown escapes its special characters, and the HTML template autoescapes
+and isolates each piece of article text in `<bdi>`, with the only pre-built
+markup being the article bodies assembled here from `markupsafe.escape`d
+pieces.
 """
 
 from __future__ import annotations
@@ -18,7 +21,6 @@ import hashlib
 import io
 import os
 import re
-import tempfile
 from collections import defaultdict
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -35,6 +37,7 @@ from rich.text import Text
 
 from .framing import bare_phrase
 from .models import Article, Comparison, Fact, Passage, Quote
+from .sanitize import clean_body, clean_comparison
 
 __all__ = ["to_text", "to_markdown", "to_html", "write_atomic", "finding_marks", "segments"]
 
@@ -239,6 +242,7 @@ EMPTY = {
 
 def to_text(comparison: Comparison, width: int = 80, color: bool = False) -> str:
     """A terminal summary, every line at most `width` cells wide."""
+    comparison = clean_comparison(comparison)  # no escape sequence reaches the terminal
     buffer = io.StringIO()
     # markup/emoji/highlight off: article text like "[bold]" or ":fire:" is data.
     console = Console(width=width, file=buffer, force_terminal=color, no_color=not color,
@@ -451,6 +455,7 @@ def _md_table(header: list[str], rows: list[list[str]]) -> list[str]:
 
 
 def to_markdown(comparison: Comparison) -> str:
+    comparison = clean_comparison(comparison)
     labels = {k: md(v) for k, v in article_labels(comparison).items()}
     keys = article_keys(comparison)
     out = [f"# {md(title_line(comparison))}", ""]
@@ -622,6 +627,7 @@ def highlight(text: str, marks: list[Mark]) -> Markup:
     any finding covers; `data-finding` lists the findings, innermost first."""
     out = []
     for piece, covering in segments(text, marks):
+        piece = clean_body(piece)  # a body built in Python skipped ingest's cleaning
         if not covering:
             out.append(escape(piece))
             continue
@@ -666,6 +672,7 @@ def _environment() -> jinja2.Environment:
 
 def to_html(comparison: Comparison) -> str:
     """A single self-contained HTML page: no external fetches of any kind."""
+    comparison = clean_comparison(comparison)
     labels = short_labels(comparison, 24)
     marks = finding_marks(comparison)
     finding_titles = finding_labels(comparison)
@@ -705,24 +712,8 @@ def _safe_url(url: str | None) -> str | None:
 
 
 def write_atomic(path: str | os.PathLike, text: str) -> None:
-    """Write `text` (UTF-8) to `path` so readers see the old file or the new
-    one, never half of it; on any error the target is untouched and the
-    temporary file removed."""
-    target = Path(path)
-    fd, tmp = tempfile.mkstemp(dir=target.parent or ".", prefix=f".{target.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="") as handle:
-            handle.write(text)
-            handle.flush()
-            os.fsync(handle.fileno())
-        # mkstemp makes the file private (0600); a report is meant to be shared.
-        umask = os.umask(0)
-        os.umask(umask)
-        os.chmod(tmp, 0o666 & ~umask)
-        os.replace(tmp, target)
-    except BaseException:
-        try:
-            os.unlink(tmp)
-        except FileNotFoundError:
-            pass
-        raise
+    """Write `text` (UTF-8) to `path`, all or nothing: `output.write_output`,
+    kept under its old name for existing callers."""
+    from .output import write_output
+
+    write_output(path, text)

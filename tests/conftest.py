@@ -20,3 +20,24 @@ def basil_path() -> Path:
     if not BASIL.exists():
         pytest.skip("../shared/data/basil-2010-2014.jsonl is absent")
     return BASIL
+
+
+@pytest.fixture
+def run_cli(capsys, monkeypatch):
+    """Run the command line in this process (the models stay loaded between
+    tests): run_cli([...]) -> (exit code, stdout, stderr)."""
+    import sys
+
+    from storylens.cli import main
+
+    def run(argv):
+        monkeypatch.setattr(sys, "argv", ["storylens", *map(str, argv)])
+        code = 0
+        try:
+            main()
+        except SystemExit as exc:
+            code = exc.code or 0
+        out, err = capsys.readouterr()
+        return code, out, err
+
+    return run

@@ -18,7 +18,7 @@ from rich.cells import cell_len
 
 from storylens.models import (Article, Citation, Claim, Comparison, Edit, Fact, Passage, Quote,
                               QuoteMention, Span, Substitution)
-from storylens.render import finding_marks, segments, to_html, to_markdown, to_text, write_atomic
+from storylens.render import finding_marks, segments, to_html, to_markdown, to_text
 
 XSS_BODY = "<script>alert(1)</script>"
 XSS_ATTR = '"><img src=x onerror=alert(1)>'
@@ -313,30 +313,7 @@ def test_html_empty_sections(empty_comparison):
     assert not tree.xpath("//div[@class='col-body']//*[@data-finding]")
 
 
-# ---------------------------------------------------------------- files
-
-
-def test_write_atomic_replaces(tmp_path):
-    target = tmp_path / "report.html"
-    target.write_text("old")
-    write_atomic(target, "new ✓")
-    assert target.read_text(encoding="utf-8") == "new ✓"
-    assert os.listdir(tmp_path) == ["report.html"]
-
-
-def test_write_atomic_failure_keeps_target(tmp_path):
-    target = tmp_path / "report.html"
-    target.write_text("old")
-    with pytest.raises(UnicodeEncodeError):
-        write_atomic(target, "half \ud800 written")  # a lone surrogate cannot be encoded
-    assert target.read_text() == "old"
-    assert os.listdir(tmp_path) == ["report.html"]
-
-
-def test_write_atomic_missing_directory(tmp_path):
-    with pytest.raises(FileNotFoundError):
-        write_atomic(tmp_path / "nope" / "r.md", "x")
-    assert os.listdir(tmp_path) == []
+# Writing files is tested in test_output.py (render.write_atomic delegates there).
 
 
 # ---------------------------------------------------------------- real reports

@@ -1,0 +1,308 @@
+"""What the web app reads: stories, their comparisons, outlet profiles.
+
+`Corpus` is the narrow interface the pages need; `StoreCorpus` (in
+`storylens.web.store_corpus`) implements it over the corpus store and
+`MemoryCorpus` over a list of articles held in memory (Compare now results,
+tests). `Catalogue` sits on top of either: it keeps the story rows and a
+word index for search in memory, and caches comparisons and their view
+models, all keyed by the corpus revision so an ingest invalidates them.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+import threading
+from collections import Counter, OrderedDict, defaultdict
+from dataclasses import dataclass, field
+from typing import Iterable, Sequence
+
+from ..models import Article, Comparison
+from ..pipeline import analyze_articles, assign_ids, compare_features
+from ..view import ComparisonView, build_view
+
+
+@dataclass(frozen=True)
+class StoryRow:
+    """One line of the stories list."""
+
+    id: str
+    title: str
+    first: dt.date | None
+    last: dt.date | None
+    outlets: tuple[str, ...]
+    size: int  # articles
+
+    def to_dict(self) -> dict:
+        return {"id": self.id, "title": self.title, "first": self.first and self.first.isoformat(),
+                "last": self.last and self.last.isoformat(), "outlets": list(self.outlets), "size": self.size}
+
+
+class Corpus:
+    """The store, as the web app sees it."""
+
+    read_only: bool = True
+
+    def revision(self) -> str:
+        """Changes whenever stories or articles change."""
+        raise NotImplementedError
+
+    def story_rows(self) -> list[StoryRow]:
+        raise NotImplementedError
+
+    def story_articles(self, story_id: str) -> list[Article]:
+        raise NotImplementedError
+
+    def compare_story(self, story_id: str) -> Comparison:
+        """The comparison of a story's articles (the store may keep it)."""
+        raise NotImplementedError
+
+    def ingest(self, articles: Sequence[Article]) -> list[str]:
+        """Store articles; the ids of the stories they went to."""
+        raise PermissionError("this corpus is read-only")
+
+
+class MemoryCorpus(Corpus):
+    """Articles grouped into stories by the caller, held in memory."""
+
+    def __init__(self, stories: dict[str, Sequence[Article]] | None = None, *, read_only: bool = True) -> None:
+        self.read_only = read_only
+        self._stories: dict[str, list[Article]] = {}
+        self._rev = 0
+        self._lock = threading.Lock()
+        for sid, articles in (stories or {}).items():
+            self._stories[str(sid)] = assign_ids(list(articles))
+
+    def revision(self) -> str:
+        return str(self._rev)
+
+    def story_rows(self) -> list[StoryRow]:
+        return [row_of(sid, arts) for sid, arts in self._stories.items()]
+
+    def story_articles(self, story_id: str) -> list[Article]:
+        return list(self._stories[story_id])
+
+    def compare_story(self, story_id: str) -> Comparison:
+        return compare_features(list(analyze_articles(self._stories[story_id])))
+
+    def ingest(self, articles: Sequence[Article]) -> list[str]:
+        if self.read_only:
+            raise PermissionError("this corpus is read-only")
+        with self._lock:
+            sid = str(len(self._stories) + 1)
+            self._stories[sid] = assign_ids(list(articles))
+            self._rev += 1
+        return [sid]
+
+
+def row_of(story_id: str, articles: Sequence[Article], title: str | None = None) -> StoryRow:
+    dates = sorted(a.date for a in articles if a.date)
+    outlets = tuple(dict.fromkeys(a.outlet or "?" for a in articles))
+    title = title or next((a.title for a in articles if a.title), None) or "(untitled)"
+    return StoryRow(str(story_id), title, dates[0] if dates else None, dates[-1] if dates else None,
+                    outlets, len(articles))
+
+
+# ---------------------------------------------------------------- catalogue
+
+_WORD = re.compile(r"[^\W_]+", re.UNICODE)
+
+
+def words(text: str) -> set[str]:
+    return {w.casefold() for w in _WORD.findall(text or "")}
+
+
+@dataclass
+class StoryEntry:
+    row: StoryRow
+    words: frozenset[str]
+    outlets_cf: frozenset[str]
+
+
+@dataclass
+class OutletProfile:
+    name: str
+    stories: list[StoryRow]
+    compared: int  # stories whose comparison went into the figures below
+    terms: list[dict] = field(default_factory=list)        # [{actor, terms: [{term, count, share, others_share}]}]
+    wire_share: float | None = None                          # share of its text in passages shared with others
+    contradicted: list[dict] = field(default_factory=list)  # conflicts over numbers it is party to
+    unique: list[dict] = field(default_factory=list)        # facts only it reports
+
+    def to_dict(self) -> dict:
+        return {"name": self.name, "stories": [s.to_dict() for s in self.stories],
+                "compared_stories": self.compared, "preferred_terms": self.terms, "wire_share": self.wire_share,
+                "contradicted": self.contradicted, "unique_facts": self.unique}
+
+
+class Catalogue:
+    """Stories, search and cached comparisons over a `Corpus`."""
+
+    def __init__(self, corpus: Corpus, *, cache_size: int = 512, profile_stories: int = 40) -> None:
+        self.corpus = corpus
+        self.cache_size = cache_size
+        self.profile_stories = profile_stories  # an outlet profile compares at most this many stories
+        self._lock = threading.RLock()
+        self._rev: str | None = None
+        self._entries: list[StoryEntry] = []
+        self._by_id: dict[str, StoryEntry] = {}
+        self._outlets: Counter = Counter()
+        self._views: OrderedDict[str, ComparisonView] = OrderedDict()
+        self._computing: dict[str, threading.Lock] = defaultdict(threading.Lock)
+
+    # -- rows and search
+
+    def _refresh(self) -> None:
+        rev = self.corpus.revision()
+        if rev == self._rev:
+            return
+        with self._lock:
+            if rev == self._rev:
+                return
+            entries = []
+            outlets: Counter = Counter()
+            for row in self.corpus.story_rows():
+                text = " ".join([row.title, *row.outlets])
+                entries.append(StoryEntry(row, frozenset(words(text)), frozenset(o.casefold() for o in row.outlets)))
+                outlets.update(row.outlets)
+            entries.sort(key=lambda e: (e.row.last or dt.date.min, e.row.id), reverse=True)
+            self._entries, self._by_id, self._outlets = entries, {e.row.id: e for e in entries}, outlets
+            self._views.clear()
+            self._rev = rev
+
+    def revision(self) -> str:
+        self._refresh()
+        return self._rev or ""
+
+    def stories(self, *, q: str = "", outlet: str = "", since: dt.date | None = None,
+                until: dt.date | None = None, limit: int = 50, offset: int = 0) -> tuple[list[StoryRow], int]:
+        """Newest first; every word of `q` must appear in the title or an
+        outlet name (as a word prefix); `outlet` is an exact outlet name;
+        `since`/`until` keep stories with an article dated in the range."""
+        self._refresh()
+        wanted = sorted(words(q))
+        outlet_cf = outlet.casefold().strip()
+        out = []
+        for entry in self._entries:
+            row = entry.row
+            if outlet_cf and outlet_cf not in entry.outlets_cf:
+                continue
+            if since and not (row.last and row.last >= since):
+                continue
+            if until and not (row.first and row.first <= until):
+                continue
+            if wanted and not all(w in entry.words or any(x.startswith(w) for x in entry.words) for w in wanted):
+                continue
+            out.append(row)
+        return out[offset:offset + limit], len(out)
+
+    def story(self, story_id: str) -> StoryRow | None:
+        self._refresh()
+        entry = self._by_id.get(story_id)
+        return entry.row if entry else None
+
+    def outlets(self) -> list[tuple[str, int]]:
+        """(outlet, number of stories), most stories first."""
+        self._refresh()
+        return sorted(self._outlets.items(), key=lambda kv: (-kv[1], kv[0].casefold()))
+
+    # -- comparisons
+
+    def view(self, story_id: str) -> ComparisonView:
+        """The story's comparison as a view model with stable keys, cached."""
+        self._refresh()
+        with self._lock:
+            cached = self._views.get(story_id)
+            if cached is not None:
+                self._views.move_to_end(story_id)
+                return cached
+        with self._computing[story_id]:  # one computation per story at a time
+            with self._lock:
+                cached = self._views.get(story_id)
+            if cached is None:
+                cached = build_view(self.corpus.compare_story(story_id), stable_ids=True)
+            with self._lock:
+                self._views[story_id] = cached
+                self._views.move_to_end(story_id)
+                while len(self._views) > self.cache_size:
+                    self._views.popitem(last=False)
+        return cached
+
+    def cached_view(self, story_id: str) -> ComparisonView | None:
+        with self._lock:
+            return self._views.get(story_id)
+
+    # -- outlets
+
+    def outlet(self, name: str) -> OutletProfile | None:
+        self._refresh()
+        if name not in self._outlets:
+            return None
+        rows, _ = self.stories(outlet=name, limit=10_000)
+        term_counts: dict[str, Counter] = defaultdict(Counter)
+        other_counts: dict[str, Counter] = defaultdict(Counter)
+        covered = total = 0
+        contradicted, unique = [], []
+        compared = 0
+        for row in rows:
+            if compared >= self.profile_stories or row.size < 2:
+                continue
+            view = self.view(row.id)
+            compared += 1
+            mine = {a.id for a in view.articles if (a.outlet or "?") == name}
+            for aid, actors in view.comparison.terms.items():
+                target = term_counts if aid in mine else other_counts
+                for actor, terms in actors.items():
+                    target[actor].update(terms)
+            for aid in mine:
+                length = len(view.comparison.article(aid).text)
+                spans = [(s.start, s.end) for p in view.comparison.passages for s in p.spans
+                         if s.article == aid and any(o.article not in mine for o in p.spans)]
+                covered += _union_length(spans, length)
+                total += length
+            labels = view.labels
+            for entry in view.facts:
+                fact = entry.fact
+                claims = [c for c in fact.claims if c.article in mine]
+                if not claims:
+                    continue
+                link = f"/stories/{row.id}#{entry.key}"
+                if fact.status == "conflict" and fact.kind == "number":
+                    contradicted.append({"story": row.id, "story_title": row.title, "what": fact.what,
+                                         "mine": claims[0].value or claims[0].text,
+                                         "others": [f"{labels.get(c.article, c.article)}: {c.value or c.text}"
+                                                    for c in fact.claims if c.article not in mine],
+                                         "link": link, "id": entry.key})
+                elif fact.status == "unique":
+                    unique.append({"story": row.id, "story_title": row.title, "what": fact.what,
+                                   "text": claims[0].text, "link": link, "id": entry.key})
+        return OutletProfile(name=name, stories=rows, compared=compared,
+                             terms=_preferred_terms(term_counts, other_counts),
+                             wire_share=(covered / total) if total else None,
+                             contradicted=contradicted, unique=unique)
+
+
+def _union_length(spans: Iterable[tuple[int, int]], limit: int) -> int:
+    total, end = 0, -1
+    for s, e in sorted(spans):
+        s, e = max(s, end, 0), min(e, limit)
+        if e > s:
+            total += e - s
+            end = e
+    return total
+
+
+def _preferred_terms(mine: dict[str, Counter], others: dict[str, Counter], actors: int = 8,
+                     per_actor: int = 4) -> list[dict]:
+    """The actors this outlet names most, each with its most used terms and
+    each term's share of the outlet's mentions against other outlets' share."""
+    out = []
+    for actor, counts in sorted(mine.items(), key=lambda kv: -sum(kv[1].values()))[:actors]:
+        n_mine = sum(counts.values())
+        theirs = others.get(actor, Counter())
+        n_theirs = sum(theirs.values())
+        terms = [{"term": term, "count": count, "share": count / n_mine,
+                  "others_share": (theirs.get(term, 0) / n_theirs) if n_theirs else None}
+                 for term, count in counts.most_common(per_actor)]
+        out.append({"actor": actor, "mentions": n_mine, "terms": terms})
+    return out

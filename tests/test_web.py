@@ -249,3 +249,8 @@ def test_security_headers_everywhere(client):
         assert r.headers["referrer-policy"] == "no-referrer"
     csp = client.get("/compare").headers["content-security-policy"]
     assert re.search(r"default-src 'none'", csp) and "script-src 'self'" in csp
+
+
+def test_cross_site_form_post_refused_by_fetch_metadata(client):
+    r = client.post("/compare", data={"text": [BRIDGE_A, BRIDGE_B]}, headers={"sec-fetch-site": "cross-site"})
+    assert r.status_code == 403

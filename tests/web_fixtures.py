@@ -30,14 +30,13 @@ BRIDGE_C = """The Tollan Bridge was shut on Tuesday after cracks were discovered
 
 Opposition councillor Petr Halas blamed years of neglect. "This was a disaster waiting to happen," he said."""
 
-HARBOUR_A = """Dock workers at the port of Velsen walked out on Friday in a dispute over night shifts, the Velsen Dockers Union said. Around 600 workers joined the strike, which halted container traffic.
+HARBOUR_A = """Strikers at the port of Velsen walked out on Friday in a dispute over night shifts, the Velsen Dockers Union said. Around 600 strikers joined the strike, which halted container traffic.
 
 Port manager Ilse Brandt said talks would resume on Monday."""
 
-HARBOUR_B = """About 900 dock workers at the port of Velsen went on strike on Friday over night shifts, union leaders said. Container traffic stopped for the day.
+HARBOUR_B = """Militants at the port of Velsen walked out on Friday in a dispute over night shifts, the Velsen Dockers Union said. About 900 militants joined the strike, which halted container traffic.
 
 Port manager Ilse Brandt said talks would resume on Monday, adding that the port had made a fair offer."""
-
 
 def story_articles() -> dict[str, list[Article]]:
     """story key -> articles, as ingested by the tests."""

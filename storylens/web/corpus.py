@@ -269,8 +269,8 @@ class Catalogue:
                 link = f"/stories/{row.id}#{entry.key}"
                 if fact.status == "conflict" and fact.kind == "number":
                     contradicted.append({"story": row.id, "story_title": row.title, "what": fact.what,
-                                         "mine": claims[0].value or claims[0].text,
-                                         "others": [f"{labels.get(c.article, c.article)}: {c.value or c.text}"
+                                         "mine": claims[0].text,
+                                         "others": [f"{labels.get(c.article, c.article)}: {c.text}"
                                                     for c in fact.claims if c.article not in mine],
                                          "link": link, "id": entry.key})
                 elif fact.status == "unique":

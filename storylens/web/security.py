@@ -167,11 +167,15 @@ def _host_name(host: str) -> str:
 
 
 def _same_origin(headers: dict[str, str]) -> bool:
+    """Browsers say where a request comes from in Sec-Fetch-Site; older ones
+    only in Origin (which is "null" under our no-referrer policy, so it is
+    only trusted when it names a host). No header: not a browser."""
+    site = headers.get("sec-fetch-site")
+    if site:
+        return site in ("same-origin", "none")
     origin = headers.get("origin")
-    if not origin:
-        return True  # not a browser form post from another page (curl, httpx, same-origin GET-less)
-    if origin == "null":
-        return False
+    if not origin or origin == "null":
+        return True
     return urlsplit(origin).netloc.lower() == headers.get("host", "").lower()
 
 

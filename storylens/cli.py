@@ -78,6 +78,24 @@ def schema() -> None:
     typer.echo(json.dumps(json_schema(), indent=2))
 
 
+@app.command()
+def serve(
+    db: str = typer.Option("storylens.db", "--db", help="The store: a SQLite file or a database URL."),
+    host: str = typer.Option("127.0.0.1", "--host", help="Address to listen on; anything but loopback needs --token."),
+    port: int = typer.Option(8000, "--port", help="Port to listen on."),
+    token: Optional[str] = typer.Option(None, "--token", envvar="STORYLENS_TOKEN",
+                                        help="Require this bearer token (or the cookie /login sets) on every request."),
+    allow_ingest: bool = typer.Option(False, "--allow-ingest", help="Open the store read-write: Compare now may store articles."),
+    no_fetch: bool = typer.Option(False, "--no-fetch", help="Compare now does not fetch URLs."),
+) -> None:
+    """Serve the web app: stories, comparisons, outlet profiles, Compare now, and a JSON API under /api/."""
+    try:
+        from .web import serve as run_server
+    except ImportError as exc:
+        raise StorylensError(f"storylens serve needs the web extra (pip install 'storylens[web]'): {exc}") from None
+    run_server(db, host=host, port=port, token=token, allow_ingest=allow_ingest, fetch=not no_fetch)
+
+
 def _terminal_width() -> int:
     """80 when piped; else the terminal's, kept readable. Some terminals (and
     pseudo-terminals without a size) report 0 columns."""

@@ -477,5 +477,9 @@ def serve(store_url: str, *, host: str = "127.0.0.1", port: int = 8000, token: s
     app = create_app(store_url, read_only=not allow_ingest, token=token, limits=limits, warm=warm,
                      compare_limits=CompareLimits(allow_fetch=fetch),
                      allowed_hosts=None if token else LOOPBACK_NAMES)
+    import sys
+    shown = f"[{host}]" if ":" in host else host
+    print(f"storylens: serving {store_url} on http://{shown}:{port}/ "
+          f"({'read-write' if allow_ingest else 'read-only'}{', token required' if token else ''})", file=sys.stderr)
     uvicorn.run(app, host=host, port=port, log_level=log_level, server_header=False,
                 limit_concurrency=200, timeout_keep_alive=5, h11_max_incomplete_event_size=64 * 1024)

@@ -87,13 +87,17 @@ def serve(
                                         help="Require this bearer token (or the cookie /login sets) on every request."),
     allow_ingest: bool = typer.Option(False, "--allow-ingest", help="Open the store read-write: Compare now may store articles."),
     no_fetch: bool = typer.Option(False, "--no-fetch", help="Compare now does not fetch URLs."),
+    rate: float = typer.Option(20.0, "--rate", help="Requests a second per client address, in bursts of up to 6× that (0: no limit)."),
 ) -> None:
     """Serve the web app: stories, comparisons, outlet profiles, Compare now, and a JSON API under /api/."""
     try:
         from .web import serve as run_server
     except ImportError as exc:
         raise StorylensError(f"storylens serve needs the web extra (pip install 'storylens[web]'): {exc}") from None
-    run_server(db, host=host, port=port, token=token, allow_ingest=allow_ingest, fetch=not no_fetch)
+    from .web.security import Limits
+
+    limits = Limits(rate=max(rate, 0.0), burst=max(1, int(rate * 6)))
+    run_server(db, host=host, port=port, token=token, allow_ingest=allow_ingest, fetch=not no_fetch, limits=limits)
 
 
 def _terminal_width() -> int:

@@ -106,7 +106,8 @@ class CompareIn(BaseModel):
 class StatusOut(BaseModel):
     version: str
     stories: int
-    compared: int
+    multi_article_stories: int = Field(description="Stories with two or more articles: the ones with a comparison.")
+    compared: int = Field(description="Stories compared so far (cached in memory).")
     read_only: bool
 
 
@@ -454,9 +455,10 @@ def _routes(app: FastAPI, state: _State) -> None:
     def api_status():
         """Stories in the store and how many are compared (cached)."""
         rev = catalogue.revision()
-        _, total = catalogue.stories(limit=0)
+        rows, total = catalogue.stories(limit=10 ** 9)
         compared = sum(1 for (r, _s) in list(state.conflicts) if r == rev)
-        return StatusOut(version=__version__, stories=total, compared=compared, read_only=state.read_only)
+        return StatusOut(version=__version__, stories=total, multi_article_stories=sum(r.size >= 2 for r in rows),
+                         compared=compared, read_only=state.read_only)
 
 
 def _equal(a: str, b: str) -> bool:

@@ -208,6 +208,9 @@ def test_token_required_when_set(source):
     with TestClient(create_app(**source, token="s3cret-token", limits=NO_LIMIT)) as c:
         assert c.get("/api/stories").status_code == 401
         assert c.get("/stories").status_code == 401
+        r = c.get("/stories", headers={"accept": "text/html"}, follow_redirects=False)
+        assert r.status_code == 303 and r.headers["location"] == "/login"
+        assert c.get("/login").status_code == 200
         assert c.get("/api/stories", headers={"authorization": "Bearer wrong"}).status_code == 401
         assert c.get("/api/stories", headers={"authorization": "Bearer s3cret-token"}).status_code == 200
         assert c.post("/login", data={"token": "nope"}).status_code == 401

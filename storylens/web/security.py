@@ -12,13 +12,14 @@ the lock file, and what is needed is small enough to read in one sitting:
   3. answers 413 when a request body is over `max_body` bytes, by its
      Content-Length or, for a streamed body, as soon as it passes the limit;
   4. with a token, answers 401 unless the request carries
-     `Authorization: Bearer <token>` or the session cookie set by /login;
+     `Authorization: Bearer <token>` or the session cookie set by /login
+     (a browser asking for a page is sent to /login instead);
   5. answers 403 to a POST from another site (an `Origin` header naming
      another host), so a page elsewhere cannot make a browser on this
      machine submit the forms;
   6. adds the security headers (the Content-Security-Policy on HTML pages).
 
-Everything it answers is plain text or JSON, never echoing the request.
+What it answers itself is a short JSON message that never echoes the request.
 """
 
 from __future__ import annotations
@@ -111,6 +112,12 @@ class Guard:
                                     f"{self.limits.max_body // 1_000_000} MB")
             return
         if self.token and scope["path"] not in self.open_paths and not self._authorised(headers):
+            if scope["method"] == "GET" and "text/html" in headers.get("accept", "") \
+                    and not scope["path"].startswith("/api/"):
+                await send({"type": "http.response.start", "status": 303,
+                            "headers": _with_security_headers([(b"location", b"/login"), (b"content-length", b"0")])})
+                await send({"type": "http.response.body", "body": b""})
+                return
             await _plain(send, 401, "storylens: this server needs a token: send 'Authorization: Bearer TOKEN' "
                                     "or sign in at /login", [(b"www-authenticate", b'Bearer realm="storylens"')])
             return

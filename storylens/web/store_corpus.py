@@ -1,0 +1,160 @@
+"""`Corpus` over the corpus store (`storylens.store.Store`).
+
+Read-only unless asked: a SQLite store is opened through a `mode=ro` URI,
+so not even a stray write can reach the file; a PostgreSQL session is set
+to `default_transaction_read_only`. Comparisons come from the store's cache
+of comparisons when it has one, else from the stored features (the article
+phase is never rerun for a stored article unless its features are missing),
+and are written back to the cache only when the store is writable.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import threading
+import time
+from pathlib import Path
+from typing import Sequence
+
+from sqlalchemy import event, func, select
+
+from .. import __version__, store as store_mod
+from ..errors import StorylensError
+from ..features import FEATURES_VERSION, ArticleFeatures, analyze_articles
+from ..models import Article, Comparison
+from ..pipeline import compare_features
+from .corpus import Corpus, StoryRow
+
+# A comparison cached in the store is keyed by its articles, the features
+# version and the storylens version: a new release recompares.
+_KEY_PREFIX = "web1"
+
+
+class StoreCorpus(Corpus):
+    def __init__(self, target: str | None, *, read_only: bool = True, revision_every: float = 1.0) -> None:
+        self.read_only = read_only
+        url = store_mod.resolve_url(target)
+        if read_only:
+            url = _read_only_url(url)
+        self.store = store_mod.Store(url) if not read_only else _open_read_only(url)
+        self._rev: tuple[float, str] = (0.0, "")
+        self._revision_every = revision_every
+        self._lock = threading.Lock()
+
+    # -- revision: cheap, checked at most once a second
+
+    def revision(self) -> str:
+        now = time.monotonic()
+        checked, rev = self._rev
+        if now - checked < self._revision_every and rev:
+            return rev
+        a, m, s = store_mod.articles.c, store_mod.story_merges.c, store_mod.stories.c
+        with self.store.reader() as conn:
+            parts = (conn.execute(select(func.max(a.seq), func.count())).one(),
+                     conn.execute(select(func.max(m.id))).scalar(),
+                     conn.execute(select(func.count()).select_from(store_mod.stories).where(s.merged_into.is_(None))).scalar())
+        rev = repr(parts)
+        self._rev = (now, rev)
+        return rev
+
+    # -- stories
+
+    def story_rows(self) -> list[StoryRow]:
+        rows = []
+        for s in self.store.list_stories():
+            rows.append(StoryRow(id=str(s["id"]), title=s.get("title") or "(untitled)", first=s.get("first_date"),
+                                 last=s.get("last_date"), outlets=tuple(s.get("outlets") or ()),
+                                 size=len(s.get("articles") or ())))
+        return rows
+
+    def story_articles(self, story_id: str) -> list[Article]:
+        sid = _story_int(story_id)
+        return [_article(r) for r in self.store.get_articles(story=sid)]
+
+    def compare_story(self, story_id: str) -> Comparison:
+        articles = self.story_articles(story_id)
+        if len(articles) < 2:
+            raise StorylensError(f"story {story_id} has {len(articles)} article(s): nothing to compare")
+        key = _comparison_key(articles)
+        cached = self.store.get_comparison(key)
+        if cached is not None:
+            try:
+                return Comparison.model_validate_json(cached)
+            except ValueError:
+                pass  # an older format: compare again
+        comparison = compare_features(self._features(articles))
+        if not self.read_only:
+            self.store.put_comparison(key, _story_int(story_id), comparison.to_json(indent=None).encode("utf-8"))
+        return comparison
+
+    def _features(self, articles: list[Article]) -> list[ArticleFeatures]:
+        stored = self.store.get_features([a.id for a in articles], FEATURES_VERSION)
+        out: dict[str, ArticleFeatures] = {}
+        for article in articles:
+            data = stored.get(article.id)
+            if data is not None:
+                try:
+                    out[article.id] = ArticleFeatures.from_bytes(data)
+                except StorylensError:
+                    pass
+        missing = [a for a in articles if a.id not in out]
+        if missing:
+            fresh = list(analyze_articles(missing))
+            out.update({f.id: f for f in fresh})
+            if not self.read_only:
+                self.store.put_features([(f.id, f.to_bytes()) for f in fresh], FEATURES_VERSION)
+        return [out[a.id] for a in articles]
+
+    def ingest(self, articles: Sequence[Article]) -> list[str]:
+        if self.read_only:
+            raise PermissionError("this store is open read-only")
+        from ..corpus import ingest_articles  # the corpus branch's ingest API
+        result = ingest_articles(self.store, list(articles))
+        self._rev = (0.0, "")
+        return [str(s) for s in sorted(set(getattr(result, "stories", []) or []))]
+
+
+def _article(row: dict) -> Article:
+    return Article(id=row["id"], outlet=row.get("outlet"), title=row.get("title"), date=row.get("date"),
+                   url=row.get("url"), text=row["text"])
+
+
+def _story_int(story_id: str) -> int:
+    try:
+        return int(story_id)
+    except ValueError:
+        raise KeyError(story_id) from None
+
+
+def _comparison_key(articles: list[Article]) -> str:
+    ids = "\n".join(sorted(a.id for a in articles))
+    digest = hashlib.sha256(f"{_KEY_PREFIX}|{FEATURES_VERSION}|{__version__}|{ids}".encode()).hexdigest()
+    return digest[:64]
+
+
+def _read_only_url(url: str) -> str:
+    if url.startswith("sqlite:///") and "mode=ro" not in url:
+        path = url[len("sqlite:///"):]
+        if not Path(path).exists():
+            raise StorylensError(f"no store at {path}: run `storylens ingest FILE --db {path}` first")
+        return f"sqlite:///file:{path}?mode=ro&uri=true"
+    return url
+
+
+def _open_read_only(url: str):
+    """Open without migrating (a read-only store cannot be upgraded) and make
+    every PostgreSQL transaction read-only."""
+    store = store_mod.Store.__new__(store_mod.Store)
+    store.url = url
+    store.engine = store_mod.Store._engine(url)
+    store.is_sqlite = store.engine.dialect.name == "sqlite"
+    if not store.is_sqlite:
+        @event.listens_for(store.engine, "connect")
+        def _read_only(dbapi_conn, _record):
+            with dbapi_conn.cursor() as cursor:
+                cursor.execute("SET SESSION CHARACTERISTICS AS TRANSACTION READ ONLY")
+    version = store.schema_version()
+    if version != store_mod.SCHEMA_VERSION:
+        raise StorylensError(f"the store has schema {version}, this storylens reads {store_mod.SCHEMA_VERSION}: "
+                             "open it once with --allow-ingest (or `storylens ingest`) to upgrade it")
+    return store

@@ -11,12 +11,14 @@ and are written back to the cache only when the store is writable.
 from __future__ import annotations
 
 import hashlib
+import sqlite3
 import threading
 import time
 from pathlib import Path
 from typing import Sequence
+from urllib.parse import quote
 
-from sqlalchemy import event, func, select
+from sqlalchemy import create_engine, event, func, select
 
 from .. import __version__, store as store_mod
 from ..errors import StorylensError
@@ -33,10 +35,7 @@ _KEY_PREFIX = "web1"
 class StoreCorpus(Corpus):
     def __init__(self, target: str | None, *, read_only: bool = True, revision_every: float = 1.0) -> None:
         self.read_only = read_only
-        url = store_mod.resolve_url(target)
-        if read_only:
-            url = _read_only_url(url)
-        self.store = store_mod.Store(url) if not read_only else _open_read_only(url)
+        self.store = _open_read_only(target) if read_only else store_mod.Store(target)
         self._rev: tuple[float, str] = (0.0, "")
         self._revision_every = revision_every
         self._lock = threading.Lock()
@@ -132,27 +131,38 @@ def _comparison_key(articles: list[Article]) -> str:
     return digest[:64]
 
 
-def _read_only_url(url: str) -> str:
-    if url.startswith("sqlite:///") and "mode=ro" not in url:
-        path = url[len("sqlite:///"):]
-        if not Path(path).exists():
-            raise StorylensError(f"no store at {path}: run `storylens ingest FILE --db {path}` first")
-        return f"sqlite:///file:{path}?mode=ro&uri=true"
-    return url
-
-
-def _open_read_only(url: str):
-    """Open without migrating (a read-only store cannot be upgraded) and make
-    every PostgreSQL transaction read-only."""
+def _open_read_only(target: str | None):
+    """The store without migrating (a read-only store cannot be upgraded):
+    SQLite through a `mode=ro` URI with `query_only` on, PostgreSQL with
+    every transaction read-only."""
+    url = store_mod.resolve_url(target)
     store = store_mod.Store.__new__(store_mod.Store)
     store.url = url
-    store.engine = store_mod.Store._engine(url)
-    store.is_sqlite = store.engine.dialect.name == "sqlite"
-    if not store.is_sqlite:
+    if url.startswith("sqlite:///"):
+        path = Path(url[len("sqlite:///"):])
+        if not path.is_file():
+            raise StorylensError(f"no store at {path}: run `storylens ingest FILE --db {path}` first")
+        uri = f"file:{quote(str(path))}?mode=ro"
+        store.engine = create_engine("sqlite://", creator=lambda: sqlite3.connect(uri, uri=True, check_same_thread=False,
+                                                                                  timeout=60))
+
+        @event.listens_for(store.engine, "connect")
+        def _connect(dbapi_conn, _record):
+            dbapi_conn.isolation_level = None
+            dbapi_conn.execute("PRAGMA query_only=ON")
+            dbapi_conn.execute("PRAGMA busy_timeout=60000")
+
+        @event.listens_for(store.engine, "begin")
+        def _begin(conn):
+            conn.exec_driver_sql("BEGIN")  # one snapshot per read, as the store's own reader has
+    else:
+        store.engine = store_mod.Store._engine(url)
+
         @event.listens_for(store.engine, "connect")
         def _read_only(dbapi_conn, _record):
             with dbapi_conn.cursor() as cursor:
                 cursor.execute("SET SESSION CHARACTERISTICS AS TRANSACTION READ ONLY")
+    store.is_sqlite = store.engine.dialect.name == "sqlite"
     version = store.schema_version()
     if version != store_mod.SCHEMA_VERSION:
         raise StorylensError(f"the store has schema {version}, this storylens reads {store_mod.SCHEMA_VERSION}: "

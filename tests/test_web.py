@@ -44,20 +44,22 @@ def ids(client):
             by_outlets["hostile"] = s["id"]
         elif "Morning Post" in s["outlets"] and "Valley Ledger" in s["outlets"]:
             by_outlets["harbour"] = s["id"]
-    assert set(by_outlets) == {"bridge", "hostile", "harbour"}, stories
+        elif s["size"] == 1:
+            by_outlets["lone"] = s["id"]
+    assert set(by_outlets) == {"bridge", "hostile", "harbour", "lone"}, stories
     return by_outlets
 
 
 def test_stories_list_newest_first(client, ids):
     data = client.get("/api/stories").json()
-    assert data["total"] == 3
-    assert [s["id"] for s in data["stories"]] == [ids["bridge"], ids["harbour"], ids["hostile"]]
+    assert data["total"] == 4
+    assert [s["id"] for s in data["stories"]] == [ids["bridge"], ids["harbour"], ids["hostile"], ids["lone"]]
     bridge = data["stories"][0]
     assert bridge["size"] == 3 and set(bridge["outlets"]) == {"Valley Ledger", "Ostrava Courier", "Morning Post"}
     page = client.get("/stories")
     assert page.status_code == 200 and page.headers["content-security-policy"] == CSP
     tree = lxml.html.document_fromstring(page.text)
-    assert len(tree.xpath("//table[@class='list']/tbody/tr")) == 3
+    assert len(tree.xpath("//table[@class='list']/tbody/tr")) == 4
 
 
 @pytest.mark.parametrize("query, expected", [
@@ -65,6 +67,9 @@ def test_stories_list_newest_first(client, ids):
     ({"q": "dock strike"}, {"harbour"}),
     ({"q": "nothing-like-this"}, set()),
     ({"outlet": "Morning Post"}, {"bridge", "harbour"}),
+    ({"outlet": "Valley Ledger", "multi": "1"}, {"bridge", "harbour"}),
+    ({"q": "library"}, {"lone"}),
+    ({"q": "kessvik", "multi": "1"}, set()),
     ({"from": "2031-03-01", "to": "2031-03-31"}, {"harbour"}),
     ({"from": "2031-05-07"}, {"bridge"}),
 ])
@@ -122,6 +127,13 @@ def test_untrusted_text_is_escaped(client, ids):
     assert "<script>window.__pwned" not in listing and "<img" not in listing
 
 
+def test_single_article_story(client, ids):
+    data = client.get(f"/api/stories/{ids['lone']}").json()
+    assert data["comparison"] is None and data["articles"][0]["title"].startswith("Library in Kessvik")
+    page = client.get(f"/stories/{ids['lone']}")
+    assert page.status_code == 200 and "nothing to compare" in page.text and "About 300 residents" in page.text
+
+
 def test_unknown_story_and_outlet_are_404(client):
     assert client.get("/stories/999999").status_code == 404
     assert client.get("/api/stories/999999").json()["detail"]
@@ -130,9 +142,9 @@ def test_unknown_story_and_outlet_are_404(client):
 
 def test_outlet_profile(client, ids):
     outlets = {o["name"]: o["stories"] for o in client.get("/api/outlets").json()}
-    assert outlets["Valley Ledger"] == 2
+    assert outlets["Valley Ledger"] == 3
     profile = client.get("/api/outlets/Valley%20Ledger").json()
-    assert {s["id"] for s in profile["stories"]} == {ids["bridge"], ids["harbour"]}
+    assert {s["id"] for s in profile["stories"]} == {ids["bridge"], ids["harbour"], ids["lone"]}
     assert profile["wire_share"] is not None and 0 < profile["wire_share"] <= 1
     assert profile["contradicted"], "the Ledger's driver count and strike size are contradicted"
     assert all(c["link"].startswith("/stories/") and "#f-" in c["link"] for c in profile["contradicted"])

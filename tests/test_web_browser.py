@@ -73,7 +73,7 @@ def page(browser):
 
 def test_stories_story_and_conflict_highlight(server, page):
     page.goto(server + "/stories")
-    expect(page.locator("table.list tbody tr")).to_have_count(3)
+    expect(page.locator("table.list tbody tr")).to_have_count(4)
     page.get_by_role("link", name="Tollan Bridge closed after cracks found in cables").click()
     expect(page.locator("article.col")).to_have_count(3)
     conflict = page.locator("#panel li.item.conflict").first

@@ -56,6 +56,12 @@ def story_articles() -> dict[str, list[Article]]:
             Article(id="post-2", outlet="Morning Post", title="Strike halts container traffic at Velsen port",
                     date=dt.date(2031, 3, 2), text=HARBOUR_B),
         ],
+        "lone": [
+            Article(id="lone-1", outlet="Valley Ledger", title="Library in Kessvik reopens after renovation",
+                    date=dt.date(2030, 11, 2),
+                    text="The public library in Kessvik reopened on Saturday after a two-year renovation. "
+                         "About 300 residents attended the ceremony."),
+        ],
         "hostile": [
             Article(id="evil-1", outlet=XSS_OUTLET, title=XSS_TITLE, date=dt.date(2031, 1, 9),
                     url="javascript:window.__pwned=6", text=XSS_BODY),

@@ -36,7 +36,7 @@ from .. import __version__
 from ..errors import StorylensError, TooLarge, UsageError
 from ..models import Article, Comparison
 from ..pipeline import assign_ids, compare as run_compare
-from ..render import html_context
+from ..render import _safe_url, html_context
 from ..view import build_view
 from .compare_now import CompareLimits, gather
 from .corpus import Catalogue, Corpus, StoryRow
@@ -69,7 +69,8 @@ class StoriesOut(BaseModel):
 
 class StoryDetailOut(BaseModel):
     story: StoryOut
-    comparison: Comparison
+    comparison: Optional[Comparison] = Field(None, description="Null for a story with a single article.")
+    articles: Optional[list[Article]] = Field(None, description="Only for a story with a single article.")
 
 
 class OutletOut(BaseModel):
@@ -283,32 +284,37 @@ def _routes(app: FastAPI, state: _State) -> None:
 
     # -- stories
 
-    def list_stories(q, outlet, since, until, page):
+    def list_stories(q, outlet, since, until, page, multi=False):
         since_d, until_d = _date(since, "from"), _date(until, "to")
         page = max(1, page)
         rows, total = catalogue.stories(q=q or "", outlet=outlet or "", since=since_d, until=until_d,
+                                        min_size=2 if multi else 1,
                                         limit=PAGE_SIZE, offset=(page - 1) * PAGE_SIZE)
         return rows, total, page
 
     @app.get("/api/stories", response_model=StoriesOut, tags=["stories"])
     def api_stories(q: str = Query("", max_length=200, description="Words, each matching a title or outlet word prefix."),
                     outlet: str = Query("", max_length=200), since: str = Query("", alias="from", max_length=10),
-                    until: str = Query("", alias="to", max_length=10), page: int = Query(1, ge=1, le=100_000)):
+                    until: str = Query("", alias="to", max_length=10), page: int = Query(1, ge=1, le=100_000),
+                    multi: bool = Query(False, description="Only stories with two or more articles.")):
         """Stories, newest first, 50 a page."""
-        rows, total, page = list_stories(q, outlet, since, until, page)
+        rows, total, page = list_stories(q, outlet, since, until, page, multi)
         return StoriesOut(total=total, offset=(page - 1) * PAGE_SIZE, limit=PAGE_SIZE,
                           stories=[_story_out(state, r) for r in rows])
 
     @app.get("/stories", response_class=HTMLResponse, include_in_schema=False)
     def stories_page(q: str = Query("", max_length=200), outlet: str = Query("", max_length=200),
                      since: str = Query("", alias="from", max_length=10),
-                     until: str = Query("", alias="to", max_length=10), page: int = Query(1, ge=1, le=100_000)):
-        rows, total, page = list_stories(q, outlet, since, until, page)
-        params = {k: v for k, v in (("q", q), ("outlet", outlet), ("from", since), ("to", until)) if v}
+                     until: str = Query("", alias="to", max_length=10), page: int = Query(1, ge=1, le=100_000),
+                     multi: bool = Query(False)):
+        rows, total, page = list_stories(q, outlet, since, until, page, multi)
+        params = {k: v for k, v in (("q", q), ("outlet", outlet), ("from", since), ("to", until),
+                                    ("multi", "1" if multi else "")) if v}
         pages = max(1, math.ceil(total / PAGE_SIZE))
         link = lambda p: "/stories?" + urlencode({**params, "page": p})  # noqa: E731
         return state.render("stories.html.j2", nav="stories", rows=[_story_out(state, r) for r in rows],
                             total=total, page=page, pages=pages, q=q, outlet=outlet, since=since, until=until,
+                            multi=multi,
                             outlets=catalogue.outlets(), prev=page > 1 and link(page - 1),
                             next=page < pages and link(page + 1), filtered=bool(params))
 
@@ -316,8 +322,6 @@ def _routes(app: FastAPI, state: _State) -> None:
         row = catalogue.story(story_id)
         if row is None:
             raise HTTPException(404, "no story with this id")
-        if row.size < 2:
-            raise HTTPException(404, "this story has a single article: there is nothing to compare")
         return row
 
     async def story_view(story_id: str):
@@ -326,10 +330,17 @@ def _routes(app: FastAPI, state: _State) -> None:
 
     @app.get("/api/stories/{story_id}", response_model=StoryDetailOut, tags=["stories"])
     async def api_story(story_id: str):
-        """A story and the comparison of its articles (the JSON of `storylens compare`)."""
+        """A story and the comparison of its articles (the JSON of `storylens compare`);
+        a story with a single article has no comparison, only its article."""
+        row = story_or_404(story_id)
+        story = json.loads(_story_out(state, row).model_dump_json())
+        if row.size < 2:
+            articles = await anyio.to_thread.run_sync(catalogue.corpus.story_articles, story_id)
+            return JSONResponse({"story": story, "comparison": None,
+                                 "articles": [a.model_dump(mode="json") for a in articles]})
         row, view = await story_view(story_id)
-        return JSONResponse({"story": json.loads(_story_out(state, row).model_dump_json()),
-                             "comparison": view.comparison.to_dict()})
+        story["conflicts"] = view.counts()["conflicts"]
+        return JSONResponse({"story": story, "comparison": view.comparison.to_dict()})
 
     @app.get("/stories/{story_id}", response_class=HTMLResponse, include_in_schema=False)
     async def story_page(story_id: str):
@@ -337,7 +348,11 @@ def _routes(app: FastAPI, state: _State) -> None:
         key = (catalogue.revision(), story_id)
         with state.lock:
             html = state.pages.get(key)
-        if html is None:
+        if html is None and row.size < 2:
+            articles = await anyio.to_thread.run_sync(catalogue.corpus.story_articles, story_id)
+            html = state.render("single.html.j2", nav="stories", story=_story_out(state, row), articles=articles,
+                                safe_url=_safe_url)
+        elif html is None:
             _, view = await story_view(story_id)
             html = comparison_page(view, story=_story_out(state, row))
             with state.lock:

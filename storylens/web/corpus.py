@@ -175,16 +175,20 @@ class Catalogue:
         return self._rev or ""
 
     def stories(self, *, q: str = "", outlet: str = "", since: dt.date | None = None,
-                until: dt.date | None = None, limit: int = 50, offset: int = 0) -> tuple[list[StoryRow], int]:
+                until: dt.date | None = None, min_size: int = 1, limit: int = 50,
+                offset: int = 0) -> tuple[list[StoryRow], int]:
         """Newest first; every word of `q` must appear in the title or an
         outlet name (as a word prefix); `outlet` is an exact outlet name;
-        `since`/`until` keep stories with an article dated in the range."""
+        `since`/`until` keep stories with an article dated in the range;
+        `min_size` drops stories with fewer articles."""
         self._refresh()
         wanted = sorted(words(q))
         outlet_cf = outlet.casefold().strip()
         out = []
         for entry in self._entries:
             row = entry.row
+            if row.size < min_size:
+                continue
             if outlet_cf and outlet_cf not in entry.outlets_cf:
                 continue
             if since and not (row.last and row.last >= since):

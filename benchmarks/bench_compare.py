@@ -1,10 +1,12 @@
-"""Speed and memory of `storylens compare`, written to benchmarks/RESULTS.md.
+"""Speed and memory of both phases of `storylens compare`, written to
+benchmarks/RESULTS.md.
 
-    .venv/bin/python benchmarks/bench_compare.py [--repeat 7]
+    .venv/bin/python benchmarks/bench_compare.py [--repeat 3]
 
-Every figure is a median over repeated runs in one process, next to the bare
-spaCy parse of the same texts measured in the same process (the floor the
-pipeline cannot beat). Needs ../shared (the seed pair and BASIL articles).
+Every figure is a median of CPU time over repeated runs in one process, next
+to the bare spaCy parse of the same texts measured in the same process (the
+floor the article phase cannot beat). Inputs: the seed pair, and 10, 40 and
+80 full-length BASIL articles. Needs ../shared.
 """
 
 from __future__ import annotations
@@ -24,41 +26,30 @@ RESULTS = ROOT / "benchmarks" / "RESULTS.md"
 
 
 def median_time(fn, repeat: int) -> float:
+    """Median CPU seconds of this process (not wall time: the machine is shared)."""
     times = []
     for _ in range(repeat):
-        start = time.perf_counter()
+        start = time.process_time()
         fn()
-        times.append(time.perf_counter() - start)
+        times.append(time.process_time() - start)
     return statistics.median(times)
 
 
-def stage_times(compare, articles, repeat: int) -> dict[str, float]:
-    """Median seconds per pipeline stage, from the progress callback's ticks."""
-    runs: list[dict[str, float]] = []
-    for _ in range(repeat):
-        marks: list[tuple[str, float]] = []
-        compare(articles, progress=lambda stage: marks.append((stage, time.perf_counter())))
-        marks.append(("end", time.perf_counter()))
-        runs.append({a[0]: b[1] - a[1] for a, b in zip(marks, marks[1:])})
-    return {stage: statistics.median(r[stage] for r in runs) for stage in runs[0]}
-
-
-def ten_articles(words: int = 800):
-    """Ten real BASIL articles cut to about `words` words at a paragraph end."""
+def basil_articles(n: int):
+    """The first `n` full-length BASIL articles, in file order."""
     from storylens.models import Article
 
-    records = [json.loads(line) for line in (SHARED / "data" / "basil-2010-2014.jsonl").open()]
-    records = [r for r in records if len(r["text"].split()) >= words][:10]
-    articles = []
-    for r in records:
-        kept, count = [], 0
-        for para in r["text"].split("\n\n"):
-            if count >= words:
-                break
-            kept.append(para)
-            count += len(para.split())
-        articles.append(Article(text="\n\n".join(kept), outlet=r["outlet"], title=r["title"]))
-    return articles
+    out = []
+    for line in (SHARED / "data" / "basil-2010-2014.jsonl").open():
+        r = json.loads(line)
+        out.append(Article(id=f"{len(out)}", text=r["text"], outlet=r["outlet"], title=r["title"]))
+        if len(out) == n:
+            break
+    return out
+
+
+def ten_articles():
+    return basil_articles(10)
 
 
 def cold_process(code: str, repeat: int) -> float:
@@ -77,11 +68,10 @@ def end_to_end(seeds: list[Path], repeat: int) -> float:
 
 PEAK = """
 import resource, sys
-from pathlib import Path
 sys.path.insert(0, {bench!r})
-from bench_compare import ten_articles
+from bench_compare import basil_articles
 from storylens import compare
-compare(ten_articles())
+compare(basil_articles(80))
 print(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024)
 """
 
@@ -96,62 +86,71 @@ print(time.perf_counter() - t)
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--repeat", type=int, default=7)
+    parser.add_argument("--repeat", type=int, default=3)
     args = parser.parse_args()
     seeds = sorted((SHARED / "seeds").glob("*.txt"))
     if len(seeds) < 2:
         sys.exit("bench_compare: ../shared/seeds is missing; the benchmark needs the seed pair")
 
-    from storylens import compare
     from storylens.analyze import load_nlp
+    from storylens.features import ArticleFeatures
     from storylens.ingest import load
+    from storylens.pipeline import analyze_articles, compare_features
 
-    seed_articles = [load(p) for p in seeds]
-    corpus = ten_articles()
     nlp = load_nlp()
-    compare(seed_articles)  # warm-up: models loaded, caches filled
+    inputs = [("seed pair", [load(p) for p in seeds])] + [
+        (f"{n} BASIL articles", basil_articles(n)) for n in (10, 40, 80)]
+    compare_features(list(analyze_articles(inputs[0][1])))  # warm-up: models loaded, caches filled
 
     rows = []
-    for name, articles in (("seed pair", seed_articles), ("10 BASIL articles, ~800 words", corpus)):
+    for name, articles in inputs:
         texts = [a.text for a in articles]
         words = sum(len(t.split()) for t in texts)
         parse = median_time(lambda: list(nlp.pipe(texts)), args.repeat)
-        stages = stage_times(compare, articles, args.repeat)
-        total = sum(stages.values())
-        rows.append((name, words, parse, total, stages))
+        article_phase = median_time(lambda: list(analyze_articles(articles)), args.repeat)
+        features = list(analyze_articles(articles))
+        blobs = [f.to_bytes() for f in features]
+        load_s = median_time(lambda: [ArticleFeatures.from_bytes(b) for b in blobs], args.repeat)
+        story_phase = median_time(lambda: compare_features([ArticleFeatures.from_bytes(b) for b in blobs]),
+                                  args.repeat) - load_s
+        rows.append({"name": name, "words": words, "parse": parse, "article": article_phase,
+                     "story": story_phase, "bytes": statistics.median(map(len, blobs)),
+                     "load": load_s / len(blobs)})
+        print(rows[-1], flush=True)
 
-    load_s = cold_process(LOAD, 3)
+    model_load = cold_process(LOAD, 3)
     peak_mb = float(subprocess.run([sys.executable, "-c", PEAK.format(bench=str(ROOT / "benchmarks"))],
                                    capture_output=True, text=True, check=True).stdout.split()[-1])
     e2e = end_to_end(seeds, 3)
-    report = render(rows, load_s, peak_mb, e2e, args.repeat)
+    report = render(rows, model_load, peak_mb, e2e, args.repeat)
     RESULTS.write_text(report)
     print(report)
 
 
-def render(rows, load_s, peak_mb, e2e, repeat) -> str:
+def render(rows, model_load, peak_mb, e2e, repeat) -> str:
     lines = [
         "# Benchmark results",
         "",
         f"Command: `.venv/bin/python benchmarks/bench_compare.py --repeat {repeat}`  ",
         f"Machine: {platform.machine()}, {platform.python_implementation()} {platform.python_version()}, "
-        f"run on {time.strftime('%Y-%m-%d')}. Medians of {repeat} warm runs in one process.",
+        f"run on {time.strftime('%Y-%m-%d')}. Medians of {repeat} warm runs of CPU time in one process.",
         "",
-        "| input | words | spaCy parse (floor) | compare | compare / parse | facts stage | facts / rest |",
-        "|---|---:|---:|---:|---:|---:|---:|",
+        "| input | words | spaCy parse (floor) | article phase | story phase | compare / parse "
+        "| parse / story phase | features per article | load per article |",
+        "|---|---:|---:|---:|---:|---:|---:|---:|---:|",
     ]
-    for name, words, parse, total, stages in rows:
-        facts = stages.get("facts", 0.0)
-        lines.append(f"| {name} | {words} | {parse * 1000:.0f} ms | {total * 1000:.0f} ms | "
-                     f"{total / parse:.2f}× | {facts * 1000:.0f} ms | {facts / (total - facts):.0%} |")
-    lines += ["", "Per stage (ms):", "", "| input | " + " | ".join(rows[0][4]) + " |",
-              "|---|" + "---:|" * len(rows[0][4])]
-    for name, _, _, _, stages in rows:
-        lines.append(f"| {name} | " + " | ".join(f"{v * 1000:.0f}" for v in stages.values()) + " |")
+    for r in rows:
+        total = r["article"] + r["story"]
+        lines.append(
+            f"| {r['name']} | {r['words']} | {r['parse'] * 1000:.0f} ms | {r['article'] * 1000:.0f} ms | "
+            f"{r['story'] * 1000:.0f} ms | {total / r['parse']:.2f}× | {r['parse'] / max(r['story'], 1e-9):.0f}× | "
+            f"{r['bytes'] / 1024:.0f} KiB | {r['load'] * 1000:.1f} ms |")
     lines += [
         "",
-        f"- Model load (spaCy + wordllama, fresh process, median of 3): {load_s:.2f} s",
-        f"- Peak memory, fresh process comparing the 10 articles: {peak_mb:.0f} MB",
+        "- *article phase*: parse plus per-article features (sentence vectors, quotes, citations, claims);",
+        "  *story phase*: `compare_features` on features loaded from bytes (load time excluded, shown per article).",
+        f"- Model load (spaCy + wordllama, fresh process, median of 3): {model_load:.2f} s",
+        f"- Peak memory, fresh process comparing 80 BASIL articles: {peak_mb:.0f} MB",
         f"- `storylens compare` on the seed pair end to end (process start to output, median of 3): {e2e:.2f} s",
         "",
     ]

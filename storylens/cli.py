@@ -135,6 +135,12 @@ class _progress:
             self.bar.stop()
 
 
+# Corpus mode (ingest, stories, story, analyze, outlets, export) lives in its own module.
+from .corpus_cli import register as _register_corpus  # noqa: E402
+
+_register_corpus(app)
+
+
 def main() -> None:
     """Entry point: user errors become one line on stderr and an exit code."""
     try:

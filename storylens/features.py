@@ -286,11 +286,18 @@ def _token_columns(doc) -> tuple[np.ndarray, np.ndarray, list[str], list[str], n
     return starts, ends, [t.lemma_ for t in doc], [t.pos_ for t in doc], flags
 
 
+# A sentence vector is a mean over word pieces: a few thousand characters fix
+# it, and a runaway 'sentence' (a 100,000-character token, a page of markup)
+# would otherwise cost seconds and hundreds of megabytes in the tokenizer.
+MAX_EMBED_CHARS = 2000
+
+
 def unit_texts(analysis) -> list[str]:
     """The texts whose vectors a record keeps: each sentence, then each pair of
-    adjacent sentences, as alignment compares them."""
+    adjacent sentences, as alignment compares them (clipped for the embedder)."""
     sents = [s.text.strip() for s in analysis.sentences]
-    return sents + [f"{a} {b}" for a, b in zip(sents, sents[1:])]
+    units = sents + [f"{a} {b}" for a, b in zip(sents, sents[1:])]
+    return [u[:MAX_EMBED_CHARS] for u in units]
 
 
 def extract(analysis, vectors: np.ndarray) -> ArticleFeatures:

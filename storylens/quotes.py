@@ -231,9 +231,9 @@ def _same_quote(na: str, nb: str, config: QuoteConfig = QuoteConfig()) -> bool:
         return True
     short, long_ = sorted((na, nb), key=len)
     if len(short.split()) >= config.min_match_words:
-        if f" {short} " in f" {long_} " or fuzz.partial_ratio(short, long_) >= config.partial_min:
+        if f" {short} " in f" {long_} " or fuzz.partial_ratio(short, long_, score_cutoff=config.partial_min):
             return True
-    return min(len(na.split()), len(nb.split())) >= 3 and fuzz.ratio(na, nb) >= config.ratio_min
+    return min(len(na.split()), len(nb.split())) >= 3 and bool(fuzz.ratio(na, nb, score_cutoff=config.ratio_min))
 
 
 def _common_speaker(speakers: list[str]) -> str:
@@ -271,10 +271,14 @@ def match_quotes(features, config: QuoteConfig = QuoteConfig()) -> list[Quote]:
         words = text.split()
         for gram in {" ".join(words[k:k + 2]) for k in range(max(1, len(words) - 1))}:
             index.setdefault(gram, []).append(i)
+    tried: set[tuple[int, int]] = set()   # a pair shares many bigrams: judge it once
     for members in index.values():
         for x, i in enumerate(members):
             for j in members[x + 1:]:
-                if not sets.connected(i, j) and _same_quote(normal[i], normal[j], config):
+                if (i, j) in tried or sets.connected(i, j):
+                    continue
+                tried.add((i, j))
+                if _same_quote(normal[i], normal[j], config):
                     sets.merge(i, j)
     quotes = []
     for group_ids in sorted(sets.subsets(), key=min):

@@ -1,0 +1,460 @@
+"""Online story assignment: each article joins a story the moment it arrives.
+
+Grouping must keep up with a stream (hundreds of articles a second) and so
+never parses. It uses cheap signals computed once per article (`Signals`):
+
+- a wordllama vector of the title and lead (a static embedding: ~2,000 texts/s);
+- the names in the title and lead (capitalised words), weighted by rarity;
+- a MinHash of word 3-grams of the whole text, so wire copies and near
+  duplicates find each other through an LSH index whatever their date;
+- the publication date: only stories active within `window_days` compete, and
+  each day apart costs a little. Articles without a date compete with every story.
+
+A story is a running sum of its members' vectors plus a bag of their names,
+so joining, scoring and merging are constant-time per candidate. When an
+article pulls one story close enough to another they merge: the older id
+survives and the merge is returned so the caller can record it.
+
+    >>> from storylens.models import Article
+    >>> index = StoryIndex()
+    >>> a = Article(id="a", text="Fire destroys Harlow Mills warehouse in Brenton. Firefighters battled the blaze overnight.")
+    >>> b = Article(id="b", text="Brenton warehouse fire: Harlow Mills site burns overnight as firefighters battle blaze.")
+    >>> [index.assign(s).story for s in compute_signals([a, b])]
+    [1, 1]
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+import re
+from collections import Counter
+from dataclasses import dataclass, field
+from typing import Iterable, Sequence
+
+import msgpack
+import numpy as np
+from datasketch import MinHash, MinHashLSH
+
+from .models import Article
+
+
+@dataclass(frozen=True)
+class StorySettings:
+    """Every threshold of story assignment, in one place. One configuration is
+    used for all data sets (see benchmarks/stories/)."""
+
+    window_days: int = 3
+    """Stories whose articles are all further apart than this are not candidates."""
+    day_penalty: float = 0.08
+    """Score lost per day between the article and the story's nearest date."""
+    join_threshold: float = 0.28
+    """Minimum score for an article to join an existing story; below it, a new story."""
+    merge_threshold: float = 0.80
+    """Score between two stories' centroids (and names) at which they merge."""
+    name_weight: float = 0.1
+    """Weight of name overlap (share of the article's rare names the story has)."""
+    lexical_weight: float = 0.5
+    """Weight of TF-IDF cosine of title (twice) and lead words against the story's."""
+    vector_weight: float = 0.4
+    """Weight of the wordllama cosine to the story centroid."""
+    near_duplicate: float = 0.5
+    """Estimated Jaccard of word 3-grams above which an article joins its twin's story."""
+    lead_words: int = 80
+    """Words of the text (after the title) that go into the vector and the names."""
+    num_perm: int = 64
+    """MinHash permutations: 64 keeps hashing cheap; LSH recall at 0.5 stays high."""
+    candidates: int = 20
+    """Stories scored in full (names, dates) after a first pass on vector cosine."""
+
+
+# --- per-article signals ---------------------------------------------------------------
+
+_WORD = re.compile(r"[A-Za-z0-9][A-Za-z0-9'’\-]*")
+_NAME = re.compile(r"\b[A-Z][a-zA-Z'’\-]{1,}")
+# Capitalised only because they start a sentence or a headline word.
+_NOT_NAMES = frozenset("""a an the this that these those it its he she they we i you his her their our
+in on at of for from to by with as after before over under about into amid during since while when
+and but or not no yes if so than then there here what who why how which where new says said say
+will would could should can may might must has have had is are was were be been being do does did
+mr mrs ms dr monday tuesday wednesday thursday friday saturday sunday january february march april
+june july august september october november december today yesterday tomorrow breaking watch video
+live update updated exclusive opinion analysis report reports more most some all one two three first
+last just also even still only other another us""".split())
+
+
+@dataclass
+class Signals:
+    """What story assignment knows about one article."""
+
+    key: str
+    vector: np.ndarray            # float32, unit length
+    names: frozenset[str]
+    minhash: np.ndarray           # uint32 MinHash values
+    terms: dict[str, float] = field(default_factory=dict)   # sublinear term frequencies
+    date: dt.date | None = None
+    title: str | None = None
+    outlet: str | None = None
+
+    def to_bytes(self) -> bytes:
+        """Compact form for the store: float16 vector, uint32 MinHash."""
+        return msgpack.packb({
+            "v": self.vector.astype(np.float16).tobytes(), "n": sorted(self.names),
+            "m": self.minhash.astype(np.uint32).tobytes(), "t": self.terms,
+        })
+
+    @classmethod
+    def from_bytes(cls, data: bytes, *, key: str, date: dt.date | None = None,
+                   title: str | None = None, outlet: str | None = None) -> "Signals":
+        raw = msgpack.unpackb(data)
+        vector = np.frombuffer(raw["v"], dtype=np.float16).astype(np.float32)
+        return cls(key=key, vector=vector, names=frozenset(raw["n"]),
+                   minhash=np.frombuffer(raw["m"], dtype=np.uint32).copy(), terms=raw.get("t", {}), date=date,
+                   title=title, outlet=outlet)
+
+
+def lead(article: Article, words: int) -> str:
+    """Title and the first `words` words: where a report says what happened."""
+    body = " ".join(article.text.split()[:words])
+    return f"{article.title}. {body}" if article.title else body
+
+
+def names_in(text: str) -> frozenset[str]:
+    """Capitalised words that are not function words: a cheap stand-in for
+    named entities (no parse), lower-cased so headline case does not matter."""
+    return frozenset(w.lower().rstrip("'’s") for w in _NAME.findall(text)
+                     if w.lower() not in _NOT_NAMES and len(w) > 1)
+
+
+def terms_in(article: Article, words: int) -> dict[str, float]:
+    """Sublinear term frequencies of the title (counted twice: it names the
+    event) and the lead, without English stop words."""
+    from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS
+
+    counts: Counter = Counter()
+    title = _WORD.findall((article.title or "").lower())
+    for word in title + title + _WORD.findall(" ".join(article.text.split()[:words]).lower()):
+        word = word.rstrip("'’s") if word.endswith(("'s", "’s")) else word
+        if len(word) > 1 and word not in ENGLISH_STOP_WORDS and not word.isdigit():
+            counts[word] += 1
+    return {w: 1.0 + math.log(c) for w, c in counts.items()}
+
+
+def shingles(text: str) -> list[bytes]:
+    words = [w.lower() for w in _WORD.findall(text)]
+    if len(words) < 3:
+        return [" ".join(words).encode()] if words else []
+    return [" ".join(words[i:i + 3]).encode() for i in range(len(words) - 2)]
+
+
+def compute_signals(articles: Sequence[Article], settings: StorySettings = StorySettings(),
+                    keys: Sequence[str] | None = None) -> list[Signals]:
+    """Signals for a batch of articles: one embedding call for the whole batch."""
+    from .analyze import embed
+
+    leads = [lead(a, settings.lead_words) for a in articles]
+    vectors = embed(leads) if leads else np.zeros((0, 1), np.float32)
+    out = []
+    for i, (article, text, vector) in enumerate(zip(articles, leads, vectors)):
+        mh = MinHash(num_perm=settings.num_perm, seed=1, scheme="affine32")
+        mh.update_batch(shingles(article.text))
+        out.append(Signals(key=keys[i] if keys else (article.id or str(i)), vector=vector,
+                           names=names_in(text), terms=terms_in(article, settings.lead_words), minhash=mh.hashvalues.astype(np.uint32),
+                           date=article.date, title=article.title, outlet=article.outlet))
+    return out
+
+
+# --- the index --------------------------------------------------------------------------
+
+@dataclass
+class Merge:
+    """Story `absorbed` became part of story `into` (the older id survives)."""
+
+    absorbed: int
+    into: int
+    score: float
+
+
+@dataclass
+class Decision:
+    story: int
+    new: bool
+    score: float
+    reason: str                          # "new", "similar" or "near-duplicate"
+    merges: list[Merge] = field(default_factory=list)
+
+
+@dataclass
+class _Story:
+    id: int
+    title: str | None
+    total: np.ndarray
+    count: int = 0
+    names: Counter = field(default_factory=Counter)
+    terms: Counter = field(default_factory=Counter)
+    first: int | None = None             # date ordinals
+    last: int | None = None
+    alive: bool = True
+
+
+class StoryIndex:
+    """Stories in memory, fed one article at a time.
+
+    `assign` decides an article's story and updates the index; `add` replays a
+    decision made elsewhere (another process, an earlier run) and `merge`
+    replays a recorded merge, so a store can rebuild the index and catch up.
+    """
+
+    def __init__(self, settings: StorySettings = StorySettings()) -> None:
+        self.settings = settings
+        self.stories: dict[int, _Story] = {}
+        self.alias: dict[int, int] = {}
+        self.article_story: dict[str, int] = {}
+        self.minhashes: dict[str, np.ndarray] = {}
+        self.lsh = MinHashLSH(threshold=settings.near_duplicate, num_perm=settings.num_perm)
+        self.df: Counter = Counter()
+        self.tdf: Counter = Counter()
+        self.articles = 0
+        self.next_id = 1
+        # How far a store-backed index has caught up (article seq, merge id).
+        self.last_seq = 0
+        self.last_merge = 0
+        # Centroids as a matrix for one matrix-vector product per article.
+        self._ids: list[int] = []
+        self._row: dict[int, int] = {}
+        self._matrix = np.zeros((64, 0), np.float32)
+        self._first = np.zeros(64, np.float64)
+        self._last = np.zeros(64, np.float64)
+
+    # -- public ---------------------------------------------------------------
+
+    def resolve(self, story: int) -> int:
+        while story in self.alias:
+            story = self.alias[story]
+        return story
+
+    def assign(self, sig: Signals) -> Decision:
+        """Put one article in a story (possibly a new one) and return why."""
+        twin = self._near_duplicate(sig)
+        if twin is not None:
+            story, score, reason = twin[0], twin[1], "near-duplicate"
+        else:
+            story, score = self._best(sig)
+            reason = "similar"
+            if story is None or score < self.settings.join_threshold:
+                story, reason = None, "new"
+        new = story is None
+        if new:
+            story = self.next_id
+        self.add(sig, story)
+        merges = [] if new else self._merge_around(story)
+        return Decision(story=self.resolve(story), new=new, score=round(float(score), 4),
+                        reason=reason, merges=merges)
+
+    def add(self, sig: Signals, story: int, title: str | None = None) -> None:
+        """Record that the article belongs to `story` (creating it if unknown)."""
+        story = self.resolve(story)
+        s = self.stories.get(story)
+        if s is None:
+            s = self.stories[story] = _Story(id=story, title=title or sig.title,
+                                             total=np.zeros_like(sig.vector))
+            self._add_row(s)
+            self.next_id = max(self.next_id, story + 1)
+        s.total = s.total + sig.vector
+        s.count += 1
+        s.names.update(sig.names)
+        s.terms.update(sig.terms)
+        if sig.date is not None:
+            day = sig.date.toordinal()
+            s.first = day if s.first is None else min(s.first, day)
+            s.last = day if s.last is None else max(s.last, day)
+        self._sync_row(s)
+        self.df.update(sig.names)
+        self.tdf.update(sig.terms.keys())
+        self.articles += 1
+        self.article_story[sig.key] = story
+        if sig.key not in self.minhashes:
+            self.minhashes[sig.key] = sig.minhash
+            self.lsh.insert(sig.key, _lean(sig.minhash, self.settings.num_perm))
+
+    def merge(self, absorbed: int, into: int) -> None:
+        """Fold story `absorbed` into `into` (both resolved through earlier merges)."""
+        absorbed, into = self.resolve(absorbed), self.resolve(into)
+        if absorbed == into or absorbed not in self.stories or into not in self.stories:
+            return
+        a, b = self.stories[absorbed], self.stories[into]
+        b.total = b.total + a.total
+        b.count += a.count
+        b.names.update(a.names)
+        b.terms.update(a.terms)
+        b.first = _opt(min, b.first, a.first)
+        b.last = _opt(max, b.last, a.last)
+        a.alive = False
+        self.alias[absorbed] = into
+        self._sync_row(b)
+        self._sync_row(a)
+
+    def groups(self) -> dict[int, list[str]]:
+        """Live story id -> article keys, in arrival order."""
+        out: dict[int, list[str]] = {}
+        for key, story in self.article_story.items():
+            out.setdefault(self.resolve(story), []).append(key)
+        return out
+
+    # -- scoring ----------------------------------------------------------------
+
+    def _near_duplicate(self, sig: Signals) -> tuple[int, float] | None:
+        if not self.minhashes:
+            return None
+        best = None
+        for key in self.lsh.query(_lean(sig.minhash, self.settings.num_perm)):
+            jaccard = float(np.mean(self.minhashes[key] == sig.minhash))
+            if jaccard >= self.settings.near_duplicate and (best is None or jaccard > best[1]):
+                best = (self.resolve(self.article_story[key]), jaccard)
+        return best
+
+    def _best(self, sig: Signals) -> tuple[int | None, float]:
+        n = len(self._ids)
+        if n == 0:
+            return None, 0.0
+        m = self._matrix[:n]
+        norms = np.linalg.norm(m, axis=1)
+        cos = (m @ sig.vector) / np.maximum(norms, 1e-9)
+        alive = norms > 0
+        gap = self._gaps(sig.date, n)
+        ok = alive & (gap <= self.settings.window_days)
+        if not ok.any():
+            return None, 0.0
+        cos = np.where(ok, cos, -np.inf)
+        k = min(self.settings.candidates, int(ok.sum()))
+        top = np.argpartition(-cos, k - 1)[:k]
+        best, best_score = None, -1.0
+        for row in top:
+            story = self.stories[self._ids[row]]
+            score = self._score(float(cos[row]), sig.names, story.names, float(gap[row]),
+                                sig.terms, story.terms)
+            if score > best_score:
+                best, best_score = story.id, score
+        return best, best_score
+
+    def _score(self, cos: float, names: Iterable[str], story_names: Counter, gap: float,
+               terms: dict, story_terms: Counter) -> float:
+        st = self.settings
+        return (st.vector_weight * cos + st.name_weight * self._name_overlap(names, story_names)
+                + st.lexical_weight * self._lexical(terms, story_terms) - st.day_penalty * gap)
+
+    def _lexical(self, terms: dict, story_terms: Counter) -> float:
+        """TF-IDF cosine with document frequencies as of now (the stream's own)."""
+        n = self.articles + 2
+        dot = na = nb = 0.0
+        for word, tf in terms.items():
+            idf = math.log(n / (self.tdf.get(word, 0) + 1)) + 1
+            a = tf * idf
+            na += a * a
+            b = story_terms.get(word)
+            if b:
+                dot += a * b * idf
+        if not dot:
+            return 0.0
+        for word, b in story_terms.items():
+            idf = math.log(n / (self.tdf.get(word, 0) + 1)) + 1
+            nb += (b * idf) ** 2
+        return dot / math.sqrt(na * nb)
+
+    def _name_overlap(self, names: Iterable[str], story_names: Counter) -> float:
+        """Share of the article's name weight (rarer names weigh more) that the story has."""
+        total = shared = 0.0
+        for name in names:
+            weight = math.log((self.articles + 2) / (self.df.get(name, 0) + 1))
+            total += weight
+            if name in story_names:
+                shared += weight
+        return shared / total if total else 0.0
+
+    def _gaps(self, date: dt.date | None, n: int) -> np.ndarray:
+        """Days between the article and each story's date range (0 inside it,
+        0 when either side has no date)."""
+        if date is None:
+            return np.zeros(n)
+        day = float(date.toordinal())
+        first, last = self._first[:n], self._last[:n]
+        gap = np.maximum(first - day, 0) + np.maximum(day - last, 0)
+        return np.where(np.isnan(first), 0.0, gap)
+
+    def _merge_around(self, story: int) -> list[Merge]:
+        """Merge stories that the growth of `story` has made indistinguishable from it."""
+        merges = []
+        while True:
+            s = self.stories[self.resolve(story)]
+            n = len(self._ids)
+            m = self._matrix[:n]
+            norms = np.linalg.norm(m, axis=1)
+            unit = s.total / max(float(np.linalg.norm(s.total)), 1e-9)
+            cos = (m @ unit) / np.maximum(norms, 1e-9)
+            date = dt.date.fromordinal(s.last) if s.last is not None else None
+            gap = self._gaps(date, n) if s.first is None else self._range_gaps(s, n)
+            cos[self._row[s.id]] = -np.inf
+            cos[(norms == 0) | (gap > self.settings.window_days)] = -np.inf
+            if n < 2 or not np.isfinite(cos).any():
+                return merges
+            row = int(np.argmax(cos))
+            other = self.stories[self._ids[row]]
+            score = self._score(float(cos[row]), set(s.names), other.names, float(gap[row]),
+                                s.terms, other.terms)
+            if score < self.settings.merge_threshold:
+                return merges
+            into, absorbed = sorted((s.id, other.id))
+            self.merge(absorbed, into)
+            merges.append(Merge(absorbed=absorbed, into=into, score=round(score, 4)))
+            story = into
+
+    def _range_gaps(self, s: _Story, n: int) -> np.ndarray:
+        first, last = self._first[:n], self._last[:n]
+        gap = np.maximum(first - s.last, 0) + np.maximum(s.first - last, 0)
+        return np.where(np.isnan(first), 0.0, gap)
+
+    # -- matrix bookkeeping -------------------------------------------------------
+
+    def _add_row(self, s: _Story) -> None:
+        n = len(self._ids)
+        if self._matrix.shape[1] != s.total.shape[0]:
+            self._matrix = np.zeros((max(64, self._matrix.shape[0]), s.total.shape[0]), np.float32)
+        if n == self._matrix.shape[0]:
+            grow = n * 2
+            self._matrix = np.resize(self._matrix, (grow, self._matrix.shape[1]))
+            self._first = np.resize(self._first, grow)
+            self._last = np.resize(self._last, grow)
+        self._row[s.id] = n
+        self._ids.append(s.id)
+
+    def _sync_row(self, s: _Story) -> None:
+        row = self._row[s.id]
+        self._matrix[row] = s.total if s.alive else 0.0
+        self._first[row] = np.nan if s.first is None else s.first
+        self._last[row] = np.nan if s.last is None else s.last
+
+
+def _opt(fn, a, b):
+    if a is None:
+        return b
+    if b is None:
+        return a
+    return fn(a, b)
+
+
+def _lean(values: np.ndarray, num_perm: int) -> MinHash:
+    return MinHash(num_perm=num_perm, seed=1, hashvalues=values.astype(np.uint64), scheme="affine32")
+
+
+def group(articles: Sequence[Article], settings: StorySettings = StorySettings(),
+          batch: int = 256) -> list[int]:
+    """Story ids for articles taken in the order given (no store): the same
+    online assignment `storylens ingest` performs, for experiments and tests."""
+    index = StoryIndex(settings)
+    decisions = []
+    for start in range(0, len(articles), batch):
+        chunk = articles[start:start + batch]
+        keys = [str(start + i) for i in range(len(chunk))]
+        for sig in compute_signals(chunk, settings, keys):
+            decisions.append(index.assign(sig))
+    return [index.resolve(index.article_story[str(i)]) for i in range(len(articles))]

@@ -74,6 +74,13 @@ def story_articles() -> dict[str, list[Article]]:
 
 
 def make_store(directory) -> dict:
-    """create_app keyword arguments for a corpus holding `story_articles()`."""
-    from storylens.web.corpus import MemoryCorpus
-    return {"corpus": MemoryCorpus(story_articles())}
+    """A store holding `story_articles()`, ingested through the corpus API
+    (which assigns the stories); create_app keyword arguments to open it."""
+    from storylens.corpus import Corpus
+
+    path = str(directory / "web.db")
+    corpus = Corpus(path)
+    for articles in story_articles().values():
+        corpus.ingest(articles)
+    corpus.store.close()
+    return {"store_url": path}

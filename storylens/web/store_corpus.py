@@ -1,11 +1,12 @@
-"""`Corpus` over the corpus store (`storylens.store.Store`).
+"""`Corpus` over the corpus store (`storylens.store.Store`, `storylens.corpus`).
 
-Read-only unless asked: a SQLite store is opened through a `mode=ro` URI,
-so not even a stray write can reach the file; a PostgreSQL session is set
-to `default_transaction_read_only`. Comparisons come from the store's cache
-of comparisons when it has one, else from the stored features (the article
-phase is never rerun for a stored article unless its features are missing),
-and are written back to the cache only when the store is writable.
+Read-only unless asked: a SQLite store is opened through a `mode=ro` URI
+with `query_only` on, so not even a stray write can reach the file; a
+PostgreSQL session is made read-only. Comparisons are the corpus API's
+(`storylens.corpus.story_comparison`, cached in the store under
+`comparison_key`); read-only, a comparison missing from that cache is built
+from the stored features (parsing only articles without features) and kept
+in memory by the web app, never written.
 """
 
 from __future__ import annotations
@@ -14,22 +15,20 @@ import hashlib
 import sqlite3
 import threading
 import time
+import zlib
 from pathlib import Path
 from typing import Sequence
 from urllib.parse import quote
 
 from sqlalchemy import create_engine, event, func, select
 
-from .. import __version__, store as store_mod
+from .. import store as store_mod
+from ..corpus import comparison_key, row_article, story_comparison
 from ..errors import StorylensError
 from ..features import FEATURES_VERSION, ArticleFeatures, analyze_articles
 from ..models import Article, Comparison
 from ..pipeline import compare_features
 from .corpus import Corpus, StoryRow
-
-# A comparison cached in the store is keyed by its articles, the features
-# version and the storylens version: a new release recompares.
-_KEY_PREFIX = "web1"
 
 
 class StoreCorpus(Corpus):
@@ -49,9 +48,10 @@ class StoreCorpus(Corpus):
             return rev
         a, m, s = store_mod.articles.c, store_mod.story_merges.c, store_mod.stories.c
         with self.store.reader() as conn:
-            parts = (conn.execute(select(func.max(a.seq), func.count())).one(),
+            parts = (tuple(conn.execute(select(func.max(a.seq), func.count())).one()),
                      conn.execute(select(func.max(m.id))).scalar(),
-                     conn.execute(select(func.count()).select_from(store_mod.stories).where(s.merged_into.is_(None))).scalar())
+                     conn.execute(select(func.count()).select_from(store_mod.stories)
+                                  .where(s.merged_into.is_(None))).scalar())
         rev = repr(parts)
         self._rev = (now, rev)
         return rev
@@ -59,32 +59,36 @@ class StoreCorpus(Corpus):
     # -- stories
 
     def story_rows(self) -> list[StoryRow]:
-        rows = []
-        for s in self.store.list_stories():
-            rows.append(StoryRow(id=str(s["id"]), title=s.get("title") or "(untitled)", first=s.get("first_date"),
-                                 last=s.get("last_date"), outlets=tuple(s.get("outlets") or ()),
-                                 size=len(s.get("articles") or ())))
-        return rows
+        return [StoryRow(id=str(s["id"]), title=s.get("title") or "(untitled)", first=s.get("first_date"),
+                         last=s.get("last_date"), outlets=tuple(s.get("outlets") or ()),
+                         size=len(s.get("articles") or ()))
+                for s in self.store.list_stories()]
+
+    def resolve(self, story_id: str) -> str | None:
+        """The live story a merged story's id now points to."""
+        try:
+            live = self.store.resolve_story(int(story_id))
+        except ValueError:
+            return None
+        return None if live is None else str(live)
 
     def story_articles(self, story_id: str) -> list[Article]:
-        sid = _story_int(story_id)
-        return [_article(r) for r in self.store.get_articles(story=sid)]
+        return [row_article(r) for r in self.store.get_articles(story=_story_int(story_id))]
 
     def compare_story(self, story_id: str) -> Comparison:
+        sid = _story_int(story_id)
+        if not self.read_only:
+            return story_comparison(self.store, sid, workers=1)
         articles = self.story_articles(story_id)
         if len(articles) < 2:
             raise StorylensError(f"story {story_id} has {len(articles)} article(s): nothing to compare")
-        key = _comparison_key(articles)
-        cached = self.store.get_comparison(key)
+        cached = self.store.get_comparison(comparison_key([a.id for a in articles]))
         if cached is not None:
             try:
-                return Comparison.model_validate_json(cached)
-            except ValueError:
-                pass  # an older format: compare again
-        comparison = compare_features(self._features(articles))
-        if not self.read_only:
-            self.store.put_comparison(key, _story_int(story_id), comparison.to_json(indent=None).encode("utf-8"))
-        return comparison
+                return Comparison.model_validate_json(zlib.decompress(cached))
+            except (ValueError, zlib.error):
+                pass  # unreadable: compare again
+        return compare_features(self._features(articles))
 
     def _features(self, articles: list[Article]) -> list[ArticleFeatures]:
         stored = self.store.get_features([a.id for a in articles], FEATURES_VERSION)
@@ -98,24 +102,24 @@ class StoreCorpus(Corpus):
                     pass
         missing = [a for a in articles if a.id not in out]
         if missing:
-            fresh = list(analyze_articles(missing))
-            out.update({f.id: f for f in fresh})
-            if not self.read_only:
-                self.store.put_features([(f.id, f.to_bytes()) for f in fresh], FEATURES_VERSION)
+            out.update({f.id: f for f in analyze_articles(missing)})
         return [out[a.id] for a in articles]
 
     def ingest(self, articles: Sequence[Article]) -> list[str]:
         if self.read_only:
             raise PermissionError("this store is open read-only")
-        from ..corpus import ingest_articles  # the corpus branch's ingest API
-        result = ingest_articles(self.store, list(articles))
+        from ..corpus_ingest import ingest
+
+        # Compare now's ids (a, b, …) would collide with stored ones: name them by content.
+        named = [a.model_copy(update={"id": "web-" + hashlib.sha256(a.text.encode("utf-8")).hexdigest()[:16]})
+                 for a in articles]
+        with self._lock:
+            report = ingest(named, self.store)
+        renamed = dict(report.renamed)
+        ids = [renamed.get(a.id, a.id) for a in named]
         self._rev = (0.0, "")
-        return [str(s) for s in sorted(set(getattr(result, "stories", []) or []))]
-
-
-def _article(row: dict) -> Article:
-    return Article(id=row["id"], outlet=row.get("outlet"), title=row.get("title"), date=row.get("date"),
-                   url=row.get("url"), text=row["text"])
+        return sorted({str(r["story_id"]) for r in self.store.get_articles(ids, with_text=False)
+                       if r.get("story_id") is not None}, key=lambda x: (len(x), x))
 
 
 def _story_int(story_id: str) -> int:
@@ -123,12 +127,6 @@ def _story_int(story_id: str) -> int:
         return int(story_id)
     except ValueError:
         raise KeyError(story_id) from None
-
-
-def _comparison_key(articles: list[Article]) -> str:
-    ids = "\n".join(sorted(a.id for a in articles))
-    digest = hashlib.sha256(f"{_KEY_PREFIX}|{FEATURES_VERSION}|{__version__}|{ids}".encode()).hexdigest()
-    return digest[:64]
 
 
 def _open_read_only(target: str | None):

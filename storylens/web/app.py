@@ -82,9 +82,14 @@ class OutletOut(BaseModel):
 class OutletProfileOut(BaseModel):
     name: str
     stories: list[StoryOut]
-    compared_stories: int = Field(description="Stories whose comparison the figures come from (the newest).")
-    preferred_terms: list[dict[str, Any]]
-    wire_share: Optional[float] = Field(None, description="Share of its text in passages shared with other outlets.")
+    compared_stories: int = Field(description="Stories shared with another outlet that the figures come from (the newest 200).")
+    preferred_terms: list[dict[str, Any]] = Field(description="Per actor, the terms it uses where the other outlets in "
+                                                              "the same stories use others, and theirs.")
+    wire_share: Optional[float] = Field(None, description="Share of its text in verbatim or edited passages shared with other outlets.")
+    number_facts: int = Field(description="Figures it reports that another outlet also reports.")
+    figure_conflicts: int = Field(description="Of those, how many conflict.")
+    quotes: dict[str, int] = Field(description="Speakers it quotes most, with counts.")
+    sources: dict[str, int] = Field(description="Sources it cites most, with counts.")
     contradicted: list[dict[str, Any]]
     unique_facts: list[dict[str, Any]]
 
@@ -239,6 +244,10 @@ def _routes(app: FastAPI, state: _State) -> None:
         html = state.render("error.html.j2", status=exc.status_code, message=str(exc.detail))
         return HTMLResponse(html, status_code=exc.status_code, headers=exc.headers)
 
+    @app.exception_handler(_Moved)
+    async def moved(request: Request, exc: _Moved):
+        return RedirectResponse(exc.location, status_code=308)
+
     @app.exception_handler(RequestValidationError)
     async def validation_error(request: Request, exc: RequestValidationError):
         if _is_api(request):
@@ -318,9 +327,13 @@ def _routes(app: FastAPI, state: _State) -> None:
                             outlets=catalogue.outlets(), prev=page > 1 and link(page - 1),
                             next=page < pages and link(page + 1), filtered=bool(params))
 
-    def story_or_404(story_id: str) -> StoryRow:
+    def story_or_404(story_id: str, request: Request | None = None) -> StoryRow:
         row = catalogue.story(story_id)
         if row is None:
+            resolve = getattr(catalogue.corpus, "resolve", None)
+            live = resolve(story_id) if resolve else None
+            if live and live != story_id and request is not None:  # merged into another story since
+                raise _Moved(request.url.path.rsplit("/", 1)[0] + "/" + quote(live, safe=""))
             raise HTTPException(404, "no story with this id")
         return row
 
@@ -329,10 +342,10 @@ def _routes(app: FastAPI, state: _State) -> None:
         return row, await anyio.to_thread.run_sync(state.view, story_id)
 
     @app.get("/api/stories/{story_id}", response_model=StoryDetailOut, tags=["stories"])
-    async def api_story(story_id: str):
+    async def api_story(story_id: str, request: Request):
         """A story and the comparison of its articles (the JSON of `storylens compare`);
         a story with a single article has no comparison, only its article."""
-        row = story_or_404(story_id)
+        row = story_or_404(story_id, request)
         story = json.loads(_story_out(state, row).model_dump_json())
         if row.size < 2:
             articles = await anyio.to_thread.run_sync(catalogue.corpus.story_articles, story_id)
@@ -343,8 +356,8 @@ def _routes(app: FastAPI, state: _State) -> None:
         return JSONResponse({"story": story, "comparison": view.comparison.to_dict()})
 
     @app.get("/stories/{story_id}", response_class=HTMLResponse, include_in_schema=False)
-    async def story_page(story_id: str):
-        row = story_or_404(story_id)
+    async def story_page(story_id: str, request: Request):
+        row = story_or_404(story_id, request)
         key = (catalogue.revision(), story_id)
         with state.lock:
             html = state.pages.get(key)
@@ -474,6 +487,13 @@ def _routes(app: FastAPI, state: _State) -> None:
         compared = sum(1 for (r, _s) in list(state.conflicts) if r == rev)
         return StatusOut(version=__version__, stories=total, multi_article_stories=sum(r.size >= 2 for r in rows),
                          compared=compared, read_only=state.read_only)
+
+
+class _Moved(Exception):
+    """A story merged into another: its old URL redirects to the new one."""
+
+    def __init__(self, location: str) -> None:
+        self.location = location
 
 
 def _equal(a: str, b: str) -> bool:

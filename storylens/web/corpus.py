@@ -123,25 +123,31 @@ class StoryEntry:
 class OutletProfile:
     name: str
     stories: list[StoryRow]
-    compared: int  # stories whose comparison went into the figures below
-    terms: list[dict] = field(default_factory=list)        # [{actor, terms: [{term, count, share, others_share}]}]
-    wire_share: float | None = None                          # share of its text in passages shared with others
-    contradicted: list[dict] = field(default_factory=list)  # conflicts over numbers it is party to
-    unique: list[dict] = field(default_factory=list)        # facts only it reports
+    compared: int  # stories shared with another outlet whose comparisons the figures come from
+    terms: list[dict] = field(default_factory=list)         # [{actor, mine: [{term, count, width}], others: [...]}]
+    wire_share: float | None = None                           # share of its text in verbatim or edited shared passages
+    number_facts: int = 0                                     # figures it reports that another outlet also reports
+    figure_conflicts: int = 0                                 # ... of which conflict
+    quotes: dict[str, int] = field(default_factory=dict)      # speaker -> quotes, top 10
+    sources: dict[str, int] = field(default_factory=dict)     # source -> citations, top 10
+    contradicted: list[dict] = field(default_factory=list)   # its figures another outlet contradicts, with links
+    unique: list[dict] = field(default_factory=list)         # facts only it reports, with links
 
     def to_dict(self) -> dict:
         return {"name": self.name, "stories": [s.to_dict() for s in self.stories],
                 "compared_stories": self.compared, "preferred_terms": self.terms, "wire_share": self.wire_share,
+                "number_facts": self.number_facts, "figure_conflicts": self.figure_conflicts,
+                "quotes": self.quotes, "sources": self.sources,
                 "contradicted": self.contradicted, "unique_facts": self.unique}
 
 
 class Catalogue:
     """Stories, search and cached comparisons over a `Corpus`."""
 
-    def __init__(self, corpus: Corpus, *, cache_size: int = 512, profile_stories: int = 40) -> None:
+    def __init__(self, corpus: Corpus, *, cache_size: int = 512, profile_stories: int = 200) -> None:
         self.corpus = corpus
         self.cache_size = cache_size
-        self.profile_stories = profile_stories  # an outlet profile compares at most this many stories
+        self.profile_stories = profile_stories  # an outlet profile uses at most this many (newest) stories
         self._lock = threading.RLock()
         self._rev: str | None = None
         self._entries: list[StoryEntry] = []
@@ -239,74 +245,56 @@ class Catalogue:
     # -- outlets
 
     def outlet(self, name: str) -> OutletProfile | None:
+        """The outlet's profile from `storylens.outlets.profiles_from` (what
+        `storylens outlets` prints) over its newest stories shared with
+        another outlet, plus the contradicted figures and unique facts as
+        links to the findings."""
+        from ..outlets import profiles_from
+
         self._refresh()
         if name not in self._outlets:
             return None
-        rows, _ = self.stories(outlet=name, limit=10_000)
-        term_counts: dict[str, Counter] = defaultdict(Counter)
-        other_counts: dict[str, Counter] = defaultdict(Counter)
-        covered = total = 0
-        contradicted, unique = [], []
-        compared = 0
-        for row in rows:
-            if compared >= self.profile_stories or row.size < 2:
-                continue
+        rows, _ = self.stories(outlet=name, limit=10 ** 9)
+        shared = [r for r in rows if len(r.outlets) >= 2][: self.profile_stories]
+        pairs, contradicted, unique = [], [], []
+        for row in shared:
             view = self.view(row.id)
-            compared += 1
-            mine = {a.id for a in view.articles if (a.outlet or "?") == name}
-            for aid, actors in view.comparison.terms.items():
-                target = term_counts if aid in mine else other_counts
-                for actor, terms in actors.items():
-                    target[actor].update(terms)
-            for aid in mine:
-                length = len(view.comparison.article(aid).text)
-                spans = [(s.start, s.end) for p in view.comparison.passages for s in p.spans
-                         if s.article == aid and any(o.article not in mine for o in p.spans)]
-                covered += _union_length(spans, length)
-                total += length
-            labels = view.labels
+            pairs.append(({"id": row.id, "title": row.title}, view.comparison))
+            mine = {a.id for a in view.articles if (a.outlet or a.id) == name}
             for entry in view.facts:
                 fact = entry.fact
                 claims = [c for c in fact.claims if c.article in mine]
                 if not claims:
                     continue
-                link = f"/stories/{row.id}#{entry.key}"
+                item = {"story": row.id, "story_title": row.title, "what": fact.what, "id": entry.key,
+                        "link": f"/stories/{row.id}#{entry.key}"}
                 if fact.status == "conflict" and fact.kind == "number":
-                    contradicted.append({"story": row.id, "story_title": row.title, "what": fact.what,
-                                         "mine": claims[0].text,
-                                         "others": [f"{labels.get(c.article, c.article)}: {c.text}"
-                                                    for c in fact.claims if c.article not in mine],
-                                         "link": link, "id": entry.key})
-                elif fact.status == "unique":
-                    unique.append({"story": row.id, "story_title": row.title, "what": fact.what,
-                                   "text": claims[0].text, "link": link, "id": entry.key})
-        return OutletProfile(name=name, stories=rows, compared=compared,
-                             terms=_preferred_terms(term_counts, other_counts),
-                             wire_share=(covered / total) if total else None,
+                    contradicted.append({**item, "mine": claims[0].text, "others": [
+                        f"{view.labels.get(c.article, c.article)}: {c.text}" for c in fact.claims if c.article not in mine]})
+                elif fact.status == "unique" and len({c.article for c in fact.claims}) == 1:
+                    unique.append({**item, "text": claims[0].text})
+        base = next((p for p in profiles_from(pairs) if p.outlet == name), None)
+        return OutletProfile(name=name, stories=rows, compared=len(shared),
+                             terms=_term_chart(base.terms, base.others_terms) if base else [],
+                             wire_share=base.wire_share if base else None,
+                             number_facts=base.number_facts if base else 0,
+                             figure_conflicts=base.figure_conflicts if base else 0,
+                             quotes=dict(list(base.quotes.items())[:10]) if base else {},
+                             sources=dict(list(base.sources.items())[:10]) if base else {},
                              contradicted=contradicted, unique=unique)
 
 
-def _union_length(spans: Iterable[tuple[int, int]], limit: int) -> int:
-    total, end = 0, -1
-    for s, e in sorted(spans):
-        s, e = max(s, end, 0), min(e, limit)
-        if e > s:
-            total += e - s
-            end = e
-    return total
-
-
-def _preferred_terms(mine: dict[str, Counter], others: dict[str, Counter], actors: int = 8,
-                     per_actor: int = 4) -> list[dict]:
-    """The actors this outlet names most, each with its most used terms and
-    each term's share of the outlet's mentions against other outlets' share."""
+def _term_chart(mine: dict[str, dict[str, int]], others: dict[str, dict[str, int]], actors: int = 8,
+                per_side: int = 4) -> list[dict]:
+    """Per actor (most mentioned first): the terms this outlet uses where the
+    other outlets in the same stories use different ones, and theirs, each
+    with its count and its bar's length relative to the actor's largest."""
     out = []
-    for actor, counts in sorted(mine.items(), key=lambda kv: -sum(kv[1].values()))[:actors]:
-        n_mine = sum(counts.values())
-        theirs = others.get(actor, Counter())
-        n_theirs = sum(theirs.values())
-        terms = [{"term": term, "count": count, "share": count / n_mine,
-                  "others_share": (theirs.get(term, 0) / n_theirs) if n_theirs else None}
-                 for term, count in counts.most_common(per_actor)]
-        out.append({"actor": actor, "mentions": n_mine, "terms": terms})
+    for actor, own in sorted(mine.items(), key=lambda kv: (-sum(kv[1].values()), kv[0]))[:actors]:
+        theirs = others.get(actor, {})
+        top_own = sorted(own.items(), key=lambda kv: (-kv[1], kv[0]))[:per_side]
+        top_theirs = sorted(theirs.items(), key=lambda kv: (-kv[1], kv[0]))[:per_side]
+        largest = max([n for _, n in top_own + top_theirs] + [1])
+        out.append({"actor": actor, "mine": [{"term": t, "count": n, "width": n / largest} for t, n in top_own],
+                    "others": [{"term": t, "count": n, "width": n / largest} for t, n in top_theirs]})
     return out

@@ -80,7 +80,8 @@ def schema() -> None:
 
 @app.command()
 def serve(
-    db: str = typer.Option("storylens.db", "--db", help="The store: a SQLite file or a database URL."),
+    db: Optional[str] = typer.Option(None, "--db", help="The store: a SQLite file or a database URL "
+                                                         "(default: $STORYLENS_DB or storylens.db)."),
     host: str = typer.Option("127.0.0.1", "--host", help="Address to listen on; anything but loopback needs --token."),
     port: int = typer.Option(8000, "--port", help="Port to listen on."),
     token: Optional[str] = typer.Option(None, "--token", envvar="STORYLENS_TOKEN",

@@ -269,3 +269,46 @@ def test_security_headers_everywhere(client):
 def test_cross_site_form_post_refused_by_fetch_metadata(client):
     r = client.post("/compare", data={"text": [BRIDGE_A, BRIDGE_B]}, headers={"sec-fetch-site": "cross-site"})
     assert r.status_code == 403
+
+
+def _free_port() -> int:
+    import socket
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def test_cli_serve_starts_and_stops(source, tmp_path):
+    import os
+    import subprocess
+    import sys
+    import time
+    from pathlib import Path
+
+    import httpx
+    root = Path(__file__).resolve().parents[1]
+    env = {**os.environ, "PYTHONPATH": str(root)}
+    port = _free_port()
+    proc = subprocess.Popen([sys.executable, "-m", "storylens", "serve", "--db", source["store_url"], "--port", str(port)],
+                            cwd=tmp_path, env=env, stderr=subprocess.PIPE, text=True)
+    try:
+        deadline = time.monotonic() + 60
+        while True:
+            try:
+                status = httpx.get(f"http://127.0.0.1:{port}/api/status", timeout=2).json()
+                break
+            except httpx.HTTPError:
+                assert proc.poll() is None and time.monotonic() < deadline, proc.stderr.read() if proc.poll() is not None else "timeout"
+                time.sleep(0.2)
+        assert status["stories"] == 4 and status["read_only"] is True
+        # loopback only answers loopback names (DNS rebinding)
+        assert httpx.get(f"http://127.0.0.1:{port}/api/status", headers={"host": "evil.invalid"}).status_code == 400
+    finally:
+        proc.terminate()
+        proc.wait(20)
+
+
+def test_missing_store_is_a_clear_error(tmp_path):
+    from storylens.errors import StorylensError
+    with pytest.raises(StorylensError, match="no store at"):
+        create_app(str(tmp_path / "none.db"))

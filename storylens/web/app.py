@@ -137,9 +137,7 @@ def create_app(store_url: str | None = None, *, corpus: Corpus | None = None, re
     - `compare_workers`: Compare now runs this many comparisons at once and
       answers 503 beyond that.
     """
-    if corpus is None:
-        if store_url is None:
-            raise ValueError("create_app needs a store_url or a corpus")
+    if corpus is None:  # store_url None: $STORYLENS_DB or storylens.db, as for `storylens ingest`
         from .store_corpus import StoreCorpus
         corpus = StoreCorpus(store_url, read_only=read_only)
     catalogue = Catalogue(corpus)
@@ -501,7 +499,7 @@ def _equal(a: str, b: str) -> bool:
     return hmac.compare_digest(a.encode(), b.encode())
 
 
-def serve(store_url: str, *, host: str = "127.0.0.1", port: int = 8000, token: str | None = None,
+def serve(store_url: str | None = None, *, host: str = "127.0.0.1", port: int = 8000, token: str | None = None,
           allow_ingest: bool = False, limits: Limits | None = None, fetch: bool = True,
           warm: bool = True, log_level: str = "warning") -> None:
     """Run the app with uvicorn. Binding to anything but loopback needs a token."""
@@ -516,7 +514,9 @@ def serve(store_url: str, *, host: str = "127.0.0.1", port: int = 8000, token: s
                      allowed_hosts=None if token else LOOPBACK_NAMES)
     import sys
     shown = f"[{host}]" if ":" in host else host
-    print(f"storylens: serving {store_url} on http://{shown}:{port}/ "
+    from ..store import resolve_url
+
+    print(f"storylens: serving {resolve_url(store_url)} on http://{shown}:{port}/ "
           f"({'read-write' if allow_ingest else 'read-only'}{', token required' if token else ''})", file=sys.stderr)
     uvicorn.run(app, host=host, port=port, log_level=log_level, server_header=False,
                 limit_concurrency=200, timeout_keep_alive=5, h11_max_incomplete_event_size=64 * 1024)

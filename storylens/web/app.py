@@ -173,7 +173,12 @@ class _State:
 
     def view(self, story_id: str):
         view = self.catalogue.view(story_id)
-        self.conflicts[(self.catalogue.revision(), story_id)] = view.counts()["conflicts"]
+        rev = self.catalogue.revision()
+        with self.lock:
+            if any(r != rev for r, _ in list(self.conflicts)[:1]):  # the store changed: forget the old figures
+                self.conflicts.clear()
+                self.profiles.clear()
+            self.conflicts[(rev, story_id)] = view.counts()["conflicts"]
         return view
 
     def conflicts_of(self, story_id: str) -> int | None:
@@ -196,7 +201,7 @@ class _State:
                 except Exception:  # a story that cannot be compared shows "—"
                     continue
 
-    def render(self, name: str, request: Request | None = None, **context) -> str:
+    def render(self, name: str, **context) -> str:
         return self.env.get_template(name).render(read_only=self.read_only, nav=context.pop("nav", ""), **context)
 
 

@@ -193,7 +193,10 @@ def main() -> None:
         loaded = asyncio.run(load(base, paths))
     finally:
         proc.terminate()
-        proc.wait(20)
+        try:
+            proc.wait(30)
+        except subprocess.TimeoutExpired:
+            proc.kill()
 
     reference = None
     if args.datasette:

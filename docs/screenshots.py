@@ -53,18 +53,24 @@ def main() -> None:
     server = subprocess.Popen([sys.executable, "-m", "storylens", "serve", "--db", args.db, "--port", str(port),
                                "--rate", "0"], cwd=ROOT, env={**os.environ, "PYTHONPATH": str(ROOT)})
     try:
-        for _ in range(600):
+        deadline = time.monotonic() + 3600
+        while time.monotonic() < deadline:  # up, and every story compared (the server's warm-up)
             try:
                 status = httpx.get(base + "/api/status", timeout=5).json()
-                break
+                if status["compared"] >= status["multi_article_stories"]:
+                    break
             except httpx.HTTPError:
-                time.sleep(0.2)
+                pass
+            time.sleep(1)
         story = args.story or pick_story(base)
         outlet = args.outlet or pick_outlet(base, story)
         shoot(base, story, outlet)
     finally:
         server.terminate()
-        server.wait(20)
+        try:
+            server.wait(30)
+        except subprocess.TimeoutExpired:
+            server.kill()
 
 
 def pick_story(base: str) -> str:

@@ -524,4 +524,4 @@ def serve(store_url: str | None = None, *, host: str = "127.0.0.1", port: int = 
     print(f"storylens: serving {resolve_url(store_url)} on http://{shown}:{port}/ "
           f"({'read-write' if allow_ingest else 'read-only'}{', token required' if token else ''})", file=sys.stderr)
     uvicorn.run(app, host=host, port=port, log_level=log_level, server_header=False,
-                limit_concurrency=200, timeout_keep_alive=5, h11_max_incomplete_event_size=64 * 1024)
+                limit_concurrency=200, timeout_keep_alive=5, timeout_graceful_shutdown=5, h11_max_incomplete_event_size=64 * 1024)

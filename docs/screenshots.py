@@ -96,8 +96,14 @@ def pick_story(base: str) -> str:
 
 
 def pick_outlet(base: str, story: str) -> str:
+    """Of the story's outlets, the one whose profile has the most to show."""
     outlets = httpx.get(base + f"/api/stories/{story}", timeout=300).json()["story"]["outlets"]
-    return outlets[0]
+
+    def richness(name: str) -> tuple:
+        p = httpx.get(base + "/api/outlets/" + quote(name, safe=""), timeout=600).json()
+        return (len(p["preferred_terms"]) > 0, len(p["contradicted"]) > 0, len(p["preferred_terms"]), p["compared_stories"])
+
+    return max(outlets, key=richness)
 
 
 def shoot(base: str, story: str, outlet: str) -> None:

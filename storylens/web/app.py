@@ -211,6 +211,7 @@ def _environment() -> jinja2.Environment:
                                     jinja2.FileSystemLoader(HERE.parent / "templates")]),
         autoescape=True, trim_blocks=True, lstrip_blocks=True, undefined=jinja2.StrictUndefined)
     env.filters["urlpart"] = lambda s: quote(str(s), safe="")
+    env.filters["size"] = lambda n: f"{n / 1_000_000:g} MB" if n >= 1_000_000 else f"{n / 1000:g} kB"
     env.filters["pct"] = lambda x: "—" if x is None else f"{100 * x:.0f}%"
     env.globals["story_url"] = lambda sid: f"/stories/{quote(str(sid), safe='')}"
     env.globals["outlet_url"] = lambda name: f"/outlets/{quote(str(name), safe='')}"
@@ -379,6 +380,7 @@ def _routes(app: FastAPI, state: _State) -> None:
 
     def comparison_page(view, *, story=None, note: str = "") -> str:
         context = html_context(view)
+        context["show_ids"] = False  # store ids are long and mean nothing to a reader; the JSON has them
         if story is not None:
             context["title"] = story.title
         return state.render("comparison.html.j2", nav="stories" if story else "compare",

@@ -73,18 +73,22 @@ def register(app: typer.Typer) -> None:
         """Add articles to the store and assign each one to a story."""
         corpus = _corpus(db)
 
-        def problem(p) -> None:
-            typer.echo(f"storylens: skipped {p}", err=True)
-
         total = _line_total(inputs)
         with _bar("ingest", total, quiet) as step:
-            report = corpus.ingest(inputs, progress=step, on_problem=problem)
+            report = corpus.ingest(inputs, progress=step)
+        if report.read == 0 and report.problems:
+            from .errors import BadInput
+
+            raise BadInput(str(report.problems[0]) + (f" (and {len(report.problems) - 1} more problems)"
+                                                      if len(report.problems) > 1 else ""))
+        for p in report.problems[:50]:
+            typer.echo(f"storylens: skipped {p}", err=True)
+        if len(report.problems) > 50:
+            typer.echo(f"storylens: skipped {len(report.problems) - 50} more", err=True)
         if not quiet:
             for old, new in report.renamed[:20]:
                 typer.echo(f"storylens: id {old} was taken by another article; stored as {new}", err=True)
             typer.echo(report.summary(), err=True)
-        if report.read == 0 and report.problems:
-            raise typer.Exit(4)
 
     @app.command()
     def stories(

@@ -30,6 +30,7 @@ import math
 import re
 from collections import Counter
 from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import Iterable, Sequence
 
 import msgpack
@@ -156,7 +157,7 @@ def compute_signals(articles: Sequence[Article], settings: StorySettings = Story
     vectors = embed(leads) if leads else np.zeros((0, 1), np.float32)
     out = []
     for i, (article, text, vector) in enumerate(zip(articles, leads, vectors)):
-        mh = MinHash(num_perm=settings.num_perm, seed=1, scheme="affine32")
+        mh = _template(settings.num_perm).copy()
         mh.update_batch(shingles(article.text))
         out.append(Signals(key=keys[i] if keys else (article.id or str(i)), vector=vector,
                            names=names_in(text), terms=terms_in(article, settings.lead_words), minhash=mh.hashvalues.astype(np.uint32),
@@ -214,6 +215,7 @@ class StoryIndex:
         self.lsh = MinHashLSH(threshold=settings.near_duplicate, num_perm=settings.num_perm)
         self.df: Counter = Counter()
         self.tdf: Counter = Counter()
+        self._norms: dict[int, tuple] = {}
         self.articles = 0
         self.next_id = 1
         # How far a store-backed index has caught up (article seq, merge id).
@@ -356,10 +358,22 @@ class StoryIndex:
                 dot += a * b * idf
         if not dot:
             return 0.0
+        return dot / math.sqrt(na * self._story_norm2(story_terms, n))
+
+    def _story_norm2(self, story_terms: Counter, n: int) -> float:
+        """Squared TF-IDF norm of a story, cached: recomputing it over a big
+        story's vocabulary for every candidate dominated ingest time. It is
+        refreshed when the story grows or the corpus has grown by a tenth."""
+        key = id(story_terms)
+        cached = self._norms.get(key)
+        if cached and cached[0] == len(story_terms) and n <= cached[1] * 1.1:
+            return cached[2]
+        nb = 0.0
         for word, b in story_terms.items():
             idf = math.log(n / (self.tdf.get(word, 0) + 1)) + 1
             nb += (b * idf) ** 2
-        return dot / math.sqrt(na * nb)
+        self._norms[key] = (len(story_terms), n, nb)
+        return nb
 
     def _name_overlap(self, names: Iterable[str], story_names: Counter) -> float:
         """Share of the article's name weight (rarer names weigh more) that the story has."""
@@ -442,8 +456,17 @@ def _opt(fn, a, b):
     return fn(a, b)
 
 
+@lru_cache(maxsize=4)
+def _template(num_perm: int) -> MinHash:
+    """Building a MinHash draws its permutations again; it was a third of
+    assignment time. Copies of one template share the same permutations."""
+    return MinHash(num_perm=num_perm, seed=1, scheme="affine32")
+
+
 def _lean(values: np.ndarray, num_perm: int) -> MinHash:
-    return MinHash(num_perm=num_perm, seed=1, hashvalues=values.astype(np.uint64), scheme="affine32")
+    mh = _template(num_perm).copy()
+    mh.hashvalues = values.astype(np.uint64)
+    return mh
 
 
 def group(articles: Sequence[Article], settings: StorySettings = StorySettings(),

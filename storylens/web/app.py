@@ -19,6 +19,7 @@ import datetime as dt
 import json
 import math
 import threading
+import time
 from collections import OrderedDict
 from pathlib import Path
 from typing import Any, Optional
@@ -153,7 +154,25 @@ def create_app(store_url: str | None = None, *, corpus: Corpus | None = None, re
     _routes(app, state)
     if warm:
         threading.Thread(target=state.warm, name="storylens-warm", daemon=True).start()
-    return Guard(app, token=token, limits=limits, allowed_hosts=allowed_hosts)  # type: ignore[return-value]
+    return Guard(_InFlight(app, state), token=token, limits=limits,  # type: ignore[return-value]
+                 allowed_hosts=allowed_hosts)
+
+
+class _InFlight:
+    """Counts requests being served, so the warm-up can step aside for them."""
+
+    def __init__(self, app, state: "_State") -> None:
+        self.app, self.state = app, state
+
+    async def __call__(self, scope, receive, send):
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        self.state.in_flight += 1
+        try:
+            await self.app(scope, receive, send)
+        finally:
+            self.state.in_flight -= 1
 
 
 class _State:
@@ -170,6 +189,8 @@ class _State:
         self.profiles: dict[tuple[str, str], Any] = {}
         self.lock = threading.Lock()
         self.stop = threading.Event()
+        self.in_flight = 0  # requests being served (see _InFlight)
+        self.lists: OrderedDict[tuple, str] = OrderedDict()  # rendered stories list pages
 
     def view(self, story_id: str):
         view = self.catalogue.view(story_id)
@@ -196,6 +217,10 @@ class _State:
             if self.stop.is_set():
                 return
             if row.size >= 2 and self.conflicts_of(row.id) is None:
+                # Comparing holds the interpreter for a while: never while a
+                # request waits, so pages stay fast during the warm-up.
+                while self.in_flight and not self.stop.is_set():
+                    time.sleep(0.02)
                 try:
                     self.view(row.id)
                 except Exception:  # a story that cannot be compared shows "—"
@@ -320,16 +345,26 @@ def _routes(app: FastAPI, state: _State) -> None:
                      since: str = Query("", alias="from", max_length=10),
                      until: str = Query("", alias="to", max_length=10), page: int = Query(1, ge=1, le=100_000),
                      multi: bool = Query(False)):
+        key = (catalogue.revision(), len(state.conflicts), q, outlet, since, until, page, multi)
+        with state.lock:
+            cached = state.lists.get(key)
+        if cached is not None:
+            return HTMLResponse(cached)
         rows, total, page = list_stories(q, outlet, since, until, page, multi)
         params = {k: v for k, v in (("q", q), ("outlet", outlet), ("from", since), ("to", until),
                                     ("multi", "1" if multi else "")) if v}
         pages = max(1, math.ceil(total / PAGE_SIZE))
         link = lambda p: "/stories?" + urlencode({**params, "page": p})  # noqa: E731
-        return state.render("stories.html.j2", nav="stories", rows=[_story_out(state, r) for r in rows],
+        html = state.render("stories.html.j2", nav="stories", rows=[_story_out(state, r) for r in rows],
                             total=total, page=page, pages=pages, q=q, outlet=outlet, since=since, until=until,
                             multi=multi,
                             outlets=catalogue.outlets(), prev=page > 1 and link(page - 1),
                             next=page < pages and link(page + 1), filtered=bool(params))
+        with state.lock:
+            state.lists[key] = html
+            while len(state.lists) > 128:
+                state.lists.popitem(last=False)
+        return HTMLResponse(html)
 
     def story_or_404(story_id: str, request: Request | None = None) -> StoryRow:
         row = catalogue.story(story_id)

@@ -185,7 +185,7 @@ class _State:
         self.comparison_js = self.env.get_template("_comparison.js.j2").render(stable_keys=True).strip() + "\n"
         self.web_css = (HERE / "static" / "web.css").read_text(encoding="utf-8")
         self.conflicts: dict[tuple[str, str], int] = {}  # (revision, story id) -> conflicts
-        self.pages: OrderedDict[tuple[str, str], str] = OrderedDict()  # rendered story pages
+        self.pages: OrderedDict[tuple, str] = OrderedDict()  # rendered story pages and story JSON
         self.profiles: dict[tuple[str, str], Any] = {}
         self.lock = threading.Lock()
         self.stop = threading.Event()
@@ -390,9 +390,18 @@ def _routes(app: FastAPI, state: _State) -> None:
             articles = await anyio.to_thread.run_sync(catalogue.corpus.story_articles, story_id)
             return JSONResponse({"story": story, "comparison": None,
                                  "articles": [a.model_dump(mode="json") for a in articles]})
-        row, view = await story_view(story_id)
-        story["conflicts"] = view.counts()["conflicts"]
-        return JSONResponse({"story": story, "comparison": view.comparison.to_dict()})
+        key = ("json", catalogue.revision(), story_id)
+        with state.lock:
+            body = state.pages.get(key)
+        if body is None:
+            row, view = await story_view(story_id)
+            story["conflicts"] = view.counts()["conflicts"]
+            body = json.dumps({"story": story, "comparison": view.comparison.to_dict()}, ensure_ascii=False)
+            with state.lock:
+                state.pages[key] = body
+                while len(state.pages) > 512:
+                    state.pages.popitem(last=False)
+        return Response(body, media_type="application/json")
 
     @app.get("/stories/{story_id}", response_class=HTMLResponse, include_in_schema=False)
     async def story_page(story_id: str, request: Request):
@@ -409,7 +418,7 @@ def _routes(app: FastAPI, state: _State) -> None:
             html = comparison_page(view, story=_story_out(state, row))
             with state.lock:
                 state.pages[key] = html
-                while len(state.pages) > 256:
+                while len(state.pages) > 512:
                     state.pages.popitem(last=False)
         return HTMLResponse(html)
 
@@ -448,9 +457,18 @@ def _routes(app: FastAPI, state: _State) -> None:
 
     @app.get("/outlets/{name}", response_class=HTMLResponse, include_in_schema=False)
     async def outlet_page(name: str):
-        profile = await profile_or_404(name)
-        return state.render("outlet.html.j2", nav="outlets", p=profile,
-                            stories=[_story_out(state, r) for r in profile.stories])
+        key = ("outlet", catalogue.revision(), len(state.conflicts), name)
+        with state.lock:
+            html = state.lists.get(key)
+        if html is None:
+            profile = await profile_or_404(name)
+            html = state.render("outlet.html.j2", nav="outlets", p=profile,
+                                stories=[_story_out(state, r) for r in profile.stories])
+            with state.lock:
+                state.lists[key] = html
+                while len(state.lists) > 128:
+                    state.lists.popitem(last=False)
+        return HTMLResponse(html)
 
     # -- compare now
 

@@ -124,6 +124,29 @@ def _print(body: str) -> None:
         raise OutputError(f"cannot write to standard output: {error.strerror or error}") from None
 
 
+@app.command()
+def serve(
+    db: Optional[str] = typer.Option(None, "--db", help="The store: a SQLite file or a database URL "
+                                                         "(default: $STORYLENS_DB or storylens.db)."),
+    host: str = typer.Option("127.0.0.1", "--host", help="Address to listen on; anything but loopback needs --token."),
+    port: int = typer.Option(8000, "--port", help="Port to listen on."),
+    token: Optional[str] = typer.Option(None, "--token", envvar="STORYLENS_TOKEN",
+                                        help="Require this bearer token (or the cookie /login sets) on every request."),
+    allow_ingest: bool = typer.Option(False, "--allow-ingest", help="Open the store read-write: Compare now may store articles."),
+    no_fetch: bool = typer.Option(False, "--no-fetch", help="Compare now does not fetch URLs."),
+    rate: float = typer.Option(20.0, "--rate", help="Requests a second per client address, in bursts of up to 6× that (0: no limit)."),
+) -> None:
+    """Serve the web app: stories, comparisons, outlet profiles, Compare now, and a JSON API under /api/."""
+    try:
+        from .web import serve as run_server
+    except ImportError as exc:
+        raise StorylensError(f"storylens serve needs the web extra (pip install 'storylens[web]'): {exc}") from None
+    from .web.security import Limits
+
+    limits = Limits(rate=max(rate, 0.0), burst=max(1, int(rate * 6)))
+    run_server(db, host=host, port=port, token=token, allow_ingest=allow_ingest, fetch=not no_fetch, limits=limits)
+
+
 def _terminal_width() -> int:
     """80 when piped; else the terminal's, kept readable. Some terminals (and
     pseudo-terminals without a size) report 0 columns."""

@@ -1,17 +1,18 @@
 """Stage 4: turn a `Comparison` into text for a terminal, Markdown, or a
 self-contained HTML report.
 
-All three share the same ordering decisions (conflicts before agreements
-before unique facts, shared quotes first, ...) so a reader who switches
-format finds things in the same place.
+All three consume one view model (`storylens.view.build_view`), which makes
+the ordering decisions once (conflicts before agreements before unique
+facts, shared quotes first, ...) so a reader who switches format finds
+things in the same place. The web app uses the same view model and the same
+Jinja parts (`templates/_comparison*.j2`) through `html_context`.
 
-Every string that comes from an article is untrusted: each renderer first
+Every string that comes from an article is untrusted: the view model first
 takes `sanitize.clean_comparison` of its input (no control characters, no
 bidirectional overrides), the terminal output never interprets rich markup,
 Markdown escapes its special characters, and the HTML template autoescapes
 and isolates each piece of article text in `<bdi>`, with the only pre-built
-markup being the article bodies assembled here from `markupsafe.escape`d
-pieces.
+markup being the article bodies assembled from `markupsafe.escape`d pieces.
 """
 
 from __future__ import annotations
@@ -21,13 +22,10 @@ import hashlib
 import io
 import os
 import re
-from collections import defaultdict
-from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 
 import jinja2
-from markupsafe import Markup, escape
 from rich import box
 from rich.cells import cell_len
 from rich.console import Console, Group, RenderableType
@@ -35,244 +33,52 @@ from rich.rule import Rule
 from rich.table import Table
 from rich.text import Text
 
-from .framing import bare_phrase
-from .models import Article, Comparison, Fact, Passage, Quote
-from .sanitize import clean_body, clean_comparison
+from .models import Article, Comparison
+from .view import (EMPTY, ComparisonView, Mark, SubstitutionRow, build_view, edit_label,  # noqa: F401
+                   finding_marks, highlight, one_line, plural, segments, shorten, short_labels,
+                   term_list, word_count)
 
-__all__ = ["to_text", "to_markdown", "to_html", "write_atomic", "finding_marks", "segments"]
-
-STATUS_ORDER = {"conflict": 0, "agree": 1, "unique": 2}
-
-
-# ---------------------------------------------------------------- shared view
-
-
-def article_labels(comparison: Comparison) -> dict[str, str]:
-    """Human names for articles: the outlet, or the id when two articles come
-    from the same outlet (or have none)."""
-    outlets = [a.outlet or a.id or "?" for a in comparison.articles]
-    labels = {}
-    for article, outlet in zip(comparison.articles, outlets):
-        labels[article.id] = outlet if outlets.count(outlet) == 1 else f"{outlet} ({article.id})"
-    return labels
-
-
-def article_keys(comparison: Comparison) -> dict[str, str]:
-    """Compact keys for table cells: the ids when they are short, else A, B, C…
-    (ids derived from file names are too long for an 80-column table)."""
-    ids = [a.id or "" for a in comparison.articles]
-    if all(0 < len(i) <= 6 for i in ids):
-        return {i: i for i in ids}
-    return {i: _letter(n) for n, i in enumerate(ids)}
-
-
-def _letter(n: int) -> str:
-    return chr(ord("A") + n) if n < 26 else f"A{n}"
-
-
-def word_count(article: Article) -> int:
-    return len(article.text.split())
-
-
-def facts_in_order(comparison: Comparison) -> list[tuple[str, Fact]]:
-    """(id, fact) pairs: conflicts, then agreements, then unique facts grouped
-    by the article that alone reports them."""
-    order = {a.id: n for n, a in enumerate(comparison.articles)}
-    numbered = [(f"f{n}", fact) for n, fact in enumerate(comparison.facts, 1)]
-    return sorted(numbered, key=lambda item: (
-        STATUS_ORDER[item[1].status],
-        order.get(item[1].claims[0].article, 0) if item[1].status == "unique" and item[1].claims else 0))
-
-
-def passages_numbered(comparison: Comparison) -> list[tuple[str, Passage]]:
-    return [(f"p{n}", p) for n, p in enumerate(comparison.passages, 1)]
-
-
-def quotes_in_order(comparison: Comparison) -> list[tuple[str, Quote]]:
-    """Quotes that appear in more than one article come first."""
-    numbered = [(f"q{n}", q) for n, q in enumerate(comparison.quotes, 1)]
-    return sorted(numbered, key=lambda item: not is_shared(item[1]))
-
-
-def is_shared(quote: Quote) -> bool:
-    return len({m.article for m in quote.mentions}) > 1
-
-
-def quote_speakers(quote: Quote) -> dict[str, str]:
-    """article id -> speaker(s) that article names for the quote."""
-    speakers: dict[str, list[str]] = defaultdict(list)
-    for mention in quote.mentions:
-        if mention.speaker not in speakers[mention.article]:
-            speakers[mention.article].append(mention.speaker)
-    return {article: ", ".join(names) for article, names in speakers.items()}
-
-
-@dataclass
-class SubstitutionRow:
-    from_: str
-    to: str
-    pairs: list[tuple[str, str]]
-    count: int
-    category: str
-    edit_ids: list[str] = field(default_factory=list)
-
-
-def substitution_rows(comparison: Comparison) -> list[SubstitutionRow]:
-    """One row per distinct word change, whichever article pairs made it;
-    framing first, then spelling, then other, most frequent first (the order
-    of `Comparison.substitutions`). `edit_ids` link a row to its edits."""
-    rows: dict[tuple[str, str, str], SubstitutionRow] = {}
-    for sub in comparison.substitutions:
-        key = (sub.from_.casefold(), sub.to.casefold(), sub.category)
-        row = rows.setdefault(key, SubstitutionRow(sub.from_, sub.to, [], 0, sub.category))
-        row.count += sub.count
-        if (sub.from_article, sub.to_article) not in row.pairs:
-            row.pairs.append((sub.from_article, sub.to_article))
-    for pid, passage in passages_numbered(comparison):
-        for n, edit in enumerate(passage.edits, 1):
-            key = (bare_phrase(edit.from_.text).casefold(), bare_phrase(edit.to.text).casefold(), edit.category)
-            if key in rows:
-                rows[key].edit_ids.append(f"e{pid[1:]}-{n}")
-    order = {"framing": 0, "spelling": 1, "other": 2}
-    return sorted(rows.values(), key=lambda r: (order.get(r.category, 3), -r.count))
-
-
-def terms_by_actor(comparison: Comparison) -> dict[str, dict[str, list[tuple[str, int]]]]:
-    """actor -> article id -> [(term, count)], most used term first."""
-    table: dict[str, dict[str, list[tuple[str, int]]]] = defaultdict(dict)
-    for article_id, actors in comparison.terms.items():
-        for actor, terms in actors.items():
-            table[actor][article_id] = sorted(terms.items(), key=lambda t: (-t[1], t[0]))
-    return dict(table)
-
-
-def term_list(terms: list[tuple[str, int]]) -> str:
-    return ", ".join(f"{term} ×{count}" for term, count in terms) or "—"
-
-
-def sources_by_article(comparison: Comparison) -> dict[str, list[str]]:
-    if comparison.sources:
-        return comparison.sources
-    names: dict[str, list[str]] = defaultdict(list)
-    for citation in comparison.citations:
-        if citation.name not in names[citation.article]:
-            names[citation.article].append(citation.name)
-    return dict(names)
-
-
-def citation_ids(comparison: Comparison) -> dict[tuple[str, str], list[str]]:
-    """(article id, source name) -> ids of the citations naming it there."""
-    ids: dict[tuple[str, str], list[str]] = defaultdict(list)
-    for n, citation in enumerate(comparison.citations, 1):
-        ids[(citation.article, citation.name)].append(f"c{n}")
-    return ids
-
-
-def edit_label(edit) -> str:
-    if not edit.to.text:
-        return f"{edit.from_.text} (dropped)"
-    if not edit.from_.text:
-        return f"(added) {edit.to.text}"
-    return f"{edit.from_.text} → {edit.to.text}"
-
-
-def passage_counts(comparison: Comparison) -> str:
-    kinds = [p.kind for p in comparison.passages]
-    parts = [f"{kinds.count(k)} {k}" for k in ("verbatim", "edited", "quotation", "paraphrase") if k in kinds]
-    return f" ({', '.join(parts)})" if parts else ""
-
-
-def reuse_part(comparison: Comparison) -> str:
-    """Each article's share of narrative text in verbatim/edited passages."""
-    if not comparison.reuse:
-        return ""
-    keys = article_keys(comparison)
-    shares = ", ".join(f"{keys.get(a.id, a.id)} {comparison.reuse.get(a.id, 0.0):.0%}" for a in comparison.articles)
-    return f"narrative reused: {shares}"
-
-
-def plural(n: int, word: str) -> str:
-    return f"{n} {word}" if n == 1 else f"{n} {word}s"
-
-
-def summary_parts(comparison: Comparison) -> list[str]:
-    facts = [f.status for f in comparison.facts]
-    fact_parts = ", ".join(f"{facts.count(s)} {s}" for s in ("conflict", "agree", "unique") if s in facts)
-    shared = sum(is_shared(q) for q in comparison.quotes)
-    n_sources = len({name for names in sources_by_article(comparison).values() for name in names})
-    return [
-        plural(len(comparison.facts), "fact") + (f" ({fact_parts})" if fact_parts else ""),
-        plural(len(comparison.passages), "shared passage") + passage_counts(comparison),
-        *([reuse_part(comparison)] if comparison.reuse else []),
-        plural(len(substitution_rows(comparison)), "substitution"),
-        plural(len(comparison.quotes), "quote") + (f" ({shared} shared)" if shared else ""),
-        plural(n_sources, "source"),
-    ]
-
-
-def summary_line(comparison: Comparison) -> str:
-    return " · ".join(summary_parts(comparison))
-
-
-def title_line(comparison: Comparison) -> str:
-    return f"storylens: {len(comparison.articles)} reports of one event"
-
-
-def one_line(text: str) -> str:
-    return " ".join(text.split())
-
-
-def shorten(text: str, limit: int) -> str:
-    text = one_line(text)
-    return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
-
-
-EMPTY = {
-    "facts": "No facts: nothing comparable was found in these articles.",
-    "passages": "No reused passages: these articles share no text.",
-    "substitutions": "No substitutions: no shared passage changes a word.",
-    "terms": "No terms: no actor is named in these articles.",
-    "quotes": "No quotes: none of these articles quotes anyone.",
-    "sources": "No sources: none of these articles names a source.",
-}
+__all__ = ["to_text", "to_markdown", "to_html", "html_context", "write_atomic", "finding_marks",
+           "segments", "template_environment"]
 
 
 # ---------------------------------------------------------------- terminal
 
 
-def to_text(comparison: Comparison, width: int = 80, color: bool = False) -> str:
+def to_text(comparison: Comparison | ComparisonView, width: int = 80, color: bool = False) -> str:
     """A terminal summary, every line at most `width` cells wide."""
-    comparison = clean_comparison(comparison)  # no escape sequence reaches the terminal
     buffer = io.StringIO()
     # markup/emoji/highlight off: article text like "[bold]" or ":fire:" is data.
     console = Console(width=width, file=buffer, force_terminal=color, no_color=not color,
                       color_system="standard" if color else None, markup=False, emoji=False,
                       highlight=False, legacy_windows=False, force_jupyter=False)
-    for part in _text_parts(comparison, width):
+    for part in _text_parts(_view(comparison), width):
         console.print(part)
     return "\n".join(line.rstrip() for line in buffer.getvalue().splitlines()) + "\n"
 
 
-def short_labels(comparison: Comparison, limit: int = 20) -> dict[str, str]:
-    """Labels for narrow label columns: past `limit` cells the key (which the
-    header pairs with the outlet) reads better than a truncated name."""
-    keys = article_keys(comparison)
-    return {i: label if cell_len(label) <= limit else keys[i] for i, label in article_labels(comparison).items()}
+def _view(comparison: Comparison | ComparisonView) -> ComparisonView:
+    return comparison if isinstance(comparison, ComparisonView) else build_view(comparison)
 
 
-def _text_parts(comparison: Comparison, width: int) -> list[RenderableType]:
-    keys = article_keys(comparison)
-    labels = short_labels(comparison)
+def summary_line(comparison: Comparison | ComparisonView) -> str:
+    """The one-line summary every format starts with: facts, passages, reuse, quotes, sources."""
+    return _view(comparison).summary
+
+
+def _text_parts(view: ComparisonView, width: int) -> list[RenderableType]:
+    keys = view.keys
+    labels = short_labels(view)
     return [
-        Text(title_line(comparison), style="bold"),
-        _text_articles(comparison, keys, width),
-        Text(_wrap_parts(summary_parts(comparison), width), style="dim"),
-        _heading("FACTS"), _text_facts(comparison, labels),
-        _heading("REUSED PASSAGES"), _text_passages(comparison, labels, width),
-        _heading("SUBSTITUTIONS"), _text_substitutions(comparison, keys),
-        _heading("TERMS"), _text_terms(comparison, labels),
-        _heading("QUOTES"), _text_quotes(comparison, labels, width),
-        _heading("SOURCES"), _text_sources(comparison, labels),
+        Text(view.title, style="bold"),
+        _text_articles(view, keys, width),
+        Text(_wrap_parts(view.summary_parts, width), style="dim"),
+        _heading("FACTS"), _text_facts(view, labels),
+        _heading("REUSED PASSAGES"), _text_passages(view, labels, width),
+        _heading("SUBSTITUTIONS"), _text_substitutions(view, keys),
+        _heading("TERMS"), _text_terms(view, labels),
+        _heading("QUOTES"), _text_quotes(view, labels, width),
+        _heading("SOURCES"), _text_sources(view, labels),
     ]
 
 
@@ -301,12 +107,12 @@ def _grid(*widths: int | None) -> Table:
     return grid
 
 
-def _text_articles(comparison: Comparison, keys: dict[str, str], width: int) -> Table:
+def _text_articles(view: ComparisonView, keys: dict[str, str], width: int) -> Table:
     # The title gets what the fixed columns leave, truncated here: a no_wrap
     # column would make rich squeeze the key and date columns instead.
     rows = [[Text(keys[a.id], style="bold"), Text(a.outlet or "?"), Text(str(a.date or "")),
              Text(one_line(a.title or "(untitled)")), Text(f"{word_count(a)} words")]
-            for a in comparison.articles]
+            for a in view.articles]
     widths = [max(row[i].cell_len for row in rows) for i in range(5)]
     widths[1] = min(widths[1], 22)
     widths[3] = max(8, width - sum(widths) + widths[3] - 4)
@@ -327,13 +133,14 @@ def _claim_text(claim, labels) -> Text:
     return line
 
 
-def _text_facts(comparison: Comparison, labels: dict[str, str]) -> RenderableType:
-    if not comparison.facts:
+def _text_facts(view: ComparisonView, labels: dict[str, str]) -> RenderableType:
+    if not view.facts:
         return Text(EMPTY["facts"])
     styles = {"conflict": ("CONFLICT", "bold red"), "agree": ("AGREE", "bold green"),
               "unique": ("ONLY IN", "bold")}
     parts: list[RenderableType] = []
-    for fid, fact in facts_in_order(comparison):
+    for entry in view.facts:
+        fid, fact = entry.number, entry.fact
         tag, style = styles[fact.status]
         head = Text(tag, style=style)
         if fact.status == "unique" and fact.claims:
@@ -358,11 +165,12 @@ def _numbered(finding_id: str, line: Text) -> Table:
     return grid
 
 
-def _text_passages(comparison: Comparison, labels: dict[str, str], width: int) -> RenderableType:
-    if not comparison.passages:
+def _text_passages(view: ComparisonView, labels: dict[str, str], width: int) -> RenderableType:
+    if not view.passages:
         return Text(EMPTY["passages"])
     parts: list[RenderableType] = []
-    for pid, passage in passages_numbered(comparison):
+    for entry in view.passages:
+        pid, passage = entry.number, entry.passage
         head = Text(passage.kind, style="bold")
         head.append(f" · similarity {passage.similarity:.2f}"
                     + (f" · {plural(len(passage.edits), 'edit')}" if passage.edits else ""), style="dim")
@@ -379,8 +187,8 @@ def _text_passages(comparison: Comparison, labels: dict[str, str], width: int) -
     return Group(*parts)
 
 
-def _text_substitutions(comparison: Comparison, keys: dict[str, str]) -> RenderableType:
-    rows = substitution_rows(comparison)
+def _text_substitutions(view: ComparisonView, keys: dict[str, str]) -> RenderableType:
+    rows = view.substitutions
     if not rows:
         return Text(EMPTY["substitutions"])
     table = Table(box=box.SIMPLE_HEAD, pad_edge=False, show_edge=False)
@@ -396,42 +204,43 @@ def _text_substitutions(comparison: Comparison, keys: dict[str, str]) -> Rendera
     return table
 
 
-def _text_terms(comparison: Comparison, labels: dict[str, str]) -> RenderableType:
-    table_data = terms_by_actor(comparison)
+def _text_terms(view: ComparisonView, labels: dict[str, str]) -> RenderableType:
+    table_data = view.terms
     if not table_data:
         return Text(EMPTY["terms"])
     parts: list[RenderableType] = []
     for actor, per_article in table_data.items():
         parts.append(Text(f"  {actor}", style="bold"))
         grid = _grid(3, _label_width(labels), None)
-        for article in comparison.articles:
+        for article in view.articles:
             grid.add_row("", Text(labels[article.id]), Text(term_list(per_article.get(article.id, []))))
         parts.append(grid)
     return Group(*parts)
 
 
-def _text_quotes(comparison: Comparison, labels: dict[str, str], width: int) -> RenderableType:
-    if not comparison.quotes:
+def _text_quotes(view: ComparisonView, labels: dict[str, str], width: int) -> RenderableType:
+    if not view.quotes:
         return Text(EMPTY["quotes"])
     parts: list[RenderableType] = []
-    for qid, quote in quotes_in_order(comparison):
-        head = Text("shared " if is_shared(quote) else "", style="bold")
+    for entry in view.quotes:
+        qid, quote = entry.number, entry.quote
+        head = Text("shared " if entry.shared else "", style="bold")
         head.append(f"“{one_line(quote.text)}”")
         head.truncate(max(width - 6, 20), overflow="ellipsis")
         parts.append(_numbered(qid, head))
         grid = _grid(5, _label_width(labels), None)
-        for article_id, speaker in quote_speakers(quote).items():
+        for article_id, speaker in entry.speakers.items():
             grid.add_row("", Text(labels.get(article_id, article_id)), Text(speaker))
         parts.append(grid)
     return Group(*parts)
 
 
-def _text_sources(comparison: Comparison, labels: dict[str, str]) -> RenderableType:
-    sources = sources_by_article(comparison)
+def _text_sources(view: ComparisonView, labels: dict[str, str]) -> RenderableType:
+    sources = view.sources
     if not any(sources.values()):
         return Text(EMPTY["sources"])
     grid = _grid(1, _label_width(labels), None)
-    for article in comparison.articles:
+    for article in view.articles:
         grid.add_row("", Text(labels[article.id]), Text("; ".join(sources.get(article.id, [])) or "—"))
     return grid
 
@@ -454,21 +263,21 @@ def _md_table(header: list[str], rows: list[list[str]]) -> list[str]:
     return lines + [""]
 
 
-def to_markdown(comparison: Comparison) -> str:
-    comparison = clean_comparison(comparison)
-    labels = {k: md(v) for k, v in article_labels(comparison).items()}
-    keys = article_keys(comparison)
-    out = [f"# {md(title_line(comparison))}", ""]
+def to_markdown(comparison: Comparison | ComparisonView) -> str:
+    view = _view(comparison)
+    labels = {k: md(v) for k, v in view.labels.items()}
+    keys = view.keys
+    out = [f"# {md(view.title)}", ""]
     out += _md_table(["", "Outlet", "Date", "Title", "Words"], [
         [md(keys[a.id]), md(a.outlet or "?"), md(str(a.date or "")), _md_title(a), str(word_count(a))]
-        for a in comparison.articles])
-    out += [f"**{md(summary_line(comparison))}**", ""]
-    out += _md_facts(comparison, labels)
-    out += _md_passages(comparison, labels)
-    out += _md_substitutions(comparison, keys)
-    out += _md_terms(comparison, labels)
-    out += _md_quotes(comparison, labels)
-    out += _md_sources(comparison, labels)
+        for a in view.articles])
+    out += [f"**{md(view.summary)}**", ""]
+    out += _md_facts(view, labels)
+    out += _md_passages(view, labels)
+    out += _md_substitutions(view, keys)
+    out += _md_terms(view, labels)
+    out += _md_quotes(view, labels)
+    out += _md_sources(view, labels)
     return "\n".join(out).rstrip() + "\n"
 
 
@@ -480,13 +289,14 @@ def _md_title(article: Article) -> str:
     return title
 
 
-def _md_facts(comparison: Comparison, labels: dict[str, str]) -> list[str]:
+def _md_facts(view: ComparisonView, labels: dict[str, str]) -> list[str]:
     out = ["## Facts", ""]
-    if not comparison.facts:
+    if not view.facts:
         return out + [EMPTY["facts"], ""]
     headings = {"conflict": "Conflicts", "agree": "Agreements", "unique": "Only in one report"}
     current = None
-    for fid, fact in facts_in_order(comparison):
+    for entry in view.facts:
+        fact = entry.fact
         if fact.status != current:
             if current is not None:
                 out.append("")
@@ -501,11 +311,12 @@ def _md_facts(comparison: Comparison, labels: dict[str, str]) -> list[str]:
     return out + [""]
 
 
-def _md_passages(comparison: Comparison, labels: dict[str, str]) -> list[str]:
+def _md_passages(view: ComparisonView, labels: dict[str, str]) -> list[str]:
     out = ["## Reused passages", ""]
-    if not comparison.passages:
+    if not view.passages:
         return out + [EMPTY["passages"], ""]
-    for pid, passage in passages_numbered(comparison):
+    for entry in view.passages:
+        pid, passage = entry.number, entry.passage
         out += [f"### {pid}: {passage.kind} (similarity {passage.similarity:.2f})", ""]
         out += _md_table(["Article", "Text"], [
             [labels.get(s.article, md(s.article)), md(shorten(s.text, 240))] for s in passage.spans])
@@ -516,9 +327,9 @@ def _md_passages(comparison: Comparison, labels: dict[str, str]) -> list[str]:
     return out
 
 
-def _md_substitutions(comparison: Comparison, keys: dict[str, str]) -> list[str]:
+def _md_substitutions(view: ComparisonView, keys: dict[str, str]) -> list[str]:
     out = ["## Substitutions", ""]
-    rows = substitution_rows(comparison)
+    rows = view.substitutions
     if not rows:
         return out + [EMPTY["substitutions"], ""]
     return out + _md_table(["From", "To", "Articles", "Count", "Category"], [
@@ -526,134 +337,38 @@ def _md_substitutions(comparison: Comparison, keys: dict[str, str]) -> list[str]
          str(r.count), r.category] for r in rows])
 
 
-def _md_terms(comparison: Comparison, labels: dict[str, str]) -> list[str]:
+def _md_terms(view: ComparisonView, labels: dict[str, str]) -> list[str]:
     out = ["## Terms", ""]
-    data = terms_by_actor(comparison)
+    data = view.terms
     if not data:
         return out + [EMPTY["terms"], ""]
-    return out + _md_table(["Actor"] + [labels[a.id] for a in comparison.articles], [
-        [md(actor)] + [md(term_list(per.get(a.id, []))) for a in comparison.articles]
+    return out + _md_table(["Actor"] + [labels[a.id] for a in view.articles], [
+        [md(actor)] + [md(term_list(per.get(a.id, []))) for a in view.articles]
         for actor, per in data.items()])
 
 
-def _md_quotes(comparison: Comparison, labels: dict[str, str]) -> list[str]:
+def _md_quotes(view: ComparisonView, labels: dict[str, str]) -> list[str]:
     out = ["## Quotes", ""]
-    if not comparison.quotes:
+    if not view.quotes:
         return out + [EMPTY["quotes"], ""]
     rows = []
-    for qid, quote in quotes_in_order(comparison):
-        speakers = quote_speakers(quote)
-        rows.append([qid, "yes" if is_shared(quote) else "", f"“{md(shorten(quote.text, 160))}”"]
-                    + [md(speakers.get(a.id, "")) for a in comparison.articles])
-    return out + _md_table(["", "Shared", "Quote"] + [f"Speaker ({labels[a.id]})" for a in comparison.articles], rows)
+    for entry in view.quotes:
+        speakers = entry.speakers
+        rows.append([entry.number, "yes" if entry.shared else "", f"“{md(shorten(entry.quote.text, 160))}”"]
+                    + [md(speakers.get(a.id, "")) for a in view.articles])
+    return out + _md_table(["", "Shared", "Quote"] + [f"Speaker ({labels[a.id]})" for a in view.articles], rows)
 
 
-def _md_sources(comparison: Comparison, labels: dict[str, str]) -> list[str]:
+def _md_sources(view: ComparisonView, labels: dict[str, str]) -> list[str]:
     out = ["## Sources", ""]
-    sources = sources_by_article(comparison)
+    sources = view.sources
     if not any(sources.values()):
         return out + [EMPTY["sources"], ""]
     return out + _md_table(["Article", "Sources"], [
-        [labels[a.id], "; ".join(md(s) for s in sources.get(a.id, [])) or "—"] for a in comparison.articles])
+        [labels[a.id], "; ".join(md(s) for s in sources.get(a.id, [])) or "—"] for a in view.articles])
 
 
 # ---------------------------------------------------------------- html
-
-
-@dataclass(frozen=True)
-class Mark:
-    """One finding's span in one article, as the HTML highlights it."""
-
-    start: int
-    end: int
-    finding: str
-    classes: tuple[str, ...]
-    title: str
-
-
-def finding_marks(comparison: Comparison) -> dict[str, list[Mark]]:
-    """article id -> every highlighted span in it, with the finding's id."""
-    marks: dict[str, list[Mark]] = defaultdict(list)
-
-    def add(span, fid, classes, title):
-        marks[span.article].append(Mark(span.start, span.end, fid, classes, title))
-
-    for pid, passage in passages_numbered(comparison):
-        for span in passage.spans:
-            add(span, pid, ("p", f"p-{passage.kind}"), f"{passage.kind} passage {pid} (similarity {passage.similarity:.2f})")
-        for n, edit in enumerate(passage.edits, 1):
-            title = f"{edit_label(edit)} ({edit.category})"
-            for span in (edit.from_, edit.to):
-                add(span, f"e{pid[1:]}-{n}", ("e", f"e-{edit.category}"), title)
-    for qid, quote in quotes_in_order(comparison):
-        for mention in quote.mentions:
-            add(mention, qid, ("q",), f"quote {qid}, speaker: {mention.speaker}")
-    for n, citation in enumerate(comparison.citations, 1):
-        marks[citation.article].append(Mark(citation.start, citation.end, f"c{n}", ("c",),
-                                            f"source: {citation.name} ({citation.kind})"))
-    for fid, fact in facts_in_order(comparison):
-        for claim in fact.claims:
-            value = f" = {claim.value}" if claim.value else ""
-            add(claim, fid, ("f", f"f-{fact.status}"), f"{fact.status}: {fact.what}{value}")
-    return marks
-
-
-def segments(text: str, marks: list[Mark]) -> list[tuple[str, list[Mark]]]:
-    """Cut `text` at every mark boundary into (piece, marks covering it),
-    innermost (shortest) mark first. Marks outside the text are clipped and
-    empty ones dropped, so bad offsets cannot break the page."""
-    valid = []
-    for mark in marks:
-        start, end = max(0, mark.start), min(len(text), mark.end)
-        if start < end:
-            valid.append((start, end, mark))
-    bounds = sorted({0, len(text)} | {s for s, _, _ in valid} | {e for _, e, _ in valid})
-    opening, closing = defaultdict(list), defaultdict(list)
-    for index, (start, end, _) in enumerate(valid):
-        opening[start].append(index)
-        closing[end].append(index)
-    active: set[int] = set()
-    pieces = []
-    for left, right in zip(bounds, bounds[1:]):
-        active.difference_update(closing[left])
-        active.update(opening[left])
-        covering = sorted(active, key=lambda i: (valid[i][1] - valid[i][0], i))
-        pieces.append((text[left:right], [valid[i][2] for i in covering]))
-    return pieces
-
-
-def highlight(text: str, marks: list[Mark]) -> Markup:
-    """The article body as HTML: plain text with one <mark> per segment that
-    any finding covers; `data-finding` lists the findings, innermost first."""
-    out = []
-    for piece, covering in segments(text, marks):
-        piece = clean_body(piece)  # a body built in Python skipped ingest's cleaning
-        if not covering:
-            out.append(escape(piece))
-            continue
-        ids = list(dict.fromkeys(m.finding for m in covering))
-        classes = sorted({c for m in covering for c in m.classes})
-        title = "\n".join(dict.fromkeys(m.title for m in covering))
-        out.append(Markup('<mark class="{}" data-finding="{}" title="{}">{}</mark>').format(
-            " ".join(classes), " ".join(ids), title, piece))
-    return Markup("").join(out)
-
-
-def finding_labels(comparison: Comparison) -> dict[str, str]:
-    """finding id -> one line describing the whole finding (a mark's title
-    only describes its own span)."""
-    labels = {}
-    for pid, passage in passages_numbered(comparison):
-        labels[pid] = f"{passage.kind} passage, similarity {passage.similarity:.2f}"
-        for n, edit in enumerate(passage.edits, 1):
-            labels[f"e{pid[1:]}-{n}"] = f"{edit_label(edit)} ({edit.category})"
-    for qid, quote in quotes_in_order(comparison):
-        labels[qid] = f"quote “{shorten(quote.text, 80)}” ({quote.speaker})"
-    for n, citation in enumerate(comparison.citations, 1):
-        labels[f"c{n}"] = f"source: {citation.name} ({citation.kind})"
-    for fid, fact in facts_in_order(comparison):
-        labels[fid] = f"{fact.status}: {fact.what} — {shorten(fact.explanation, 120)}"
-    return labels
 
 
 def _csp_hash(script: str) -> str:
@@ -662,7 +377,8 @@ def _csp_hash(script: str) -> str:
 
 
 @lru_cache(maxsize=1)
-def _environment() -> jinja2.Environment:
+def template_environment() -> jinja2.Environment:
+    """The report's Jinja environment (autoescaping, strict undefined)."""
     env = jinja2.Environment(
         loader=jinja2.FileSystemLoader(Path(__file__).parent / "templates"),
         autoescape=True, trim_blocks=True, lstrip_blocks=True, undefined=jinja2.StrictUndefined)
@@ -670,37 +386,30 @@ def _environment() -> jinja2.Environment:
     return env
 
 
-def to_html(comparison: Comparison) -> str:
-    """A single self-contained HTML page: no external fetches of any kind."""
-    comparison = clean_comparison(comparison)
-    labels = short_labels(comparison, 24)
-    marks = finding_marks(comparison)
-    finding_titles = finding_labels(comparison)
-    context = {
-        "title": title_line(comparison),
-        "summary": summary_line(comparison),
-        "comparison": comparison,
-        "labels": labels,
-        "keys": article_keys(comparison),
+def html_context(view: ComparisonView, *, label_limit: int = 24) -> dict:
+    """What `templates/_comparison.html.j2` needs: the report and the web
+    app's story page both render it from here."""
+    return {
+        "view": view,
+        "title": view.title,
+        "summary": view.summary,
+        "comparison": view.comparison,
+        "labels": short_labels(view, label_limit),
+        "keys": view.keys,
         "word_count": word_count,
-        "bodies": {a.id: highlight(a.text, marks.get(a.id, [])) for a in comparison.articles},
-        "facts": facts_in_order(comparison),
-        "passages": passages_numbered(comparison),
-        "substitutions": substitution_rows(comparison),
-        "terms": terms_by_actor(comparison),
+        "bodies": {a.id: view.body(a.id) for a in view.articles},
         "term_list": term_list,
-        "quotes": quotes_in_order(comparison),
-        "quote_speakers": quote_speakers,
-        "is_shared": is_shared,
-        "sources": sources_by_article(comparison),
-        "citation_ids": citation_ids(comparison),
         "shorten": shorten,
         "edit_label": edit_label,
         "empty": EMPTY,
-        "finding_titles": finding_titles,
+        "finding_titles": view.finding_titles,
         "safe_url": _safe_url,
     }
-    return _environment().get_template("report.html.j2").render(**context)
+
+
+def to_html(comparison: Comparison | ComparisonView) -> str:
+    """A single self-contained HTML page: no external fetches of any kind."""
+    return template_environment().get_template("report.html.j2").render(**html_context(_view(comparison)))
 
 
 def _safe_url(url: str | None) -> str | None:

@@ -208,7 +208,7 @@ def write(rows, args, startup) -> None:
             lines.append(f"| {m:,} | {label} | {rate(m, lw)} | {rate(m, sw)} | {rate(m, lc)} | {rate(m, sc)} | "
                          f"{sc / max(lc, 1e-9):.1f}× |")
     lines += ["", "Spark stages of the story run, wall s / CPU s:", "",
-              "| articles | " + " | ".join(story_keys) + " | after | blocks (largest) | stories |",
+              "| articles | read | signals | blocks | rule | after | blocks (largest) | stories |",
               "|---:|" + "---:|" * (len(story_keys) + 3)]
     for n, _, sp in rows:
         st = sp["story_stages"]

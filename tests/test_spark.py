@@ -51,7 +51,9 @@ def spark():
     # Executors are separate Python processes: they must import this checkout.
     os.environ["PYTHONPATH"] = os.pathsep.join(filter(None, [root, os.environ.get("PYTHONPATH")]))
     os.environ.setdefault("PYSPARK_PYTHON", sys.executable)
-    session = get_session("local[2]")
+    # One session for the module; few shuffle partitions: the data here is
+    # small, and every partition is a task (and a Python worker round trip).
+    session = get_session("local[2]", conf={"spark.sql.shuffle.partitions": "4"})
     yield session
     session.stop()
 

@@ -373,18 +373,21 @@ def _blocks_stage(spark, fs: _FS, signals, settings: StorySettings, block: Block
 
     window = (left.groupBy("day").cogroup(right.groupBy("day"))
               .applyInPandas(day_pairs, schema=edge_schema))
-    # Articles without a date compete with every story, so they meet everyone.
+    edges = lsh.unionByName(window)
+    # Articles without a date compete with every story, so they meet everyone:
+    # one task holding the whole stream, run only when there are such articles.
     undated = signals.where(F.col("date").isNull()).select("seq", "signals").withColumn("k", F.lit(0))
-    everyone = signals.select("seq", "signals").withColumn("k", F.lit(0))
+    if undated.limit(1).count():
+        everyone = signals.select("seq", "signals").withColumn("k", F.lit(0))
 
-    def any_pairs(lp: pd.DataFrame, rp: pd.DataFrame) -> pd.DataFrame:
-        found = similar_pairs(list(zip(lp["seq"], lp["signals"])), list(zip(rp["seq"], rp["signals"])),
-                              settings, block, ordered=False)
-        return pd.DataFrame(found, columns=["a", "b"], dtype="int64")
+        def any_pairs(lp: pd.DataFrame, rp: pd.DataFrame) -> pd.DataFrame:
+            found = similar_pairs(list(zip(lp["seq"], lp["signals"])), list(zip(rp["seq"], rp["signals"])),
+                                  settings, block, ordered=False)
+            return pd.DataFrame(found, columns=["a", "b"], dtype="int64")
 
-    loose = (undated.groupBy("k").cogroup(everyone.groupBy("k"))
-             .applyInPandas(any_pairs, schema=edge_schema))
-    edges = lsh.unionByName(window).unionByName(loose).distinct().cache()
+        edges = edges.unionByName(undated.groupBy("k").cogroup(everyone.groupBy("k"))
+                                  .applyInPandas(any_pairs, schema=edge_schema))
+    edges = edges.distinct().cache()
     vertices = signals.select("seq")
     if edges.count() <= DRIVER_EDGES:
         comp = components(((r["a"], r["b"]) for r in edges.toLocalIterator()),

@@ -34,12 +34,12 @@ from .models import Article
 from .sanitize import clean_body, clean_field
 
 MAX_BYTES = 5_000_000
-# About 35,000 words, six times the longest of the 1,000-odd real articles in
-# the test data. The comparison's time and memory grow with the product of the
-# article lengths: two articles of 170,000 characters took 12 minutes and
-# 1.3 GB on a busy 2-core machine. spaCy itself refuses texts over 1,000,000
-# characters (error E088).
-MAX_CHARS = 200_000
+# About 17,000 words, three times the longest of the 1,000-odd real articles
+# in the test data. Memory grows with article length (mostly the parse): two
+# articles of 100,000 characters peak at 0.92 GB in one compare, two of
+# 190,000 at 1.55 GB; the goal is under 1 GB for any input within the limits.
+# spaCy itself refuses texts over 1,000,000 characters (error E088).
+MAX_CHARS = 100_000
 TIMEOUT = 15.0  # seconds for a whole fetch: connecting, redirects, every byte
 # A fetched page with less text than this is an error page, a stub or a cut-off
 # transfer, not a report.

@@ -27,6 +27,7 @@ import json
 import os
 import sys
 import xml.etree.ElementTree as ET
+from collections import Counter
 from dataclasses import dataclass, field
 from itertools import islice
 from pathlib import Path
@@ -328,7 +329,8 @@ def _final_ids(store: Store, conn, batch: list[Article], report: IngestReport) -
     suffix (`id-2`), as `compare` does, and is reported. Articles without an id
     get one from their content."""
     wanted = [a.id or "a" + content_hash(a.text)[:12] for a in batch]
-    taken = store.taken_ids(conn, sorted(set(wanted)))
+    counts = Counter(wanted)
+    taken = store.taken_ids(conn, sorted(counts), [w for w, c in counts.items() if c > 1])
     out = []
     for article, base in zip(batch, wanted):
         name, n = base, 2

@@ -288,6 +288,7 @@ class StoryIndex:
         s.total = s.total + sig.vector
         s.count += 1
         s.names.update(sig.names)
+        self._grow_norm(s.terms, sig.terms)
         s.terms.update(sig.terms)
         if sig.date is not None:
             day = sig.date.toordinal()
@@ -449,15 +450,56 @@ class StoryIndex:
             best = int(np.argmax(cos))
             row = int(rows[best])
             other = self.stories[self._ids[row]]
-            names, terms = self._weigh(set(s.names), s.terms)
-            score = self._score(float(cos[best]), names, other.names, float(gap[row]),
-                                terms, other.terms)
+            score = self._pair_score(s, other, float(cos[best]), float(gap[row]))
             if score < self.settings.merge_threshold:
                 return merges
             into, absorbed = sorted((s.id, other.id))
             self.merge(absorbed, into)
             merges.append(Merge(absorbed=absorbed, into=into, score=round(score, 4)))
             story = into
+
+    def _pair_score(self, s: _Story, other: _Story, cos: float, gap: float) -> float:
+        """`_score` of story `s` (as if one article) against `other`, in time
+        proportional to the smaller story: the lexical side uses both stories'
+        cached norms. Returns early when even full name and word overlap could
+        not reach the merge threshold."""
+        st = self.settings
+        bound = st.vector_weight * cos + st.name_weight + st.lexical_weight - st.day_penalty * gap
+        if bound < st.merge_threshold:
+            return bound
+        n = self.articles + 2
+        total = shared = 0.0
+        for name in s.names:
+            weight = math.log(n / (self.df.get(name, 0) + 1))
+            total += weight
+            if name in other.names:
+                shared += weight
+        names = shared / total if total else 0.0
+        small, big = (s.terms, other.terms) if len(s.terms) <= len(other.terms) else (other.terms, s.terms)
+        dot = 0.0
+        for word, a in small.items():
+            b = big.get(word)
+            if b:
+                idf = math.log(n / (self.tdf.get(word, 0) + 1)) + 1
+                dot += a * b * idf * idf
+        lexical = dot / math.sqrt(self._story_norm2(s.terms, n) * self._story_norm2(other.terms, n)) if dot else 0.0
+        return st.vector_weight * cos + st.name_weight * names + st.lexical_weight * lexical - st.day_penalty * gap
+
+    def _grow_norm(self, story_terms: Counter, terms: dict) -> None:
+        """Keep a story's cached TF-IDF norm current as an article joins: only
+        the article's words change (recomputing the whole vocabulary of a big
+        story on every join made assignment quadratic)."""
+        cached = self._norms.get(id(story_terms))
+        if not cached or cached[0] != len(story_terms):
+            return
+        n = self.articles + 2
+        nb = cached[2]
+        for word, tf in terms.items():
+            old = story_terms.get(word, 0.0)
+            idf = math.log(n / (self.tdf.get(word, 0) + 1)) + 1
+            nb += ((old + tf) ** 2 - old ** 2) * idf * idf
+        size = len(story_terms) + sum(1 for word in terms if word not in story_terms)
+        self._norms[id(story_terms)] = (size, cached[1], nb)
 
     def _range_gaps(self, s: _Story, n: int) -> np.ndarray:
         first, last = self._first[:n], self._last[:n]

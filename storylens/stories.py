@@ -32,14 +32,18 @@ import re
 from collections import Counter
 from dataclasses import dataclass, field
 from functools import lru_cache
-from typing import Iterable, Sequence
+from typing import TYPE_CHECKING, Iterable, Sequence
 
 import msgpack
 import numpy as np
-from datasketch import MinHash, MinHashLSH
-from datasketch.minhash import _fmix
 
 from .models import Article
+
+if TYPE_CHECKING:
+    from datasketch import MinHash
+
+# datasketch is imported where it is used: it pulls in scipy, seconds of
+# start-up for commands that only read the store (`storylens stories`).
 
 
 @dataclass(frozen=True)
@@ -161,6 +165,8 @@ def minhash_values(items: Sequence[bytes], num_perm: int) -> np.ndarray:
     """The uint32 values `datasketch.MinHash(num_perm, seed=1, scheme="affine32")`
     holds after `update_batch(items)`, without building a MinHash per article
     (same SHA-1 input hash, same permutations, so stores stay comparable)."""
+    from datasketch.minhash import _fmix
+
     template = _template(num_perm)
     if not items:
         return template.hashvalues.astype(np.uint32)
@@ -538,9 +544,11 @@ def _opt(fn, a, b):
 
 
 @lru_cache(maxsize=4)
-def _template(num_perm: int) -> MinHash:
+def _template(num_perm: int) -> "MinHash":
     """Building a MinHash draws its permutations again; it was a third of
     assignment time. Copies of one template share the same permutations."""
+    from datasketch import MinHash
+
     return MinHash(num_perm=num_perm, seed=1, scheme="affine32")
 
 
@@ -551,6 +559,8 @@ class _Bands:
     back in insertion order, so ties between twins go to the earliest."""
 
     def __init__(self, threshold: float, num_perm: int) -> None:
+        from datasketch import MinHashLSH
+
         self.hashranges = MinHashLSH(threshold=threshold, num_perm=num_perm).hashranges
         self.tables: list[dict[bytes, list]] = [{} for _ in self.hashranges]
         self.order: dict = {}

@@ -36,7 +36,7 @@ from typing import Callable, Iterable, Iterator, Union
 from . import ingest as single
 from .errors import BadInput, StorylensError
 from .models import Article
-from .stories import Decision, Signals, StoryIndex, StorySettings, compute_signals
+from .stories import Decision, Signals, StoryIndex, StorySettings, compute_signals, one_blas_thread
 from .store import Store, articles as articles_table, content_hash, stories as stories_table, story_merges, _now
 
 InputLike = Union[str, os.PathLike, Article]
@@ -218,7 +218,8 @@ def ingest(inputs: Iterable[InputLike], store: Store, settings: StorySettings = 
         if not batch:
             break
         report.read += len(batch)
-        _ingest_batch(batch, store, index, report)
+        with one_blas_thread():
+            _ingest_batch(batch, store, index, report)
         if progress:
             progress(len(batch))
     return report

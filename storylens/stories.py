@@ -319,6 +319,7 @@ class StoryIndex:
         b.count += a.count
         b.names.update(a.names)
         b.terms.update(a.terms)
+        self._norms.pop(id(b.terms), None)           # counts changed: recompute when next needed
         b.first = _opt(min, b.first, a.first)
         b.last = _opt(max, b.last, a.last)
         a.alive = False

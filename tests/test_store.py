@@ -146,3 +146,13 @@ def test_two_ingests_at_once_lose_nothing(tmp_path):
     stories = store.list_stories()
     assert sorted(i for s in stories for i in s["articles"]) == sorted(f"syn{i}" for i in range(192))
     assert sqlite3.connect(db).execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+
+
+def test_an_id_repeated_in_a_batch_skips_stored_suffixes(tmp_path):
+    # "x" is free but "x-2" is taken: the second "x" of the batch becomes "x-3".
+    store = Store(tmp_path / "c.db")
+    ingest([Article(id="x-2", text="Fire destroys Harlow Mills warehouse in Brenton.")], store)
+    report = ingest([Article(id="x", text="Central bank raises its rate by half a point."),
+                     Article(id="x", text="Brenton council votes to rebuild the old bridge.")], store)
+    assert report.renamed == [("x", "x-3")]
+    assert sorted(a["id"] for a in store.get_articles(with_text=False)) == ["x", "x-2", "x-3"]

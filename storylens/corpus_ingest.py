@@ -27,6 +27,7 @@ import json
 import os
 import sys
 import xml.etree.ElementTree as ET
+from collections import Counter
 from dataclasses import dataclass, field
 from itertools import islice
 from pathlib import Path
@@ -35,7 +36,7 @@ from typing import Callable, Iterable, Iterator, Union
 from . import ingest as single
 from .errors import BadInput, StorylensError
 from .models import Article
-from .stories import Decision, Signals, StoryIndex, StorySettings, compute_signals
+from .stories import Decision, Signals, StoryIndex, StorySettings, compute_signals, one_blas_thread
 from .store import Store, articles as articles_table, content_hash, stories as stories_table, story_merges, _now
 
 InputLike = Union[str, os.PathLike, Article]
@@ -217,7 +218,8 @@ def ingest(inputs: Iterable[InputLike], store: Store, settings: StorySettings = 
         if not batch:
             break
         report.read += len(batch)
-        _ingest_batch(batch, store, index, report)
+        with one_blas_thread():
+            _ingest_batch(batch, store, index, report)
         if progress:
             progress(len(batch))
     return report
@@ -328,7 +330,8 @@ def _final_ids(store: Store, conn, batch: list[Article], report: IngestReport) -
     suffix (`id-2`), as `compare` does, and is reported. Articles without an id
     get one from their content."""
     wanted = [a.id or "a" + content_hash(a.text)[:12] for a in batch]
-    taken = store.taken_ids(conn, sorted(set(wanted)))
+    counts = Counter(wanted)
+    taken = store.taken_ids(conn, sorted(counts), [w for w, c in counts.items() if c > 1])
     out = []
     for article, base in zip(batch, wanted):
         name, n = base, 2

@@ -23,7 +23,7 @@ import os
 import re
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Any, Callable, Iterator, Sequence
+from typing import Any, Callable, Iterable, Iterator, Sequence
 
 from sqlalchemy import (
     Column, Date, DateTime, Float, Integer, LargeBinary, MetaData, String, Table, Text,
@@ -213,13 +213,20 @@ class Store:
                 select(a.content_hash).where(a.content_hash.in_(chunk))))
         return found_ids, found_urls, found_hashes
 
-    def taken_ids(self, conn: Connection, prefix_of: Sequence[str]) -> set[str]:
-        """Stored ids equal to, or suffixed variants (`id-2`) of, the given ids."""
+    def taken_ids(self, conn: Connection, prefix_of: Sequence[str],
+                  repeated: Iterable[str] = ()) -> set[str]:
+        """Stored ids among the given ids, with the stored suffixed variants
+        (`id-2`) of those taken and of the `repeated` ones (given more than
+        once by the caller): every id a caller naming them could collide with."""
+        # One IN query for the ids, then a LIKE query per id that needs its
+        # variants; one LIKE query per id was most of a batch's store time.
         out: set[str] = set()
         a = articles.c
-        for base in prefix_of:
+        for chunk in _chunks(list(prefix_of), 500):
+            out.update(r[0] for r in conn.execute(select(a.id).where(a.id.in_(chunk))))
+        for base in sorted(out | set(repeated)):
             out.update(r[0] for r in conn.execute(
-                select(a.id).where((a.id == base) | a.id.like(_like_prefix(base) + "-%", escape="\\"))))
+                select(a.id).where(a.id.like(_like_prefix(base) + "-%", escape="\\"))))
         return out
 
     def article_count(self) -> int:

@@ -26,18 +26,24 @@ survives and the merge is returned so the caller can record it.
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import math
 import re
 from collections import Counter
 from dataclasses import dataclass, field
 from functools import lru_cache
-from typing import Iterable, Sequence
+from typing import TYPE_CHECKING, Iterable, Sequence
 
 import msgpack
 import numpy as np
-from datasketch import MinHash, MinHashLSH
 
 from .models import Article
+
+if TYPE_CHECKING:
+    from datasketch import MinHash
+
+# datasketch is imported where it is used: it pulls in scipy, seconds of
+# start-up for commands that only read the store (`storylens stories`).
 
 
 @dataclass(frozen=True)
@@ -130,22 +136,45 @@ def names_in(text: str) -> frozenset[str]:
 def terms_in(article: Article, words: int) -> dict[str, float]:
     """Sublinear term frequencies of the title (counted twice: it names the
     event) and the lead, without English stop words."""
-    from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS
-
     counts: Counter = Counter()
     title = _WORD.findall((article.title or "").lower())
+    stop = _stop_words()
     for word in title + title + _WORD.findall(" ".join(article.text.split()[:words]).lower()):
-        word = word.rstrip("'’s") if word.endswith(("'s", "’s")) else word
-        if len(word) > 1 and word not in ENGLISH_STOP_WORDS and not word.isdigit():
+        if word.endswith(("'s", "’s")):
+            word = word.rstrip("'’s")
+        if len(word) > 1 and word not in stop and not word.isdigit():
             counts[word] += 1
     return {w: 1.0 + math.log(c) for w, c in counts.items()}
+
+
+@lru_cache(maxsize=1)
+def _stop_words() -> frozenset[str]:
+    from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS
+
+    return frozenset(ENGLISH_STOP_WORDS)
 
 
 def shingles(text: str) -> list[bytes]:
     words = [w.lower() for w in _WORD.findall(text)]
     if len(words) < 3:
         return [" ".join(words).encode()] if words else []
-    return [" ".join(words[i:i + 3]).encode() for i in range(len(words) - 2)]
+    return [f"{a} {b} {c}".encode() for a, b, c in zip(words, words[1:], words[2:])]
+
+
+def minhash_values(items: Sequence[bytes], num_perm: int) -> np.ndarray:
+    """The uint32 values `datasketch.MinHash(num_perm, seed=1, scheme="affine32")`
+    holds after `update_batch(items)`, without building a MinHash per article
+    (same SHA-1 input hash, same permutations, so stores stay comparable)."""
+    from datasketch.minhash import _fmix
+
+    template = _template(num_perm)
+    if not items:
+        return template.hashvalues.astype(np.uint32)
+    sha1 = hashlib.sha1
+    hv = np.fromiter((int.from_bytes(sha1(x).digest()[:4], "little") for x in set(items)),
+                     np.uint32).reshape(-1, 1)
+    a, b = template.permutations
+    return np.minimum(template.hashvalues, (_fmix(hv, 32) * a + b).min(axis=0)).astype(np.uint32)
 
 
 def compute_signals(articles: Sequence[Article], settings: StorySettings = StorySettings(),
@@ -157,10 +186,9 @@ def compute_signals(articles: Sequence[Article], settings: StorySettings = Story
     vectors = embed(leads) if leads else np.zeros((0, 1), np.float32)
     out = []
     for i, (article, text, vector) in enumerate(zip(articles, leads, vectors)):
-        mh = _template(settings.num_perm).copy()
-        mh.update_batch(shingles(article.text))
         out.append(Signals(key=keys[i] if keys else (article.id or str(i)), vector=vector,
-                           names=names_in(text), terms=terms_in(article, settings.lead_words), minhash=mh.hashvalues.astype(np.uint32),
+                           names=names_in(text), terms=terms_in(article, settings.lead_words),
+                           minhash=minhash_values(shingles(article.text), settings.num_perm),
                            date=article.date, title=article.title, outlet=article.outlet))
     return out
 
@@ -212,7 +240,7 @@ class StoryIndex:
         self.alias: dict[int, int] = {}
         self.article_story: dict[str, int] = {}
         self.minhashes: dict[str, np.ndarray] = {}
-        self.lsh = MinHashLSH(threshold=settings.near_duplicate, num_perm=settings.num_perm)
+        self.lsh = _Bands(settings.near_duplicate, settings.num_perm)
         self.df: Counter = Counter()
         self.tdf: Counter = Counter()
         self._norms: dict[int, tuple] = {}
@@ -227,6 +255,7 @@ class StoryIndex:
         self._matrix = np.zeros((64, 0), np.float32)
         self._first = np.zeros(64, np.float64)
         self._last = np.zeros(64, np.float64)
+        self._norm = np.zeros(64, np.float32)       # 0 for absorbed stories
 
     # -- public ---------------------------------------------------------------
 
@@ -265,6 +294,7 @@ class StoryIndex:
         s.total = s.total + sig.vector
         s.count += 1
         s.names.update(sig.names)
+        self._grow_norm(s.terms, sig.terms)
         s.terms.update(sig.terms)
         if sig.date is not None:
             day = sig.date.toordinal()
@@ -277,7 +307,7 @@ class StoryIndex:
         self.article_story[sig.key] = story
         if sig.key not in self.minhashes:
             self.minhashes[sig.key] = sig.minhash
-            self.lsh.insert(sig.key, _lean(sig.minhash, self.settings.num_perm))
+            self.lsh.insert(sig.key, sig.minhash)
 
     def merge(self, absorbed: int, into: int) -> None:
         """Fold story `absorbed` into `into` (both resolved through earlier merges)."""
@@ -289,6 +319,7 @@ class StoryIndex:
         b.count += a.count
         b.names.update(a.names)
         b.terms.update(a.terms)
+        self._norms.pop(id(b.terms), None)           # counts changed: recompute when next needed
         b.first = _opt(min, b.first, a.first)
         b.last = _opt(max, b.last, a.last)
         a.alive = False
@@ -309,7 +340,7 @@ class StoryIndex:
         if not self.minhashes:
             return None
         best = None
-        for key in self.lsh.query(_lean(sig.minhash, self.settings.num_perm)):
+        for key in self.lsh.query(sig.minhash):
             jaccard = float(np.mean(self.minhashes[key] == sig.minhash))
             if jaccard >= self.settings.near_duplicate and (best is None or jaccard > best[1]):
                 best = (self.resolve(self.article_story[key]), jaccard)
@@ -319,41 +350,55 @@ class StoryIndex:
         n = len(self._ids)
         if n == 0:
             return None, 0.0
-        m = self._matrix[:n]
-        norms = np.linalg.norm(m, axis=1)
-        cos = (m @ sig.vector) / np.maximum(norms, 1e-9)
-        alive = norms > 0
+        # Only stories alive and within the window are candidates: select
+        # them first, then one matrix-vector product over those rows.
         gap = self._gaps(sig.date, n)
-        ok = alive & (gap <= self.settings.window_days)
-        if not ok.any():
+        rows = np.flatnonzero((self._norm[:n] > 0) & (gap <= self.settings.window_days))
+        if not rows.size:
             return None, 0.0
-        cos = np.where(ok, cos, -np.inf)
-        k = min(self.settings.candidates, int(ok.sum()))
-        top = np.argpartition(-cos, k - 1)[:k]
+        cos = (self._matrix[rows] @ sig.vector) / np.maximum(self._norm[rows], 1e-9)
+        k = min(self.settings.candidates, rows.size)
+        top = np.argpartition(-cos, k - 1)[:k] if k < rows.size else np.arange(rows.size)
+        names, terms = self._weigh(sig.names, sig.terms)
         best, best_score = None, -1.0
-        for row in top:
+        for i in top:
+            row = rows[i]
             story = self.stories[self._ids[row]]
-            score = self._score(float(cos[row]), sig.names, story.names, float(gap[row]),
-                                sig.terms, story.terms)
+            score = self._score(float(cos[i]), names, story.names, float(gap[row]), terms, story.terms)
             if score > best_score:
                 best, best_score = story.id, score
         return best, best_score
 
-    def _score(self, cos: float, names: Iterable[str], story_names: Counter, gap: float,
-               terms: dict, story_terms: Counter) -> float:
-        st = self.settings
-        return (st.vector_weight * cos + st.name_weight * self._name_overlap(names, story_names)
-                + st.lexical_weight * self._lexical(terms, story_terms) - st.day_penalty * gap)
-
-    def _lexical(self, terms: dict, story_terms: Counter) -> float:
-        """TF-IDF cosine with document frequencies as of now (the stream's own)."""
+    def _weigh(self, names: Iterable[str], terms: dict) -> tuple[tuple, tuple]:
+        """The article's side of the name and TF-IDF scores, computed once per
+        article rather than once per candidate story (same arithmetic)."""
         n = self.articles + 2
-        dot = na = nb = 0.0
+        weights = [(name, math.log(n / (self.df.get(name, 0) + 1))) for name in names]
+        total = 0.0
+        for _, weight in weights:
+            total += weight
+        words, na = [], 0.0
         for word, tf in terms.items():
             idf = math.log(n / (self.tdf.get(word, 0) + 1)) + 1
             a = tf * idf
             na += a * a
-            b = story_terms.get(word)
+            words.append((word, a, idf))
+        return (weights, total), (words, na, n)
+
+    def _score(self, cos: float, names: tuple, story_names: Counter, gap: float,
+               terms: tuple, story_terms: Counter) -> float:
+        """`names` and `terms` are the article's side from `_weigh`."""
+        st = self.settings
+        return (st.vector_weight * cos + st.name_weight * self._name_overlap(names, story_names)
+                + st.lexical_weight * self._lexical(terms, story_terms) - st.day_penalty * gap)
+
+    def _lexical(self, terms: tuple, story_terms: Counter) -> float:
+        """TF-IDF cosine with document frequencies as of now (the stream's own)."""
+        words, na, n = terms
+        dot = 0.0
+        get = story_terms.get
+        for word, a, idf in words:
+            b = get(word)
             if b:
                 dot += a * b * idf
         if not dot:
@@ -375,12 +420,11 @@ class StoryIndex:
         self._norms[key] = (len(story_terms), n, nb)
         return nb
 
-    def _name_overlap(self, names: Iterable[str], story_names: Counter) -> float:
+    def _name_overlap(self, names: tuple, story_names: Counter) -> float:
         """Share of the article's name weight (rarer names weigh more) that the story has."""
-        total = shared = 0.0
-        for name in names:
-            weight = math.log((self.articles + 2) / (self.df.get(name, 0) + 1))
-            total += weight
+        weights, total = names
+        shared = 0.0
+        for name, weight in weights:
             if name in story_names:
                 shared += weight
         return shared / total if total else 0.0
@@ -401,26 +445,68 @@ class StoryIndex:
         while True:
             s = self.stories[self.resolve(story)]
             n = len(self._ids)
-            m = self._matrix[:n]
-            norms = np.linalg.norm(m, axis=1)
-            unit = s.total / max(float(np.linalg.norm(s.total)), 1e-9)
-            cos = (m @ unit) / np.maximum(norms, 1e-9)
             date = dt.date.fromordinal(s.last) if s.last is not None else None
             gap = self._gaps(date, n) if s.first is None else self._range_gaps(s, n)
-            cos[self._row[s.id]] = -np.inf
-            cos[(norms == 0) | (gap > self.settings.window_days)] = -np.inf
-            if n < 2 or not np.isfinite(cos).any():
+            ok = (self._norm[:n] > 0) & (gap <= self.settings.window_days)
+            ok[self._row[s.id]] = False
+            rows = np.flatnonzero(ok)
+            if not rows.size:
                 return merges
-            row = int(np.argmax(cos))
+            unit = s.total / max(float(np.linalg.norm(s.total)), 1e-9)
+            cos = (self._matrix[rows] @ unit) / np.maximum(self._norm[rows], 1e-9)
+            best = int(np.argmax(cos))
+            row = int(rows[best])
             other = self.stories[self._ids[row]]
-            score = self._score(float(cos[row]), set(s.names), other.names, float(gap[row]),
-                                s.terms, other.terms)
+            score = self._pair_score(s, other, float(cos[best]), float(gap[row]))
             if score < self.settings.merge_threshold:
                 return merges
             into, absorbed = sorted((s.id, other.id))
             self.merge(absorbed, into)
             merges.append(Merge(absorbed=absorbed, into=into, score=round(score, 4)))
             story = into
+
+    def _pair_score(self, s: _Story, other: _Story, cos: float, gap: float) -> float:
+        """`_score` of story `s` (as if one article) against `other`, in time
+        proportional to the smaller story: the lexical side uses both stories'
+        cached norms. Returns early when even full name and word overlap could
+        not reach the merge threshold."""
+        st = self.settings
+        bound = st.vector_weight * cos + st.name_weight + st.lexical_weight - st.day_penalty * gap
+        if bound < st.merge_threshold:
+            return bound
+        n = self.articles + 2
+        total = shared = 0.0
+        for name in s.names:
+            weight = math.log(n / (self.df.get(name, 0) + 1))
+            total += weight
+            if name in other.names:
+                shared += weight
+        names = shared / total if total else 0.0
+        small, big = (s.terms, other.terms) if len(s.terms) <= len(other.terms) else (other.terms, s.terms)
+        dot = 0.0
+        for word, a in small.items():
+            b = big.get(word)
+            if b:
+                idf = math.log(n / (self.tdf.get(word, 0) + 1)) + 1
+                dot += a * b * idf * idf
+        lexical = dot / math.sqrt(self._story_norm2(s.terms, n) * self._story_norm2(other.terms, n)) if dot else 0.0
+        return st.vector_weight * cos + st.name_weight * names + st.lexical_weight * lexical - st.day_penalty * gap
+
+    def _grow_norm(self, story_terms: Counter, terms: dict) -> None:
+        """Keep a story's cached TF-IDF norm current as an article joins: only
+        the article's words change (recomputing the whole vocabulary of a big
+        story on every join made assignment quadratic)."""
+        cached = self._norms.get(id(story_terms))
+        if not cached or cached[0] != len(story_terms):
+            return
+        n = self.articles + 2
+        nb = cached[2]
+        for word, tf in terms.items():
+            old = story_terms.get(word, 0.0)
+            idf = math.log(n / (self.tdf.get(word, 0) + 1)) + 1
+            nb += ((old + tf) ** 2 - old ** 2) * idf * idf
+        size = len(story_terms) + sum(1 for word in terms if word not in story_terms)
+        self._norms[id(story_terms)] = (size, cached[1], nb)
 
     def _range_gaps(self, s: _Story, n: int) -> np.ndarray:
         first, last = self._first[:n], self._last[:n]
@@ -438,12 +524,14 @@ class StoryIndex:
             self._matrix = np.resize(self._matrix, (grow, self._matrix.shape[1]))
             self._first = np.resize(self._first, grow)
             self._last = np.resize(self._last, grow)
+            self._norm = np.resize(self._norm, grow)
         self._row[s.id] = n
         self._ids.append(s.id)
 
     def _sync_row(self, s: _Story) -> None:
         row = self._row[s.id]
         self._matrix[row] = s.total if s.alive else 0.0
+        self._norm[row] = np.sqrt(np.add.reduce(self._matrix[row] * self._matrix[row]))
         self._first[row] = np.nan if s.first is None else s.first
         self._last[row] = np.nan if s.last is None else s.last
 
@@ -456,17 +544,54 @@ def _opt(fn, a, b):
     return fn(a, b)
 
 
+def one_blas_thread():
+    """A context in which numpy's BLAS runs on one thread. Assignment makes one
+    small matrix-vector product per article; OpenBLAS spreads each over every
+    core, and on a busy machine its threads spin: with the default, CPU time
+    per article grew with the index (4x at 8,000 articles)."""
+    try:
+        from threadpoolctl import threadpool_limits
+    except ImportError:                  # scikit-learn brings it; without it, no limit
+        from contextlib import nullcontext
+
+        return nullcontext()
+    return threadpool_limits(limits=1, user_api="blas")
+
+
 @lru_cache(maxsize=4)
-def _template(num_perm: int) -> MinHash:
+def _template(num_perm: int) -> "MinHash":
     """Building a MinHash draws its permutations again; it was a third of
     assignment time. Copies of one template share the same permutations."""
+    from datasketch import MinHash
+
     return MinHash(num_perm=num_perm, seed=1, scheme="affine32")
 
 
-def _lean(values: np.ndarray, num_perm: int) -> MinHash:
-    mh = _template(num_perm).copy()
-    mh.hashvalues = values.astype(np.uint64)
-    return mh
+class _Bands:
+    """MinHash LSH as `datasketch.MinHashLSH` bands it (same band ranges, so
+    the same candidates; `spark.blocks.band_keys` relies on it), on the uint32
+    values directly: no MinHash object per insert or query. Candidates come
+    back in insertion order, so ties between twins go to the earliest."""
+
+    def __init__(self, threshold: float, num_perm: int) -> None:
+        from datasketch import MinHashLSH
+
+        self.hashranges = MinHashLSH(threshold=threshold, num_perm=num_perm).hashranges
+        self.tables: list[dict[bytes, list]] = [{} for _ in self.hashranges]
+        self.order: dict = {}
+
+    def insert(self, key, values: np.ndarray) -> None:
+        values = np.asarray(values, np.uint32)
+        self.order.setdefault(key, len(self.order))
+        for (start, end), table in zip(self.hashranges, self.tables):
+            table.setdefault(values[start:end].tobytes(), []).append(key)
+
+    def query(self, values: np.ndarray) -> list:
+        values = np.asarray(values, np.uint32)
+        found = set()
+        for (start, end), table in zip(self.hashranges, self.tables):
+            found.update(table.get(values[start:end].tobytes(), ()))
+        return sorted(found, key=self.order.__getitem__)
 
 
 def group(articles: Sequence[Article], settings: StorySettings = StorySettings(),
@@ -474,10 +599,11 @@ def group(articles: Sequence[Article], settings: StorySettings = StorySettings()
     """Story ids for articles taken in the order given (no store): the same
     online assignment `storylens ingest` performs, for experiments and tests."""
     index = StoryIndex(settings)
-    decisions = []
     for start in range(0, len(articles), batch):
         chunk = articles[start:start + batch]
         keys = [str(start + i) for i in range(len(chunk))]
-        for sig in compute_signals(chunk, settings, keys):
-            decisions.append(index.assign(sig))
+        sigs = compute_signals(chunk, settings, keys)
+        with one_blas_thread():
+            for sig in sigs:
+                index.assign(sig)
     return [index.resolve(index.article_story[str(i)]) for i in range(len(articles))]

@@ -136,13 +136,23 @@ def test_killed_ingest_keeps_what_was_committed_and_resumes(tmp_path):
 
 
 def test_two_ingests_at_once_lose_nothing(tmp_path):
-    a = synthetic_jsonl(tmp_path / "a.jsonl", 300)
+    a = synthetic_jsonl(tmp_path / "a.jsonl", 192)          # three batches of 64 each
     db = tmp_path / "c.db"
     Store(db).close()
     procs = [_ingest_process(db, a), _ingest_process(db, a)]
     assert [p.wait(timeout=300) for p in procs] == [0, 0]
     store = Store(db)
-    assert store.article_count() == 300
+    assert store.article_count() == 192
     stories = store.list_stories()
-    assert sorted(i for s in stories for i in s["articles"]) == sorted(f"syn{i}" for i in range(300))
+    assert sorted(i for s in stories for i in s["articles"]) == sorted(f"syn{i}" for i in range(192))
     assert sqlite3.connect(db).execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+
+
+def test_an_id_repeated_in_a_batch_skips_stored_suffixes(tmp_path):
+    # "x" is free but "x-2" is taken: the second "x" of the batch becomes "x-3".
+    store = Store(tmp_path / "c.db")
+    ingest([Article(id="x-2", text="Fire destroys Harlow Mills warehouse in Brenton.")], store)
+    report = ingest([Article(id="x", text="Central bank raises its rate by half a point."),
+                     Article(id="x", text="Brenton council votes to rebuild the old bridge.")], store)
+    assert report.renamed == [("x", "x-3")]
+    assert sorted(a["id"] for a in store.get_articles(with_text=False)) == ["x", "x-2", "x-3"]

@@ -93,3 +93,28 @@ def test_basil_bcubed(basil_path):
     p = sum(pair[(a, b)] / sp[a] for a, b in zip(labels, gold)) / len(gold)
     r = sum(pair[(a, b)] / sg[b] for a, b in zip(labels, gold)) / len(gold)
     assert 2 * p * r / (p + r) >= 0.95
+
+
+def test_minhash_and_bands_match_datasketch():
+    # Stored signals from earlier versions stay comparable, and the Spark
+    # job's band keys (datasketch's band ranges) still find the same twins.
+    from datasketch import MinHash, MinHashLSH
+
+    from storylens.stories import _Bands, minhash_values, shingles
+
+    recs = event_records()
+    values = []
+    for r in recs:
+        mh = MinHash(num_perm=64, seed=1, scheme="affine32")
+        mh.update_batch(shingles(r["text"]))
+        values.append(minhash_values(shingles(r["text"]), 64))
+        assert np.array_equal(values[-1], mh.hashvalues.astype(np.uint32))
+    lsh, bands = MinHashLSH(threshold=0.5, num_perm=64), _Bands(0.5, 64)
+    for i, v in enumerate(values[:-1]):
+        lsh.insert(str(i), MinHash(num_perm=64, seed=1, scheme="affine32", hashvalues=v.astype(np.uint32)))
+        bands.insert(str(i), v)
+    twin = values[0].copy()
+    twin[:20] = 0
+    for probe in values + [twin]:
+        ref = MinHash(num_perm=64, seed=1, scheme="affine32", hashvalues=probe)
+        assert sorted(bands.query(probe)) == sorted(lsh.query(ref))

@@ -46,6 +46,7 @@ from dataclasses import dataclass, field
 from difflib import SequenceMatcher
 
 import numpy as np
+from scipy import sparse
 from rapidfuzz import fuzz
 from rapidfuzz.distance import Levenshtein
 from scipy.cluster.hierarchy import DisjointSet
@@ -161,22 +162,24 @@ def _candidates(units: list[_Unit], config: AlignConfig):
         return
     vectors = np.stack([u.vector for u in units]).astype(np.float32)
     articles = np.array([u.article for u in units])
-    article_of = articles.tolist()
     seen: set[tuple[int, int]] = set()
-    # Lexical: an inverted index of word trigrams. A trigram found in very many
-    # units ('said in a statement') pairs nothing by itself, so it is skipped.
-    index: dict[str, list[int]] = defaultdict(list)
+    # Lexical: units that share a word trigram, as a sparse unit x trigram
+    # incidence matrix times its transpose (the inverted index, in C). A
+    # trigram found in very many units ('said in a statement') pairs nothing
+    # by itself, so its column is dropped.
+    rows, cols, gram_ids = [], [], {}
     for n, u in enumerate(units):
         for gram in {u.code[k:k + 3] for k in range(len(u.code) - 2)}:
-            index[gram].append(n)
-    common = max(50, len(units) // 10)
-    for members in index.values():
-        if len(members) > common:
-            continue
-        for i, x in enumerate(members):
-            for y in members[i + 1:]:
-                if article_of[x] != article_of[y]:
-                    seen.add((x, y))
+            rows.append(n)
+            cols.append(gram_ids.setdefault(gram, len(gram_ids)))
+    if rows:
+        incidence = sparse.csr_matrix((np.ones(len(rows), dtype=np.float32), (rows, cols)),
+                                      shape=(len(units), len(gram_ids)))
+        common = max(50, len(units) // 10)
+        incidence = incidence[:, np.nonzero(np.asarray(incidence.sum(axis=0)).ravel() <= common)[0]]
+        shared = (incidence @ incidence.T).tocoo()
+        keep = (shared.row < shared.col) & (articles[shared.row] != articles[shared.col])
+        seen.update(zip(shared.row[keep].tolist(), shared.col[keep].tolist()))
     # Semantic: blocked matrix products, so memory stays bounded. BLAS is held
     # to one thread: its default threading is several times slower on a busy
     # machine for matrices this small.

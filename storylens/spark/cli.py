@@ -7,7 +7,7 @@ from typing import Optional
 
 import typer
 
-app = typer.Typer(no_args_is_help=True, help="Run the corpus pipeline on Apache Spark (pip install 'storylens[spark]').")
+app = typer.Typer(no_args_is_help=True, help="Run the corpus pipeline on Apache Spark (needs pyspark and a Java runtime: the 'spark' extra).")
 
 
 @app.command()

@@ -24,20 +24,7 @@ def basil_path() -> Path:
 
 @pytest.fixture
 def run_cli(capsys, monkeypatch):
-    """Run the command line in this process (the models stay loaded between
-    tests): run_cli([...]) -> (exit code, stdout, stderr)."""
-    import sys
+    """run_cli([...]) -> (exit code, stdout, stderr), in this process."""
+    from helpers import run_cli_here
 
-    from storylens.cli import main
-
-    def run(argv):
-        monkeypatch.setattr(sys, "argv", ["storylens", *map(str, argv)])
-        code = 0
-        try:
-            main()
-        except SystemExit as exc:
-            code = exc.code or 0
-        out, err = capsys.readouterr()
-        return code, out, err
-
-    return run
+    return lambda argv: run_cli_here(argv, capsys, monkeypatch)

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from storylens import SCHEMA_VERSION, __version__
-from storylens.cli import main
+from helpers import run_cli_here
 
 ROOT = Path(__file__).resolve().parents[1]
 EXAMPLE = sorted((ROOT / "examples" / "wexley-market").glob("*.txt"))
@@ -18,14 +18,7 @@ EXAMPLE = sorted((ROOT / "examples" / "wexley-market").glob("*.txt"))
 
 def run(argv, capsys, monkeypatch):
     """Run the CLI in this process (models stay loaded between tests)."""
-    monkeypatch.setattr(sys, "argv", ["storylens", *map(str, argv)])
-    code = 0
-    try:
-        main()
-    except SystemExit as exc:
-        code = exc.code or 0
-    out, err = capsys.readouterr()
-    return code, out, err
+    return run_cli_here(argv, capsys, monkeypatch)
 
 
 def test_version(capsys, monkeypatch):

@@ -513,6 +513,16 @@ def _description(head: Token, tokens: list[Token]) -> str:
     return " ".join(words)
 
 
+def _may_expand(short: list[str], full: list[str]) -> bool:
+    """A one-word surname stands for a person's full name that ends in it
+    ('King' for 'Billie Jean King') or a short name it opens ('Bernie'), not
+    for an organisation named after someone ('King Solomon Missionary Baptist
+    Church'); organisation words ('Observatory') match anywhere."""
+    if len(short) != 1 or short[0] in ORG_WORDS | MONITOR_WORDS | MEDIA_HEADS | {"observatory"}:
+        return True
+    return full[-1] == short[0] or full[0] == short[0] and len(full) <= 3 and full[-1] not in ORG_WORDS
+
+
 class ArticleNames:
     """Per-article actor registry: every reporting-verb subject in text order,
     the full names the article gives, and title nouns bound to a person
@@ -529,9 +539,12 @@ class ArticleNames:
                            for o in p.children if o.dep_ == "pobj"]
         named = [c for o in owners for c in o.children if c.dep_ == "appos" and c.pos_ == "PROPN"
                  and c.ent_type_ in ("PERSON", "")]
-        if head.pos_ == "NOUN" and head.lower_ in OFFICIAL_WORDS and named:
-            # 'A spokesman for the DNC, Brad Woodhouse, said': the name speaks.
-            actor = self.actor(named[0])
+        direct = [c for c in head.children if c.dep_ == "appos" and c.pos_ == "PROPN"
+                  and c.ent_type_ in ("PERSON", "ORG", "")]
+        if head.pos_ == "NOUN" and (named and head.lower_ in OFFICIAL_WORDS or direct):
+            # 'A spokesman for the DNC, Brad Woodhouse, said', 'A top strategist,
+            # John Weaver, tells': the name speaks.
+            actor = self.actor((named if head.lower_ in OFFICIAL_WORDS and named else direct)[0])
             actor.description += " " + head.lower_
             return actor
         tokens = phrase_tokens(head)
@@ -593,7 +606,9 @@ class ArticleNames:
             return self.antecedent(actor)
         name = actor.name
         words = name_words(name)
-        if len(words) == 1 and words[0] in OFFICIAL_WORDS:
+        # 'the envoy' stands for the named envoy; 'King' is Billie Jean King's surname.
+        surname = name[:1].isupper() and any(name_words(n)[-1] == words[0] for n in self._full_name_set)
+        if len(words) == 1 and words[0] in OFFICIAL_WORDS and not surname:
             bound = [p for off, title, p in self.titles if title == words[0] and off < actor.start]
             if bound:
                 return bound[-1]
@@ -602,7 +617,8 @@ class ArticleNames:
             return name
         cache = self.__dict__.setdefault("_resolved", {})
         if name not in cache:
-            candidates = [n for n in self._full_name_set if same_actor(n, name) and len(n) > len(name)]
+            candidates = [n for n in self._full_name_set if same_actor(n, name) and len(n) > len(name)
+                          and _may_expand(words, name_words(n))]
             # Prefer a first name over a title: 'Joe Arpaio' over 'Sheriff Arpaio'.
             cache[name] = max(candidates, key=lambda n: (n.split()[0].lower().rstrip(".") not in TITLE_WORDS,
                                                          len(name_words(n)), len(n))) if candidates else name
@@ -722,6 +738,9 @@ def _article_citations(analysis: Analysis) -> list[Citation]:
         if token.lemma_ in SOURCE_VERBS and token.pos_ in ("VERB", "AUX"):
             heads = subject_heads(token)
             heads += [o for o in outlet_objects(token) if _is_outlet(names.actor(o).name)]
+        elif token.lemma_ in QUOTE_ONLY_VERBS and token.pos_ == "VERB" and _governs_quote(token):
+            # 'Rubio called the statement "offensive"', 'Bartiromo asked, "…"'.
+            heads = subject_heads(token)
         elif token.lemma_ in ("speak", "talk", "interview") and token.pos_ == "VERB":
             heads = [o for o in outlet_objects(token) if _is_outlet(names.actor(o).name)]
         elif token.lower_ == "according":
@@ -739,12 +758,42 @@ def _article_citations(analysis: Analysis) -> list[Citation]:
             if not _name_like(actor.name, head, actor.tokens) and (name == actor.name or not _is_proper(name)):
                 continue
             found.append(_citation(analysis, actor, name, classify(name, actor.description, actor.tokens)))
+    found += _headline_speaker(analysis, names)
     found += _photo_credits(analysis) + _datelines(analysis) + _reporting_lines(analysis)
     found = _unify_kinds(_dedupe(found))
     affiliations = article_affiliations(analysis)
     found = [c.model_copy(update={"affiliation": affiliations[c.name]})
              if c.name in affiliations and c.kind not in ("photo", "contributor") else c for c in found]
     return sorted(found, key=lambda c: c.start)
+
+
+def _governs_quote(verb: Token) -> bool:
+    """A quotation mark among the verb's own dependents' words (not its subject's)."""
+    return any(t.text in ("“", '"') for c in verb.children if c.dep_ not in ("nsubj", "nsubjpass")
+               for t in c.subtree)
+
+
+_HEADLINE_LABEL = re.compile(r"([A-Z][\w.'’-]*(?: [A-Z][\w.'’-]*){0,3}):\s+\S")
+
+
+def _headline_speaker(analysis: Analysis, names: ArticleNames) -> list[Citation]:
+    """'Lynch: No outside influence on FBI probe': a headline that opens with
+    a name and a colon attributes its words to the person the article names
+    in full ('Loretta Lynch'); a label that names no one in the body
+    ('News Guide:') is no source."""
+    text = analysis.article.text
+    first = text.split("\n", 1)[0]
+    m = _HEADLINE_LABEL.match(first)
+    if not m:
+        return []
+    label = m.group(1)
+    body = [n for off, n in names.full_names if off > len(first)]
+    full = next((n for n in body if same_actor(n, label)), None)
+    if full is None:
+        return []
+    span = analysis.span(m.start(1), m.end(1))
+    return [Citation(article=analysis.id, name=full, kind=classify(full), start=span.start, end=span.end,
+                     text=span.text)]
 
 
 _KIND_RANK = ["agency", "monitor", "media", "official", "organization", "person", "other"]

@@ -139,7 +139,7 @@ class SpeakerContext:
 
     def _mentions(self) -> list[Mention]:
         doc = self.analysis.doc
-        speaker_heads = {a.start for a in self.names.speakers}
+        speaker_heads = {t.i for a in self.names.speakers for t in a.tokens}
         heads: dict[int, tuple[Token, list[Token] | None]] = {}
         for ent in doc.ents:
             if ent.label_ in ("PERSON", "ORG") and not self.in_quote(ent.start_char) and not swallowing(ent):
@@ -177,7 +177,7 @@ class SpeakerContext:
             si = self.sent_index(head.idx)
             out.append(Mention(start=written_start, end=written_end, name=name, sent=si,
                                para=self.para_index(head.idx), subject=subj,
-                               speaker=written_start in speaker_heads, in_quote=False,
+                               speaker=head.i in speaker_heads, in_quote=False,
                                person=person, sent_first=written_start <= self.sent_starts[si] + 2 if self.sent_starts else True, titles=titles))
         return out
 
@@ -343,6 +343,25 @@ class SpeakerContext:
         para_spoke = {n for o, n in rules if o != mark_start and self.para_index(o) == p0 and n != "unattributed"}
         prev_spoke = {n for o, n in earlier if self.para_index(o) in (p0 - 1, p0 - 2) and n != "unattributed"}
         want = "m" if pronoun in MALE_PRONOUNS else "f" if pronoun in FEMALE_PRONOUNS else None
+        # Salience before the quote: the latest speakers (subjects of a
+        # reporting verb) and subjects whose gender does not clash with the
+        # pronoun, as a reader would resolve 'he said' in a run of attributions.
+        spk_order: list[str] = []
+        subj_order: list[str] = []
+        for m in reversed(self.mentions):
+            if m.start >= mark_start or p0 - m.para > 3:
+                continue
+            if m.para < p0 - 3:
+                break
+            g = self.gender(m.name)
+            if want and g and g != want:
+                continue
+            if m.speaker and not any(same_actor(m.name, o) for o in spk_order):
+                spk_order.append(m.name)
+            if m.subject and not any(same_actor(m.name, o) for o in subj_order):
+                subj_order.append(m.name)
+        after_speakers = {m.name for m in self.mentions
+                          if m.start >= mark_end and m.para == p0 and m.sent <= s1 + 1 and m.speaker}
         out = []
         for n in names:
             m = nearest.get(n)
@@ -352,7 +371,7 @@ class SpeakerContext:
             f["bias"] = 1.0
             f["rule"] = is_rule
             f["rule_" + _VIA_GROUP.get(via, "ctx")] = is_rule
-            f["rule_improper"] = is_rule and not _is_proper(n)
+            f["rule_improper"] = is_rule and not is_named(n)
             f["no_rule"] = not named_rule
             f["opens"] = opens
             f["missing"] = m is None
@@ -367,7 +386,7 @@ class SpeakerContext:
                 f["rank0"], f["rank1"], f["rank2p"] = r == 0, r == 1, r is not None and r >= 2
             f["person"] = bool((m is not None and m.person) or g is not None)
             f["multi"] = len(name_words(n)) >= 2
-            f["proper"] = _is_proper(n)
+            f["proper"] = is_named(n)
             f["log_count"] = math.log1p(self.counts.get(n, 0))
             f["last_speaker"] = bool(last and (n == last or same_actor(n, last)))
             f["para_speaker"] = any(n == o or same_actor(n, o) for o in para_spoke)
@@ -376,6 +395,13 @@ class SpeakerContext:
             f["g_clash"] = bool(want and g and g != want)
             f["plural_person"] = pronoun in PLURAL_PRONOUNS and f["person"]
             f["opens_last"] = opens and f["last_speaker"]
+            spk = next((i for i, o in enumerate(spk_order) if n == o or same_actor(n, o)), None)
+            subj = next((i for i, o in enumerate(subj_order) if n == o or same_actor(n, o)), None)
+            f["spk_rank0"], f["spk_rank1"] = spk == 0, spk == 1
+            f["subj_rank0"], f["subj_rank1"] = subj == 0, subj == 1
+            f["after_speaker"] = n in after_speakers
+            f["sent_subject"] = m is not None and s0 <= m.sent <= s1 and m.subject and m.start < mark_start
+            f["sent_object"] = m is not None and s0 <= m.sent <= s1 and not m.subject
             out.append((n, f))
         # The one candidate whose gender fits the pronoun ('she said' after Clara Voss and Tom Hale).
         agree = [f for _, f in out if f["g_agree"]] or \
@@ -392,7 +418,8 @@ QUOTE_FEATURES = ["bias", "rule", "rule_verb", "rule_pronoun", "rule_role", "rul
                   "rule_improper", "no_rule", "opens", "missing", "same_sent", "after", "sd1", "sd2", "sd3p",
                   "pd0", "pd1", "pd2p", "subject", "speaker", "sent_first", "rank0", "rank1", "rank2p", "person",
                   "multi", "proper", "log_count", "last_speaker", "para_speaker", "prev_speaker", "g_agree",
-                  "g_clash", "plural_person", "opens_last", "only_agree", "rule_only_agree"]
+                  "g_clash", "plural_person", "opens_last", "only_agree", "rule_only_agree", "spk_rank0",
+                  "spk_rank1", "subj_rank0", "subj_rank1", "after_speaker", "sent_subject", "sent_object"]
 _QUOTE_MODEL = Path(__file__).parent / "data" / "quote_speakers.json"
 
 
@@ -429,9 +456,42 @@ _NOT_PERSON_HEADS = {"ad", "letter", "complaint", "crowd", "report", "statement"
                      "show", "paper", "newspaper", "magazine", "agency", "company", "firm", "organization", "team"}
 
 
+def is_named(name: str) -> bool:
+    """A name, not a description: capitalised first and last word
+    ('Brent Bozell III', 'Bashar al-Assad'; not "Clinton's track record",
+    'Christie supporter')."""
+    words = name.split()
+    return _is_proper(name) and any(c.isupper() for c in words[-1])
+
+
+# Heads of phrases that can speak: people, groups, outlets and documents.
+_SPEAKING_HEADS = (ROLE_NOUNS | OFFICIAL_WORDS | MEDIA_HEADS | ORG_WORDS | MONITOR_WORDS | SERVICE_HEADS
+                   | GENERIC_HEADS | _NOT_PERSON_HEADS | {"person", "crowd", "audience", "family", "friend",
+                                                          "wife", "husband", "mother", "father", "son",
+                                                          "daughter", "brother", "sister", "child", "guy",
+                                                          "star", "camp", "staff", "host", "narrator", "tycoon",
+                                                          "magnate", "hopeful", "veteran", "native", "icon",
+                                                          "legend", "celebrity", "couple", "side"})
+_AGENT_SUFFIXES = ("er", "or", "ist", "ian", "man", "woman", "person", "ent", "ant", "ee")
+_NOT_AGENTS = {"danger", "answer", "number", "matter", "order", "power", "water", "border", "corner",
+               "error", "factor", "sector", "behavior", "behaviour", "labor", "favor", "rumor", "honor",
+               "event", "moment", "comment", "argument", "element", "extent", "percent", "content",
+               "intent", "incident", "want", "grant", "plant", "fee", "degree"}
+
+
+def can_speak(head: Token) -> bool:
+    """'the man', 'the campaign', 'the ad' can say something; 'his eyes',
+    "Clinton's track record", 'the timing' cannot."""
+    if head.pos_ == "PROPN" or head.ent_type_ in ("PERSON", "ORG", "NORP"):
+        return True
+    lemma = head.lemma_.lower()
+    return head.lower_ in _SPEAKING_HEADS or lemma in _SPEAKING_HEADS or \
+        lemma.endswith(_AGENT_SUFFIXES) and lemma not in _NOT_AGENTS
+
+
 def is_person_description(head: Token) -> bool:
     """'the businessman', 'the gambling tycoon': a definite description of a person."""
-    return head.pos_ == "NOUN" and head.tag_ == "NN" and head.lower_ not in _NOT_PERSON_HEADS \
+    return head.pos_ == "NOUN" and head.tag_ == "NN" and head.lower_ not in _NOT_PERSON_HEADS and can_speak(head) \
         and head.lower_ not in MEDIA_HEADS | ORG_WORDS | MONITOR_WORDS | SERVICE_HEADS | GENERIC_HEADS \
         and head.lower_ not in _NON_SPEAKER_ROLES \
         and any(c.lower_ == "the" for c in head.children if c.dep_ == "det")

@@ -103,6 +103,64 @@ def test_name_does_not_swallow_the_next_words():
     assert not any("Dakota" in n for _, n in article_names(analysis).full_names if "Falk" in n)
 
 
+def test_attribution_split_off_after_a_question_mark():
+    got = speakers('Lena Ortiz runs the field office of the Harbour campaign.\n\n'
+                   '"When did the council ever ask what we can do to help?" Ortiz told reporters during '
+                   'a long conference call on Tuesday afternoon.\n')
+    assert got["When did the council ever ask what we can do to help?"] == "Lena Ortiz"
+
+
+def test_continue_to_be_reports_nothing():
+    got = speakers('Senator Ted Marlow praised his rival on Sunday. Marlow said he is certain Jon Pell will '
+                   'continue to be "a champion for every port town in the state."\n')
+    assert got["a champion for every port town in the state."] == "Ted Marlow"
+
+
+def test_passive_agent_asked_the_question():
+    got = speakers('Senator Jon Pell was asked by moderator Gerald Baxter whether his plan would risk '
+                   '"adding another expensive program to an overburdened budget."\n')
+    assert got["adding another expensive program to an overburdened budget."] == "Gerald Baxter"
+
+
+def test_speaker_of_the_main_clause_not_the_embedded_subject():
+    got = speakers('Governor Paul Fenwick is questioning whether Mayor Clara Voss would have attended '
+                   'the ceremony "if it were held in a warehouse."\n')
+    assert got["if it were held in a warehouse."] == "Paul Fenwick"
+
+
+def test_named_apposition_speaks_for_the_description():
+    got = speakers('Lena Ortiz is claiming a victory of sorts.\n\n'
+                   'A top strategist, John Weaver, tells reporters that her showing will '
+                   '"drive somebody else out of the race."\n')
+    assert got["drive somebody else out of the race."] == "John Weaver"
+
+
+def test_things_are_not_speakers():
+    got = speakers('Maria Dorn spoke at the harbour on Monday.\n\n'
+                   'He criticized Fenwick’s track record said he "never balanced a single budget in ten years."\n')
+    assert "record" not in got["never balanced a single budget in ten years."]
+
+
+def test_surname_is_not_an_organisation_named_after_someone():
+    got = speakers('Mourners gathered at the King Solomon Missionary Baptist Church on Friday.\n\n'
+                   'Tennis great Billie Jean King was among them. King says Ali "talked the talk and walked '
+                   'the walk."\n')
+    assert got["talked the talk and walked the walk."] == "Billie Jean King"
+
+
+def test_colon_introduction_takes_the_main_verb():
+    got = speakers('When Wallace died in 1998, President Bill Clinton released the following statement:\n\n'
+                   '"We offer our condolences to the family and friends of George Wallace."\n')
+    assert got["We offer our condolences to the family and friends of George Wallace."] == "Bill Clinton"
+
+
+def test_pronoun_after_a_titled_speaker_with_apposition():
+    got = speakers('"We will meet again next week," Speaker Paul Rand said on Thursday.\n\n'
+                   'Republican Rep. Lee Zeldin of New York, a supporter of the plan, said it would help both sides.\n\n'
+                   '"I do not think it is do or die, any endorsement in particular," he said outside the building.\n')
+    assert got["I do not think it is do or die, any endorsement in particular"] == "Lee Zeldin"
+
+
 def test_quote_ranker_is_shipped_and_loaded_offline():
     from storylens.speakers import QUOTE_FEATURES, quote_ranker
 

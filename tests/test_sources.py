@@ -178,3 +178,14 @@ def test_no_cut_off_names_and_affiliation_on_citations():
     assert not any(n.startswith(("’s", "'s")) or n == "Department" for n in cites)
     assert cites["Jana Velik"].affiliation == "Green Valley Union"
     assert cites["State Department"].affiliation is None
+
+
+def test_speakers_of_direct_quotes_and_headline_labels_are_sources():
+    text = ("Lynch: No outside influence on the harbour probe\n\n"
+            "KESTREL — Attorney General Loretta Lynch said on Tuesday that the inquiry would go on.\n\n"
+            "Sen. Marco Delane called the statement \u201coffensive and outlandish.\u201d\n\n"
+            "Critics called the plan reckless.\n")
+    analysis = analyze([Article(id="t", text=text)])[0]
+    names = {c.name for c in article_citations(analysis)}
+    assert {"Loretta Lynch", "Marco Delane"} <= names
+    assert not any("Critics" in n for n in names)

@@ -143,14 +143,16 @@ def _any_governing_verb(sents, inside) -> Token | None:
     first = _climb_from_quote(sents, inside, lambda n: n.pos_ in ("VERB", "AUX") and bool(subject_heads(n)))
     if first is None:
         return None
-    top, node = first, first
+    chain, node = [first], first
     for _ in range(len(first.sent) + 1):
         if node.head.i == node.i or node.dep_ in ("conj", "parataxis"):
             break  # 'Boos rained down …, and the crowd chanted "…"': another clause
         node = node.head
         if node.pos_ in ("VERB", "AUX") and not inside(node) and subject_heads(node):
-            top = node
-    return top
+            chain.append(node)
+    # The topmost whose subject can speak: not 'a turn that called to mind …'.
+    speaking = [v for v in chain if any(is_pronoun(h) or can_speak(h) for h in subject_heads(v))]
+    return (speaking or chain)[-1]
 
 
 def _climb_from_quote(sents, inside, accept) -> Token | None:

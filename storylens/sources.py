@@ -45,7 +45,9 @@ SOURCE_VERBS = {
 # Also attribute quotations ('which he called "strategic"'), but are too loose
 # to make their subject a cited source.
 QUOTE_ONLY_VERBS = {"call", "describe", "dub", "term", "label", "urge", "vow", "promise",
-                    "ask", "continue", "conclude", "joke", "shout", "chant", "recount"}
+                    "ask", "continue", "conclude", "joke", "shout", "chant", "recount", "pledge",
+                    "boast", "quip", "exclaim", "proclaim", "remark", "lament", "retort", "interject",
+                    "scoff", "muse"}
 QUOTE_VERBS = SOURCE_VERBS | QUOTE_ONLY_VERBS
 
 # Hand-written because no installed package lists news agencies; the names are

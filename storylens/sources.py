@@ -525,6 +525,10 @@ def _may_expand(short: list[str], full: list[str]) -> bool:
     return full[-1] == short[0] or full[0] == short[0] and len(full) <= 3 and full[-1] not in ORG_WORDS
 
 
+_BINDABLE_MEDIA = {"newspaper", "paper", "network", "magazine", "outlet", "website", "broadcaster",
+                   "channel", "tabloid", "daily", "weekly"}
+
+
 class ArticleNames:
     """Per-article actor registry: every reporting-verb subject in text order,
     the full names the article gives, and title nouns bound to a person
@@ -616,7 +620,7 @@ class ArticleNames:
                 return bound[-1]
             return name
         if not _is_proper(name):
-            return name
+            return self._outlet_named_before(actor) or name
         cache = self.__dict__.setdefault("_resolved", {})
         if name not in cache:
             candidates = [n for n in self._full_name_set if same_actor(n, name) and len(n) > len(name)
@@ -625,6 +629,26 @@ class ArticleNames:
             cache[name] = max(candidates, key=lambda n: (n.split()[0].lower().rstrip(".") not in TITLE_WORDS,
                                                          len(name_words(n)), len(n))) if candidates else name
         return cache[name]
+
+    def _outlet_named_before(self, actor: Actor) -> str | None:
+        """'the newspaper', 'the conservative-leaning newspaper', 'the network':
+        the outlet the article named last before it."""
+        words = name_words(actor.name)
+        if not words or words[-1] not in _BINDABLE_MEDIA or any(w[:1].isupper() for w in actor.name.split()):
+            return None
+        if not actor.tokens or not any(t.lower_ == "the" for t in actor.tokens):
+            return None
+        run: list[Token] = []
+        outlets = []
+        for token in self.doc[:actor.tokens[0].i]:  # runs of proper nouns: 'The Kestrel Tribune'
+            if token.pos_ == "PROPN" and not in_title_line(self.doc, token.idx):
+                run.append(token)
+                continue
+            name = name_from_tokens(run) if run else ""
+            if name and classify(name) == "media":
+                outlets.append(name)
+            run = []
+        return outlets[-1] if outlets else None
 
     @cached_property
     def _full_name_set(self) -> list[str]:
@@ -747,10 +771,15 @@ def _article_citations(analysis: Analysis) -> list[Citation]:
             heads = [o for o in outlet_objects(token) if _is_outlet(names.actor(o).name)]
         elif token.lower_ == "according":
             heads = according_to(token)
+        elif token.lemma_ in ("show", "find", "suggest", "indicate") and token.pos_ == "VERB":
+            heads = [h for h in subject_heads(token) if h.lemma_.lower() in STUDY_NOUNS]
         elif token.lemma_ == "contribute" and _about_report(token):
             found += [_citation(analysis, names.actor(h), names.actor(h).name, "contributor")
                       for h in subject_heads(token) if not is_pronoun(h)]
             continue
+        # 'according to a new Associated Press-GfK poll', 'a count by The
+        # Associated Press', 'a Gallup poll shows': the pollster is the source.
+        heads = [_study_owner(h) or h for h in heads]
         for head in heads:
             actor = names.actor(head)
             if actor.pronoun or _is_dateline(head) or in_title_line(analysis.doc, head.idx):
@@ -767,6 +796,26 @@ def _article_citations(analysis: Analysis) -> list[Citation]:
     found = [c.model_copy(update={"affiliation": affiliations[c.name]})
              if c.name in affiliations and c.kind not in ("photo", "contributor") else c for c in found]
     return sorted(found, key=lambda c: c.start)
+
+
+STUDY_NOUNS = {"poll", "polls", "survey", "surveys", "study", "count", "tally", "average", "analysis",
+               "estimate", "estimates", "data", "figures", "report", "reports", "polling"}
+
+
+def _study_owner(head: Token) -> Token | None:
+    """The named maker of a poll, count or study: 'a count by The Associated
+    Press' -> Associated Press, 'a national Gallup Poll' -> Gallup; None when
+    the study names no one."""
+    if head.lemma_.lower() not in STUDY_NOUNS:
+        return None
+    for prep in head.children:
+        if prep.dep_ == "prep" and prep.lower_ in ("by", "from", "of"):
+            objs = [c for c in prep.children if c.dep_ == "pobj" and c.pos_ == "PROPN"]
+            if objs:
+                return objs[0]
+    named = [t for t in head.lefts if t.pos_ == "PROPN" and t.lemma_.lower() not in STUDY_NOUNS
+             and t.ent_type_ not in ("GPE", "NORP", "DATE", "LOC")]
+    return named[-1] if named else None
 
 
 def _governs_quote(verb: Token) -> bool:

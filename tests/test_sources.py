@@ -189,3 +189,13 @@ def test_speakers_of_direct_quotes_and_headline_labels_are_sources():
     names = {c.name for c in article_citations(analysis)}
     assert {"Loretta Lynch", "Marco Delane"} <= names
     assert not any("Critics" in n for n in names)
+
+
+def test_pollsters_and_the_newspaper_named_before_are_sources():
+    text = ("Support for the harbour plan rose to 54 percent, according to a new Kestrel Tribune poll.\n\n"
+            "A count by the Norland Wire Service found 12 towns in favour.\n\n"
+            "The Kestrel Tribune ran the figures on Monday. According to the newspaper, the vote is close.\n")
+    analysis = analyze([Article(id="t", text=text)])[0]
+    names = {c.name for c in article_citations(analysis)}
+    assert "Kestrel Tribune" in names and "Norland Wire Service" in names
+    assert "newspaper" not in names

@@ -451,6 +451,14 @@ def _subject_heads(verb: Token) -> list[Token]:
     if prev is not None and prev.pos_ in ("NOUN", "PROPN") and prev.dep_ in ("pobj", "compound", "npadvmod", "dobj", "appos"):
         return [prev]
     if verb.dep_ in ("conj", "advcl", "xcomp", "acl") and verb.head.pos_ in ("VERB", "AUX"):
+        if verb.tag_ == "VBG" and verb.dep_ in ("advcl", "acl") and verb.head.lemma_ not in QUOTE_VERBS:
+            # 'Trump told Newsmax that Romney "…," adding, "…"': the participle
+            # reports for the reporting verb above, not for the clause it hangs on.
+            node = verb.head
+            while node.head.i != node.i and node.lemma_ not in QUOTE_VERBS:
+                node = node.head
+            if node.lemma_ in QUOTE_VERBS and node.pos_ in ("VERB", "AUX"):
+                return _subject_heads(node)
         return _subject_heads(verb.head)
     if verb.dep_ == "relcl":
         return _with_conjuncts(verb.head)

@@ -297,6 +297,13 @@ class SpeakerContext:
         cands = self.candidates(pronoun, role, described)
         if not cands:
             return None
+        # 'He declared that …, Trump would have a path, which he declared …':
+        # the sentence's own pronoun subject comes first.
+        root = pronoun.sent.root
+        lead = [c for c in root.children if c.dep_ in ("nsubj", "nsubjpass") and c.i < pronoun.i
+                and c.lower_ == pronoun.lower_ and c.i != pronoun.i]
+        if lead and role is None and not described:
+            return self.resolve_pronoun(lead[0])
         # 'X said …, which he called …': a subject earlier in the same sentence.
         here = self.sent_index(pronoun.idx)
         local = [m for m, _ in cands if m.sent == here and m.subject and not m.in_quote]

@@ -161,6 +161,19 @@ def test_pronoun_after_a_titled_speaker_with_apposition():
     assert got["I do not think it is do or die, any endorsement in particular"] == "Lee Zeldin"
 
 
+def test_participle_reports_for_the_verb_above():
+    got = speakers('Governor Paul Fenwick told the Gazette that Mayor Clara Voss "ran a reckless budget," '
+                   'adding, "She lost every vote on the council last year."\n')
+    assert got["She lost every vote on the council last year."] == "Paul Fenwick"
+
+
+def test_sentence_pronoun_subject_before_an_embedded_name():
+    got = speakers('Senator Ted Marlow spoke in Kestrel on Monday.\n\n'
+                   'He declared that as long as the field stayed divided, Paul Fenwick would have a path to '
+                   'victory, which he declared "a total disaster" for the party.\n')
+    assert got["a total disaster"] == "Ted Marlow"
+
+
 def test_quote_ranker_is_shipped_and_loaded_offline():
     from storylens.speakers import QUOTE_FEATURES, quote_ranker
 

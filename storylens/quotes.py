@@ -31,7 +31,7 @@ from .analyze import Analysis, doc_text
 from .ids import finding_id
 from .models import Quote, QuoteMention
 from .settings import QuoteConfig
-from .sources import (QUOTE_ONLY_VERBS, _is_proper, QUOTE_VERBS, ArticleNames, according_to, article_names, in_title_line,
+from .sources import (Actor, QUOTE_ONLY_VERBS, _is_proper, QUOTE_VERBS, ArticleNames, according_to, article_names, in_title_line,
                       is_pronoun, name_words, not_a_speaker, same_speaker, subject_heads)
 from .speakers import SpeakerContext, can_speak, is_named, is_person_description, is_role_subject, quote_ranker, rank
 
@@ -294,6 +294,8 @@ def _not_speech(quoted: str, verb: Token | None, governs: bool) -> bool:
     return len(words) == 1 and not (governs and verb is not None and verb.lemma_ not in QUOTE_ONLY_VERBS)
 
 
+_NOT_LABELS = {"VIDEO", "AUDIO", "PHOTO", "PHOTOS", "UPDATE", "NOTE", "EDITOR'S NOTE", "EDITOR’S NOTE",
+               "WATCH", "READ", "CLIP", "TRANSCRIPT", "BREAKING", "CORRECTION", "SOURCE", "SOURCES"}
 _TRANSCRIPT = re.compile(r"^\s*([A-Z][A-Z.\'’ -]{1,40}):\s")
 
 
@@ -337,10 +339,17 @@ def _fill_from_context(analysis: Analysis, names: ArticleNames, ctx: SpeakerCont
         if k[4] != UNATTRIBUTED:
             continue
         p_start = ctx.para_starts[para[i]]
-        label = _TRANSCRIPT.match(text[p_start:k[2] + 1])
+        # 'SANDERS: "…"', or a quoted transcript line '"RAMOS: Secretary Clinton, …"'.
+        label, base = _TRANSCRIPT.match(text[p_start:k[2] + 1]), p_start
+        if not label:
+            label, base = _TRANSCRIPT.match(text[k[0]:k[1]]), k[0]
+        if label and label.group(1).strip(" .").upper() in _NOT_LABELS:
+            label = None
         if label:
-            k[4] = names.resolve(names.actor(_token_at(analysis, p_start + label.start(1)))) \
-                if _token_at(analysis, p_start + label.start(1)) is not None else label.group(1).title()
+            written = " ".join(label.group(1).split()).title()
+            start = base + label.start(1)
+            k[4] = names.resolve(Actor(tokens=[], name=written, written=written, start=start,
+                                       end=start + len(label.group(1))))
             k[6] = "transcript"
             continue
         intro = _colon_intro(analysis, names, ctx, k[2])
@@ -383,6 +392,8 @@ def _rank_speakers(analysis: Analysis, ctx: SpeakerContext, kept: list) -> None:
         decided.append(rank(model, cands))
     if model is not None:
         for k, name in zip(kept, decided):
+            if k[6] == "transcript":
+                continue  # a speaker's label ('RAMOS:') says who speaks
             # A description the rules found ('the fire chief said') stays
             # unless the ranker is sure of a name.
             if name is None and k[4] != UNATTRIBUTED and not is_named(k[4]):

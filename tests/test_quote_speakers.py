@@ -174,6 +174,14 @@ def test_sentence_pronoun_subject_before_an_embedded_name():
     assert got["a total disaster"] == "Ted Marlow"
 
 
+def test_quoted_transcript_line_names_its_speaker():
+    got = speakers('Partial transcript as follows:\n\n'
+                   '"OLSEN: Governor Paul Fenwick, did you know about the leak in March?\n\n'
+                   '"FENWICK: I knew what the engineers told me, and I acted on it the same day.\n')
+    assert got["FENWICK: I knew what the engineers told me, and I acted on it the same day."] == "Paul Fenwick"
+    assert got["OLSEN: Governor Paul Fenwick, did you know about the leak in March?"] == "Olsen"
+
+
 def test_quote_ranker_is_shipped_and_loaded_offline():
     from storylens.speakers import QUOTE_FEATURES, quote_ranker
 

@@ -241,13 +241,13 @@ def _is_title(quoted: str, before: str) -> bool:
     if not words or not all(w[:1].isupper() or w.lower() in _MINOR for w in words) \
             or not words[-1][:1].isupper():
         return False
-    if 2 <= len(words) <= 5:
+    if 2 <= len(words) <= 8:
         return True
     previous = _WORD.findall(before.lower())
     return len(words) == 1 and bool(previous) and previous[-1] in ("on", "told", "s", "in", "to", "show")
 
 
-_MINOR = {"of", "the", "a", "an", "and", "in", "on", "for", "to", "at", "with"}
+_MINOR = {"of", "the", "a", "an", "and", "in", "on", "for", "to", "at", "with", "is", "or", "from", "by", "as"}
 
 
 def _passive_agents(verb: Token) -> list[Token]:

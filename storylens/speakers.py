@@ -429,7 +429,8 @@ class SpeakerContext:
         if len(agree) == 1:
             agree[0]["only_agree"] = True
             agree[0]["rule_only_agree"] = agree[0]["rule"]
-        return [(n, {k: float(v) for k, v in f.items()}) for n, f in out]
+        # 'she said' is never a man the article has shown to be one (nor 'he' a woman).
+        return [(n, {k: float(v) for k, v in f.items() if k != "g_clash"}) for n, f in out if not f["g_clash"]]
 
 
 _VIA_GROUP = {"verb": "verb", "pronoun": "pronoun", "role": "role", "described": "described",
@@ -438,7 +439,7 @@ QUOTE_FEATURES = ["bias", "rule", "rule_verb", "rule_pronoun", "rule_role", "rul
                   "rule_improper", "no_rule", "opens", "missing", "same_sent", "after", "sd1", "sd2", "sd3p",
                   "pd0", "pd1", "pd2p", "subject", "speaker", "sent_first", "rank0", "rank1", "rank2p", "person",
                   "multi", "proper", "log_count", "last_speaker", "para_speaker", "prev_speaker", "g_agree",
-                  "g_clash", "plural_person", "opens_last", "only_agree", "rule_only_agree", "spk_rank0",
+                  "plural_person", "opens_last", "only_agree", "rule_only_agree", "spk_rank0",
                   "spk_rank1", "subj_rank0", "subj_rank1", "after_speaker", "sent_subject", "sent_object",
                   "adjacent"]
 _CUE_WORDS = r"(?:said|says|say|added|adds|asked|asks|told|tells|wrote|writes|tweeted|continued|explained|" \

@@ -528,7 +528,7 @@ def _may_expand(short: list[str], full: list[str]) -> bool:
     ('King' for 'Billie Jean King') or a short name it opens ('Bernie'), not
     for an organisation named after someone ('King Solomon Missionary Baptist
     Church'); organisation words ('Observatory') match anywhere."""
-    if len(short) != 1 or short[0] in ORG_WORDS | MONITOR_WORDS | MEDIA_HEADS | {"observatory"}:
+    if len(short) != 1 or not full or short[0] in ORG_WORDS | MONITOR_WORDS | MEDIA_HEADS | {"observatory"}:
         return True
     return full[-1] == short[0] or full[0] == short[0] and len(full) <= 3 and full[-1] not in ORG_WORDS
 
@@ -621,8 +621,8 @@ class ArticleNames:
         name = actor.name
         words = name_words(name)
         # 'the envoy' stands for the named envoy; 'King' is Billie Jean King's surname.
-        surname = name[:1].isupper() and any(name_words(n)[-1] == words[0] for n in self._full_name_set)
-        if len(words) == 1 and words[0] in OFFICIAL_WORDS and not surname:
+        if len(words) == 1 and words[0] in OFFICIAL_WORDS and not (
+                name[:1].isupper() and any(name_words(n)[-1:] == words for n in self._full_name_set)):
             bound = [p for off, title, p in self.titles if title == words[0] and off < actor.start]
             if bound:
                 return bound[-1]

@@ -21,7 +21,7 @@ from .align import align, reuse_shares
 from .errors import UsageError
 from .features import ArticleFeatures, analyze_articles
 from .framing import aggregate_substitutions, find_terms
-from .ingest import load_all
+from .ingest import check_length, load_all
 from .models import Article, Comparison
 from .quotes import match_quotes
 from .reconcile import find_facts
@@ -34,10 +34,17 @@ __all__ = ["analyze_articles", "compare", "compare_features", "read_articles", "
 
 
 def read_articles(inputs: Iterable[ArticleLike]) -> list[Article]:
-    """Articles as given, or loaded from paths, URLs, '-' (JSON Lines may hold several)."""
+    """Articles as given, or loaded from paths, URLs, '-' (JSON Lines may hold several).
+
+    An `Article` built in Python gets the same length limit as one read from a
+    file: an over-long body is refused before the parse, not part-way into it."""
     articles: list[Article] = []
     for item in inputs:
-        articles += [item] if isinstance(item, Article) else load_all(item)
+        if isinstance(item, Article):
+            check_length(item)
+            articles.append(item)
+        else:
+            articles += load_all(item)
     return assign_ids(articles)
 
 

@@ -86,7 +86,7 @@ REPORTING = set(EVENT_SYNONYMS["say"]) | {"estimate", "tell"}
 MEASURES = {"magnitude", "rate", "inflation", "unemployment", "turnout", "temperature",
             "depth", "growth", "share", "price", "money", "interest"}
 THING_SYNONYMS = {"person": "people", "fireman": "firefighter", "kid": "child", "blaze": "fire",
-                  "flames": "fire", "quake": "earthquake", "tremor": "earthquake",
+                  "flames": "fire", "quake": "earthquake", "step": "action", "measure": "action", "tremor": "earthquake",
                   "brigade": "service", "staff": "worker", "employee": "worker",
                   "clash": "violence", "unrest": "violence", "riot": "violence", "rioting": "violence"}
 PARTITIVES = {"worst", "most", "bulk", "rest", "majority", "heaviest", "fiercest", "much", "part",
@@ -105,6 +105,11 @@ DAY_MONTH = re.compile(rf"\b(\d{{1,2}})(?:st|nd|rd|th)?\s+(?:of\s+)?{_MONTH_RE}(
 CLOCK = re.compile(
     r"\b(?P<h>[01]?\d|2[0-3])(?:[:.](?P<m>[0-5]\d))?\s*(?P<ap>[ap]\.?\s?m\.?(?![a-z]))"
     r"|\b(?P<h24>[01]\d|2[0-3]|\d):(?P<m24>[0-5]\d)(?!\d)(?!\s*[ap]\.?m)", re.I)
+# Words before a clock time that make it a span, in minutes around the time
+# ('shortly before 6 p.m.' is a little before 18:00).
+CLOCK_HEDGES = {"shortly before": (-30, 0), "just before": (-15, 0), "before": (-60, 0),
+                "shortly after": (0, 30), "just after": (0, 15), "after": (0, 60),
+                "about": (-15, 15), "around": (-15, 15), "approximately": (-15, 15), "roughly": (-15, 15)}
 DISTANCE = re.compile(
     r"\b(?P<n>\d+(?:\.\d+)?)\s*(?P<u>km|kilometres|kilometers|kilometre|kilometer|miles|mile)\s+"
     r"(?P<d>(?:north|south)-?(?:east|west)|north|south|east|west)\s+of\b", re.I)
@@ -536,6 +541,12 @@ class _Extractor:
                 continue
             used.update(t.i for t in tokens)
             claim = self._dated("time", index, tokens, start, end, f"{hour:02d}:{minute:02d}")
+            at = hour * 60 + minute
+            before = sent.text[:m.start()].lower().split()[-2:]
+            slack = next((v for k, v in CLOCK_HEDGES.items() if k in before[-1:] or " ".join(before) == k), None)
+            if slack is not None:
+                # 'shortly before 6 p.m.' is a span of time, not 18:00
+                claim.extra["minutes"] = (at + slack[0], at + slack[1])
             out.append(claim)
         return out
 
@@ -792,7 +803,7 @@ class _Extractor:
         """Fill in the counted thing, the event and the subject of a number."""
         doc = self.a.doc
         root = next((t for t in group if t.head not in group or t.head.i == t.i), group[-1])
-        first = group[0]
+        first, last = group[0], group[-1]
         if first.i > 0 and doc[first.i - 1].lower_ == "magnitude":
             claim.thing = "magnitude"
             return
@@ -820,7 +831,8 @@ class _Extractor:
                 obj = next((c for c in verb.children if c.dep_ == "dobj" and c.i != unit_tok.i and c.pos_ == "NOUN"), None)
                 obj = obj or next((c for c in verb.children if c.dep_ in ("nsubj", "nsubjpass") and c.pos_ != "PRON"), None)
             claim.thing = canon_thing(obj.lemma_) if obj is not None else ("money" if unit not in ("%", "pp") else None)
-            if claim.thing not in MEASURES and verb is not None:
+            # 'cutting $14 million from ...': an amount with no other object still has its verb
+            if (claim.thing not in MEASURES or obj is None and claim.thing == "money") and verb is not None:
                 claim.event, claim.event_word = _event_of_verb(verb)
             if unit not in ("%", "pp") and claim.thing not in MEASURES:
                 claim.thing = "money"
@@ -839,6 +851,16 @@ class _Extractor:
             noun = obj
         if noun is not None and noun.lower_ in ("%", "percent", "point", "points"):
             noun = None
+        # '4,300 Wal-Mart and Sam's Club stores': the figure counts the common
+        # noun after the names, whatever the parse hung it on
+        if (noun is None or noun.pos_ == "PROPN" and noun.i == last.i + 1) and last.i + 1 < len(doc) \
+                and doc[last.i + 1].pos_ == "PROPN" and not unit:
+            k = last.i + 1
+            while k < min(len(doc), last.i + 9) and (doc[k].pos_ in ("PROPN", "PART", "CCONJ")
+                                                       or doc[k].text in ("-", "&", "'s")):
+                k += 1
+            if k < len(doc) and doc[k].pos_ == "NOUN" and doc[k].tag_ in ("NNS", "NN"):
+                noun = doc[k]
         if noun is not None:
             claim.thing = canon_thing(noun.lemma_)
             claim.extra["thing_text"] = noun.lower_

@@ -207,6 +207,7 @@ class ClaimInfo:
     # A definite common noun ('the district') the story phase may replace by
     # the name the story's articles give that kind of thing (`apply_aliases`).
     alias_noun: str | None = None
+    subject_proper: bool = False   # the subject is a name ('Mitt Romney', 'Brackenford'), not a common noun
 
 
 # --- helpers ---------------------------------------------------------------
@@ -284,6 +285,40 @@ def resolve_month_day(month: str, day: int, year: int | None, published: dt.date
         except ValueError:  # 29 February moved to a year without one: no such day
             return None
     return date
+
+
+RELATIVE_DATE = re.compile(r"\b(?:(?:earlier|later)\s+)?this\s+(?:year|month|week)\b|\b(?:last|next)\s+(?:year|month|week)\b"
+                           r"|\byesterday\b", re.I)
+
+
+def resolve_relative(text: str, published: dt.date) -> tuple[dt.date, dt.date, str] | None:
+    """The first and last day a relative date covers, and its unit: 'last
+    month' in a 10 June 2011 article is 1 to 31 May 2011; 'last week' is the
+    Monday-to-Sunday week before the one of publication."""
+    words = text.lower().split()
+    unit = words[-1]
+    if unit == "yesterday":
+        day = published - dt.timedelta(days=1)
+        return day, day, "day"
+    step = {"this": 0, "last": -1, "next": 1}[words[-2]]
+    if unit == "year":
+        year = published.year + step
+        first, last = dt.date(year, 1, 1), dt.date(year, 12, 31)
+    elif unit == "month":
+        month = published.month + step
+        year = published.year + (month - 1) // 12
+        month = (month - 1) % 12 + 1
+        first = dt.date(year, month, 1)
+        nxt = dt.date(year + month // 12, month % 12 + 1, 1)
+        last = nxt - dt.timedelta(days=1)
+    else:
+        monday = published - dt.timedelta(days=published.weekday()) + dt.timedelta(weeks=step)
+        first, last = monday, monday + dt.timedelta(days=6)
+    if words[0] == "earlier":
+        last = min(last, published)
+    elif words[0] == "later":
+        first = max(first, published)
+    return first, last, unit
 
 
 _FORWARD_BEFORE = {"until", "till", "next", "by", "before", "through", "coming"}
@@ -600,6 +635,7 @@ class _Extractor:
                 claim = self._dated("date", index, tokens, start, end, value)
                 claim.date = date
                 out.append(claim)
+        out += self._relative_dates(index, sent, used)
         for t in sent:
             if t.i in used:
                 continue
@@ -619,6 +655,37 @@ class _Extractor:
                 claim = self._dated("date", index, [t], t.idx, t.idx + len(t.text), t.text)
                 claim.extra["year"] = int(t.text)
                 out.append(claim)
+        return out
+
+    def _relative_dates(self, index, sent, used) -> list[ClaimInfo]:
+        """'earlier this year', 'last year', 'last month', 'last week',
+        'yesterday', resolved as a reader of the article would: 'earlier this
+        year' in a 2018 article is 2018, so a repayment 'in 2017' elsewhere is
+        another date. A year becomes a year claim; a month or week a period."""
+        out = []
+        if self.published is None:
+            return out
+        for m in RELATIVE_DATE.finditer(sent.text):
+            start, end = sent.start_char + m.start(), sent.start_char + m.end()
+            tokens = self._tokens_in(start, end)
+            if not tokens or any(t.i in used for t in tokens):
+                continue
+            resolved = resolve_relative(m.group(0), self.published)
+            if resolved is None:
+                continue
+            used.update(t.i for t in tokens)
+            first, last, unit = resolved
+            if unit == "year":
+                claim = self._dated("date", index, tokens, start, end, str(first.year))
+                claim.extra["year"] = first.year
+            elif first == last:
+                claim = self._dated("date", index, tokens, start, end, first.isoformat())
+                claim.date = first
+            else:
+                claim = self._dated("date", index, tokens, start, end, f"{first.isoformat()}/{last.isoformat()}")
+                claim.extra["period"] = (first.isoformat(), last.isoformat())
+            claim.extra["relative"] = m.group(0).lower()
+            out.append(claim)
         return out
 
     @staticmethod
@@ -710,12 +777,14 @@ class _Extractor:
         if parsed is None:
             return None
         iv, v = parsed
-        before = " ".join(t.lower_ for t in doc[max(sent.start, first.i - 4):first.i])
+        # 'more than $700 billion': the qualifier stands before the currency sign
+        sign = int(first.i > sent.start and doc[first.i - 1].lower_ in CURRENCY_SIGNS)
+        before = " ".join(t.lower_ for t in doc[max(sent.start, first.i - sign - 4):first.i - sign])
         start = first.idx
         qualifier = next((q for q in QUALIFIERS if before.endswith(" " + q) or before == q), None)
         if qualifier and v:
             iv = self._qualify(qualifier, v)
-            start = doc[first.i - len(qualifier.split())].idx
+            start = doc[first.i - sign - len(qualifier.split())].idx
         after = doc[last.i + 1: last.i + 4]
         unit, end_tok = self._unit(first, last, after)
         if unit in ("EUR", "USD", "GBP") and first.i > 0 and doc[first.i - 1].lower_ in CURRENCY_SIGNS:
@@ -864,6 +933,8 @@ class _Extractor:
         if noun is not None:
             claim.thing = canon_thing(noun.lemma_)
             claim.extra["thing_text"] = noun.lower_
+            if noun.pos_ == "PROPN" and (noun.i != noun.sent.start or noun.ent_type_):
+                claim.extra["thing_proper"] = True
             claim.extra["thing_end"] = noun.idx + len(noun.text) if noun.i > root.i else claim.end
             anchor = noun
         else:
@@ -900,6 +971,8 @@ class _Extractor:
             claim.thing = earlier[-1].thing
         elif subj is not None and subj.i != root.i and subj.pos_ in ("NOUN", "PROPN") and claim.event not in ("say",):
             claim.thing = canon_thing(subj.lemma_)
+            if subj.pos_ == "PROPN":
+                claim.extra["thing_proper"] = True
 
     def _campaign_near(self, root: Token) -> str | None:
         """Durations belong to the campaign they measure: 'day 12 of the offensive'."""
@@ -997,7 +1070,11 @@ class _Extractor:
             if not any(c.dep_ == "compound" and c.pos_ == "PROPN" for c in token.children):
                 if any(c.lower_ in ("the", "this", "that") for c in token.children) or token.dep_ == "dobj":
                     alias = key
-        return {"subject": key, "alias_noun": alias}
+        # a capitalised first word ('Fire broke out') is often tagged a name
+        proper = token is not None and bool(key) and (
+            token.pos_ == "PROPN" and (token.i != token.sent.start or bool(token.ent_type_))
+            or any(c.dep_ == "compound" and c.pos_ == "PROPN" for c in token.children))
+        return {"subject": key, "alias_noun": alias, "subject_proper": proper}
 
     def _tokens_in(self, start: int, end: int) -> list[Token]:
         span = self.a.doc.char_span(start, end, alignment_mode="expand")

@@ -13,6 +13,7 @@ model-based checker can be plugged in with the same signature.
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import re
 from dataclasses import dataclass
@@ -23,6 +24,7 @@ from itertools import combinations
 from typing import Protocol
 
 import numpy as np
+from spacy.lang.en.stop_words import STOP_WORDS
 
 from .facts import EVENT_SYNONYMS, INF, MEASURES, TOLERANCE, ClaimInfo, Window, apply_aliases, story_aliases
 from .differences import edit_facts, name_facts
@@ -66,7 +68,20 @@ def _facility_compatible(a: str, b: str) -> bool:
     return wa <= wb or wb <= wa
 
 
+def _period(c: ClaimInfo):
+    """The days a date claim covers: one day, a month or week ('last month'), a year."""
+    if "period" in c.extra:
+        return tuple(dt.date.fromisoformat(x) for x in c.extra["period"])
+    if "year" in c.extra:
+        return dt.date(c.extra["year"], 1, 1), dt.date(c.extra["year"], 12, 31)
+    return (c.date, c.date) if c.date else None
+
+
 def _dates_compatible(a: ClaimInfo, b: ClaimInfo) -> bool:
+    if "period" in a.extra or "period" in b.extra:
+        pa, pb = _period(a), _period(b)
+        if pa and pb:
+            return pa[0] <= pb[1] and pb[0] <= pa[1]
     if a.date and b.date:
         return a.date == b.date
     if "weekday" in a.extra and "weekday" in b.extra:
@@ -175,24 +190,51 @@ def describe(c: ClaimInfo) -> str:
 
 
 def what(c: ClaimInfo) -> str:
+    """A short noun phrase for what the claim is about: 'people killed',
+    'stores', 'amount cut', 'date of the vote', 'location of the fire'."""
     if c.kind == "number":
-        if c.thing in MEASURES or c.unit in ("%", "pp"):
-            return c.thing or "figure"
-        thing = c.extra.get("thing_text") or c.thing or "figure"
         if c.unit in ("day", "week", "month", "year", "hour"):
-            return f"{c.unit}s of the {c.event or 'event'}"
-        event = PARTICIPLES.get(c.event or "", c.event_word or "")
-        if thing == "figure" or not event.endswith(("ed", "en", "t", "d")):
-            return thing   # 'figure use', 'votes needs' say nothing a reader can use
-        return f"{thing} {event}".strip()
-    if c.kind == "place":
-        subject = c.subject.title() if c.subject and " " in c.subject else c.subject
-        return f"location of {subject or 'the event'}"
-    noun = "time" if c.kind == "time" else "date"
-    if not c.subject:
-        return f"{noun} of the event"
-    subject = c.subject.title() if " " in c.subject else f"the {c.subject}"
-    return f"{noun} of {subject}"
+            return f"{c.unit}s of the {c.event}" if c.event == "campaign" else f"length in {c.unit}s"
+        participle = PARTICIPLES.get(c.event or "")
+        if c.thing == "money" or c.unit in ("USD", "EUR", "GBP"):
+            return f"amount {participle}" if participle and c.event != "say" else "amount of money"
+        if c.thing in MEASURES or c.unit in ("%", "pp"):
+            return c.thing if c.thing and c.thing not in ("share",) else "percentage"
+        thing = c.extra.get("thing_text") or c.thing
+        if not thing or thing == "figure":
+            return "figure"
+        if c.extra.get("thing_proper") or _proper(c, thing):
+            return f"figure about {thing.title()}"   # '21 percent' for a candidate, 'Marvon 51'
+
+        # only a verb the vocabulary knows reads as a participle after the noun
+        # ('people killed'); 'stores worked', 'troops send' say nothing
+        return f"{thing} {participle}" if participle and c.event != "say" else thing
+    noun = {"time": "time", "date": "date", "place": "location"}[c.kind]
+    subject = c.subject
+    if subject and (len(subject) < 3 or subject.endswith(".") or subject in STOP_WORDS):
+        subject = None   # a parse fragment ('re', 'sept.', 'many') names nothing
+    if c.kind == "place" and subject and c.subject_proper:
+        return f"location of {subject.title()}"
+    if not subject or c.subject_proper or " " in subject or subject in AGENTS or subject.split()[-1] in AGENTS:
+        # a date is of an event, not of a person or a body ('date of the rioter')
+        event = _EVENT_NOUNS.get(c.event or "")
+        return f"{noun} of the {event}" if event else f"{noun} of the event"
+    return f"{noun} of the {subject}"
+
+
+def _proper(c: ClaimInfo, word: str) -> bool:
+    """The counted word is written as a name in the claim ('51 Marvons')."""
+    return word[:1].upper() + word[1:] in c.text and word not in c.text
+
+
+# the noun a reader expects for a canonical event ('date of the vote')
+_EVENT_NOUNS = {"kill": "killings", "injure": "injuries", "evacuate": "evacuation", "detain": "arrests",
+                "rescue": "rescue", "strike": "strike", "start": "start", "close": "closure", "raise": "increase",
+                "cut": "cut", "capture": "capture", "vote": "vote", "approve": "approval", "elect": "election",
+                "meet": "meeting", "sign": "signing", "announce": "announcement", "die": "death",
+                "resign": "resignation", "arrest": "arrest", "open": "opening", "launch": "launch",
+                "release": "release", "file": "filing", "rule": "ruling", "testify": "testimony", "repay": "repayment",
+                "pass": "passage", "schedule": "meeting", "hold": "event", "renovate": "renovation", "win": "win"}
 
 
 def _reason(a: ClaimInfo) -> str:
@@ -295,14 +337,16 @@ def _number_key(a: ClaimInfo, b: ClaimInfo) -> str | None:
 
 
 def _date_key(a: ClaimInfo, b: ClaimInfo) -> str | None:
-    if ("year" in a.extra) != ("year" in b.extra):
-        return None
+    if ("year" in a.extra) != ("year" in b.extra) or ("period" in a.extra) != ("period" in b.extra):
+        return None   # a year, a month or week, and a day are not told against each other
     same_subject = _same_name(a.subject, b.subject)
     if a.event == "say" or b.event == "say":
         # when a statement was made is not a fact about the event: never a conflict
         return AGREE_ONLY if a.event == b.event and same_subject else None
     if a.event and a.event == b.event:
         return STRONG if same_subject else WEAK
+    if same_subject and a.subject == b.subject and a.subject in DATED_EVENTS:
+        return STRONG   # the date of the meeting, whether 'scheduled for' or 'set for'
     return AGREE_ONLY
 
 
@@ -322,6 +366,8 @@ def _place_key(a: ClaimInfo, b: ClaimInfo) -> str | None:
 
 _WORDS = json.loads(resources.files("storylens").joinpath("data/facts_words.json").read_text("utf-8"))
 GENERIC_COUNTED = frozenset(_WORDS["generic_counted"])
+DATED_EVENTS = frozenset(_WORDS["dated_events"])
+AGENTS = frozenset(_WORDS["agents"])
 # The one figure each article gives of a counted thing: pairs on its own, verb or no verb.
 SOLE = "sole"
 
@@ -660,9 +706,19 @@ def _canonical_name(attribution: str, names: list[str]) -> str:
 def _bare(c: ClaimInfo) -> bool:
     """A weekday or year standing alone, or a figure tied to no event: true, but
     no finding a reader can use."""
-    if c.kind == "date" and ("weekday" in c.extra or "year" in c.extra):
+    if c.kind == "date" and ("weekday" in c.extra or "year" in c.extra or "relative" in c.extra):
         return True
     return c.event in (None, "be", "say") and c.kind in ("number", "date", "time")
+
+
+def _told_apart(a: ClaimInfo, b: ClaimInfo) -> bool:
+    """Two figures the vocabulary says count different things: people injured
+    and people evacuated, firefighters and households."""
+    canonical = [e for e in (a.event, b.event) if e in EVENT_SYNONYMS and e not in ("be", "say")]
+    if len(canonical) == 2 and a.event != b.event:
+        return True
+    specific = [t for t in (a.thing, b.thing) if t and t not in GENERIC_COUNTED]
+    return len(specific) == 2 and a.thing != b.thing
 
 
 def _reported_once(leftovers: list[ClaimInfo], claims: list[ClaimInfo], config: FactsConfig) -> list[ClaimInfo]:
@@ -672,14 +728,28 @@ def _reported_once(leftovers: list[ClaimInfo], claims: list[ClaimInfo], config: 
     stated: dict[tuple, list[ClaimInfo]] = {}
     for c in claims:
         stated.setdefault((c.kind, c.unit, c.value), []).append(c)
+        if c.kind == "number" and (n := stated_number(c)) is not None:
+            stated.setdefault(("figure", c.unit, n), []).append(c)
 
     def same(x: str | None, y: str | None) -> bool:
         return x is None or y is None or x == y
+
+    def distinctive(c: ClaimInfo) -> bool:
+        """A figure unlikely to recur by chance: an amount, a share, or a
+        count of ten or more ('31,500 people' / 'the crowd of 31,500')."""
+        n = stated_number(c)
+        return n is not None and (bool(c.unit) or n >= config.unique_distinct_from)
 
     out = []
     for c in leftovers:
         if any(o.article != c.article and same(o.thing, c.thing) and same(o.event, c.event)
                for o in stated.get((c.kind, c.unit, c.value), ())):
+            continue
+        # the same figure in other words elsewhere ('halted play in the 71st minute' /
+        # 'abandoned in the 71st minute') is not reported by one outlet only
+        if c.kind == "number" and distinctive(c) and any(
+                o.article != c.article and not _told_apart(o, c)
+                for o in stated.get(("figure", c.unit, stated_number(c)), ())):
             continue
         if not config.show_bare_uniques and _bare(c):
             continue

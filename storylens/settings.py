@@ -43,6 +43,7 @@ class FactsConfig:
     context_overlap: float = 0.5       # ... or this share of the content words near the two amounts
     context_min_shared: int = 2        # ... and at least this many of them
     sole_figure_max_ratio: float = 1.5  # the sole figures of one counted thing in two articles pair up to this ratio
+    unique_distinct_from: float = 10   # a count this large found in another article, in any words, is not unique
     show_bare_uniques: bool = False    # list bare weekdays, years and event-less figures as 'unique'
     # wording of one quotation across outlets
     quote_min_shared_words: int = 5    # words two versions share, in order, to be one statement

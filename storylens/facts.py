@@ -455,6 +455,18 @@ def _purpose_of(token: Token) -> str | None:
     return None
 
 
+def _role_of(token: Token) -> str | None:
+    """The role a figure is counted in: 'two terms as governor' and 'one term
+    as lieutenant governor' count different offices."""
+    for c in token.children:
+        if c.dep_ == "prep" and c.lower_ == "as":
+            obj = next((x for x in c.children if x.dep_ == "pobj"), None)
+            if obj is not None and obj.pos_ in ("NOUN", "PROPN"):
+                words = [t for t in obj.subtree if t.i <= obj.i and t.dep_ in ("compound", "amod") or t.i == obj.i]
+                return " ".join(t.lemma_.lower() for t in words)
+    return None
+
+
 # --- per-sentence context: window and attribution ---------------------------
 
 _SINCE = re.compile(rf"\bsince\s+(?:(?P<wd>{'|'.join(WEEKDAYS)})|(?P<md>{_MONTH_RE}\s+\d{{1,2}}|\d{{1,2}}\s+{_MONTH_RE}))", re.I)
@@ -826,6 +838,11 @@ class _Extractor:
             purpose = _purpose_of(node)
             if purpose:
                 claim.extra["purpose"] = purpose
+                break
+        for node in filter(None, (noun, root, verb)):
+            role = _role_of(node)
+            if role:
+                claim.extra["role"] = role
                 break
         subj = _subject_of_verb(verb)
         for t in filter(None, (subj, noun)):

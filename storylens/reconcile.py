@@ -27,7 +27,7 @@ import numpy as np
 from spacy.lang.en.stop_words import STOP_WORDS
 
 from .facts import EVENT_SYNONYMS, INF, MEASURES, TOLERANCE, ClaimInfo, Window, apply_aliases, story_aliases
-from .differences import edit_facts, name_facts
+from .differences import edit_facts, name_facts, title_facts
 from .features import copy_claims
 from .ids import finding_id
 from .naming import Who, naming, who
@@ -213,9 +213,11 @@ def what(c: ClaimInfo) -> str:
     subject = c.subject
     if subject and (len(subject) < 3 or subject.endswith(".") or subject in STOP_WORDS):
         subject = None   # a parse fragment ('re', 'sept.', 'many') names nothing
-    if c.kind == "place" and subject and c.subject_proper:
+    if c.kind == "place" and subject and c.subject_proper and subject not in EVENT_NOUNS:
         return f"location of {subject.title()}"
-    if not subject or c.subject_proper or " " in subject or subject in AGENTS or subject.split()[-1] in AGENTS:
+    if c.kind == "place" and subject and subject not in EVENT_NOUNS:
+        return f"location of the {subject}"   # a place is of a thing too: 'location of the factory'
+    if not subject or subject not in EVENT_NOUNS:
         # a date is of an event, not of a person or a body ('date of the rioter')
         event = _EVENT_NOUNS.get(c.event or "")
         return f"{noun} of the {event}" if event else f"{noun} of the event"
@@ -305,8 +307,9 @@ MONEY = "money"
 def _same_scope(a: ClaimInfo, b: ClaimInfo) -> bool:
     """Figures of one kind that count or measure different things: an
     aftershock's magnitude is not the main shock's, votes to confirm are not
-    votes to sustain a filibuster, an earlier quake's toll is not today's."""
-    for key in ("of", "purpose"):
+    votes to sustain a filibuster, a term as governor is not a term as
+    lieutenant governor, an earlier quake's toll is not today's."""
+    for key in ("of", "purpose", "role"):
         x, y = a.extra.get(key), b.extra.get(key)
         if x and y and x != y:
             return False
@@ -367,7 +370,7 @@ def _place_key(a: ClaimInfo, b: ClaimInfo) -> str | None:
 _WORDS = json.loads(resources.files("storylens").joinpath("data/facts_words.json").read_text("utf-8"))
 GENERIC_COUNTED = frozenset(_WORDS["generic_counted"])
 DATED_EVENTS = frozenset(_WORDS["dated_events"])
-AGENTS = frozenset(_WORDS["agents"])
+EVENT_NOUNS = frozenset(_WORDS["event_nouns"])
 # The one figure each article gives of a counted thing: pairs on its own, verb or no verb.
 SOLE = "sole"
 
@@ -508,8 +511,10 @@ def _candidate_pairs(claims: list[ClaimInfo], evidence: _Evidence, checker: Chec
         supported = level in (STRONG, AGREE_STRONG, MONEY, SOLE) or counterpart or sim >= config.related_similarity
         if not supported and not (compatible and a.event == b.event and a.event and _specific(a, b)):
             continue
-        if not compatible and level != MONEY and (level == AGREE_ONLY or not (
-                level in (STRONG, SOLE) or counterpart or sim >= config.conflict_similarity)):
+        # A conflict needs a key that names the quantity (or the sole figure of
+        # it in each article), or the two claims in one aligned passage:
+        # sentence similarity alone lets claims agree, never conflict.
+        if not compatible and level != MONEY and (level == AGREE_ONLY or not (level in (STRONG, SOLE) or counterpart)):
             continue
         if level == MONEY and verdict.status == "conflict":
             shared, overlap = evidence.context_overlap(a, b)
@@ -829,6 +834,7 @@ def _slot_facts(features, passages: list[Passage], facts: list[Fact], settings: 
              and not any(covered(Fact(**{**f.model_dump(), "claims": [c]}), judged, ("number", "date"), any_status=True)
                         for c in f.claims) and not revision(f)]
     names = [f for f in name_facts(features, passages, settings) if not covered(f, edits, ("name",))]
+    names += title_facts(features, settings)
     return edits + names
 
 

@@ -37,8 +37,7 @@ class QuoteConfig:
 
 @dataclass(frozen=True)
 class FactsConfig:
-    related_similarity: float = 0.72   # sentence cosine that lets a partly-known key pair
-    conflict_similarity: float = 0.80  # sentence cosine that lets a partly-known key conflict
+    related_similarity: float = 0.72   # sentence cosine that lets a partly-known key pair (agreements only)
     money_conflict_similarity: float = 0.75  # sentence cosine for amounts of money for one event to conflict
     context_overlap: float = 0.5       # ... or this share of the content words near the two amounts
     context_min_shared: int = 2        # ... and at least this many of them

@@ -10,9 +10,11 @@ about the same thing and whether their values are compatible.
 from __future__ import annotations
 
 import datetime as dt
+import json
 import math
 import re
 from dataclasses import dataclass, field
+from importlib import resources
 from itertools import product
 
 from spacy.tokens import Span as SpacySpan
@@ -287,6 +289,9 @@ def resolve_month_day(month: str, day: int, year: int | None, published: dt.date
     return date
 
 
+_COUNT_WORD = r"\d{1,3}|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|thirteen|fourteen|fifteen"
+TALLY = re.compile(rf"\b(?P<x>{_COUNT_WORD})\s*(?:-|–|to)\s*(?P<y>{_COUNT_WORD})\b(?!\s*(?:percent|%|years|days|months|weeks))", re.I)
+TALLY_WORDS = {"vote", "split", "ballot", "margin", "tally"}
 RELATIVE_DATE = re.compile(r"\b(?:(?:earlier|later)\s+)?this\s+(?:year|month|week)\b|\b(?:last|next)\s+(?:year|month|week)\b"
                            r"|\byesterday\b", re.I)
 
@@ -455,6 +460,29 @@ def _purpose_of(token: Token) -> str | None:
     return None
 
 
+NOMINAL_EVENTS: dict[str, str] = json.loads(
+    resources.files("storylens").joinpath("data/facts_words.json").read_text("utf-8"))["nominal_events"]
+
+
+def _nominal_event(token: Token) -> tuple[Token, Token | None] | None:
+    """A date hung on an event noun ('the renovation in 2021', 'the stand's
+    renovation in 2021'): the noun, and whose event it is (its possessor or
+    'of' object)."""
+    prep = token.head
+    if prep.dep_ != "prep" or prep.i == 0:
+        return None
+    # the parse often hangs 'in 2021' on the clause verb; the noun right before it is what it dates
+    candidates = [prep.head, prep.doc[prep.i - 1]]
+    noun = next((n for n in candidates if n.pos_ == "NOUN" and n.lemma_.lower() in NOMINAL_EVENTS), None)
+    if noun is None:
+        return None
+    owner = next((c for c in noun.children if c.dep_ == "poss" and c.pos_ != "PRON"), None)
+    if owner is None:
+        of = next((c for c in noun.children if c.dep_ == "prep" and c.lower_ == "of"), None)
+        owner = next((c for c in of.children if c.dep_ == "pobj"), None) if of is not None else None
+    return noun, owner
+
+
 def _role_of(token: Token) -> str | None:
     """The role a figure is counted in: 'two terms as governor' and 'one term
     as lieutenant governor' count different offices."""
@@ -564,6 +592,7 @@ class _Extractor:
         found += self._times(index, sent, used)
         found += self._distances(index, sent, used)
         found += self._dates(index, sent, used)
+        found += self._tallies(index, sent, used)
         found += self._numbers(index, sent, used, window)
         found += self._places(index, sent, used)
         for claim in found:
@@ -598,9 +627,15 @@ class _Extractor:
         return out
 
     def _dated(self, kind, index, tokens, start, end, value) -> ClaimInfo:
-        verb = _governing_verb(tokens[-1])
-        event, word = _event_of_verb(verb) if verb is not None else (None, None)
-        subj = _subject_of_verb(verb)
+        nominal = _nominal_event(tokens[-1])
+        if nominal is not None:
+            # 'during the stand's renovation in 2021': the date of the renovation, of the stand
+            noun, subj = nominal
+            event, word = canon_event(NOMINAL_EVENTS[noun.lemma_.lower()]), noun.text
+        else:
+            verb = _governing_verb(tokens[-1])
+            event, word = _event_of_verb(verb) if verb is not None else (None, None)
+            subj = _subject_of_verb(verb)
         return ClaimInfo(kind=kind, article=self.a.id, start=start, end=end,
                          text=self.a.article.text[start:end], value=value, sentence=index,
                          event=event, event_word=word, **self._subject(subj))
@@ -667,6 +702,28 @@ class _Extractor:
                 claim = self._dated("date", index, [t], t.idx, t.idx + len(t.text), t.text)
                 claim.extra["year"] = int(t.text)
                 out.append(claim)
+        return out
+
+    def _tallies(self, index, sent, used) -> list[ClaimInfo]:
+        """A vote's split, '7-2' or 'seven to two', as one value: the two
+        figures are one finding, and '6-3' elsewhere contradicts it."""
+        if not any(t.lemma_.lower() in TALLY_WORDS for t in sent):
+            return []
+        out = []
+        for m in TALLY.finditer(sent.text):
+            x, y = _as_int(m.group("x")), _as_int(m.group("y"))
+            if x is None or y is None or x < y or x > 999:
+                continue   # a split is written winners first: '2-7' is a score or a range
+            start, end = sent.start_char + m.start(), sent.start_char + m.end()
+            tokens = self._tokens_in(start, end)
+            if not tokens or any(t.i in used for t in tokens):
+                continue
+            used.update(t.i for t in tokens)
+            claim = self._dated("number", index, tokens, start, end, f"{x}-{y}")
+            claim.unit, claim.thing = "tally", "vote"
+            claim.interval = Interval(x * 1000 + y, x * 1000 + y)   # equal only when both figures are
+            claim.event, claim.event_word = "vote", None
+            out.append(claim)
         return out
 
     def _relative_dates(self, index, sent, used) -> list[ClaimInfo]:

@@ -118,6 +118,8 @@ def stated_number(c: ClaimInfo) -> float | None:
     """The figure an article wrote, whatever its qualifier: 200 in 'more than
     200', 'up to 200', 'about 200'. None for vague words ('hundreds')."""
     iv = c.interval
+    if c.unit == "tally":
+        return None   # '7-2' is no count: it pairs by its key, never as a sole figure
     if iv is None:
         return None
     if iv.lo == iv.hi:
@@ -193,6 +195,8 @@ def what(c: ClaimInfo) -> str:
     """A short noun phrase for what the claim is about: 'people killed',
     'stores', 'amount cut', 'date of the vote', 'location of the fire'."""
     if c.kind == "number":
+        if c.unit == "tally":
+            return "split of the vote"
         if c.unit in ("day", "week", "month", "year", "hour"):
             return f"{c.unit}s of the {c.event}" if c.event == "campaign" else f"length in {c.unit}s"
         participle = PARTICIPLES.get(c.event or "")

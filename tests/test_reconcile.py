@@ -446,3 +446,19 @@ def test_a_quote_one_outlet_splits_in_two_is_compared_with_each_part():
                  text="Whatever we think about the war, we owe our sailors and their families our support")
     [fact] = _wording_facts([whole, first, second], FactsConfig())
     assert {c.start for c in fact.claims if c.article == "b"} == {0} and "very" in fact.explanation
+
+
+def test_a_vote_split_is_one_value_and_another_split_contradicts_it():
+    facts = _story("The policy committee voted seven to two for the increase, the bank said.",
+                   "The bank's policy committee split 6-3 on the decision.",
+                   "The policy committee voted 7-2 for the move.")
+    [conflict] = [f for f in facts if f.status == "conflict" and f.kind == "number"]
+    assert conflict.what == "split of the vote" and conflict.incompatible
+    assert sorted(c.value for c in conflict.claims) == ["6-3", "7-2", "7-2"]
+
+
+def test_a_date_on_an_event_noun_is_the_date_of_that_event():
+    facts = _story("The east stand was renovated in 2019 at a cost of $38 million, the club said.",
+                   "A new barrier was installed during the stand's renovation in 2021, the club said.")
+    [conflict] = [f for f in facts if f.status == "conflict" and f.kind == "date"]
+    assert {c.value for c in conflict.claims} == {"2019", "2021"} and conflict.what == "date of the renovation"

@@ -31,7 +31,11 @@ to the gold by character spans:
 - **Traps** (invented only): a look-alike is violated when a conflict, or an
   agreement, covers two of its sides (an agreement over identical evidence,
   e.g. the same quotation in two outlets, is no violation; neither is a
-  speaker agreement over a quotation whose wording gold calls a conflict).
+  speaker agreement over a quotation whose wording gold calls a conflict,
+  nor a conflict that matches one of the event's gold conflicts: a trap
+  that shares evidence with a gold conflict, such as 'two different
+  officials; the conflict is only about who said the line', says which
+  finding is the right one).
 
 Writes benchmarks/facts_eval/REAL_RESULTS.md unless --no-write.
 """
@@ -214,7 +218,8 @@ def score_event(gold: dict, facts: list[Fact], texts: dict[str, str]) -> dict:
                 r["log"].append(f"  unique stated elsewhere: {f.what} | {c.text!r} ({g['what'][:50]})")
                 break
     for t in gold.get("traps", []):
-        if any(covers_two(f, t["sides"], texts, skip_identical=False) for f in conflicts) or any(
+        if any(covers_two(f, t["sides"], texts, skip_identical=False) for f in conflicts
+               if not any(matches_conflict(f, g, texts) for g in gold_conflicts)) or any(
                 covers_two(f, t["sides"], texts) for f in agrees):
             r["traps"] += 1
             r["log"].append(f"  trap violated: {t['what'][:80]}")

@@ -76,7 +76,7 @@ def test_money_under_a_noun_root_finishes():
     worker.start()
     worker.join(60)
     assert not worker.is_alive(), "compare did not finish within 60 s"
-    assert "money" in [f.what for f in result[0].facts]
+    assert "amount of money" in [f.what for f in result[0].facts]
 
 
 def test_leap_day_before_a_leap_year_publication_date():

@@ -20,7 +20,7 @@ the articles, which must not enter the repository):
   sentence each comes from;
 - `judge-<split>.md`: the actors rows alone, numbered, as a reader who has
   not seen the code judges them (outlet, actor, words, sentences; no
-  distinctive flags, no kinds);
+  "differs" flags, no kinds);
 - `passages-sample.md`: 20 passages drawn at random (fixed seed) over all
   events, with their kind, quoted share and spans.
 
@@ -155,7 +155,7 @@ def main(argv=None) -> int:
             jlines += [f"## row {judged} (event {i}): {row.actor}", ""]
             for d in row.descriptors:
                 outlet = by_id[d.article].article.outlet
-                flag = " **(differs: " + ", ".join(d.distinctive) + ")**" if d.distinctive else ""
+                flag = " **(differs: " + ", ".join(d.differs) + ")**" if d.differs else ""
                 alines.append(f"- **{outlet}** {d.kind}: `{d.text}` ×{d.count}{flag}")
                 jlines.append(f"- **{outlet}**: \"{d.text}\" ×{d.count}")
                 for span in d.spans[:3]:

@@ -23,22 +23,27 @@ organisations and groups of people.
 
 **Story phase** (`actor_rows`, no parse):
 
-- *named actors*: names are matched across articles with the sources stage's
-  rule (`same_speaker`: 'Steele' is 'Michael Steele'; 'Jane Roe' is not 'John
-  Roe'), never joining two names one article keeps apart. An actor is a row
-  when at least two articles describe it and one of them uses a descriptor
-  word that none of the others uses for that actor and that is not neutral
-  (offices, honorifics, party, places, numbers and other words of
-  `data/actor_words.json`): 'Tea Party favorite' in one outlet against
-  'conservative firebrand' in another is a row; 'Sen.' against 'senator' or
-  'Texas Republican' against 'Republican of Texas' is not.
+- *named actors*: names are matched across articles (`_same_name`: 'Steele'
+  is 'Michael Steele' and 'Hillary Clinton' is 'Hillary Rodham Clinton';
+  'Jane Roe' is not 'John Roe'; an organisation's name only as written or
+  before a company suffix, so 'Social Security' is not 'Strengthen Social
+  Security'), never joining two names one article keeps apart. An actor is a
+  row when at least two articles name it and one of them describes it with
+  a word that not every other one uses for it and that is not neutral
+  (offices, honorifics, party, places, numbers, proper names and the other
+  words of `data/actor_words.json`): 'Tea Party favorite' in one outlet
+  against 'conservative firebrand' in another is a row, and so is 'real
+  estate tycoon' in two outlets against the bare name in the third; 'Sen.'
+  against 'senator' or 'Texas Republican' against 'Republican of Texas' is
+  not. An article that names the actor without describing it shows the name
+  alone ('named only').
 - *group labels*: two labels used in the same role by different articles
-  ('protesters clashed with police' / 'rioters clashed with police') are
-  names for one group; the connected labels form a cluster. A cluster is a row
+  ('squatters occupied the mill' / 'residents occupied the mill') are names
+  for one group; the connected labels form a cluster. A cluster is a row
   when at least two articles use its labels, they do not all use the same
-  ones, and one label is charged ('rioter', 'mob', 'alien': the word list).
-  Pairs the terms lexicon already holds as one concept are left to the terms
-  table.
+  ones, and one label is charged ('rioter', 'mob', 'squatter': the word
+  list). Clusters the terms table already covers (one lexicon concept, or
+  all its labels in the table) are left to it.
 
 Every descriptor keeps its spans, so a reader can check each one in the text.
 """
@@ -46,6 +51,7 @@ Every descriptor keeps its spans, so a reader can check each one in the text.
 from __future__ import annotations
 
 import json
+from bisect import bisect_right
 from collections import Counter
 from dataclasses import dataclass
 from functools import lru_cache
@@ -66,6 +72,8 @@ _MAX_APPOSITIVE = 16  # tokens: an appositive is a noun phrase, not a paragraph
 _ORG_HEADS = {"group", "organization", "movement", "party", "company", "firm", "coalition", "committee",
               "agency", "association", "network", "tank", "union", "campaign", "faction", "brigade", "militia",
               "charity", "nonprofit", "institute", "foundation", "council", "alliance", "front", "outlet"}
+# Singular nouns that name a group ('the mob'); any other label counts only in the plural.
+_COLLECTIVE = {"mob", "crowd", "gang", "militia", "police", "opposition", "horde", "elite", "faithful"}
 _PLACE_HEADS = {"city", "town", "village", "country", "nation", "state", "district", "neighborhood", "region",
                 "province", "county", "capital", "suburb", "island", "port", "borough", "township", "area"}
 _APPOSITION_MARKS = {",", "—", "–", "(", ")", ";", "--"}
@@ -113,7 +121,7 @@ class Descriptor:
     start: int
     end: int
     words: tuple[str, ...]   # its content words, counted as `normal_word`
-    marked: tuple[str, ...]  # those of them that can frame (not neutral)
+    marked: tuple[str, ...]  # those of them the parse does not make neutral (names, places, numbers)
     head: str = ""           # the noun it is built on ('firebrand' in 'the Texas firebrand')
 
     def to_list(self) -> list:
@@ -173,31 +181,56 @@ class _ArticleActors:
     # ---------------------------------------------------------- named actors
 
     def run(self) -> tuple[list[Descriptor], list[GroupLabel]]:
+        from .sources import swallowing
+
         heads: list[tuple[str, Descriptor]] = []  # (head noun, descriptor)
         mentions: list[tuple[int, int, str, str]] = []  # (token index, sentence, actor, kind)
         seen_heads: set[int] = set()
-        for ent in self.doc.ents:
-            if ent.label_ not in _NAMED_ENTS:
-                continue
-            head = ent.root
-            if head.i in seen_heads or not self.narrative(head):
-                continue
+        known: dict[str, str] = {}
+
+        def mention(head, label: str) -> None:
             seen_heads.add(head.i)
-            found = self._mention(ent, head)
+            found = self._mention(head, label)
             if found is None:
-                continue
+                return
             actor, kind, descriptors = found
+            known.setdefault(actor, kind)
             mentions.append((head.i, self.sent_of.get(head.i, -1), actor, kind))
-            heads += [(noun, d) for noun, d in descriptors]
+            heads.extend(descriptors)
+
+        for ent in self.doc.ents:
+            if ent.label_ in _NAMED_ENTS and ent.root.i not in seen_heads and self.narrative(ent.root) \
+                    and not swallowing(ent):
+                mention(ent.root, ent.label_)
+        # A name the model did not tag, where the article names the same actor elsewhere ('Whitcombe').
+        for token in self.doc:
+            if token.pos_ == "PROPN" and not token.ent_type_ and token.dep_ != "compound" \
+                    and token.i not in seen_heads and self.narrative(token):
+                label = self._known_label(token, known)
+                if label:
+                    mention(token, label)
+        mentions.sort()
         out = [d for _, d in heads]
         out += self._descriptions(mentions, heads)
         out.sort(key=lambda d: (d.start, d.end))
         return out, self._groups()
 
-    def _mention(self, ent, head):
-        from .sources import Actor, _is_proper, name_from_tokens, phrase_tokens, swallowing
+    def _known_label(self, token, known: dict[str, str]) -> str | None:
+        from .sources import Actor, name_from_tokens, phrase_tokens
 
-        if swallowing(ent) or (head.dep_ == "compound" and head.head.pos_ == "NOUN"):
+        tokens = phrase_tokens(token)
+        name = name_from_tokens(tokens)
+        if not name:
+            return None
+        actor = self.names.resolve(Actor(tokens=tokens, name=name, written=name, start=tokens[0].idx,
+                                         end=tokens[-1].idx + len(tokens[-1].text)))
+        kind = known.get(actor)
+        return None if kind is None else "PERSON" if kind == "person" else "ORG"
+
+    def _mention(self, head, label: str):
+        from .sources import Actor, _is_proper, name_from_tokens, phrase_tokens
+
+        if head.dep_ == "compound" and head.head.pos_ == "NOUN":
             return None  # 'the Ted Cruz campaign': a name used as a modifier
         tokens = phrase_tokens(head)
         name = name_from_tokens(tokens)
@@ -218,7 +251,7 @@ class _ArticleActors:
         titled = any(normal_word(t.text) in ("senator", "governor", "representative", "president", "mayor",
                                              "sheriff", "judge") or t.lower_.rstrip(".") in self.words.honorifics
                      for t in prefix)
-        kind = "person" if ent.label_ == "PERSON" or titled else "organization"
+        kind = "person" if label == "PERSON" or titled else "organization"
         descriptors = [("", Descriptor(actor, kind, "name", name_start, name_start + len(name), (), ()))]
         if kind == "organization" and self._head_noun(prefix) not in _ORG_HEADS:
             prefix = []  # 'the lame-duck Congress', 'traditional Medicare': which one, not what it is
@@ -238,8 +271,9 @@ class _ArticleActors:
         another person's name ('Obama leading Romney') nor a count."""
         tokens = [t for t in tokens if not t.is_space]
         for k, t in enumerate(tokens):
-            if t.like_num or t.pos_ == "NUM" or (t.pos_ == "VERB" and t.dep_ not in ("amod", "compound")):
-                return []
+            if t.like_num or t.pos_ == "NUM" or (t.pos_ == "VERB" and t.dep_ not in ("amod", "compound")) \
+                    or t.tag_ in ("VBD", "VBZ", "VBP", "MD"):
+                return []  # 'Milley contradicted President Biden': a clause, not a title
             if t.ent_type_ == "PERSON" and not (k + 1 < len(tokens) and tokens[k + 1].dep_ == "case"):
                 return []
         return tokens
@@ -280,7 +314,8 @@ class _ArticleActors:
             cut = min([c.left_edge.i for c in child.rights if c.dep_ in ("relcl", "acl")] + [child.right_edge.i + 1])
             end = next((t.i for t in doc[child.i + 1:cut] if t.text in _APPOSITION_MARKS), cut)
             tokens = list(doc[start:min(end, start + _MAX_APPOSITIVE)])
-            if any(t.tag_ in ("WP", "WP$", "WDT", "VBD", "VBZ", "VBP", "MD") for t in tokens):
+            if any(t.tag_ in ("WP", "WP$", "WDT", "VBD", "VBZ", "VBP", "MD") for t in tokens) \
+                    or tokens and tokens[0].pos_ in ("VERB", "AUX"):
                 continue  # 'Clinton, whose appearance …': a clause, not an apposition
             if tokens and all(self.narrative(t) for t in tokens):
                 out.append((normal_word(child.lemma_), self._trim(tokens)))
@@ -337,7 +372,8 @@ class _ArticleActors:
             if not word or word in name_words or word in self.words.honorifics:
                 continue
             words.append(word)
-            neutral = (word in self.words.neutral or t.ent_type_ in _NEUTRAL_ENTS or t.pos_ == "PROPN"
+            # neutral by the parse; the word list's neutral words are set aside in the story phase
+            neutral = (t.ent_type_ in _NEUTRAL_ENTS or t.pos_ == "PROPN"
                        or t.dep_ == "poss" or t.tag_ in ("JJS", "RBS") or t.like_num
                        or any(ch.isdigit() for ch in word) or t.pos_ == "ADV")
             if not neutral:
@@ -367,8 +403,8 @@ class _ArticleActors:
                 continue
             if not any(c.dep_ == "det" and c.lower_ == "the" for c in token.children):
                 continue
-            if any(c.dep_ in ("compound", "appos", "flat") and c.pos_ == "PROPN" for c in token.children):
-                continue  # 'the Texas senator Ted Cruz' is a title, 'the senator, Ted Cruz' an appositive
+            if any(c.dep_ in ("appos", "flat") and c.pos_ == "PROPN" for c in token.children):
+                continue  # 'the senator, Ted Cruz' is an appositive
             nxt = self.doc[token.i + 1] if token.i + 1 < len(self.doc) else None
             if nxt is not None and nxt.pos_ == "PROPN" and nxt.ent_type_ == "PERSON":
                 continue
@@ -394,6 +430,9 @@ class _ArticleActors:
             tokens = self._trim(tokens)
             name_words = {normal_word(w) for w in actor.split()}
             d = self._descriptor(actor, kinds[actor], "description", tokens, name_words, noun)
+            if d and noun in self.words.neutral and not set(d.marked) - self.words.neutral \
+                    and actor not in tied.get(noun, ()):
+                continue  # an office the article gives no one here ('the governor of Texas') is someone else's
             if d:
                 out.append(d)
         return out
@@ -427,9 +466,14 @@ class _ArticleActors:
                 continue
             if any(c.dep_ in ("compound", "appos") and c.pos_ == "PROPN" for c in token.children):
                 continue  # 'Tea Party activist Jane Roe': a title
+            if token.tag_ != "NNS" and lemma not in _COLLECTIVE:
+                continue  # 'an aid worker' is one person, not a group
             left = [c for c in token.lefts if c.dep_ in ("amod", "compound", "nmod") and c.i >= token.i - 3]
-            start = min([token.idx] + [c.idx for c in left])
-            out.append(GroupLabel(lemma, _role(token), start, token.idx + len(token.text)))
+            start_i = min([token.i] + [c.i for c in left])
+            # 'not ISIS-K terrorists': a label the sentence denies names no one
+            negated = any(t.lower_ in ("not", "no", "never") for t in self.doc[max(0, start_i - 2):start_i])
+            role = "" if negated else _role(token)
+            out.append(GroupLabel(lemma, role, self.doc[start_i].idx, token.idx + len(token.text)))
         return out
 
 
@@ -531,6 +575,7 @@ def _named_rows(features) -> list[ActorFraming]:
             by_cluster.setdefault(clusters[(f.id, d.actor)], {}).setdefault(f.id, []).append(d)
     texts = {f.id: f.text for f in features}
     order = {f.id: k for k, f in enumerate(features)}
+    neutral = word_lists().neutral
     rows = []
     for per_article in by_cluster.values():
         if len(per_article) < 2:
@@ -538,30 +583,35 @@ def _named_rows(features) -> list[ActorFraming]:
         words = {a: {w for d in ds for w in d.words} for a, ds in per_article.items()}
         descriptors = []
         for article, ds in per_article.items():
-            others = set().union(*(w for a, w in words.items() if a != article))
+            # a word every other article uses for the actor too is no difference
+            shared = set.intersection(*(w for a, w in words.items() if a != article))
             described = [d for d in ds if d.kind != "name"]
             groups: dict[tuple, list[Descriptor]] = {}
             for d in described or [d for d in ds if d.kind == "name"]:
                 key = ("name",) if d.kind == "name" else tuple(sorted(set(d.words)))
                 groups.setdefault(key, []).append(d)
             for key, group in groups.items():
-                distinctive = [w for w in dict.fromkeys(w for d in group for w in d.marked) if w not in others]
+                differs = [w for w in dict.fromkeys(w for d in group for w in d.marked)
+                           if w not in shared and w not in neutral]
                 spans = [Span.over(article, texts[article], d.start, d.end) for d in group]
                 descriptors.append(ActorDescriptor(
                     article=article, kind=group[0].kind, text=_shown(spans), count=len(group),
-                    distinctive=distinctive, spans=spans))
-        if not any(d.distinctive for d in descriptors):
+                    differs=differs, spans=spans))
+        if not any(d.differs for d in descriptors):
             continue
         kinds = Counter(d.actor_kind for ds in per_article.values() for d in ds)
-        if any(d.head in _ORG_HEADS for ds in per_article.values() for d in ds):
+        heads = {d.head for ds in per_article.values() for d in ds if d.kind in ("title", "appositive", "predicate")}
+        if heads & _ORG_HEADS:
             kinds["organization"] += 100  # 'a monitoring organisation', 'the opposition group'
+        elif heads & word_lists().person_nouns:
+            kinds["person"] += 100        # 'a diplomat', 'the contractor'
         kind = "person" if kinds["person"] >= kinds["organization"] else "organization"
         name = _display_name([d.actor for ds in per_article.values() for d in ds], kind == "person")
-        descriptors.sort(key=lambda d: (order[d.article], not d.distinctive, -d.count, d.spans[0].start))
+        descriptors.sort(key=lambda d: (order[d.article], not d.differs, -d.count, d.spans[0].start))
         rows.append(ActorFraming(
             id=finding_id("a", "actor", ((s.article, s.start, s.end) for d in descriptors for s in d.spans)),
             actor=name, kind=kind, descriptors=descriptors))
-    rows.sort(key=lambda r: (-len({d.article for d in r.descriptors if d.distinctive}),
+    rows.sort(key=lambda r: (-len({d.article for d in r.descriptors if d.differs}),
                              -sum(d.count for d in r.descriptors), r.actor))
     return rows
 
@@ -587,27 +637,43 @@ def _shown(spans: list[Span]) -> str:
     return max(texts, key=lambda t: (texts[t], -len(t)))
 
 
+# Two sentences that give one group different labels in the same role tell
+# the same event: their sentence vectors are this close (a wordllama cosine;
+# unrelated sentences of one story sit near 0.4-0.6).
+SAME_EVENT = 0.5
+
+
+def _same_event(xs: list, ys: list) -> bool:
+    return any(x is not None and y is not None and float(x @ y) >= SAME_EVENT for x in xs for y in ys)
+
+
 def _group_rows(features, shown_terms) -> list[ActorFraming]:
     from .framing import lexicon, term_lexicon
 
     lists = word_lists()
     generic = lexicon()[1]
-    by_role: dict[str, dict[str, set[str]]] = {}
+    # role -> article -> lemma -> unit sentence vectors of its uses in that role
+    by_role: dict[str, dict[str, dict[str, list]]] = {}
     for f in features:
+        starts = [s[0] for s in f.sentences]
         for g in f.groups:
             if g.role and g.lemma not in generic:
-                by_role.setdefault(g.role, {}).setdefault(f.id, set()).add(g.lemma)
+                sentence = max(0, bisect_right(starts, g.start) - 1)
+                vector = f.vectors[sentence] if sentence < len(f.vectors) else None
+                by_role.setdefault(g.role, {}).setdefault(f.id, {}).setdefault(g.lemma, []).append(vector)
     sets = DisjointSet()
     for per_article in by_role.values():
         for a, xs in per_article.items():
             for b, ys in per_article.items():
                 if a >= b:
                     continue
-                for x in xs - ys:
-                    for y in ys - xs:
-                        sets.add(x)
-                        sets.add(y)
-                        sets.merge(x, y)
+                for x in xs.keys() - ys.keys():
+                    for y in ys.keys() - xs.keys():
+                        if (x in lists.charged_groups or y in lists.charged_groups) \
+                                and _same_event(xs[x], ys[y]):
+                            sets.add(x)
+                            sets.add(y)
+                            sets.merge(x, y)
     lex = term_lexicon()
     concept_of = {words[0]: n for words, (n, _) in lex.phrases.items() if len(words) == 1 and n >= 0}
     texts = {f.id: f.text for f in features}
@@ -631,13 +697,13 @@ def _group_rows(features, shown_terms) -> list[ActorFraming]:
                 totals[lemma] += 0
         descriptors = []
         for article, used in uses.items():
-            others = {lemma for a, u in uses.items() if a != article for lemma in u}
+            shared = set.intersection(*(set(u) for a, u in uses.items() if a != article))
             for lemma, gs in used.items():
                 spans = [Span.over(article, texts[article], g.start, g.end) for g in gs]
                 descriptors.append(ActorDescriptor(
                     article=article, kind="label", text=lemma, count=len(gs),
-                    distinctive=[lemma] if lemma not in others else [], spans=spans))
-        descriptors.sort(key=lambda d: (order[d.article], not d.distinctive, -d.count, d.text))
+                    differs=[lemma] if lemma not in shared else [], spans=spans))
+        descriptors.sort(key=lambda d: (order[d.article], not d.differs, -d.count, d.text))
         counted = Counter()
         for d in descriptors:
             counted[d.text] += d.count

@@ -150,8 +150,8 @@ class ActorDescriptor(_Model):
                     "('the billionaire'); 'label': a word for a group of people ('rioters').")
     text: str = Field(description="The wording, as the article most often writes it.")
     count: int
-    distinctive: list[str] = Field(default_factory=list, description="Its words no other article uses for this "
-                                   "actor, other than neutral ones (offices, party, places): empty when shared.")
+    differs: list[str] = Field(default_factory=list, description="Its words that not every other article "
+                               "uses for this actor, neutral ones (offices, party, places) aside: empty when all do.")
     spans: list[Span]
 
 

@@ -47,15 +47,15 @@ EMPTY = {
     "facts": "No facts: nothing comparable was found in these articles.",
     "passages": "No reused passages: these articles share no text.",
     "substitutions": "No substitutions: no shared passage changes a word.",
-    "terms": "No terms: no actor is named in these articles.",
+    "terms": "No terms: the outlets do not differ in the contested terms of the lexicon.",
     "actors": "No actors described differently: where several outlets describe someone, they use the same "
               "or neutral words.",
     "quotes": "No quotes: none of these articles quotes anyone.",
     "sources": "No sources: none of these articles names a source.",
 }
 
-ACTORS_NOTE = ("How each outlet names and describes the same actor. * marks a wording no other outlet uses "
-               "for that actor (offices, party and places aside); 'named only': the outlet names the actor "
+ACTORS_NOTE = ("How each outlet names and describes the same actor. * marks a wording not every other outlet "
+               "uses for that actor (offices, party and places aside); 'named only': the outlet names the actor "
                "without describing it.")
 
 
@@ -246,14 +246,14 @@ def term_list(terms: list[tuple[str, int]]) -> str:
 
 def descriptor_list(descriptors: list[ActorDescriptor], mark: str = "*") -> str:
     """'outspoken critic of the president* ×1; Fox News host ×1': `mark` after
-    a wording no other outlet uses for the actor; a name alone reads
+    a wording not every other outlet uses for the actor; a name alone reads
     'named only: Beck ×3'."""
     parts = []
     for d in descriptors:
         if d.kind == "name":
             parts.append(f"named only: {d.text} ×{d.count}")
         else:
-            parts.append(f"{d.text}{mark if d.distinctive else ''} ×{d.count}")
+            parts.append(f"{d.text}{mark if d.differs else ''} ×{d.count}")
     return "; ".join(parts) or "—"
 
 
@@ -388,7 +388,7 @@ def _actors(comparison: Comparison, keyer: _Keyer) -> list[ActorEntry]:
         for d in row.descriptors:
             cells[d.article].append(d)
         for article in cells:
-            cells[article].sort(key=lambda d: (not d.distinctive, -d.count))
+            cells[article].sort(key=lambda d: (not d.differs, -d.count))
         entries.append(ActorEntry(f"a{n}", keyer(f"a{n}", row.id), row, dict(cells)))
     return entries
 
@@ -473,7 +473,7 @@ def _marks(view: ComparisonView) -> dict[str, list[Mark]]:
             if d.kind == "name":
                 continue
             for span in d.spans:
-                add(span, entry.key, ("a",) + (("a-differs",) if d.distinctive else ()),
+                add(span, entry.key, ("a",) + (("a-differs",) if d.differs else ()),
                     f"{entry.row.actor}: {d.kind} “{d.text}”")
     return dict(marks)
 

@@ -518,14 +518,20 @@ def _cluster_names(features) -> dict[tuple[str, str], int]:
     person = {node: k["person"] >= k["organization"] for node, k in kinds.items()}
     sets = DisjointSet(range(len(nodes)))
     members: dict[int, list[tuple[str, str]]] = {i: [nodes[i]] for i in range(len(nodes))}
+    # Names of one actor share their first or last word: compare within those buckets only.
+    buckets: dict[str, list[int]] = {}
+    for i, (_, name) in enumerate(nodes):
+        words = _core_words(name)
+        for w in {words[0], words[-1]} if words else ():
+            buckets.setdefault(w, []).append(i)
+    candidates = {(i, j) for ids in buckets.values() for x, i in enumerate(ids) for j in ids[x + 1:]}
     pairs = []
-    for i in range(len(nodes)):
-        for j in range(i + 1, len(nodes)):
-            (a1, n1), (a2, n2) = nodes[i], nodes[j]
-            if not _same_name(n1, n2, person[nodes[i]] and person[nodes[j]]):
-                continue
-            strength = 0 if name_words(n1) == name_words(n2) else 1 if same_actor(n1, n2) else 2
-            pairs.append((strength, a1 == a2, i, j))
+    for i, j in candidates:
+        (a1, n1), (a2, n2) = nodes[i], nodes[j]
+        if not _same_name(n1, n2, person[nodes[i]] and person[nodes[j]]):
+            continue
+        strength = 0 if name_words(n1) == name_words(n2) else 1 if same_actor(n1, n2) else 2
+        pairs.append((strength, a1 == a2, i, j))
     for _, _, i, j in sorted(pairs):
         ri, rj = sets[i], sets[j]
         if ri == rj:

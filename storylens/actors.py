@@ -62,7 +62,6 @@ from scipy.cluster.hierarchy import DisjointSet
 from .ids import finding_id
 from .models import ActorDescriptor, ActorFraming, Span
 
-KINDS = ("name", "title", "appositive", "predicate", "description")
 _NAMED_ENTS = {"PERSON", "ORG"}
 # Entity types whose words say where or what, never how: 'Texas', 'Republican', '62'.
 _NEUTRAL_ENTS = {"GPE", "LOC", "NORP", "DATE", "TIME", "CARDINAL", "ORDINAL", "QUANTITY", "MONEY", "PERCENT",
@@ -117,7 +116,7 @@ class Descriptor:
 
     actor: str               # the article's fullest name for the actor
     actor_kind: str          # 'person' or 'organization'
-    kind: str                # 'name' (the name as written), 'title', 'appositive' or 'description'
+    kind: str                # 'name' (the name as written), 'title', 'appositive', 'predicate', 'description'
     start: int
     end: int
     words: tuple[str, ...]   # its content words, counted as `normal_word`
@@ -665,7 +664,7 @@ def _group_rows(features, shown_terms) -> list[ActorFraming]:
         for g in f.groups:
             if g.role and g.lemma not in generic:
                 sentence = max(0, bisect_right(starts, g.start) - 1)
-                vector = f.vectors[sentence] if sentence < len(f.vectors) else None
+                vector = f.vectors[sentence] if sentence < len(f.sentences) else None
                 by_role.setdefault(g.role, {}).setdefault(f.id, {}).setdefault(g.lemma, []).append(vector)
     sets = DisjointSet()
     for per_article in by_role.values():
@@ -697,10 +696,6 @@ def _group_rows(features, shown_terms) -> list[ActorFraming]:
                     uses.setdefault(f.id, {}).setdefault(g.lemma, []).append(g)
         if len(uses) < 2 or len({frozenset(u) for u in uses.values()}) < 2:
             continue
-        totals = Counter({lemma: len(gs) for u in uses.values() for lemma, gs in u.items()})
-        for u in uses.values():
-            for lemma, gs in u.items():
-                totals[lemma] += 0
         descriptors = []
         for article, used in uses.items():
             shared = set.intersection(*(set(u) for a, u in uses.items() if a != article))
@@ -710,7 +705,7 @@ def _group_rows(features, shown_terms) -> list[ActorFraming]:
                     article=article, kind="label", text=lemma, count=len(gs),
                     differs=[lemma] if lemma not in shared else [], spans=spans))
         descriptors.sort(key=lambda d: (order[d.article], not d.differs, -d.count, d.text))
-        counted = Counter()
+        counted: Counter = Counter()
         for d in descriptors:
             counted[d.text] += d.count
         rows.append(ActorFraming(

@@ -17,6 +17,7 @@ import re
 from typing import Callable, Iterable, Sequence, Union
 
 from . import __version__
+from .actors import actor_rows
 from .align import align, reuse_shares
 from .errors import UsageError
 from .features import ArticleFeatures, analyze_articles
@@ -97,6 +98,7 @@ def compare_features(features: Sequence[ArticleFeatures], *, settings: Settings 
     step("framing")
     substitutions = aggregate_substitutions(passages)
     terms = find_terms(features, passages)
+    actors = actor_rows(features, {term for used in terms.values() for row in used.values() for term in row})
     step("quotes")
     quotes = match_quotes(features, settings.quotes)
     step("sources")
@@ -105,7 +107,7 @@ def compare_features(features: Sequence[ArticleFeatures], *, settings: Settings 
     facts = find_facts(features, passages, quotes, citations=citations, settings=settings.facts)
     return Comparison(
         storylens_version=__version__, articles=[f.article for f in features], passages=passages,
-        substitutions=substitutions, terms=terms, quotes=quotes,
+        substitutions=substitutions, terms=terms, actors=actors, quotes=quotes,
         sources=source_names(citations, ids), citations=citations, facts=facts,
         reuse=reuse_shares(features, passages),
     )

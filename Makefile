@@ -32,7 +32,7 @@ eval-facts: $(VENV)/.installed  ## facts on the invented cases and the blind gol
 	$(PY) benchmarks/eval_facts.py
 	PYTHONPATH=. $(PY) benchmarks/eval_facts_real.py --split all
 
-eval-framing: $(VENV)/.installed  ## framing terms and passage kinds on BASIL -> benchmarks/framing_eval/out/
+eval-framing: $(VENV)/.installed  ## framing terms, actors and passage kinds on BASIL -> benchmarks/framing_eval/out/
 	$(PY) benchmarks/eval_framing.py --split dev
 	$(PY) benchmarks/eval_framing.py --split heldout
 

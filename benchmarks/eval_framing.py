@@ -1,4 +1,4 @@
-"""Framing terms and passage kinds on real articles (BASIL, 50 events x 3 outlets).
+"""Framing terms, actor descriptors and passage kinds on real articles (BASIL, 50 events x 3 outlets).
 
     python benchmarks/eval_framing.py [--data ../shared/data/basil-2010-2014.jsonl]
                                       [--split dev|heldout|all] [--cache FILE]
@@ -8,12 +8,19 @@ numbered in file order of first appearance: even positions are the
 development split, odd positions the held-out split.
 
 It prints, per split, the share of events whose terms table is non-empty
-and the number of rows, and over the chosen events the passage-kind
-breakdown. For reading, it writes to `benchmarks/framing_eval/out/`
-(git-ignored: it quotes the articles, which must not enter the repository):
+and the number of rows, the same for the actors table (named actors and
+groups of people described in different words, `storylens.actors`) and for
+either table, and over the chosen events the passage-kind breakdown. For
+reading, it writes to `benchmarks/framing_eval/out/` (git-ignored: it quotes
+the articles, which must not enter the repository):
 
 - `terms-<split>.md`: every terms row, its concept and domain, and for each
   article every counted term with the text around it;
+- `actors-<split>.md`: every actors row, each outlet's descriptors with the
+  sentence each comes from;
+- `judge-<split>.md`: the actors rows alone, numbered, as a reader who has
+  not seen the code judges them (outlet, actor, words, sentences; no
+  "differs" flags, no kinds);
 - `passages-sample.md`: 20 passages drawn at random (fixed seed) over all
   events, with their kind, quoted share and spans.
 
@@ -74,6 +81,14 @@ def features_for(events, cache: Path | None) -> dict[str, list[ArticleFeatures]]
     return out
 
 
+def sentence_of(features: ArticleFeatures, offset: int) -> str:
+    """The sentence holding `offset`, on one line."""
+    for start, end, _, _ in features.sentences:
+        if start <= offset < end:
+            return " ".join(features.text[start:end].split())
+    return snippet(features.text, offset)
+
+
 def snippet(text: str, at: int, width: int = 70) -> str:
     lo, hi = max(0, at - width), min(len(text), at + width)
     return " ".join(("…" + text[lo:hi] + "…").split())
@@ -103,6 +118,17 @@ def main(argv=None) -> int:
     rows_per = {name: 0 for name in splits}
     domains: Counter = Counter()
     lines = [f"# Terms rows ({args.split})", ""]
+    alines = [f"# Actors rows ({args.split})", ""]
+    jlines = [f"# Rows to judge ({args.split})", "",
+              "Each row names one actor (a person, an organisation, or a group of people) and, per outlet, the "
+              "words that outlet uses to name or describe it, each with the sentence it comes from. Mark each row "
+              "\"same actor, different words: yes/no\" with a one-line reason: yes when every listed wording "
+              "refers to the actor the row names and the outlets' wordings differ; no otherwise.", ""]
+    actor_rows_per = {name: 0 for name in splits}
+    actor_nonempty = {name: 0 for name in splits}
+    either_nonempty = {name: 0 for name in splits}
+    kinds_of_rows: Counter = Counter()
+    judged = 0
     for i in chosen:
         story, arts = events[i]
         fs = features[story]
@@ -115,6 +141,29 @@ def main(argv=None) -> int:
         if rows:
             nonempty[split] += 1
         rows_per[split] += len(rows)
+        actor_rows_per[split] += len(c.actors)
+        actor_nonempty[split] += bool(c.actors)
+        either_nonempty[split] += bool(c.actors or rows)
+        by_id = {f.id: f for f in fs}
+        alines += [f"## event {i} ({split}): {arts[0].title}", ""]
+        if not c.actors:
+            alines += ["(no row)", ""]
+        for row in c.actors:
+            kinds_of_rows[row.kind] += 1
+            judged += 1
+            alines += [f"### {row.actor} [{row.kind}]", ""]
+            jlines += [f"## row {judged} (event {i}): {row.actor}", ""]
+            for d in row.descriptors:
+                outlet = by_id[d.article].article.outlet
+                flag = " **(differs: " + ", ".join(d.differs) + ")**" if d.differs else ""
+                alines.append(f"- **{outlet}** {d.kind}: `{d.text}` ×{d.count}{flag}")
+                jlines.append(f"- **{outlet}**: \"{d.text}\" ×{d.count}")
+                for span in d.spans[:3]:
+                    sentence = sentence_of(by_id[d.article], span.start)
+                    alines.append(f"    - {sentence}")
+                    jlines.append(f"    - {sentence}")
+            alines.append("")
+            jlines.append("")
         concepts, occurrences = term_occurrences(fs, c.passages)
         outlets = {f.id: f.article.outlet for f in fs}
         texts = {f.id: f.text for f in fs}
@@ -133,6 +182,8 @@ def main(argv=None) -> int:
                         lines.append(f"    - `{term}`: {snippet(texts[aid], at)}")
             lines.append("")
     (OUT / f"terms-{args.split}.md").write_text("\n".join(lines), encoding="utf-8")
+    (OUT / f"actors-{args.split}.md").write_text("\n".join(alines), encoding="utf-8")
+    (OUT / f"judge-{args.split}.md").write_text("\n".join(jlines), encoding="utf-8")
 
     rng = random.Random(8)
     sample = rng.sample(all_passages, min(20, len(all_passages)))
@@ -149,11 +200,15 @@ def main(argv=None) -> int:
         n = len([i for i in chosen if i in splits[name]])
         if n:
             print(f"  {name}: non-empty terms table {nonempty[name]}/{n} = {nonempty[name] / n:.0%}, "
-                  f"{rows_per[name]} rows")
+                  f"{rows_per[name]} rows; actors table {actor_nonempty[name]}/{n} = "
+                  f"{actor_nonempty[name] / n:.0%}, {actor_rows_per[name]} rows; either {either_nonempty[name]}/{n} "
+                  f"= {either_nonempty[name] / n:.0%}")
     print("rows by domain: " + ", ".join(f"{d} {k}" for d, k in domains.most_common()))
+    print("actors rows by kind: " + ", ".join(f"{d} {k}" for d, k in kinds_of_rows.most_common()))
     total = sum(kinds.values())
     print(f"passages: {total} (" + ", ".join(f"{k} {kinds[k]}" for k in KINDS) + ")")
-    print(f"read: {OUT / f'terms-{args.split}.md'} and {OUT / 'passages-sample.md'}")
+    print(f"read: {OUT / f'terms-{args.split}.md'}, {OUT / f'actors-{args.split}.md'} and "
+          f"{OUT / 'passages-sample.md'}; to judge blind: {OUT / f'judge-{args.split}.md'}")
     return 0
 
 

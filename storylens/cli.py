@@ -134,6 +134,8 @@ def serve(
                                         help="Require this bearer token (or the cookie /login sets) on every request."),
     allow_ingest: bool = typer.Option(False, "--allow-ingest", help="Open the store read-write: Compare now may store articles."),
     no_fetch: bool = typer.Option(False, "--no-fetch", help="Compare now does not fetch URLs."),
+    fetch_private: bool = typer.Option(False, "--fetch-private",
+                                       help="Compare now may fetch loopback and private-network addresses."),
     rate: float = typer.Option(20.0, "--rate", help="Requests a second per client address, in bursts of up to 6× that (0: no limit)."),
 ) -> None:
     """Serve the web app: stories, comparisons, outlet profiles, Compare now, and a JSON API under /api/."""
@@ -144,7 +146,8 @@ def serve(
     from .web.security import Limits
 
     limits = Limits(rate=max(rate, 0.0), burst=max(1, int(rate * 6)))
-    run_server(db, host=host, port=port, token=token, allow_ingest=allow_ingest, fetch=not no_fetch, limits=limits)
+    run_server(db, host=host, port=port, token=token, allow_ingest=allow_ingest, fetch=not no_fetch,
+               fetch_private=fetch_private, limits=limits)
 
 
 def _terminal_width() -> int:

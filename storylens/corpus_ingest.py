@@ -235,9 +235,9 @@ def corpus_index(store: Store, settings: StorySettings = StorySettings()) -> Sto
 
 def _catch_up(store: Store, conn, index: StoryIndex) -> None:
     """Replay what other writers (or earlier runs) stored since we last looked."""
-    for seq, aid, story, date, title, blob in store.signals_since(conn, index.last_seq):
+    for seq, aid, story, date, title, outlet, blob in store.signals_since(conn, index.last_seq):
         if blob is not None and story is not None and aid not in index.article_story:
-            index.add(Signals.from_bytes(blob, key=aid, date=date, title=title), story)
+            index.add(Signals.from_bytes(blob, key=aid, date=date, title=title, outlet=outlet), story)
         index.last_seq = seq
     for merge_id, absorbed, into in store.merges_since(conn, index.last_merge):
         index.merge(absorbed, into)

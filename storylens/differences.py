@@ -497,3 +497,82 @@ def _merge(found) -> list[Fact]:
         facts.append(Fact(what=g["what"], kind="name", status="conflict", claims=claims, explanation=explanation,
                           confidence=0.7 if g["incompatible"] else 0.6, incompatible=g["incompatible"]))
     return facts
+
+
+# --- a person's title across articles -------------------------------------------
+
+# Title words before a name, as the office they name ('Lt. Gov.' -> lieutenant governor).
+ROLE_WORDS = {"gov": "governor", "governor": "governor", "lt": "lieutenant", "lieutenant": "lieutenant",
+              "sen": "senator", "senator": "senator", "rep": "representative", "representative": "representative",
+              "congressman": "representative", "congresswoman": "representative", "president": "president",
+              "vice": "vice", "mayor": "mayor", "deputy": "deputy", "secretary": "secretary", "speaker": "speaker",
+              "attorney": "attorney", "general": "general", "chief": "chief", "judge": "judge", "justice": "justice"}
+_PAST = {"former", "ex", "then", "late", "onetime", "retired"}
+
+
+def _role_before(f, m: _Mention) -> str | None:
+    """The office written just before a name, in the name's own run or before
+    it: 'Lt. Gov. Alma Mendez' -> 'lieutenant governor'. None with 'former'."""
+    toks = f.tokens_in(max(0, m.start - 40), m.end)
+    name_first = next((i for i, t in enumerate(toks) if t.idx >= m.start and t.text != "."
+                       and t.lower_.rstrip(".") not in ROLE_WORDS), None)
+    if name_first is None:
+        return None
+    words = []
+    for t in reversed(toks[:name_first]):
+        w = t.lower_.rstrip(".")
+        if w in ROLE_WORDS:
+            words.append(ROLE_WORDS[w])
+        elif w in _PAST:
+            return None
+        elif t.text not in ("-", "."):
+            break
+    if not words:
+        return None
+    role = " ".join(reversed(words))
+    return role if role.split()[-1] in ("governor", "senator", "representative", "president", "mayor", "secretary",
+                                        "speaker", "general", "judge", "justice") else None
+
+
+def _exclusive(x: str, y: str) -> bool:
+    """Two offices one person cannot hold at once: a governor and a lieutenant
+    governor, a president and a vice president, a senator and a
+    representative. A speaker is also a representative; a senator may be a
+    majority leader: those are not told apart."""
+    if x.split()[-1] == y.split()[-1]:
+        return x != y
+    return {x, y} == {"senator", "representative"}
+
+
+def title_facts(features, config: FactsConfig = FactsConfig()) -> list[Fact]:
+    """One person under two different offices in two articles ('Gov. Alma
+    Mendez' / 'Lt. Gov. Alma Mendez'), where neither article gives the other's
+    office to that person anywhere: at most one title is current."""
+    roles: dict[str, dict[tuple[str, str], list[tuple[str, _Mention]]]] = {}
+    for f in features:
+        slot = roles.setdefault(f.id, {})
+        for m in name_mentions(f):
+            if len(m.words) < 2:
+                continue
+            role = _role_before(f, m)
+            if role:
+                slot.setdefault((_first_name(m) or "", m.words[-1]), []).append((role, m))
+    facts = []
+    for fa, fb in combinations(features, 2):
+        for person, seen_a in roles[fa.id].items():
+            seen_b = roles[fb.id].get(person)
+            if not seen_b:
+                continue
+            ra, rb = {r for r, _ in seen_a}, {r for r, _ in seen_b}
+            if ra & rb or not any(_exclusive(x, y) for x in ra for y in rb):
+                continue
+            (role_a, ma), (role_b, mb) = seen_a[0], seen_b[0]
+            name = " ".join(w.title() for w in person if w)
+            explanation = (f"{Who(fa.id)} writes '{ma.text}' where {who(fb.id)} writes '{mb.text}': "
+                           f"one person under two offices ({role_a} / {role_b}); at most one is current, "
+                           f"unless one outlet names an earlier office.")
+            facts.append(Fact(what=f"title of {name}", kind="name", status="conflict",
+                              claims=[Claim(article=x.article, start=x.start, end=x.end, text=x.text, value=r)
+                                      for r, x in ((role_a, ma), (role_b, mb))],
+                              explanation=explanation, confidence=0.6, incompatible=True))
+    return facts

@@ -10,9 +10,11 @@ about the same thing and whether their values are compatible.
 from __future__ import annotations
 
 import datetime as dt
+import json
 import math
 import re
 from dataclasses import dataclass, field
+from importlib import resources
 from itertools import product
 
 from spacy.tokens import Span as SpacySpan
@@ -86,7 +88,7 @@ REPORTING = set(EVENT_SYNONYMS["say"]) | {"estimate", "tell"}
 MEASURES = {"magnitude", "rate", "inflation", "unemployment", "turnout", "temperature",
             "depth", "growth", "share", "price", "money", "interest"}
 THING_SYNONYMS = {"person": "people", "fireman": "firefighter", "kid": "child", "blaze": "fire",
-                  "flames": "fire", "quake": "earthquake", "tremor": "earthquake",
+                  "flames": "fire", "quake": "earthquake", "step": "action", "measure": "action", "tremor": "earthquake",
                   "brigade": "service", "staff": "worker", "employee": "worker",
                   "clash": "violence", "unrest": "violence", "riot": "violence", "rioting": "violence"}
 PARTITIVES = {"worst", "most", "bulk", "rest", "majority", "heaviest", "fiercest", "much", "part",
@@ -105,6 +107,11 @@ DAY_MONTH = re.compile(rf"\b(\d{{1,2}})(?:st|nd|rd|th)?\s+(?:of\s+)?{_MONTH_RE}(
 CLOCK = re.compile(
     r"\b(?P<h>[01]?\d|2[0-3])(?:[:.](?P<m>[0-5]\d))?\s*(?P<ap>[ap]\.?\s?m\.?(?![a-z]))"
     r"|\b(?P<h24>[01]\d|2[0-3]|\d):(?P<m24>[0-5]\d)(?!\d)(?!\s*[ap]\.?m)", re.I)
+# Words before a clock time that make it a span, in minutes around the time
+# ('shortly before 6 p.m.' is a little before 18:00).
+CLOCK_HEDGES = {"shortly before": (-30, 0), "just before": (-15, 0), "before": (-60, 0),
+                "shortly after": (0, 30), "just after": (0, 15), "after": (0, 60),
+                "about": (-15, 15), "around": (-15, 15), "approximately": (-15, 15), "roughly": (-15, 15)}
 DISTANCE = re.compile(
     r"\b(?P<n>\d+(?:\.\d+)?)\s*(?P<u>km|kilometres|kilometers|kilometre|kilometer|miles|mile)\s+"
     r"(?P<d>(?:north|south)-?(?:east|west)|north|south|east|west)\s+of\b", re.I)
@@ -202,6 +209,7 @@ class ClaimInfo:
     # A definite common noun ('the district') the story phase may replace by
     # the name the story's articles give that kind of thing (`apply_aliases`).
     alias_noun: str | None = None
+    subject_proper: bool = False   # the subject is a name ('Mitt Romney', 'Brackenford'), not a common noun
 
 
 # --- helpers ---------------------------------------------------------------
@@ -279,6 +287,43 @@ def resolve_month_day(month: str, day: int, year: int | None, published: dt.date
         except ValueError:  # 29 February moved to a year without one: no such day
             return None
     return date
+
+
+_COUNT_WORD = r"\d{1,3}|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|thirteen|fourteen|fifteen"
+TALLY = re.compile(rf"\b(?P<x>{_COUNT_WORD})\s*(?:-|–|to)\s*(?P<y>{_COUNT_WORD})\b(?!\s*(?:percent|%|years|days|months|weeks))", re.I)
+TALLY_WORDS = {"vote", "split", "ballot", "margin", "tally"}
+RELATIVE_DATE = re.compile(r"\b(?:(?:earlier|later)\s+)?this\s+(?:year|month|week)\b|\b(?:last|next)\s+(?:year|month|week)\b"
+                           r"|\byesterday\b", re.I)
+
+
+def resolve_relative(text: str, published: dt.date) -> tuple[dt.date, dt.date, str] | None:
+    """The first and last day a relative date covers, and its unit: 'last
+    month' in a 10 June 2011 article is 1 to 31 May 2011; 'last week' is the
+    Monday-to-Sunday week before the one of publication."""
+    words = text.lower().split()
+    unit = words[-1]
+    if unit == "yesterday":
+        day = published - dt.timedelta(days=1)
+        return day, day, "day"
+    step = {"this": 0, "last": -1, "next": 1}[words[-2]]
+    if unit == "year":
+        year = published.year + step
+        first, last = dt.date(year, 1, 1), dt.date(year, 12, 31)
+    elif unit == "month":
+        month = published.month + step
+        year = published.year + (month - 1) // 12
+        month = (month - 1) % 12 + 1
+        first = dt.date(year, month, 1)
+        nxt = dt.date(year + month // 12, month % 12 + 1, 1)
+        last = nxt - dt.timedelta(days=1)
+    else:
+        monday = published - dt.timedelta(days=published.weekday()) + dt.timedelta(weeks=step)
+        first, last = monday, monday + dt.timedelta(days=6)
+    if words[0] == "earlier":
+        last = min(last, published)
+    elif words[0] == "later":
+        first = max(first, published)
+    return first, last, unit
 
 
 _FORWARD_BEFORE = {"until", "till", "next", "by", "before", "through", "coming"}
@@ -415,6 +460,41 @@ def _purpose_of(token: Token) -> str | None:
     return None
 
 
+NOMINAL_EVENTS: dict[str, str] = json.loads(
+    resources.files("storylens").joinpath("data/facts_words.json").read_text("utf-8"))["nominal_events"]
+
+
+def _nominal_event(token: Token) -> tuple[Token, Token | None] | None:
+    """A date hung on an event noun ('the renovation in 2021', 'the stand's
+    renovation in 2021'): the noun, and whose event it is (its possessor or
+    'of' object)."""
+    prep = token.head
+    if prep.dep_ != "prep" or prep.i == 0:
+        return None
+    # the parse often hangs 'in 2021' on the clause verb; the noun right before it is what it dates
+    candidates = [prep.head, prep.doc[prep.i - 1]]
+    noun = next((n for n in candidates if n.pos_ == "NOUN" and n.lemma_.lower() in NOMINAL_EVENTS), None)
+    if noun is None:
+        return None
+    owner = next((c for c in noun.children if c.dep_ == "poss" and c.pos_ != "PRON"), None)
+    if owner is None:
+        of = next((c for c in noun.children if c.dep_ == "prep" and c.lower_ == "of"), None)
+        owner = next((c for c in of.children if c.dep_ == "pobj"), None) if of is not None else None
+    return noun, owner
+
+
+def _role_of(token: Token) -> str | None:
+    """The role a figure is counted in: 'two terms as governor' and 'one term
+    as lieutenant governor' count different offices."""
+    for c in token.children:
+        if c.dep_ == "prep" and c.lower_ == "as":
+            obj = next((x for x in c.children if x.dep_ == "pobj"), None)
+            if obj is not None and obj.pos_ in ("NOUN", "PROPN"):
+                words = [t for t in obj.subtree if t.i <= obj.i and t.dep_ in ("compound", "amod") or t.i == obj.i]
+                return " ".join(t.lemma_.lower() for t in words)
+    return None
+
+
 # --- per-sentence context: window and attribution ---------------------------
 
 _SINCE = re.compile(rf"\bsince\s+(?:(?P<wd>{'|'.join(WEEKDAYS)})|(?P<md>{_MONTH_RE}\s+\d{{1,2}}|\d{{1,2}}\s+{_MONTH_RE}))", re.I)
@@ -512,6 +592,7 @@ class _Extractor:
         found += self._times(index, sent, used)
         found += self._distances(index, sent, used)
         found += self._dates(index, sent, used)
+        found += self._tallies(index, sent, used)
         found += self._numbers(index, sent, used, window)
         found += self._places(index, sent, used)
         for claim in found:
@@ -536,13 +617,25 @@ class _Extractor:
                 continue
             used.update(t.i for t in tokens)
             claim = self._dated("time", index, tokens, start, end, f"{hour:02d}:{minute:02d}")
+            at = hour * 60 + minute
+            before = sent.text[:m.start()].lower().split()[-2:]
+            slack = next((v for k, v in CLOCK_HEDGES.items() if k in before[-1:] or " ".join(before) == k), None)
+            if slack is not None:
+                # 'shortly before 6 p.m.' is a span of time, not 18:00
+                claim.extra["minutes"] = (at + slack[0], at + slack[1])
             out.append(claim)
         return out
 
     def _dated(self, kind, index, tokens, start, end, value) -> ClaimInfo:
-        verb = _governing_verb(tokens[-1])
-        event, word = _event_of_verb(verb) if verb is not None else (None, None)
-        subj = _subject_of_verb(verb)
+        nominal = _nominal_event(tokens[-1])
+        if nominal is not None:
+            # 'during the stand's renovation in 2021': the date of the renovation, of the stand
+            noun, subj = nominal
+            event, word = canon_event(NOMINAL_EVENTS[noun.lemma_.lower()]), noun.text
+        else:
+            verb = _governing_verb(tokens[-1])
+            event, word = _event_of_verb(verb) if verb is not None else (None, None)
+            subj = _subject_of_verb(verb)
         return ClaimInfo(kind=kind, article=self.a.id, start=start, end=end,
                          text=self.a.article.text[start:end], value=value, sentence=index,
                          event=event, event_word=word, **self._subject(subj))
@@ -589,6 +682,7 @@ class _Extractor:
                 claim = self._dated("date", index, tokens, start, end, value)
                 claim.date = date
                 out.append(claim)
+        out += self._relative_dates(index, sent, used)
         for t in sent:
             if t.i in used:
                 continue
@@ -608,6 +702,59 @@ class _Extractor:
                 claim = self._dated("date", index, [t], t.idx, t.idx + len(t.text), t.text)
                 claim.extra["year"] = int(t.text)
                 out.append(claim)
+        return out
+
+    def _tallies(self, index, sent, used) -> list[ClaimInfo]:
+        """A vote's split, '7-2' or 'seven to two', as one value: the two
+        figures are one finding, and '6-3' elsewhere contradicts it."""
+        if not any(t.lemma_.lower() in TALLY_WORDS for t in sent):
+            return []
+        out = []
+        for m in TALLY.finditer(sent.text):
+            x, y = _as_int(m.group("x")), _as_int(m.group("y"))
+            if x is None or y is None or x < y or x > 999:
+                continue   # a split is written winners first: '2-7' is a score or a range
+            start, end = sent.start_char + m.start(), sent.start_char + m.end()
+            tokens = self._tokens_in(start, end)
+            if not tokens or any(t.i in used for t in tokens):
+                continue
+            used.update(t.i for t in tokens)
+            claim = self._dated("number", index, tokens, start, end, f"{x}-{y}")
+            claim.unit, claim.thing = "tally", "vote"
+            claim.interval = Interval(x * 1000 + y, x * 1000 + y)   # equal only when both figures are
+            claim.event, claim.event_word = "vote", None
+            out.append(claim)
+        return out
+
+    def _relative_dates(self, index, sent, used) -> list[ClaimInfo]:
+        """'earlier this year', 'last year', 'last month', 'last week',
+        'yesterday', resolved as a reader of the article would: 'earlier this
+        year' in a 2018 article is 2018, so a repayment 'in 2017' elsewhere is
+        another date. A year becomes a year claim; a month or week a period."""
+        out = []
+        if self.published is None:
+            return out
+        for m in RELATIVE_DATE.finditer(sent.text):
+            start, end = sent.start_char + m.start(), sent.start_char + m.end()
+            tokens = self._tokens_in(start, end)
+            if not tokens or any(t.i in used for t in tokens):
+                continue
+            resolved = resolve_relative(m.group(0), self.published)
+            if resolved is None:
+                continue
+            used.update(t.i for t in tokens)
+            first, last, unit = resolved
+            if unit == "year":
+                claim = self._dated("date", index, tokens, start, end, str(first.year))
+                claim.extra["year"] = first.year
+            elif first == last:
+                claim = self._dated("date", index, tokens, start, end, first.isoformat())
+                claim.date = first
+            else:
+                claim = self._dated("date", index, tokens, start, end, f"{first.isoformat()}/{last.isoformat()}")
+                claim.extra["period"] = (first.isoformat(), last.isoformat())
+            claim.extra["relative"] = m.group(0).lower()
+            out.append(claim)
         return out
 
     @staticmethod
@@ -699,12 +846,14 @@ class _Extractor:
         if parsed is None:
             return None
         iv, v = parsed
-        before = " ".join(t.lower_ for t in doc[max(sent.start, first.i - 4):first.i])
+        # 'more than $700 billion': the qualifier stands before the currency sign
+        sign = int(first.i > sent.start and doc[first.i - 1].lower_ in CURRENCY_SIGNS)
+        before = " ".join(t.lower_ for t in doc[max(sent.start, first.i - sign - 4):first.i - sign])
         start = first.idx
         qualifier = next((q for q in QUALIFIERS if before.endswith(" " + q) or before == q), None)
         if qualifier and v:
             iv = self._qualify(qualifier, v)
-            start = doc[first.i - len(qualifier.split())].idx
+            start = doc[first.i - sign - len(qualifier.split())].idx
         after = doc[last.i + 1: last.i + 4]
         unit, end_tok = self._unit(first, last, after)
         if unit in ("EUR", "USD", "GBP") and first.i > 0 and doc[first.i - 1].lower_ in CURRENCY_SIGNS:
@@ -746,6 +895,11 @@ class _Extractor:
             purpose = _purpose_of(node)
             if purpose:
                 claim.extra["purpose"] = purpose
+                break
+        for node in filter(None, (noun, root, verb)):
+            role = _role_of(node)
+            if role:
+                claim.extra["role"] = role
                 break
         subj = _subject_of_verb(verb)
         for t in filter(None, (subj, noun)):
@@ -792,7 +946,7 @@ class _Extractor:
         """Fill in the counted thing, the event and the subject of a number."""
         doc = self.a.doc
         root = next((t for t in group if t.head not in group or t.head.i == t.i), group[-1])
-        first = group[0]
+        first, last = group[0], group[-1]
         if first.i > 0 and doc[first.i - 1].lower_ == "magnitude":
             claim.thing = "magnitude"
             return
@@ -820,7 +974,8 @@ class _Extractor:
                 obj = next((c for c in verb.children if c.dep_ == "dobj" and c.i != unit_tok.i and c.pos_ == "NOUN"), None)
                 obj = obj or next((c for c in verb.children if c.dep_ in ("nsubj", "nsubjpass") and c.pos_ != "PRON"), None)
             claim.thing = canon_thing(obj.lemma_) if obj is not None else ("money" if unit not in ("%", "pp") else None)
-            if claim.thing not in MEASURES and verb is not None:
+            # 'cutting $14 million from ...': an amount with no other object still has its verb
+            if (claim.thing not in MEASURES or obj is None and claim.thing == "money") and verb is not None:
                 claim.event, claim.event_word = _event_of_verb(verb)
             if unit not in ("%", "pp") and claim.thing not in MEASURES:
                 claim.thing = "money"
@@ -839,9 +994,21 @@ class _Extractor:
             noun = obj
         if noun is not None and noun.lower_ in ("%", "percent", "point", "points"):
             noun = None
+        # '4,300 Wal-Mart and Sam's Club stores': the figure counts the common
+        # noun after the names, whatever the parse hung it on
+        if (noun is None or noun.pos_ == "PROPN" and noun.i == last.i + 1) and last.i + 1 < len(doc) \
+                and doc[last.i + 1].pos_ == "PROPN" and not unit:
+            k = last.i + 1
+            while k < min(len(doc), last.i + 9) and (doc[k].pos_ in ("PROPN", "PART", "CCONJ")
+                                                       or doc[k].text in ("-", "&", "'s")):
+                k += 1
+            if k < len(doc) and doc[k].pos_ == "NOUN" and doc[k].tag_ in ("NNS", "NN"):
+                noun = doc[k]
         if noun is not None:
             claim.thing = canon_thing(noun.lemma_)
             claim.extra["thing_text"] = noun.lower_
+            if noun.pos_ == "PROPN" and (noun.i != noun.sent.start or noun.ent_type_):
+                claim.extra["thing_proper"] = True
             claim.extra["thing_end"] = noun.idx + len(noun.text) if noun.i > root.i else claim.end
             anchor = noun
         else:
@@ -878,6 +1045,8 @@ class _Extractor:
             claim.thing = earlier[-1].thing
         elif subj is not None and subj.i != root.i and subj.pos_ in ("NOUN", "PROPN") and claim.event not in ("say",):
             claim.thing = canon_thing(subj.lemma_)
+            if subj.pos_ == "PROPN":
+                claim.extra["thing_proper"] = True
 
     def _campaign_near(self, root: Token) -> str | None:
         """Durations belong to the campaign they measure: 'day 12 of the offensive'."""
@@ -975,7 +1144,11 @@ class _Extractor:
             if not any(c.dep_ == "compound" and c.pos_ == "PROPN" for c in token.children):
                 if any(c.lower_ in ("the", "this", "that") for c in token.children) or token.dep_ == "dobj":
                     alias = key
-        return {"subject": key, "alias_noun": alias}
+        # a capitalised first word ('Fire broke out') is often tagged a name
+        proper = token is not None and bool(key) and (
+            token.pos_ == "PROPN" and (token.i != token.sent.start or bool(token.ent_type_))
+            or any(c.dep_ == "compound" and c.pos_ == "PROPN" for c in token.children))
+        return {"subject": key, "alias_noun": alias, "subject_proper": proper}
 
     def _tokens_in(self, start: int, end: int) -> list[Token]:
         span = self.a.doc.char_span(start, end, alignment_mode="expand")

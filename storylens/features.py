@@ -25,13 +25,14 @@ import msgpack
 import numpy as np
 
 from . import __version__
+from .actors import Descriptor, GroupLabel, article_actors
 from .errors import StorylensError
 from .facts import ClaimInfo, Interval, Window, alias_evidence, extract_claims
 from .models import Article, Citation, QuoteMention, Span
 
 # Bump when the record's layout or any extractor's output changes, so stored
 # features from an older storylens are recomputed rather than misread.
-FEATURES_VERSION = 3
+FEATURES_VERSION = 4
 
 # Token flags, packed into one small integer per token.
 _PUNCT, _ALPHA, _STOP, _SPACE, _NUM = 1, 2, 4, 8, 16
@@ -76,7 +77,10 @@ class ArticleFeatures:
       of adjacent sentences (alignment matches splits and merges);
     - `quotes`, `citations`, `claims`: the per-article findings;
     - `alias_counts`: noun -> name -> count, the evidence from which the story
-      phase learns that 'the district' is 'Masaken Hanano' across articles.
+      phase learns that 'the district' is 'Masaken Hanano' across articles;
+    - `descriptors`, `groups`: how the article names and describes named
+      actors ('Sen.', 'a Tea Party favorite', 'the billionaire') and which
+      words it uses for groups of people, with their roles (`storylens.actors`).
     """
 
     article: Article
@@ -91,6 +95,8 @@ class ArticleFeatures:
     citations: list[Citation] = field(default_factory=list)
     claims: list[ClaimInfo] = field(default_factory=list)
     alias_counts: dict[str, dict[str, int]] = field(default_factory=dict)
+    descriptors: list[Descriptor] = field(default_factory=list)
+    groups: list[GroupLabel] = field(default_factory=list)
     version: int = FEATURES_VERSION
     storylens_version: str = __version__
 
@@ -176,6 +182,8 @@ class ArticleFeatures:
             "citations": [c.model_dump(mode="json") for c in self.citations],
             "claims": _claims_to_list(self.claims),
             "alias_counts": self.alias_counts,
+            "descriptors": [d.to_list() for d in self.descriptors],
+            "groups": [g.to_list() for g in self.groups],
         }
         return zlib.compress(msgpack.packb(record, use_bin_type=True), 6)
 
@@ -205,6 +213,8 @@ class ArticleFeatures:
             citations=[Citation.model_validate(c) for c in record["citations"]],
             claims=_claims_from_list(record["claims"]),
             alias_counts=record["alias_counts"],
+            descriptors=[Descriptor.from_list(d) for d in record["descriptors"]],
+            groups=[GroupLabel.from_list(g) for g in record["groups"]],
             version=version,
             storylens_version=record["storylens_version"],
         )
@@ -314,11 +324,13 @@ def extract(analysis, vectors: np.ndarray) -> ArticleFeatures:
     doc = analysis.doc
     starts, ends, lemmas, pos, flags = _token_columns(doc)
     sentences = [(s.start_char, s.end_char, s.start, s.end) for s in analysis.sentences]
+    descriptors, groups = article_actors(analysis)
     return ArticleFeatures(
         article=analysis.article, sentences=sentences, tok_start=starts, tok_end=ends,
         lemmas=lemmas, pos=pos, flags=flags, vectors=np.asarray(vectors, dtype=np.float32),
         quotes=article_quotes(analysis), citations=article_citations(analysis),
         claims=extract_claims(analysis), alias_counts=alias_evidence(analysis),
+        descriptors=descriptors, groups=groups,
     )
 
 

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import datetime as dt
 import http.client
+import ipaddress
 import json
 import os
 import re
@@ -96,10 +97,13 @@ def load(source: str | os.PathLike, *, max_bytes: int = MAX_BYTES, timeout: floa
 
 
 def load_all(source: str | os.PathLike, *, max_bytes: int = MAX_BYTES,
-             timeout: float = TIMEOUT) -> list[Article]:
+             timeout: float = TIMEOUT, public_only: bool = False) -> list[Article]:
     """Read every article from a file path, an http(s) URL or `-` (standard input).
 
     The format comes from the file extension or, failing that, from the content.
+    `public_only` refuses URLs whose server (or any redirect's) is a loopback,
+    private, link-local or otherwise non-global address: a server that fetches
+    for its visitors must not become their way into its own network.
     """
     src = os.fspath(source)
     label = "stdin" if src == "-" else src
@@ -107,7 +111,7 @@ def load_all(source: str | os.PathLike, *, max_bytes: int = MAX_BYTES,
     if src == "-":
         data, fmt = _read_stdin(max_bytes), None
     elif url:
-        data, fmt = _fetch(src, max_bytes, timeout)
+        data, fmt = _fetch(src, max_bytes, timeout, public_only)
     else:
         data, fmt = _read_file(Path(src), max_bytes), _format_of(Path(src))
     _reject_magic(data, label)
@@ -226,7 +230,7 @@ def _read_stdin(max_bytes: int) -> bytes:
     return data
 
 
-def _fetch(url: str, max_bytes: int, timeout: float) -> tuple[bytes, str | None]:
+def _fetch(url: str, max_bytes: int, timeout: float, public_only: bool = False) -> tuple[bytes, str | None]:
     """GET a URL with one deadline for the whole fetch and a hard size limit;
     return (body, format).
 
@@ -239,7 +243,7 @@ def _fetch(url: str, max_bytes: int, timeout: float) -> tuple[bytes, str | None]
     except ValueError as error:
         raise FetchError(f"could not fetch {url}: invalid URL ({_one_line(error)})") from None
     request = urllib.request.Request(url, headers={"User-Agent": "storylens (+offline news comparison)"})
-    deadline = _Deadline(timeout)
+    deadline = _Deadline(timeout, public_only)
     opener = urllib.request.build_opener(
         _DeadlineHTTPHandler(deadline), _DeadlineHTTPSHandler(deadline))
     timed_out = FetchError(f"could not fetch {url}: timed out after {timeout:g} s")
@@ -276,12 +280,17 @@ def _fetch(url: str, max_bytes: int, timeout: float) -> tuple[bytes, str | None]
     return _with_declared_charset(data, headers), _format_of_content_type(url, headers)
 
 
+class PrivateAddress(OSError):
+    """A fetch that would connect to a non-global address, refused."""
+
+
 class _Deadline:
     """A context that, once `seconds` have passed, shuts every socket handed to
     `watch` (blocked reads then return at once) and sets `expired`."""
 
-    def __init__(self, seconds: float) -> None:
+    def __init__(self, seconds: float, public_only: bool = False) -> None:
         self.expired = False
+        self.public_only = public_only
         self._sockets: list[socket.socket] = []
         self._lock = threading.Lock()
         self._timer = threading.Timer(max(seconds, 0.0), self._expire)
@@ -295,6 +304,14 @@ class _Deadline:
         self._timer.cancel()
 
     def watch(self, sock: socket.socket) -> socket.socket:
+        if self.public_only:
+            # Checked on the connected socket, not on the host name: this
+            # covers every redirect and a name that resolves differently
+            # the second time (DNS rebinding).
+            peer = sock.getpeername()[0].split("%")[0]
+            if not ipaddress.ip_address(peer).is_global:
+                sock.close()
+                raise PrivateAddress(f"{peer} is a local or private address, which this server does not fetch")
         with self._lock:
             self._sockets.append(sock)
             expired = self.expired

@@ -14,7 +14,7 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
-SCHEMA_VERSION = "1.5"
+SCHEMA_VERSION = "1.6"
 
 PassageKind = Literal["verbatim", "edited", "quotation", "paraphrase"]
 EditCategory = Literal["framing", "spelling", "other"]
@@ -138,6 +138,32 @@ class Fact(_Model):
                           "differ (a bound, rounding, an update, a trimmed quote); null otherwise.")
 
 
+class ActorDescriptor(_Model):
+    """How one article names or describes an actor: one wording, all its places."""
+
+    article: str = Field(description="Article id.")
+    kind: Literal["name", "title", "appositive", "predicate", "description", "label"] = Field(
+        description="'name': the name alone, for an article that names the actor without describing it; "
+                    "'title': words before the name ('embattled Gov.'); 'appositive': a noun phrase beside "
+                    "the name ('a Tea Party favorite'); 'predicate': said of it with 'be' ('X is a "
+                    "conservative firebrand'); 'description': a definite phrase referring back "
+                    "('the billionaire'); 'label': a word for a group of people ('rioters').")
+    text: str = Field(description="The wording, as the article most often writes it.")
+    count: int
+    differs: list[str] = Field(default_factory=list, description="Its words that not every other article "
+                               "uses for this actor, neutral ones (offices, party, places) aside: empty when all do.")
+    spans: list[Span]
+
+
+class ActorFraming(_Model):
+    """One actor the articles name or describe in different words."""
+
+    id: str = Field("", description="Stable id derived from the spans, e.g. 'a-…'.")
+    actor: str = Field(description="The actor's name; for a group, its labels in use, most used first.")
+    kind: Literal["person", "organization", "group"]
+    descriptors: list[ActorDescriptor]
+
+
 class Comparison(_Model):
     """The result of comparing two or more reports of one event."""
 
@@ -148,6 +174,8 @@ class Comparison(_Model):
     substitutions: list[Substitution] = []
     terms: dict[str, dict[str, dict[str, int]]] = Field(
         default_factory=dict, description="article id -> actor -> term -> count")
+    actors: list[ActorFraming] = Field(
+        default_factory=list, description="Named actors and groups of people the articles describe in different words")
     quotes: list[Quote] = []
     sources: dict[str, list[str]] = Field(default_factory=dict, description="article id -> cited source names")
     citations: list[Citation] = []

@@ -17,11 +17,12 @@ import re
 from typing import Callable, Iterable, Sequence, Union
 
 from . import __version__
+from .actors import actor_rows
 from .align import align, reuse_shares
 from .errors import UsageError
 from .features import ArticleFeatures, analyze_articles
 from .framing import aggregate_substitutions, find_terms
-from .ingest import load_all
+from .ingest import check_length, load_all
 from .models import Article, Comparison
 from .quotes import match_quotes
 from .reconcile import find_facts
@@ -34,10 +35,17 @@ __all__ = ["analyze_articles", "compare", "compare_features", "read_articles", "
 
 
 def read_articles(inputs: Iterable[ArticleLike]) -> list[Article]:
-    """Articles as given, or loaded from paths, URLs, '-' (JSON Lines may hold several)."""
+    """Articles as given, or loaded from paths, URLs, '-' (JSON Lines may hold several).
+
+    An `Article` built in Python gets the same length limit as one read from a
+    file: an over-long body is refused before the parse, not part-way into it."""
     articles: list[Article] = []
     for item in inputs:
-        articles += [item] if isinstance(item, Article) else load_all(item)
+        if isinstance(item, Article):
+            check_length(item)
+            articles.append(item)
+        else:
+            articles += load_all(item)
     return assign_ids(articles)
 
 
@@ -90,6 +98,7 @@ def compare_features(features: Sequence[ArticleFeatures], *, settings: Settings 
     step("framing")
     substitutions = aggregate_substitutions(passages)
     terms = find_terms(features, passages)
+    actors = actor_rows(features, {term for used in terms.values() for row in used.values() for term in row})
     step("quotes")
     quotes = match_quotes(features, settings.quotes)
     step("sources")
@@ -98,7 +107,7 @@ def compare_features(features: Sequence[ArticleFeatures], *, settings: Settings 
     facts = find_facts(features, passages, quotes, citations=citations, settings=settings.facts)
     return Comparison(
         storylens_version=__version__, articles=[f.article for f in features], passages=passages,
-        substitutions=substitutions, terms=terms, quotes=quotes,
+        substitutions=substitutions, terms=terms, actors=actors, quotes=quotes,
         sources=source_names(citations, ids), citations=citations, facts=facts,
         reuse=reuse_shares(features, passages),
     )

@@ -13,17 +13,21 @@ model-based checker can be plugged in with the same signature.
 
 from __future__ import annotations
 
+import datetime as dt
+import json
 import re
 from dataclasses import dataclass
+from importlib import resources
 from functools import lru_cache
 from difflib import SequenceMatcher
 from itertools import combinations
 from typing import Protocol
 
 import numpy as np
+from spacy.lang.en.stop_words import STOP_WORDS
 
-from .facts import INF, MEASURES, TOLERANCE, ClaimInfo, Window, apply_aliases, story_aliases
-from .differences import edit_facts, name_facts
+from .facts import EVENT_SYNONYMS, INF, MEASURES, TOLERANCE, ClaimInfo, Window, apply_aliases, story_aliases
+from .differences import edit_facts, name_facts, title_facts
 from .features import copy_claims
 from .ids import finding_id
 from .naming import Who, naming, who
@@ -64,12 +68,33 @@ def _facility_compatible(a: str, b: str) -> bool:
     return wa <= wb or wb <= wa
 
 
+def _period(c: ClaimInfo):
+    """The days a date claim covers: one day, a month or week ('last month'), a year."""
+    if "period" in c.extra:
+        return tuple(dt.date.fromisoformat(x) for x in c.extra["period"])
+    if "year" in c.extra:
+        return dt.date(c.extra["year"], 1, 1), dt.date(c.extra["year"], 12, 31)
+    return (c.date, c.date) if c.date else None
+
+
 def _dates_compatible(a: ClaimInfo, b: ClaimInfo) -> bool:
+    if "period" in a.extra or "period" in b.extra:
+        pa, pb = _period(a), _period(b)
+        if pa and pb:
+            return pa[0] <= pb[1] and pb[0] <= pa[1]
     if a.date and b.date:
         return a.date == b.date
     if "weekday" in a.extra and "weekday" in b.extra:
         return a.extra["weekday"] == b.extra["weekday"]
     return a.value.lower() == b.value.lower()
+
+
+def _minutes(c: ClaimInfo) -> tuple[int, int]:
+    """A clock time as a span of minutes after midnight ('shortly before 6 p.m.')."""
+    if "minutes" in c.extra:
+        return tuple(c.extra["minutes"])
+    hour, minute = (int(x) for x in c.value.split(":"))
+    return hour * 60 + minute, hour * 60 + minute
 
 
 def values_compatible(a: ClaimInfo, b: ClaimInfo) -> bool:
@@ -78,6 +103,9 @@ def values_compatible(a: ClaimInfo, b: ClaimInfo) -> bool:
     if a.kind == "date":
         return _dates_compatible(a, b)
     if a.kind == "time":
+        if "minutes" in a.extra or "minutes" in b.extra:
+            (lo_a, hi_a), (lo_b, hi_b) = (_minutes(c) for c in (a, b))
+            return lo_a <= hi_b and lo_b <= hi_a
         return a.value == b.value
     if "distance" in a.extra:
         return a.interval.overlaps(b.interval) and _directions_compatible(a, b)
@@ -90,6 +118,8 @@ def stated_number(c: ClaimInfo) -> float | None:
     """The figure an article wrote, whatever its qualifier: 200 in 'more than
     200', 'up to 200', 'about 200'. None for vague words ('hundreds')."""
     iv = c.interval
+    if c.unit == "tally":
+        return None   # '7-2' is no count: it pairs by its key, never as a sole figure
     if iv is None:
         return None
     if iv.lo == iv.hi:
@@ -162,24 +192,55 @@ def describe(c: ClaimInfo) -> str:
 
 
 def what(c: ClaimInfo) -> str:
+    """A short noun phrase for what the claim is about: 'people killed',
+    'stores', 'amount cut', 'date of the vote', 'location of the fire'."""
     if c.kind == "number":
-        if c.thing in MEASURES or c.unit in ("%", "pp"):
-            return c.thing or "figure"
-        thing = c.extra.get("thing_text") or c.thing or "figure"
+        if c.unit == "tally":
+            return "split of the vote"
         if c.unit in ("day", "week", "month", "year", "hour"):
-            return f"{c.unit}s of the {c.event or 'event'}"
-        event = PARTICIPLES.get(c.event or "", c.event_word or "")
-        if thing == "figure" or not event.endswith(("ed", "en", "t", "d")):
-            return thing   # 'figure use', 'votes needs' say nothing a reader can use
-        return f"{thing} {event}".strip()
-    if c.kind == "place":
-        subject = c.subject.title() if c.subject and " " in c.subject else c.subject
-        return f"location of {subject or 'the event'}"
-    noun = "time" if c.kind == "time" else "date"
-    if not c.subject:
-        return f"{noun} of the event"
-    subject = c.subject.title() if " " in c.subject else f"the {c.subject}"
-    return f"{noun} of {subject}"
+            return f"{c.unit}s of the {c.event}" if c.event == "campaign" else f"length in {c.unit}s"
+        participle = PARTICIPLES.get(c.event or "")
+        if c.thing == "money" or c.unit in ("USD", "EUR", "GBP"):
+            return f"amount {participle}" if participle and c.event != "say" else "amount of money"
+        if c.thing in MEASURES or c.unit in ("%", "pp"):
+            return c.thing if c.thing and c.thing not in ("share",) else "percentage"
+        thing = c.extra.get("thing_text") or c.thing
+        if not thing or thing == "figure":
+            return "figure"
+        if c.extra.get("thing_proper") or _proper(c, thing):
+            return f"figure about {thing.title()}"   # '21 percent' for a candidate, 'Marvon 51'
+
+        # only a verb the vocabulary knows reads as a participle after the noun
+        # ('people killed'); 'stores worked', 'troops send' say nothing
+        return f"{thing} {participle}" if participle and c.event != "say" else thing
+    noun = {"time": "time", "date": "date", "place": "location"}[c.kind]
+    subject = c.subject
+    if subject and (len(subject) < 3 or subject.endswith(".") or subject in STOP_WORDS):
+        subject = None   # a parse fragment ('re', 'sept.', 'many') names nothing
+    if c.kind == "place" and subject and c.subject_proper and subject not in EVENT_NOUNS:
+        return f"location of {subject.title()}"
+    if c.kind == "place" and subject and subject not in EVENT_NOUNS:
+        return f"location of the {subject}"   # a place is of a thing too: 'location of the factory'
+    if not subject or subject not in EVENT_NOUNS:
+        # a date is of an event, not of a person or a body ('date of the rioter')
+        event = _EVENT_NOUNS.get(c.event or "")
+        return f"{noun} of the {event}" if event else f"{noun} of the event"
+    return f"{noun} of the {subject}"
+
+
+def _proper(c: ClaimInfo, word: str) -> bool:
+    """The counted word is written as a name in the claim ('51 Marvons')."""
+    return word[:1].upper() + word[1:] in c.text and word not in c.text
+
+
+# the noun a reader expects for a canonical event ('date of the vote')
+_EVENT_NOUNS = {"kill": "killings", "injure": "injuries", "evacuate": "evacuation", "detain": "arrests",
+                "rescue": "rescue", "strike": "strike", "start": "start", "close": "closure", "raise": "increase",
+                "cut": "cut", "capture": "capture", "vote": "vote", "approve": "approval", "elect": "election",
+                "meet": "meeting", "sign": "signing", "announce": "announcement", "die": "death",
+                "resign": "resignation", "arrest": "arrest", "open": "opening", "launch": "launch",
+                "release": "release", "file": "filing", "rule": "ruling", "testify": "testimony", "repay": "repayment",
+                "pass": "passage", "schedule": "meeting", "hold": "event", "renovate": "renovation", "win": "win"}
 
 
 def _reason(a: ClaimInfo) -> str:
@@ -250,8 +311,9 @@ MONEY = "money"
 def _same_scope(a: ClaimInfo, b: ClaimInfo) -> bool:
     """Figures of one kind that count or measure different things: an
     aftershock's magnitude is not the main shock's, votes to confirm are not
-    votes to sustain a filibuster, an earlier quake's toll is not today's."""
-    for key in ("of", "purpose"):
+    votes to sustain a filibuster, a term as governor is not a term as
+    lieutenant governor, an earlier quake's toll is not today's."""
+    for key in ("of", "purpose", "role"):
         x, y = a.extra.get(key), b.extra.get(key)
         if x and y and x != y:
             return False
@@ -282,14 +344,16 @@ def _number_key(a: ClaimInfo, b: ClaimInfo) -> str | None:
 
 
 def _date_key(a: ClaimInfo, b: ClaimInfo) -> str | None:
-    if ("year" in a.extra) != ("year" in b.extra):
-        return None
+    if ("year" in a.extra) != ("year" in b.extra) or ("period" in a.extra) != ("period" in b.extra):
+        return None   # a year, a month or week, and a day are not told against each other
     same_subject = _same_name(a.subject, b.subject)
     if a.event == "say" or b.event == "say":
         # when a statement was made is not a fact about the event: never a conflict
         return AGREE_ONLY if a.event == b.event and same_subject else None
     if a.event and a.event == b.event:
         return STRONG if same_subject else WEAK
+    if same_subject and a.subject == b.subject and a.subject in DATED_EVENTS:
+        return STRONG   # the date of the meeting, whether 'scheduled for' or 'set for'
     return AGREE_ONLY
 
 
@@ -305,6 +369,50 @@ def _place_key(a: ClaimInfo, b: ClaimInfo) -> str | None:
     if a.event and a.event == b.event:
         return STRONG
     return None
+
+
+_WORDS = json.loads(resources.files("storylens").joinpath("data/facts_words.json").read_text("utf-8"))
+GENERIC_COUNTED = frozenset(_WORDS["generic_counted"])
+DATED_EVENTS = frozenset(_WORDS["dated_events"])
+EVENT_NOUNS = frozenset(_WORDS["event_nouns"])
+# The one figure each article gives of a counted thing: pairs on its own, verb or no verb.
+SOLE = "sole"
+
+
+def sole_figures(claims: list[ClaimInfo]) -> set[int]:
+    """Claims that are the only stated figure of their counted thing and unit
+    in their article ('19 actions' where the article counts no other
+    actions). When every article gives one figure of a specific thing, the
+    figures count the same thing, whatever verb each article uses ('covers
+    1.5 million women' / 'on behalf of up to 1.6 million women')."""
+    counts: dict[tuple, list[ClaimInfo]] = {}
+    for c in claims:
+        if c.kind != "number" or c.is_previous or c.unit in ("day", "week", "month", "year", "hour") \
+                or stated_number(c) is None:   # 'thousands of stores' is no figure of them
+            continue
+        if c.thing == "money" and c.event not in (None, "be", "say"):
+            counts.setdefault((c.article, c.thing, c.unit, c.event), []).append(c)   # the one amount cut
+        elif c.thing and c.thing not in GENERIC_COUNTED and c.thing not in MEASURES:
+            counts.setdefault((c.article, c.thing, c.unit), []).append(c)
+    # an article repeating its figure ('19 actions ... the 19 steps') still gives one
+    return {id(c) for cs in counts.values() if len({stated_number(c) for c in cs}) == 1 for c in cs}
+
+
+def _sole_key(a: ClaimInfo, b: ClaimInfo, sole: set[int], config: FactsConfig) -> str | None:
+    if id(a) not in sole or id(b) not in sole or a.thing != b.thing or a.unit != b.unit or not _same_scope(a, b):
+        return None
+    if a.thing == "money" and a.event != b.event:
+        return None
+    # civilians trapped are not civilians served: two outcomes the vocabulary
+    # tells apart are two counts, however few figures each article gives
+    if a.event != b.event and all(e in EVENT_SYNONYMS and e not in ("be", "say") for e in (a.event, b.event)):
+        return None
+    if not _windows_compatible(a.window, b.window):
+        return None
+    x, y = stated_number(a), stated_number(b)
+    if min(x, y) <= 0 or max(x, y) / min(x, y) > config.sole_figure_max_ratio:
+        return None   # far apart: more likely two quantities than one reported two ways
+    return SOLE
 
 
 def _key(a: ClaimInfo, b: ClaimInfo) -> str | None:
@@ -391,21 +499,26 @@ def _blocks(claims: list[ClaimInfo]) -> list[list[ClaimInfo]]:
 def _candidate_pairs(claims: list[ClaimInfo], evidence: _Evidence, checker: Checker,
                      config: FactsConfig) -> list[_Pair]:
     pairs = []
+    sole = sole_figures(claims)
     for a, b in (pair for block in _blocks(claims) for pair in combinations(block, 2)):
         if a.article == b.article:
             continue
         level = _key(a, b) or _swapped_noun(a, b, evidence)
+        if level in (None, AGREE_ONLY, WEAK, MONEY):
+            level = _sole_key(a, b, sole, config) or level
         if level is None:
             continue
         sim = evidence.similarity(a, b)
         counterpart = evidence.counterpart(a, b)
         verdict = checker.compare(a, b)
         compatible = verdict.status == "agree" or verdict.incompatible is False
-        supported = level in (STRONG, AGREE_STRONG, MONEY) or counterpart or sim >= config.related_similarity
+        supported = level in (STRONG, AGREE_STRONG, MONEY, SOLE) or counterpart or sim >= config.related_similarity
         if not supported and not (compatible and a.event == b.event and a.event and _specific(a, b)):
             continue
-        if not compatible and level != MONEY and (level == AGREE_ONLY or not (
-                level == STRONG or counterpart or sim >= config.conflict_similarity)):
+        # A conflict needs a key that names the quantity (or the sole figure of
+        # it in each article), or the two claims in one aligned passage:
+        # sentence similarity alone lets claims agree, never conflict.
+        if not compatible and level != MONEY and (level == AGREE_ONLY or not (level in (STRONG, SOLE) or counterpart)):
             continue
         if level == MONEY and verdict.status == "conflict":
             shared, overlap = evidence.context_overlap(a, b)
@@ -532,6 +645,22 @@ def _credible_misattribution(quote: Quote, a, b, texts: dict[str, str]) -> bool:
     return True
 
 
+def _speaker_claim(mention, text: str) -> Claim | None:
+    """Where the article names a quotation's speaker: the occurrence of the
+    name nearest the quotation, in its paragraph (the full name, else the
+    surname)."""
+    lo = text.rfind("\n", 0, mention.start) + 1
+    hi = text.find("\n", mention.end)
+    hi = hi if hi >= 0 else len(text)
+    for name in (mention.speaker, mention.speaker.split()[-1]):
+        hits = [m.start() for m in re.finditer(re.escape(name), text[lo:hi])]
+        if hits:
+            start = lo + min(hits, key=lambda h: min(abs(lo + h - mention.start), abs(lo + h - mention.end)))
+            return Claim(article=mention.article, start=start, end=start + len(name),
+                         text=text[start:start + len(name)], value=mention.speaker, attribution=mention.speaker)
+    return None
+
+
 def _quote_facts(quotes: list[Quote], texts: dict[str, str]) -> list[Fact]:
     facts = []
     for q in quotes:
@@ -553,8 +682,11 @@ def _quote_facts(quotes: list[Quote], texts: dict[str, str]) -> list[Fact]:
             a, b = next((a, b) for a, b in differing if _credible_misattribution(q, a, b, texts))
             explanation = (f"{Who(a.article)} credits \"{short}\" to {a.speaker}; {who(b.article)} "
                            f"credits it to {b.speaker}: the same words, different speakers.")
+            # the words that name each speaker are where the two articles differ
+            named = [c for m in mentions if (c := _speaker_claim(m, texts.get(m.article, ""))) is not None]
             facts.append(Fact(what=f"speaker of \"{short}\"", kind="attribution", status="conflict",
-                              claims=claims, explanation=explanation, confidence=0.8))
+                              claims=sorted(claims + named, key=lambda c: (c.article, c.start)),
+                              explanation=explanation, confidence=0.8))
         else:
             names = " and ".join(sorted({m.speaker for m in mentions}))
             facts.append(Fact(what=f"speaker of \"{short}\"", kind="attribution", status="agree", claims=claims,
@@ -583,9 +715,19 @@ def _canonical_name(attribution: str, names: list[str]) -> str:
 def _bare(c: ClaimInfo) -> bool:
     """A weekday or year standing alone, or a figure tied to no event: true, but
     no finding a reader can use."""
-    if c.kind == "date" and ("weekday" in c.extra or "year" in c.extra):
+    if c.kind == "date" and ("weekday" in c.extra or "year" in c.extra or "relative" in c.extra):
         return True
     return c.event in (None, "be", "say") and c.kind in ("number", "date", "time")
+
+
+def _told_apart(a: ClaimInfo, b: ClaimInfo) -> bool:
+    """Two figures the vocabulary says count different things: people injured
+    and people evacuated, firefighters and households."""
+    canonical = [e for e in (a.event, b.event) if e in EVENT_SYNONYMS and e not in ("be", "say")]
+    if len(canonical) == 2 and a.event != b.event:
+        return True
+    specific = [t for t in (a.thing, b.thing) if t and t not in GENERIC_COUNTED]
+    return len(specific) == 2 and a.thing != b.thing
 
 
 def _reported_once(leftovers: list[ClaimInfo], claims: list[ClaimInfo], config: FactsConfig) -> list[ClaimInfo]:
@@ -595,14 +737,28 @@ def _reported_once(leftovers: list[ClaimInfo], claims: list[ClaimInfo], config: 
     stated: dict[tuple, list[ClaimInfo]] = {}
     for c in claims:
         stated.setdefault((c.kind, c.unit, c.value), []).append(c)
+        if c.kind == "number" and (n := stated_number(c)) is not None:
+            stated.setdefault(("figure", c.unit, n), []).append(c)
 
     def same(x: str | None, y: str | None) -> bool:
         return x is None or y is None or x == y
+
+    def distinctive(c: ClaimInfo) -> bool:
+        """A figure unlikely to recur by chance: an amount, a share, or a
+        count of ten or more ('31,500 people' / 'the crowd of 31,500')."""
+        n = stated_number(c)
+        return n is not None and (bool(c.unit) or n >= config.unique_distinct_from)
 
     out = []
     for c in leftovers:
         if any(o.article != c.article and same(o.thing, c.thing) and same(o.event, c.event)
                for o in stated.get((c.kind, c.unit, c.value), ())):
+            continue
+        # the same figure in other words elsewhere ('halted play in the 71st minute' /
+        # 'abandoned in the 71st minute') is not reported by one outlet only
+        if c.kind == "number" and distinctive(c) and any(
+                o.article != c.article and not _told_apart(o, c)
+                for o in stated.get(("figure", c.unit, stated_number(c)), ())):
             continue
         if not config.show_bare_uniques and _bare(c):
             continue
@@ -682,6 +838,7 @@ def _slot_facts(features, passages: list[Passage], facts: list[Fact], settings: 
              and not any(covered(Fact(**{**f.model_dump(), "claims": [c]}), judged, ("number", "date"), any_status=True)
                         for c in f.claims) and not revision(f)]
     names = [f for f in name_facts(features, passages, settings) if not covered(f, edits, ("name",))]
+    names += title_facts(features, settings)
     return edits + names
 
 
@@ -732,10 +889,16 @@ class WordingDiff:
     shared: int                         # words both versions have, in order
     changed: list[tuple[str, str]]      # (words of a, words of b) replaced
     dropped: list[tuple[str, str]]      # words only one version has, inside the shared stretch
+    a_span: tuple[int, int] = (0, 0)    # the shared stretch, as word positions in a
+    b_span: tuple[int, int] = (0, 0)    # ... and in b
+
+    edge: int = 3
 
     @property
     def differs(self) -> bool:
-        return bool(self.changed or self.dropped)
+        """Words changed, or a few words left out inside the shared stretch; a
+        long stretch left out is a cut, like quoting less at either end."""
+        return bool(self.changed) or any(len((x or y).split()) <= self.edge for x, y in self.dropped)
 
 
 def _same_word(x: str, y: str) -> bool:
@@ -756,10 +919,18 @@ def compare_wording(a: str, b: str, config: FactsConfig = FactsConfig()) -> Word
         return None
     matcher = SequenceMatcher(None, ca, cb, autojunk=False)
     blocks = [m for m in matcher.get_matching_blocks() if m.size]
-    # a lone word matched far from the rest ('the') is chance, not the edge of the shared stretch
-    while len(blocks) > 1 and blocks[0].size == 1:
+    # a lone word matched far from the rest ('the') is chance, not the edge of the
+    # shared stretch; one a few words past the rest ('... barely begun' / '... only
+    # just begun') closes it
+    edge = config.quote_edge_words
+
+    def far(x, y) -> bool:
+        gaps = (y.a - x.a - x.size, y.b - x.b - x.size)
+        return not all(0 < g <= edge for g in gaps)   # only a replaced word or two between them
+
+    while len(blocks) > 1 and blocks[0].size == 1 and far(blocks[0], blocks[1]):
         blocks.pop(0)
-    while len(blocks) > 1 and blocks[-1].size == 1:
+    while len(blocks) > 1 and blocks[-1].size == 1 and far(blocks[-2], blocks[-1]):
         blocks.pop()
     shared = sum(m.size for m in blocks)
     if shared < config.quote_min_shared_words or shared < config.quote_min_shared_share * min(len(ca), len(cb)) \
@@ -767,7 +938,6 @@ def compare_wording(a: str, b: str, config: FactsConfig = FactsConfig()) -> Word
         return None
     changed, dropped = [], []
     first, last = blocks[0], blocks[-1]
-    edge = config.quote_edge_words
     head_a, head_b = ca[:first.a], cb[:first.b]
     tail_a, tail_b = ca[last.a + last.size:], cb[last.b + last.size:]
     for xa, xb in ((head_a, head_b), (tail_a, tail_b)):
@@ -780,10 +950,13 @@ def compare_wording(a: str, b: str, config: FactsConfig = FactsConfig()) -> Word
         if tag == "replace" and _same_word(*pair):
             continue
         (changed if tag == "replace" else dropped).append(pair)
-    differing = sum(len(x.split()) + len(y.split()) for x, y in changed + dropped)
-    if differing > max(config.quote_edge_words * 2, shared // 2):
+    # A long stretch only one version has is a cut (with or without '...'), not
+    # a changed wording: it does not make the versions less alike.
+    differing = sum(len(x.split()) + len(y.split()) for x, y in changed + dropped
+                    if x and y or len((x or y).split()) <= edge)
+    if differing > max(edge * 2, config.quote_max_changed_share * shared):
         return None   # more different than alike: two statements that share a phrase
-    return WordingDiff(shared, changed, dropped)
+    return WordingDiff(shared, changed, dropped, (first.a, last.a + last.size), (first.b, last.b + last.size), edge)
 
 
 def _wording_sentence(a, b, diff: WordingDiff) -> str:
@@ -823,19 +996,28 @@ def _wording_facts(mentions: list, config: FactsConfig) -> list[Fact]:
     run of words are compared (the quote stage's grouping misses short and
     heavily edited versions); each keeps its best counterpart per article."""
     words = {id(m): set(_quote_words(m.text)) for m in mentions}
-    best: dict[tuple[int, str], tuple] = {}
+    judged = []
     for x, y in _wording_candidates(mentions, config.quote_min_run):
         if len(words[id(x)] & words[id(y)]) < config.quote_min_shared_words:
             continue
         diff = compare_wording(x.text, y.text, config)
-        if diff is None:
-            continue
-        for m, other in ((x, y), (y, x)):
-            key = (id(m), other.article)
-            if key not in best or diff.shared > best[key][2].shared:
-                best[key] = (x, y, diff)
-    pairs = {(id(x), id(y)): (x, y, d) for x, y, d in best.values()
-             if best.get((id(x), y.article), (None, None))[1] is y and best.get((id(y), x.article), (x,))[0] is x}
+        if diff is not None:
+            judged.append((x, y, diff))
+    # Each mention keeps its best counterparts per other article, most shared
+    # words first; a long mention may hold two of the other article's (a
+    # quotation one outlet splits in two), as long as they match different
+    # stretches of it.
+    taken: dict[tuple[int, str], list[tuple[int, int]]] = {}
+
+    def free(m, other: str, span: tuple[int, int]) -> bool:
+        return all(span[1] <= s or e <= span[0] for s, e in taken.get((id(m), other), ()))
+
+    pairs = {}
+    for x, y, d in sorted(judged, key=lambda t: -t[2].shared):
+        if free(x, y.article, d.a_span) and free(y, x.article, d.b_span):
+            taken.setdefault((id(x), y.article), []).append(d.a_span)
+            taken.setdefault((id(y), x.article), []).append(d.b_span)
+            pairs[(id(x), id(y))] = (x, y, d)
     groups: list[dict] = []
     home: dict[int, dict] = {}
     for x, y, diff in pairs.values():
@@ -861,8 +1043,10 @@ def _wording_facts(mentions: list, config: FactsConfig) -> list[Fact]:
         short = " ".join(short_words[:8]) + ("…" if len(short_words) > 8 else "")
         values = {}
         for x, y, d in found:
-            values.setdefault(x.article, "; ".join(p[0] for p in d.changed + d.dropped if p[0]) or "(fewer words)")
-            values.setdefault(y.article, "; ".join(p[1] for p in d.changed + d.dropped if p[1]) or "(fewer words)")
+            # a long cut is told in the explanation; the value shows the words that differ
+            kept = d.changed + [p for p in d.dropped if len((p[0] or p[1]).split()) <= config.quote_edge_words]
+            values.setdefault(x.article, "; ".join(p[0] for p in kept if p[0]) or "(fewer words)")
+            values.setdefault(y.article, "; ".join(p[1] for p in kept if p[1]) or "(fewer words)")
         claims = [Claim(article=m.article, start=m.start, end=m.end, text=m.text, value=values.get(m.article),
                         attribution=m.speaker if m.speaker != "unattributed" else None)
                   for m in sorted(g["mentions"].values(), key=lambda m: m.article)]

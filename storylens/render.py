@@ -34,9 +34,9 @@ from rich.table import Table
 from rich.text import Text
 
 from .models import Article, Comparison
-from .view import (EMPTY, ComparisonView, Mark, SubstitutionRow, build_view, edit_label,  # noqa: F401
-                   finding_marks, highlight, one_line, plural, segments, shorten, short_labels,
-                   term_list, word_count)
+from .view import (ACTORS_NOTE, EMPTY, ComparisonView, Mark, SubstitutionRow, build_view,  # noqa: F401
+                   descriptor_list, edit_label, finding_marks, highlight, one_line, plural, segments, shorten,
+                   short_labels, term_list, word_count)
 
 __all__ = ["to_text", "to_markdown", "to_html", "html_context", "write_atomic", "finding_marks",
            "segments", "template_environment"]
@@ -77,6 +77,7 @@ def _text_parts(view: ComparisonView, width: int) -> list[RenderableType]:
         _heading("REUSED PASSAGES"), _text_passages(view, labels, width),
         _heading("SUBSTITUTIONS"), _text_substitutions(view, keys),
         _heading("TERMS"), _text_terms(view, labels),
+        _heading("ACTORS"), _text_actors(view, labels),
         _heading("QUOTES"), _text_quotes(view, labels, width),
         _heading("SOURCES"), _text_sources(view, labels),
     ]
@@ -218,6 +219,20 @@ def _text_terms(view: ComparisonView, labels: dict[str, str]) -> RenderableType:
     return Group(*parts)
 
 
+def _text_actors(view: ComparisonView, labels: dict[str, str]) -> RenderableType:
+    if not view.actors:
+        return Text(EMPTY["actors"])
+    parts: list[RenderableType] = [Text(ACTORS_NOTE, style="dim")]
+    for entry in view.actors:
+        parts.append(_numbered(entry.number, Text(f"{entry.row.actor} ({entry.row.kind})", style="bold")))
+        grid = _grid(3, _label_width(labels), None)
+        for article in view.articles:
+            if article.id in entry.cells:
+                grid.add_row("", Text(labels[article.id]), Text(descriptor_list(entry.cells[article.id])))
+        parts.append(grid)
+    return Group(*parts)
+
+
 def _text_quotes(view: ComparisonView, labels: dict[str, str], width: int) -> RenderableType:
     if not view.quotes:
         return Text(EMPTY["quotes"])
@@ -276,6 +291,7 @@ def to_markdown(comparison: Comparison | ComparisonView) -> str:
     out += _md_passages(view, labels)
     out += _md_substitutions(view, keys)
     out += _md_terms(view, labels)
+    out += _md_actors(view, labels)
     out += _md_quotes(view, labels)
     out += _md_sources(view, labels)
     return "\n".join(out).rstrip() + "\n"
@@ -347,6 +363,17 @@ def _md_terms(view: ComparisonView, labels: dict[str, str]) -> list[str]:
         for actor, per in data.items()])
 
 
+def _md_actors(view: ComparisonView, labels: dict[str, str]) -> list[str]:
+    out = ["## Actors", ""]
+    if not view.actors:
+        return out + [EMPTY["actors"], ""]
+    out += [md(ACTORS_NOTE), ""]
+    return out + _md_table(["", "Actor"] + [labels[a.id] for a in view.articles], [
+        [entry.number, f"{md(entry.row.actor)} ({entry.row.kind})"]
+        + [md(descriptor_list(entry.cells.get(a.id, []))) for a in view.articles]
+        for entry in view.actors])
+
+
 def _md_quotes(view: ComparisonView, labels: dict[str, str]) -> list[str]:
     out = ["## Quotes", ""]
     if not view.quotes:
@@ -399,6 +426,7 @@ def html_context(view: ComparisonView, *, label_limit: int = 24) -> dict:
         "word_count": word_count,
         "bodies": {a.id: view.body(a.id) for a in view.articles},
         "term_list": term_list,
+        "actors_note": ACTORS_NOTE,
         "shorten": shorten,
         "edit_label": edit_label,
         "empty": EMPTY,

@@ -259,9 +259,9 @@ class Store:
             last = rows[-1]["seq"]
 
     def signals_since(self, conn: Connection, seq: int) -> Iterator[tuple]:
-        """(seq, id, story_id, date, title, signals) of articles after `seq`."""
+        """(seq, id, story_id, date, title, outlet, signals) of articles after `seq`."""
         a = articles.c
-        result = conn.execute(select(a.seq, a.id, a.story_id, a.date, a.title, a.signals)
+        result = conn.execute(select(a.seq, a.id, a.story_id, a.date, a.title, a.outlet, a.signals)
                               .where(a.seq > seq).order_by(a.seq))
         yield from result
 

@@ -8,7 +8,10 @@ never parses. It uses cheap signals computed once per article (`Signals`):
 - a MinHash of word 3-grams of the whole text, so wire copies and near
   duplicates find each other through an LSH index whatever their date;
 - the publication date: only stories active within `window_days` compete, and
-  each day apart costs a little. Articles without a date compete with every story.
+  each day apart costs a little, the more the denser the stream around that
+  date. Articles without a date compete with every story;
+- the outlet: an outlet seldom reports one event twice within a few days, so
+  joining a story that already holds an article of the same outlet costs more.
 
 A story is a running sum of its members' vectors plus a bag of their names,
 so joining, scoring and merging are constant-time per candidate. When an
@@ -53,9 +56,19 @@ class StorySettings:
 
     window_days: int = 3
     """Stories whose articles are all further apart than this are not candidates."""
-    day_penalty: float = 0.08
-    """Score lost per day between the article and the story's nearest date."""
-    join_threshold: float = 0.28
+    day_penalty: float = 0.14
+    """Score lost per day between the article and the story's nearest date,
+    in a dense stream (see `dense_window`)."""
+    dense_window: int = 10
+    """Articles (arrived so far) dated within `window_days` of an article at
+    which the day penalty is full; with fewer it shrinks in proportion, down to
+    nothing for the first article of a quiet stretch. In a dense stream a topic
+    that carries on to another day is often a new development (another event);
+    in a sparse one, a later article on the same topic is most likely a late
+    report of the same event."""
+    same_outlet_penalty: float = 0.2
+    """Score lost by a story that already holds an article of the article's outlet."""
+    join_threshold: float = 0.26
     """Minimum score for an article to join an existing story; below it, a new story."""
     merge_threshold: float = 0.80
     """Score between two stories' centroids (and names) at which they merge."""
@@ -224,6 +237,7 @@ class _Story:
     first: int | None = None             # date ordinals
     last: int | None = None
     alive: bool = True
+    outlets: set = field(default_factory=set)
 
 
 class StoryIndex:
@@ -243,6 +257,8 @@ class StoryIndex:
         self.lsh = _Bands(settings.near_duplicate, settings.num_perm)
         self.df: Counter = Counter()
         self.tdf: Counter = Counter()
+        # Articles so far dated within `window_days` of a day (key: `day_key`).
+        self.days: Counter = Counter()
         self._norms: dict[int, tuple] = {}
         self.articles = 0
         self.next_id = 1
@@ -294,8 +310,9 @@ class StoryIndex:
         s.total = s.total + sig.vector
         s.count += 1
         s.names.update(sig.names)
+        if sig.outlet:
+            s.outlets.add(outlet_key(sig.outlet))
         self._grow_norm(s.terms, sig.terms)
-        s.terms.update(sig.terms)
         if sig.date is not None:
             day = sig.date.toordinal()
             s.first = day if s.first is None else min(s.first, day)
@@ -303,6 +320,8 @@ class StoryIndex:
         self._sync_row(s)
         self.df.update(sig.names)
         self.tdf.update(sig.terms.keys())
+        if sig.date is not None:
+            self.days.update(day_keys(sig.date, self.settings.window_days))
         self.articles += 1
         self.article_story[sig.key] = story
         if sig.key not in self.minhashes:
@@ -319,7 +338,10 @@ class StoryIndex:
         b.count += a.count
         b.names.update(a.names)
         b.terms.update(a.terms)
-        self._norms.pop(id(b.terms), None)           # counts changed: recompute when next needed
+        b.outlets |= a.outlets
+        n = self.articles + 2
+        self._norms[id(b.terms)] = (n, self._norm2_now(b.terms, n))
+        self._norms.pop(id(a.terms), None)
         b.first = _opt(min, b.first, a.first)
         b.last = _opt(max, b.last, a.last)
         a.alive = False
@@ -360,11 +382,15 @@ class StoryIndex:
         k = min(self.settings.candidates, rows.size)
         top = np.argpartition(-cos, k - 1)[:k] if k < rows.size else np.arange(rows.size)
         names, terms = self._weigh(sig.names, sig.terms)
+        per_day = self._day_penalty(sig.date)
+        outlet = outlet_key(sig.outlet) if sig.outlet else None
         best, best_score = None, -1.0
         for i in top:
             row = rows[i]
             story = self.stories[self._ids[row]]
-            score = self._score(float(cos[i]), names, story.names, float(gap[row]), terms, story.terms)
+            score = self._score(float(cos[i]), names, story.names, float(gap[row]), terms, story.terms, per_day)
+            if outlet is not None and outlet in story.outlets:
+                score -= self.settings.same_outlet_penalty
             if score > best_score:
                 best, best_score = story.id, score
         return best, best_score
@@ -386,11 +412,21 @@ class StoryIndex:
         return (weights, total), (words, na, n)
 
     def _score(self, cos: float, names: tuple, story_names: Counter, gap: float,
-               terms: tuple, story_terms: Counter) -> float:
-        """`names` and `terms` are the article's side from `_weigh`."""
+               terms: tuple, story_terms: Counter, per_day: float) -> float:
+        """`names` and `terms` are the article's side from `_weigh`; `per_day`
+        from `_day_penalty`."""
         st = self.settings
         return (st.vector_weight * cos + st.name_weight * self._name_overlap(names, story_names)
-                + st.lexical_weight * self._lexical(terms, story_terms) - st.day_penalty * gap)
+                + st.lexical_weight * self._lexical(terms, story_terms) - per_day * gap)
+
+    def _day_penalty(self, date: dt.date | None) -> float:
+        """Score lost per day apart for an article of `date`: `day_penalty`
+        scaled by how many articles so far are dated within the window, full
+        from `dense_window` of them on."""
+        st = self.settings
+        if date is None or st.dense_window <= 0:
+            return st.day_penalty
+        return st.day_penalty * min(1.0, self.days.get(day_key(date), 0) / st.dense_window)
 
     def _lexical(self, terms: tuple, story_terms: Counter) -> float:
         """TF-IDF cosine with document frequencies as of now (the stream's own)."""
@@ -406,18 +442,22 @@ class StoryIndex:
         return dot / math.sqrt(na * self._story_norm2(story_terms, n))
 
     def _story_norm2(self, story_terms: Counter, n: int) -> float:
-        """Squared TF-IDF norm of a story, cached: recomputing it over a big
-        story's vocabulary for every candidate dominated ingest time. It is
-        refreshed when the story grows or the corpus has grown by a tenth."""
-        key = id(story_terms)
-        cached = self._norms.get(key)
-        if cached and cached[0] == len(story_terms) and n <= cached[1] * 1.1:
-            return cached[2]
+        """Squared TF-IDF norm of a story, kept by `_grow_norm` and `merge`:
+        recomputing it over a big story's vocabulary for every candidate
+        dominated ingest time. It changes only when the story does (an article
+        joins, a merge), never because the story was looked at: so it depends on
+        the story's own history alone, and a Spark block, which sees fewer
+        stories and scores other candidates, keeps the same value."""
+        cached = self._norms.get(id(story_terms))
+        if cached is None:                  # not kept (a story built by hand): as of now
+            cached = self._norms[id(story_terms)] = (n, self._norm2_now(story_terms, n))
+        return cached[1]
+
+    def _norm2_now(self, story_terms: Counter, n: int) -> float:
         nb = 0.0
         for word, b in story_terms.items():
             idf = math.log(n / (self.tdf.get(word, 0) + 1)) + 1
             nb += (b * idf) ** 2
-        self._norms[key] = (len(story_terms), n, nb)
         return nb
 
     def _name_overlap(self, names: tuple, story_names: Counter) -> float:
@@ -493,20 +533,25 @@ class StoryIndex:
         return st.vector_weight * cos + st.name_weight * names + st.lexical_weight * lexical - st.day_penalty * gap
 
     def _grow_norm(self, story_terms: Counter, terms: dict) -> None:
-        """Keep a story's cached TF-IDF norm current as an article joins: only
-        the article's words change (recomputing the whole vocabulary of a big
-        story on every join made assignment quadratic)."""
-        cached = self._norms.get(id(story_terms))
-        if not cached or cached[0] != len(story_terms):
-            return
+        """Add an article's words to a story and keep its TF-IDF norm current:
+        only the article's words change (recomputing the whole vocabulary of a
+        big story on every join made assignment quadratic), except when the
+        stream has grown by a tenth since the last full computation, whose
+        document frequencies are then refreshed."""
+        key = id(story_terms)
+        cached = self._norms.get(key)
         n = self.articles + 2
-        nb = cached[2]
+        if cached is None or n > cached[0] * 1.1:
+            story_terms.update(terms)
+            self._norms[key] = (n, self._norm2_now(story_terms, n))
+            return
+        nb = cached[1]
         for word, tf in terms.items():
             old = story_terms.get(word, 0.0)
             idf = math.log(n / (self.tdf.get(word, 0) + 1)) + 1
             nb += ((old + tf) ** 2 - old ** 2) * idf * idf
-        size = len(story_terms) + sum(1 for word in terms if word not in story_terms)
-        self._norms[id(story_terms)] = (size, cached[1], nb)
+        story_terms.update(terms)
+        self._norms[key] = (cached[0], nb)
 
     def _range_gaps(self, s: _Story, n: int) -> np.ndarray:
         first, last = self._first[:n], self._last[:n]
@@ -534,6 +579,22 @@ class StoryIndex:
         self._norm[row] = np.sqrt(np.add.reduce(self._matrix[row] * self._matrix[row]))
         self._first[row] = np.nan if s.first is None else s.first
         self._last[row] = np.nan if s.last is None else s.last
+
+
+def outlet_key(outlet: str) -> str:
+    """Outlet names compared case- and space-insensitively."""
+    return " ".join(outlet.split()).casefold()
+
+
+def day_key(date: dt.date) -> str:
+    return str(date.toordinal())
+
+
+def day_keys(date: dt.date, window_days: int) -> list[str]:
+    """The days within `window_days` of `date`: an article counts towards the
+    density of each (`StoryIndex.days`)."""
+    day = date.toordinal()
+    return [str(d) for d in range(day - window_days, day + window_days + 1)]
 
 
 def _opt(fn, a, b):

@@ -32,13 +32,13 @@ from rich.cells import cell_len
 
 from .framing import bare_phrase
 from .ids import finding_id
-from .models import Article, Citation, Comparison, Edit, Fact, Passage, Quote
+from .models import ActorDescriptor, ActorFraming, Article, Citation, Comparison, Edit, Fact, Passage, Quote
 from .sanitize import clean_body, clean_comparison
 
 __all__ = [
-    "ComparisonView", "FactEntry", "PassageEntry", "EditEntry", "QuoteEntry", "CitationEntry",
+    "ComparisonView", "FactEntry", "PassageEntry", "EditEntry", "QuoteEntry", "CitationEntry", "ActorEntry",
     "SubstitutionRow", "Mark", "build_view", "finding_marks", "segments", "highlight",
-    "article_labels", "article_keys", "short_labels", "edit_label", "EMPTY",
+    "article_labels", "article_keys", "short_labels", "edit_label", "descriptor_list", "EMPTY", "ACTORS_NOTE",
 ]
 
 STATUS_ORDER = {"conflict": 0, "agree": 1, "unique": 2}
@@ -47,10 +47,16 @@ EMPTY = {
     "facts": "No facts: nothing comparable was found in these articles.",
     "passages": "No reused passages: these articles share no text.",
     "substitutions": "No substitutions: no shared passage changes a word.",
-    "terms": "No terms: no actor is named in these articles.",
+    "terms": "No terms: the outlets do not differ in the contested terms of the lexicon.",
+    "actors": "No actors described differently: where several outlets describe someone, they use the same "
+              "or neutral words.",
     "quotes": "No quotes: none of these articles quotes anyone.",
     "sources": "No sources: none of these articles names a source.",
 }
+
+ACTORS_NOTE = ("How each outlet names and describes the same actor. * marks a wording not every other outlet "
+               "uses for that actor (offices, party and places aside); 'named only': the outlet names the actor "
+               "without describing it.")
 
 
 # ---------------------------------------------------------------- entries
@@ -94,6 +100,17 @@ class CitationEntry:
     citation: Citation
 
 
+@dataclass(frozen=True)
+class ActorEntry:
+    """One actor the outlets describe in different words, with each
+    article's descriptors (an article that describes it in none names it only)."""
+
+    number: str  # "a2"
+    key: str
+    row: ActorFraming
+    cells: dict[str, list[ActorDescriptor]]  # article id -> its descriptors, wordings only it uses first
+
+
 @dataclass
 class SubstitutionRow:
     from_: str
@@ -130,6 +147,7 @@ class ComparisonView:
     citations: list[CitationEntry]
     substitutions: list[SubstitutionRow]
     terms: dict[str, dict[str, list[tuple[str, int]]]]  # actor -> article id -> [(term, count)]
+    actors: list[ActorEntry]                             # actors and groups described in different words
     sources: dict[str, list[str]]                        # article id -> source names
     citation_ids: dict[tuple[str, str], list[str]]       # (article id, source name) -> citation keys
     marks: dict[str, list[Mark]]                         # article id -> highlighted spans
@@ -170,6 +188,7 @@ class ComparisonView:
             yield from p.edits
         yield from self.quotes
         yield from self.citations
+        yield from self.actors
 
 
 # ---------------------------------------------------------------- helpers
@@ -225,6 +244,19 @@ def term_list(terms: list[tuple[str, int]]) -> str:
     return ", ".join(f"{term} ×{count}" for term, count in terms) or "—"
 
 
+def descriptor_list(descriptors: list[ActorDescriptor], mark: str = "*") -> str:
+    """'outspoken critic of the president* ×1; Fox News host ×1': `mark` after
+    a wording not every other outlet uses for the actor; a name alone reads
+    'named only: Beck ×3'."""
+    parts = []
+    for d in descriptors:
+        if d.kind == "name":
+            parts.append(f"named only: {d.text} ×{d.count}")
+        else:
+            parts.append(f"{d.text}{mark if d.differs else ''} ×{d.count}")
+    return "; ".join(parts) or "—"
+
+
 def edit_label(edit) -> str:
     if not edit.to.text:
         return f"{edit.from_.text} (dropped)"
@@ -273,7 +305,8 @@ def build_view(comparison: Comparison, *, stable_ids: bool = False) -> Compariso
         comparison=comparison, title=title_line(comparison), summary_parts=[],
         labels=article_labels(comparison), keys=article_keys(comparison),
         facts=facts, passages=passages, quotes=quotes, citations=citations,
-        substitutions=substitutions, terms=_terms_by_actor(comparison), sources=sources,
+        substitutions=substitutions, terms=_terms_by_actor(comparison), actors=_actors(comparison, keyer),
+        sources=sources,
         citation_ids=dict(citation_ids), marks={}, finding_titles={}, stable_ids=stable_ids)
     view.summary_parts = _summary_parts(view)
     view.marks = _marks(view)
@@ -346,6 +379,18 @@ def _substitution_rows(comparison: Comparison, passages: list[PassageEntry]) -> 
                 rows[key].edit_ids.append(edit.key)
     order = {"framing": 0, "spelling": 1, "other": 2}
     return sorted(rows.values(), key=lambda r: (order.get(r.category, 3), -r.count))
+
+
+def _actors(comparison: Comparison, keyer: _Keyer) -> list[ActorEntry]:
+    entries = []
+    for n, row in enumerate(comparison.actors, 1):
+        cells: dict[str, list[ActorDescriptor]] = defaultdict(list)
+        for d in row.descriptors:
+            cells[d.article].append(d)
+        for article in cells:
+            cells[article].sort(key=lambda d: (not d.differs, -d.count))
+        entries.append(ActorEntry(f"a{n}", keyer(f"a{n}", row.id), row, dict(cells)))
+    return entries
 
 
 def _terms_by_actor(comparison: Comparison) -> dict[str, dict[str, list[tuple[str, int]]]]:
@@ -423,6 +468,13 @@ def _marks(view: ComparisonView) -> dict[str, list[Mark]]:
         for claim in fact.claims:
             value = f" = {claim.value}" if claim.value else ""
             add(claim, entry.key, ("f", f"f-{fact.status}"), f"{fact.status}: {fact.what}{value}")
+    for entry in view.actors:
+        for d in entry.row.descriptors:
+            if d.kind == "name":
+                continue
+            for span in d.spans:
+                add(span, entry.key, ("a",) + (("a-differs",) if d.differs else ()),
+                    f"{entry.row.actor}: {d.kind} “{d.text}”")
     return dict(marks)
 
 
@@ -445,6 +497,8 @@ def _finding_titles(view: ComparisonView) -> dict[str, str]:
         put(entry, f"source: {entry.citation.name} ({entry.citation.kind})")
     for entry in view.facts:
         put(entry, f"{entry.fact.status}: {entry.fact.what} — {shorten(entry.fact.explanation, 120)}")
+    for entry in view.actors:
+        put(entry, f"how the outlets describe {entry.row.actor}")
     return titles
 
 

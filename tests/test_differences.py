@@ -112,3 +112,20 @@ def test_two_different_first_names_for_one_role_are_incompatible():
          "Grote declined to comment.")
     found = conflicts(facts_of(a, b), "name")
     assert found and found[0].incompatible and {c.text for c in found[0].claims} >= {"Anselm", "Konrad"}
+
+
+def test_one_person_under_two_exclusive_offices_is_a_conflict():
+    a = "Gov. Alma Mendez of Calder signed the water bill on Monday. Mendez said the law was overdue."
+    b = "Lt. Gov. Alma Mendez signed the water bill on Monday, her office said. Mendez called it overdue."
+    [found] = [f for f in conflicts(facts_of(a, b), "name") if f.what.startswith("title of")]
+    assert found.what == "title of Alma Mendez" and found.incompatible
+    assert {c.value for c in found.claims} == {"governor", "lieutenant governor"}
+
+
+def test_offices_one_person_holds_at_once_or_held_before_are_no_conflict():
+    a = "Speaker Tom Halvey opened the session on Monday. Halvey said the vote would wait."
+    b = "Rep. Tom Halvey opened the session on Monday. Halvey said the vote would wait a week."
+    c = "Former Gov. Alma Mendez spoke on Monday. Mendez backed the bill."
+    d = "Lt. Gov. Alma Mendez spoke on Monday. Mendez backed the bill."
+    assert not [f for f in conflicts(facts_of(a, b)) if f.what.startswith("title of")]
+    assert not [f for f in conflicts(facts_of(c, d)) if f.what.startswith("title of")]

@@ -128,3 +128,65 @@ def test_revision_is_marked_as_earlier_figure(claims):
     assert seven.is_previous and not nine.is_previous
     assert nine.previous is seven
     assert (nine.thing, nine.event) == ("people", "injure")
+
+
+# --- issue #8, round 3: relative dates, qualifiers before a currency sign, hedged clock times ---
+
+from storylens.facts import resolve_relative  # noqa: E402
+
+
+@pytest.mark.parametrize("text,first,last,unit", [
+    ("earlier this year", dt.date(2018, 1, 1), dt.date(2018, 6, 20), "year"),
+    ("last year", dt.date(2017, 1, 1), dt.date(2017, 12, 31), "year"),
+    ("last month", dt.date(2018, 5, 1), dt.date(2018, 5, 31), "month"),
+    ("last week", dt.date(2018, 6, 11), dt.date(2018, 6, 17), "week"),
+    ("yesterday", dt.date(2018, 6, 19), dt.date(2018, 6, 19), "day"),
+])
+def test_relative_dates_resolve_as_a_reader_would(text, first, last, unit):
+    # 20 June 2018 is a Wednesday: last week is Monday 11 to Sunday 17 June
+    assert resolve_relative(text, dt.date(2018, 6, 20)) == (first, last, unit)
+
+
+def _claims_of(text, day=dt.date(2018, 6, 20)):
+    [f] = features_of([Article(id="a", text=text, date=day)])
+    return f.claims
+
+
+def test_relative_year_is_a_year_claim_and_a_month_a_period():
+    claims = _claims_of("The councillor repaid the loan earlier this year. The audit was issued last month.")
+    year = next(c for c in claims if c.text == "earlier this year")
+    month = next(c for c in claims if c.text == "last month")
+    assert year.value == "2018" and year.extra["year"] == 2018
+    assert month.extra["period"] == ("2018-05-01", "2018-05-31")
+
+
+def test_qualifier_before_a_currency_sign_is_kept():
+    [c] = [c for c in _claims_of("The governor took more than $700 billion out of the fund.") if c.kind == "number"]
+    assert c.text == "more than $700 billion" and c.interval.lo == 7e11 and c.interval.hi == math.inf
+
+
+def test_money_keeps_its_scale():
+    [c] = [c for c in _claims_of("The city will spend $25 million on the bridge.") if c.kind == "number"]
+    assert c.interval.lo == c.interval.hi == 25e6
+
+
+def test_hedged_clock_time_is_a_span():
+    [c] = [c for c in _claims_of("The fire began shortly before 6 p.m. in the east stand.") if c.kind == "time"]
+    assert c.value == "18:00" and tuple(c.extra["minutes"]) == (17 * 60 + 30, 18 * 60)
+
+
+def test_an_amount_without_an_object_keeps_its_verb():
+    [c] = [c for c in _claims_of("The council passed the plan, cutting $14 million from the police department.")
+           if c.kind == "number"]
+    assert c.thing == "money" and c.event == "cut"
+
+
+def test_figure_hung_on_a_name_counts_the_noun_after_it():
+    [c] = [c for c in _claims_of("The suit covers women who worked at the more than 4,300 Bellmart and "
+                                 "Cosco Club stores in the country.") if c.kind == "number"]
+    assert c.thing == "store"
+
+
+def test_role_of_a_figure():
+    [c] = [c for c in _claims_of("Alma Mendez served one term as lieutenant governor of Calder.") if c.kind == "number"]
+    assert c.extra["role"] == "lieutenant governor"

@@ -322,3 +322,143 @@ def test_quote_wording_fact_marks_changed_words_incompatible_and_trims_not():
     extent = [_QM(article="a", start=0, end=10, text="We will rebuild every school in this valley by spring", speaker="Oda"),
               _QM(article="b", start=5, end=20, text="We will rebuild every school in this valley", speaker="Oda")]
     assert _wording_facts(extent, FactsConfig()) == []
+
+
+# --- issue #8, round 3: sole figures, relative dates, meetings, uniques, labels, speakers ---
+
+from storylens.pipeline import compare_features  # noqa: E402
+
+
+def _story(*texts, day=dt.date(2018, 6, 20)):
+    arts = [Article(id=chr(97 + n), outlet=f"Outlet {n}", text=t, date=day) for n, t in enumerate(texts)]
+    return compare_features(analyze(arts)).facts
+
+
+def test_the_sole_figure_of_a_thing_in_each_article_pairs_whatever_the_verb():
+    facts = _story("The White House plan lays out 19 executive actions on guns, aides said.",
+                   "The president's package includes 23 executive actions that take effect at once.")
+    [conflict] = [f for f in facts if f.status == "conflict" and f.kind == "number"]
+    assert conflict.incompatible is True and conflict.what == "actions"
+    assert {c.value for c in conflict.claims} == {"19", "23"}
+
+
+def test_sole_figures_far_apart_do_not_pair():
+    facts = _story("The White House plan lays out 19 executive actions on guns, aides said.",
+                   "The president's package includes 60 executive actions that take effect at once.")
+    assert not [f for f in facts if f.status == "conflict" and f.kind == "number"]
+
+
+def test_sole_figures_of_two_outcomes_do_not_pair():
+    facts = _story("More than 250,000 civilians are trapped in the east.",
+                   "Three bakeries serve 300,000 civilians in the east.")
+    assert not [f for f in facts if f.status != "unique" and f.kind == "number"]
+
+
+def test_the_one_amount_cut_in_each_article_pairs():
+    facts = _story("The council approved the budget, cutting $14 million from the police department.",
+                   "The budget trims $12 million from the police department and adds staff to parks.")
+    [conflict] = [f for f in facts if f.status == "conflict" and f.kind == "number"]
+    assert conflict.what == "amount cut" and conflict.incompatible is True
+
+
+def test_a_year_against_earlier_this_year_is_a_date_conflict():
+    facts = _story("Councillor Dana Ruiz repaid the campaign loan in 2017, records show.",
+                   "Councillor Dana Ruiz repaid the campaign loan earlier this year, according to records.")
+    [conflict] = [f for f in facts if f.status == "conflict" and f.kind == "date"]
+    assert {c.value for c in conflict.claims} == {"2017", "2018"} and conflict.what == "date of the repayment"
+
+
+def test_this_year_against_the_same_year_agrees():
+    facts = _story("Councillor Dana Ruiz repaid the campaign loan in 2018, records show.",
+                   "Councillor Dana Ruiz repaid the campaign loan earlier this year, according to records.")
+    assert not [f for f in facts if f.status == "conflict" and f.kind == "date"]
+
+
+def test_dates_of_one_meeting_conflict_whatever_the_verb():
+    facts = _story("The bank's next policy meeting is scheduled for June 11, officials said.",
+                   "Markets now look to the next policy meeting, which is set for June 12.")
+    [conflict] = [f for f in facts if f.status == "conflict" and f.kind == "date"]
+    assert conflict.what == "date of the meeting"
+
+
+def test_terms_in_different_offices_are_not_paired():
+    facts = _story("Alma Mendez, who is running for the Senate, served two terms as governor of Calder.",
+                   "Alma Mendez, who is running for the Senate, served one term as lieutenant governor of Calder.")
+    assert not [f for f in facts if f.status == "conflict" and f.kind == "number"]
+
+
+def test_a_hedged_time_that_fits_is_no_conflict():
+    facts = _story("The blaze started at about 5:40 p.m. in the north stand.",
+                   "The fire began shortly before 6 p.m. in the north stand.")
+    assert not [f for f in facts if f.status == "conflict" and f.kind == "date"]
+
+
+def test_a_figure_stated_in_other_words_is_not_unique():
+    facts = _story("The referee halted play in the 71st minute as smoke filled the ground.",
+                   "The match was abandoned in the 71st minute after the flare.")
+    assert not [f for f in facts if f.status == "unique" and any("71st" in c.text for c in f.claims)]
+
+
+def test_labels_are_noun_phrases_not_agents():
+    facts = _story("A rioter was arrested on Tuesday near the courthouse in Varden, police said.",
+                   "Police said the rioter was arrested on Tuesday at the courthouse in Varden.")
+    labels = {f.what for f in facts}
+    assert not [w for w in labels if "rioter" in w and w.startswith("date")]
+    assert "date of the arrests" in labels or "date of the event" in labels
+
+
+def test_a_speaker_conflict_points_at_the_names():
+    words = "It is a miracle that nobody was killed in the stand"
+    a = f'"{words}," Fire Chief Aldo Brandt told reporters at the scene on Saturday evening.'
+    b = f'"{words}," Deputy Fire Chief Miriam Kovac said on Sunday morning outside the ground.'
+    arts = [Article(id="a", outlet="The Post", text=a, date=DAY), Article(id="b", outlet="The Observer", text=b, date=DAY)]
+    features = analyze(arts)
+    quote = Quote(speaker="Aldo Brandt", text=words, mentions=[
+        QuoteMention(article="a", start=1, end=1 + len(words), text=words, speaker="Aldo Brandt"),
+        QuoteMention(article="b", start=1, end=1 + len(words), text=words, speaker="Miriam Kovac")])
+    facts = find_facts(features, [], [quote])
+    [conflict] = [f for f in facts if f.kind == "attribution" and f.status == "conflict"]
+    assert {c.text for c in conflict.claims} >= {"Aldo Brandt", "Miriam Kovac"}
+
+
+def test_quote_wording_changed_near_the_end_is_found():
+    diff = compare_wording("Raising rates now risks choking a recovery that has barely begun",
+                           "Raising rates now risks strangling a recovery that has only just begun")
+    assert diff is not None and ("choking", "strangling") in diff.changed and ("barely", "only just") in diff.changed
+
+
+def test_a_long_cut_alone_is_no_wording_conflict_but_a_changed_word_beside_it_is():
+    long = ("I do not believe that is what we are here to do that man is here to use the resources and use them "
+            "wisely to care for the earth but we are not here to serve the earth the earth is not the objective")
+    cut = "I do not believe that is what we are here to do but we are not here to serve the earth the earth is not the objective"
+    changed = "I do not believe that is what we are here to do but we are not here to serve the earth that is not the objective"
+    assert compare_wording(long, cut) is not None and not compare_wording(long, cut).differs
+    assert compare_wording(long, changed).differs
+
+
+def test_a_quote_one_outlet_splits_in_two_is_compared_with_each_part():
+    whole = _QM(article="a", start=0, end=100, speaker="Dana Ruiz",
+                text="We have learned something very important since the days that I served in the navy. "
+                     "Whatever we think about the war, we owe our sailors and their families our support")
+    first = _QM(article="b", start=0, end=60, speaker="Dana Ruiz",
+                text="We have learned something important since the days that I served in the navy")
+    second = _QM(article="b", start=200, end=260, speaker="Dana Ruiz",
+                 text="Whatever we think about the war, we owe our sailors and their families our support")
+    [fact] = _wording_facts([whole, first, second], FactsConfig())
+    assert {c.start for c in fact.claims if c.article == "b"} == {0} and "very" in fact.explanation
+
+
+def test_a_vote_split_is_one_value_and_another_split_contradicts_it():
+    facts = _story("The policy committee voted seven to two for the increase, the bank said.",
+                   "The bank's policy committee split 6-3 on the decision.",
+                   "The policy committee voted 7-2 for the move.")
+    [conflict] = [f for f in facts if f.status == "conflict" and f.kind == "number"]
+    assert conflict.what == "split of the vote" and conflict.incompatible
+    assert sorted(c.value for c in conflict.claims) == ["6-3", "7-2", "7-2"]
+
+
+def test_a_date_on_an_event_noun_is_the_date_of_that_event():
+    facts = _story("The east stand was renovated in 2019 at a cost of $38 million, the club said.",
+                   "A new barrier was installed during the stand's renovation in 2021, the club said.")
+    [conflict] = [f for f in facts if f.status == "conflict" and f.kind == "date"]
+    assert {c.value for c in conflict.claims} == {"2019", "2021"} and conflict.what == "date of the renovation"

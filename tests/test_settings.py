@@ -1,5 +1,6 @@
 """Every threshold in `Settings` matters: moving it far enough changes the
-result on the bundled example (so none of them is dead)."""
+result on the bundled example, or for the facts thresholds on invented
+articles that sit on its edge (so none of them is dead)."""
 
 from dataclasses import replace
 from pathlib import Path
@@ -52,3 +53,58 @@ MOVES = [
 def test_moving_a_threshold_changes_the_result(features, default, group, changes):
     moved = compare_features(features, settings=_with(group, **changes))
     assert _summary(moved) != _summary(default)
+
+
+# --- the facts thresholds, each on invented articles that sit on its edge ---
+
+import datetime as dt  # noqa: E402
+
+from storylens.models import Article  # noqa: E402
+from storylens.reconcile import compare_wording  # noqa: E402
+from storylens.settings import FactsConfig  # noqa: E402
+
+FACT_STORIES = {
+    # two Tuesdays of different verbs in sentences that share no passage and little
+    # wording (cosine about 0.3): an agreement only once sentence similarity lets them
+    "related": ("The Varden council met on Tuesday to discuss the new bridge.",
+                "Local officials held talks on Tuesday about building a crossing over the river."),
+    # the one count of executive actions in each article: 23 / 19 is within 1.5
+    "sole": ("The White House plan lays out 19 executive actions on guns, aides said.",
+             "The president's package includes 23 executive actions that take effect at once."),
+    # one figure in other words: not 'reported by one outlet only' while 71 >= 10
+    "unique": ("The referee halted play in the 71st minute as smoke filled the ground.",
+               "The match was abandoned in the 71st minute after the flare."),
+}
+
+
+@pytest.fixture(scope="module")
+def fact_features():
+    day = dt.date(2018, 6, 20)
+    return {name: features_of([Article(id="a", text=a, date=day), Article(id="b", text=b, date=day)])
+            for name, (a, b) in FACT_STORIES.items()}
+
+
+FACT_MOVES = [
+    ("related", {"related_similarity": 0.2}, lambda fs: any(f.status == "agree" and f.kind == "date" for f in fs)),
+    ("related", {"related_similarity": 0.72}, lambda fs: not any(f.status == "agree" and f.kind == "date" for f in fs)),
+    ("sole", {"sole_figure_max_ratio": 1.5}, lambda fs: any(f.status == "conflict" and f.kind == "number" for f in fs)),
+    ("sole", {"sole_figure_max_ratio": 1.1}, lambda fs: not any(f.status == "conflict" for f in fs)),
+    ("unique", {"unique_distinct_from": 10}, lambda fs: not any(f.status == "unique" and "71st" in f.claims[0].text for f in fs)),
+    ("unique", {"unique_distinct_from": 100}, lambda fs: any(f.status == "unique" and "71st" in f.claims[0].text for f in fs)),
+]
+
+
+@pytest.mark.parametrize("story,changes,holds", FACT_MOVES,
+                         ids=[f"{s}.{','.join(f'{k}={v}' for k, v in c.items())}" for s, c, _ in FACT_MOVES])
+def test_facts_threshold_decides_the_finding(fact_features, story, changes, holds):
+    facts = compare_features(fact_features[story], settings=_with("facts", **changes)).facts
+    assert holds(facts), [(f.status, f.what, [c.text for c in f.claims]) for f in facts]
+
+
+def test_quote_max_changed_share_decides_two_versions_or_two_statements():
+    a = ("He says he is a Christian, but I am talking about his world view or his theology, the way he approaches "
+         "problems in this country, and I think they are different than how most people do in America")
+    b = ("He says he is a Christian, but I am talking about his worldview, his theology, the way he addresses "
+         "problems in this country, and they are different than most people view it in America")
+    assert compare_wording(a, b, FactsConfig()) is not None
+    assert compare_wording(a, b, FactsConfig(quote_max_changed_share=0.3)) is None

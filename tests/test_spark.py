@@ -19,8 +19,8 @@ from pathlib import Path
 import pytest
 
 from storylens.corpus import Corpus
-from storylens.spark.blocks import (BlockSettings, assign_block, band_keys, components, encode_signals,
-                                    jaccard, signal_tokens, similar_pairs)
+from storylens.spark.blocks import (BlockSettings, assign_block, band_keys, components, day_tokens,
+                                    encode_signals, jaccard, signal_tokens, similar_pairs)
 from storylens.stories import StorySettings, compute_signals, group
 
 from conftest import SHARED
@@ -70,7 +70,7 @@ def _partition(assignment: dict[str, int]) -> set[frozenset[str]]:
 def _replay_in_blocks(articles, settings=StorySettings(), block=BlockSettings()) -> list[int]:
     """What the Spark job computes, in one process: edges, blocks, the rule per block."""
     sigs = compute_signals(articles, settings, [str(i) for i in range(len(articles))])
-    rows = [dict(seq=i, article_id=str(i), date=a.date, title=a.title, signals=encode_signals(s))
+    rows = [dict(seq=i, article_id=str(i), date=a.date, title=a.title, outlet=a.outlet, signals=encode_signals(s))
             for i, (a, s) in enumerate(zip(articles, sigs))]
     edges = set()
     bands = collections.defaultdict(list)
@@ -83,23 +83,25 @@ def _replay_in_blocks(articles, settings=StorySettings(), block=BlockSettings())
     pairs = [(r["seq"], r["signals"]) for r in rows]
     edges.update(similar_pairs(pairs, pairs, settings, block))   # all dated within the window here
     comp = components(edges, range(len(rows)))
-    postings = {"n": collections.defaultdict(list), "t": collections.defaultdict(list)}
+    def tokens(r):
+        return (*signal_tokens(r["signals"]), day_tokens(r["date"], settings))
+
+    postings = {"n": collections.defaultdict(list), "t": collections.defaultdict(list),
+                "d": collections.defaultdict(list)}
     for r in rows:
-        names, terms = signal_tokens(r["signals"])
-        for w in names:
-            postings["n"][w].append(r["seq"])
-        for w in terms:
-            postings["t"][w].append(r["seq"])
+        for kind, words in zip("ntd", tokens(r)):
+            for w in words:
+                postings[kind][w].append(r["seq"])
     out = {}
     for b in set(comp.values()):
         rs = [r for r in rows if comp[r["seq"]] == b]
         lo, hi = rs[0]["seq"], rs[-1]["seq"]
         tables = {}
-        for k, kind in enumerate("nt"):
-            words = {w for r in rs for w in signal_tokens(r["signals"])[k]}
+        for k, kind in enumerate("ntd"):
+            words = {w for r in rs for w in tokens(r)[k]}
             tables[kind] = {w: (bisect_left(postings[kind][w], lo), [s for s in postings[kind][w] if lo <= s <= hi])
                             for w in words}
-        for d in assign_block(rs, tables["n"], tables["t"], settings):
+        for d in assign_block(rs, tables["n"], tables["t"], settings, tables["d"]):
             out[d["seq"]] = d
     created = sorted(d["seq"] for d in out.values() if d["created"])
     rank = {s: i + 1 for i, s in enumerate(created)}

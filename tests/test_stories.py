@@ -47,6 +47,45 @@ def test_a_near_duplicate_joins_its_twin_whatever_the_date():
     assert second.story == first.story and second.reason == "near-duplicate"
 
 
+def _fire_pair(outlet_b):
+    recs = [r for r in event_records() if r["story"] == "fire1"][:2]
+    return [Article(id=r["id"], outlet=o, title=r["title"], text=r["text"], date=dt.date.fromisoformat(r["date"]))
+            for r, o in zip(recs, ("Coastal Times", outlet_b))]
+
+
+def test_an_outlet_reporting_again_needs_more_evidence():
+    # Two reports of one fire join; the same pair from one outlet does not
+    # when that costs more than the pair's score (spelling of the name aside).
+    strict = StorySettings(same_outlet_penalty=1.0)
+    assert len(set(group(_fire_pair("The Daily Ledger"), strict))) == 1
+    assert len(set(group(_fire_pair("coastal  TIMES"), strict))) == 2
+    assert len(set(group(_fire_pair("coastal  TIMES"), StorySettings(same_outlet_penalty=0.0)))) == 1
+
+
+def test_the_day_penalty_grows_with_the_density_of_the_stream():
+    settings = StorySettings(window_days=3, day_penalty=0.1, dense_window=4)
+    index = StoryIndex(settings)
+    day = dt.date(2025, 3, 3)
+    assert index._day_penalty(day) == 0.0                   # nothing else near that date: a quiet stretch
+    for i, sig in enumerate(compute_signals(_articles()[1][:4])):
+        sig.date = day + dt.timedelta(days=i % 2 * 5)      # two within the window of `day`, two beyond it
+        index.add(sig, i + 1)
+    assert index._day_penalty(day) == pytest.approx(0.05)
+    assert index._day_penalty(None) == 0.1                  # no date: no gap to pay for anyway
+
+
+def test_a_story_norm_does_not_depend_on_what_was_scored_against_it():
+    """Spark blocks see fewer candidates than the local index: a story's
+    TF-IDF norm must come from its own history, not from when it was scored."""
+    sigs = compute_signals(_articles()[1])
+    quiet, busy = StoryIndex(), StoryIndex()
+    for sig in sigs:
+        busy._best(sig)                                     # score every story, keep nothing
+        quiet.add(sig, 1 if sig.key == sigs[0].key else 2)
+        busy.add(sig, 1 if sig.key == sigs[0].key else 2)
+    assert quiet._norms[id(quiet.stories[2].terms)] == busy._norms[id(busy.stories[2].terms)]
+
+
 def test_signals_round_trip_through_bytes():
     sig = compute_signals(_articles()[1][:1])[0]
     back = Signals.from_bytes(sig.to_bytes(), key=sig.key)

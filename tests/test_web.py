@@ -205,6 +205,46 @@ def test_compare_now_upload_limits(source):
         assert r.status_code == 413 and "limit" in r.json()["detail"]
 
 
+@pytest.fixture()
+def page_server():
+    """A page with an invented article, served on loopback: the kind of
+    address a visitor must not make the server fetch (its own network)."""
+    import threading
+    from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+    body = f"<html><head><title>Tollan Bridge</title></head><body><article><p>{BRIDGE_B}</p></article></body></html>"
+
+    class Page(BaseHTTPRequestHandler):
+        def do_GET(self):  # noqa: N802
+            self.send_response(200)
+            self.send_header("Content-Type", "text/html; charset=utf-8")
+            self.end_headers()
+            self.wfile.write(body.encode())
+
+        def log_message(self, *args):
+            pass
+
+    httpd = ThreadingHTTPServer(("127.0.0.1", 0), Page)
+    threading.Thread(target=httpd.serve_forever, daemon=True).start()
+    yield f"http://127.0.0.1:{httpd.server_address[1]}/bridge.html"
+    httpd.shutdown()
+    httpd.server_close()
+
+
+def test_compare_now_does_not_fetch_local_addresses(source, page_server, monkeypatch):
+    for name in ("http_proxy", "https_proxy", "HTTP_PROXY", "HTTPS_PROXY"):
+        monkeypatch.delenv(name, raising=False)
+    with TestClient(create_app(**source, limits=NO_LIMIT)) as c:
+        r = c.post("/api/compare", json={"texts": [BRIDGE_A], "urls": [page_server]})
+        assert r.status_code == 400 and "local or private address" in r.json()["detail"], r.text
+    # The operator of a server on their own machine may allow it (serve --fetch-private).
+    with TestClient(create_app(**source, limits=NO_LIMIT,
+                               compare_limits=CompareLimits(fetch_private=True))) as c:
+        r = c.post("/api/compare", json={"texts": [BRIDGE_A], "urls": [page_server]})
+        assert r.status_code == 200, r.text
+        assert len(r.json()["articles"]) == 2
+
+
 def test_read_only_store_refuses_to_store(client):
     r = client.post("/api/compare", json={"texts": [BRIDGE_A, BRIDGE_B], "store": True})
     assert r.status_code == 403 and "--allow-ingest" in r.json()["detail"]

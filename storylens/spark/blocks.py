@@ -16,9 +16,11 @@ few earlier articles:
 
 What a block cannot see by itself are the stream-wide counts the rule weighs
 words and names with (document frequencies as of each arrival, and the number
-of articles so far). `BlockIndex` takes them from `PrefixCounts`: for every
-word of the block, how many earlier articles of the *whole* stream had it,
-which the Spark job computes with a join. With those the block's decisions
+of articles so far), and how dense the stream is around each date (articles so
+far within the date window, which scales the day penalty). `BlockIndex` takes
+them from `PrefixCounts`: for every word of the block (and every day key, see
+`day_tokens`), how many earlier articles of the *whole* stream had it, which
+the Spark job computes with a join. The outlet comes with each row. With those the block's decisions
 are the local ones, provided the edges never leave out a pair the rule would
 have joined; `edge_score` is set below any pair score at which the rule
 joins, and the equality tests check the result against the local run.
@@ -37,7 +39,7 @@ from typing import Iterable, Sequence
 import msgpack
 import numpy as np
 
-from ..stories import Signals, StoryIndex, StorySettings
+from ..stories import Signals, StoryIndex, StorySettings, day_keys
 
 
 @dataclass(frozen=True)
@@ -69,6 +71,12 @@ def signal_tokens(data: bytes) -> tuple[list[str], list[str]]:
     """(names, terms) of encoded signals: the words whose stream counts the rule reads."""
     raw = msgpack.unpackb(data)
     return list(raw["n"]), list(raw["t"])
+
+
+def day_tokens(date: dt.date | None, settings: StorySettings) -> list[str]:
+    """The day keys an article counts towards (`StoryIndex.days`): postings of
+    kind 'd', beside names ('n') and terms ('t')."""
+    return day_keys(date, settings.window_days) if date is not None else []
 
 
 def signal_vector(data: bytes) -> np.ndarray:
@@ -166,37 +174,43 @@ class BlockIndex(StoryIndex):
     and moved past it once it is added (the merge step that follows sees it).
     """
 
-    def __init__(self, settings: StorySettings, names: PrefixCounts, terms: PrefixCounts) -> None:
+    def __init__(self, settings: StorySettings, names: PrefixCounts, terms: PrefixCounts,
+                 days: PrefixCounts | None = None) -> None:
         super().__init__(settings)
         self.df, self.tdf = names, terms
+        self.days = days if days is not None else PrefixCounts({})
 
     def assign_at(self, sig: Signals, seq: int):
         self.articles = seq
-        self.df.cut = self.tdf.cut = seq
+        self.df.cut = self.tdf.cut = self.days.cut = seq
         return self.assign(sig)
 
     def add(self, sig: Signals, story: int, title: str | None = None) -> None:
         super().add(sig, story, title)
-        self.df.cut = self.tdf.cut = self.articles
+        self.df.cut = self.tdf.cut = self.days.cut = self.articles
 
 
 def assign_block(rows: Sequence[dict], names: dict[str, tuple[int, list[int]]],
-                 terms: dict[str, tuple[int, list[int]]], settings: StorySettings) -> list[dict]:
+                 terms: dict[str, tuple[int, list[int]]], settings: StorySettings,
+                 days: dict[str, tuple[int, list[int]]] | None = None) -> list[dict]:
     """Replay the local rule over one block.
 
-    `rows`: dicts with `seq`, `article_id`, `date`, `title`, `signals`, in any
-    order (sorted here by `seq`, the stream position). Returns one dict per
+    `rows`: dicts with `seq`, `article_id`, `date`, `title`, `outlet` (may be
+    absent: no outlet), `signals`, in any order (sorted here by `seq`, the
+    stream position). `names`, `terms`, `days`: `PrefixCounts` tables of the
+    block's names, terms and day keys. Returns one dict per
     article: `created` (it started a story), `story_seq` (the position of the
     article that started its final story, which makes story ids global),
     `reason`, `score`.
     """
     rows = sorted(rows, key=lambda r: r["seq"])
-    index = BlockIndex(settings, PrefixCounts(names), PrefixCounts(terms))
+    index = BlockIndex(settings, PrefixCounts(names), PrefixCounts(terms), PrefixCounts(days or {}))
     creator: dict[int, int] = {}          # block-local story id -> seq that created it
     decided = []
     for row in rows:
         seq = int(row["seq"])
-        sig = decode_signals(row["signals"], key=str(seq), date=row["date"], title=row["title"])
+        sig = decode_signals(row["signals"], key=str(seq), date=row["date"], title=row["title"],
+                             outlet=row.get("outlet"))
         decision = index.assign_at(sig, seq)
         if decision.new:
             creator[decision.story] = seq

@@ -314,7 +314,7 @@ def _signals_stage(spark, fs: _FS, articles, settings: StorySettings, parts: int
 
         def work(batch):
             sigs = compute_signals(_rows_to_articles(batch), settings, [str(r["seq"]) for r in batch])
-            return [(r["seq"], r["article_id"], r["date"], r["title"], encode_signals(s))
+            return [(r["seq"], r["article_id"], r["date"], r["title"], r["outlet"], encode_signals(s))
                     for r, s in zip(batch, sigs)]
 
         for batch in _in_batches(rows, 256):
@@ -323,7 +323,7 @@ def _signals_stage(spark, fs: _FS, articles, settings: StorySettings, parts: int
     done = articles.rdd.mapPartitions(partition).cache()
     schema = StructType([StructField("seq", LongType(), False), StructField("article_id", StringType()),
                          StructField("date", DateType()), StructField("title", StringType()),
-                         StructField("signals", BinaryType())])
+                         StructField("outlet", StringType()), StructField("signals", BinaryType())])
     spark.createDataFrame(done.filter(lambda r: r[0] == "bad").map(lambda r: r[1]), _reject_schema()) \
         .coalesce(1).write.mode("overwrite").parquet(fs.path("rejects", "signals"))
     spark.createDataFrame(done.filter(lambda r: r[0] == "ok").map(lambda r: r[1]), schema) \
@@ -428,13 +428,15 @@ def _stories_stage(spark, fs: _FS, signals, blocks, settings: StorySettings) -> 
     import pandas as pd
     from pyspark.sql import functions as F
 
-    from .blocks import assign_block, signal_tokens
+    from .blocks import assign_block, day_tokens, signal_tokens
 
     members = signals.join(blocks, "seq")
-    # Postings: every (kind, word, seq) the rule counts: names ('n'), terms ('t').
-    postings = signals.select("seq", "signals").rdd.flatMap(
+    # Postings: every (kind, word, seq) the rule counts: names ('n'), terms
+    # ('t'), and the days an article makes denser ('d').
+    postings = signals.select("seq", "date", "signals").rdd.flatMap(
         lambda r: [("n", w, r["seq"]) for w in signal_tokens(r["signals"])[0]]
-        + [("t", w, r["seq"]) for w in signal_tokens(r["signals"])[1]]).toDF("kind string, word string, seq long")
+        + [("t", w, r["seq"]) for w in signal_tokens(r["signals"])[1]]
+        + [("d", w, r["seq"]) for w in day_tokens(r["date"], settings)]).toDF("kind string, word string, seq long")
     ranges = members.groupBy("block").agg(F.min("seq").alias("lo"), F.max("seq").alias("hi"))
     # A second read of the blocks table: Spark refuses to join a table's
     # descendants with each other on its own columns (ambiguous self-join).
@@ -449,14 +451,15 @@ def _stories_stage(spark, fs: _FS, signals, blocks, settings: StorySettings) -> 
                   F.sort_array(F.collect_list(F.when(F.col("p") >= F.col("lo"), F.col("p")))).alias("seqs")))
 
     def run(rows: pd.DataFrame, counts: pd.DataFrame) -> pd.DataFrame:
-        tables = {"n": {}, "t": {}}
+        tables = {"n": {}, "t": {}, "d": {}}
         for kind, word, base, seqs in zip(counts["kind"], counts["word"], counts["base"], counts["seqs"]):
             tables[kind][word] = (int(base), [int(s) for s in seqs])
         records = [{"seq": int(s), "article_id": a, "date": d if isinstance(d, dt.date) and not pd.isna(d) else None,
-                    "title": t if isinstance(t, str) else None, "signals": bytes(g)}
-                   for s, a, d, t, g in zip(rows["seq"], rows["article_id"], rows["date"], rows["title"],
-                                            rows["signals"])]
-        out = pd.DataFrame(assign_block(records, tables["n"], tables["t"], settings),
+                    "title": t if isinstance(t, str) else None, "outlet": o if isinstance(o, str) else None,
+                    "signals": bytes(g)}
+                   for s, a, d, t, o, g in zip(rows["seq"], rows["article_id"], rows["date"], rows["title"],
+                                               rows["outlet"], rows["signals"])]
+        out = pd.DataFrame(assign_block(records, tables["n"], tables["t"], settings, tables["d"]),
                            columns=["seq", "article_id", "created", "story_seq", "reason", "score"])
         out["block"] = int(rows["block"].iloc[0])
         return out

@@ -561,7 +561,7 @@ def _equal(a: str, b: str) -> bool:
 
 def serve(store_url: str | None = None, *, host: str = "127.0.0.1", port: int = 8000, token: str | None = None,
           allow_ingest: bool = False, limits: Limits | None = None, fetch: bool = True,
-          warm: bool = True, log_level: str = "warning") -> None:
+          fetch_private: bool = False, warm: bool = True, log_level: str = "warning") -> None:
     """Run the app with uvicorn. Binding to anything but loopback needs a token."""
     import uvicorn
 
@@ -570,7 +570,7 @@ def serve(store_url: str | None = None, *, host: str = "127.0.0.1", port: int = 
         raise UsageError(f"refusing to listen on {host} without --token: anyone who can reach it could "
                          "read the store. Pass --token SECRET (then every request needs it) or bind to 127.0.0.1")
     app = create_app(store_url, read_only=not allow_ingest, token=token, limits=limits, warm=warm,
-                     compare_limits=CompareLimits(allow_fetch=fetch),
+                     compare_limits=CompareLimits(allow_fetch=fetch, fetch_private=fetch_private),
                      allowed_hosts=None if token else LOOPBACK_NAMES)
     import sys
     shown = f"[{host}]" if ":" in host else host

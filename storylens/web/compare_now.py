@@ -26,6 +26,7 @@ class CompareLimits:
     max_url_bytes: int = 2_000_000   # one fetched page
     fetch_timeout: float = 10.0
     allow_fetch: bool = True
+    fetch_private: bool = False     # fetch loopback / private addresses (only for a server on one's own machine)
 
 
 class InputError(StorylensError):
@@ -60,7 +61,8 @@ def from_url(url: str, limits: CompareLimits) -> list[Article]:
         raise InputError(f"not an http(s) URL: {url[:80]!r}")
     if not limits.allow_fetch:
         raise InputError("this server does not fetch URLs; paste the text instead")
-    return ingest.load_all(url, max_bytes=limits.max_url_bytes, timeout=limits.fetch_timeout)
+    return ingest.load_all(url, max_bytes=limits.max_url_bytes, timeout=limits.fetch_timeout,
+                           public_only=not limits.fetch_private)
 
 
 def gather(texts: list[str], uploads: list[tuple[str, bytes]], urls: list[str],

@@ -554,7 +554,8 @@ class ArticleNames:
         named = [c for o in owners for c in o.children if c.dep_ == "appos" and c.pos_ == "PROPN"
                  and c.ent_type_ in ("PERSON", "")]
         direct = [c for c in head.children if c.dep_ == "appos" and c.pos_ == "PROPN"
-                  and c.ent_type_ in ("PERSON", "ORG", "")]
+                  and c.ent_type_ in ("PERSON", "ORG", "") and tag_owner(c) is None  # not '(D-Nev.)'
+                  and not (c.left_edge.i > 0 and c.doc[c.left_edge.i - 1].text == "(")]
         if head.pos_ == "NOUN" and (named and head.lower_ in OFFICIAL_WORDS or direct):
             # 'A spokesman for the DNC, Brad Woodhouse, said', 'A top strategist,
             # John Weaver, tells': the name speaks.

@@ -34,7 +34,7 @@ from spacy.tokens import Token
 
 from .analyze import Analysis
 from .sources import (GENERIC_HEADS, MEDIA_HEADS, MONITOR_WORDS, OFFICIAL_WORDS, ORG_WORDS, SERVICE_HEADS, TITLE_WORDS, QUOTE_VERBS, Actor, ArticleNames, name_from_tokens, _is_proper, according_to, in_title_line, is_pronoun,
-                      name_words, not_a_speaker, same_actor, subject_heads, swallowing)
+                      name_words, not_a_speaker, same_actor, subject_heads, swallowing, tag_owner)
 
 MALE_PRONOUNS = {"he", "him", "his", "himself"}
 FEMALE_PRONOUNS = {"she", "her", "hers", "herself"}
@@ -154,7 +154,7 @@ class SpeakerContext:
         out = []
         for i in sorted(heads):
             head, tokens = heads[i]
-            if in_title_line(doc, head.idx) or not_a_speaker(head):
+            if in_title_line(doc, head.idx) or not_a_speaker(head) or tag_owner(head) is not None:
                 continue
             if is_pronoun(head):
                 continue
@@ -487,7 +487,11 @@ def is_named(name: str) -> bool:
     ('Brent Bozell III', 'Bashar al-Assad'; not "Clinton's track record",
     'Christie supporter')."""
     words = name.split()
-    return _is_proper(name) and any(c.isupper() for c in words[-1])
+    if not _is_proper(name):
+        return False
+    # "Harry Reid's office", 'Justice Department': an organisation named by a name.
+    return any(c.isupper() for c in words[-1]) or words[-1].lower() in ORG_WORDS and \
+        any(c.isupper() for w in words[1:-1] for c in w)
 
 
 # Heads of phrases that can speak: people, groups, outlets and documents.

@@ -182,6 +182,12 @@ def test_quoted_transcript_line_names_its_speaker():
     assert got["OLSEN: Governor Paul Fenwick, did you know about the leak in March?"] == "Olsen"
 
 
+def test_party_tag_after_an_office_is_never_the_speaker():
+    got = speakers('The harbour bill stalled again on Monday.\n\n'
+                   '"The port belongs to everyone," reads a statement from Senate Leader Jon Pell\'s office (D-Nev.).\n')
+    assert "Nev" not in got["The port belongs to everyone"]
+
+
 def test_quote_ranker_is_shipped_and_loaded_offline():
     from storylens.speakers import QUOTE_FEATURES, quote_ranker
 

@@ -52,9 +52,9 @@ Gold, made from the PolNeAR annotations by fixed rules (no model):
   named (after resolution). A prediction is right when the capitalised name
   words of one side are all among those of the other ('Trump' ~ 'Donald
   Trump' ~ 'Mr. Trump'; of a name set off by commas, the first part that
-  has name words, owners ("Carter's") only when no part has others: 'A top
-  strategist, John Weaver,' ~ 'John Weaver', "Carter's press secretary,
-  Peter Cook" ~ 'Peter Cook'); 'unattributed' counts as wrong and is also reported
+  has name words, and there an owner ("Carter's") only when no part has
+  other name words: 'A top strategist, John Weaver,' ~ 'John Weaver',
+  "Carter's press secretary, Peter Cook" ~ 'Peter Cook'); 'unattributed' counts as wrong and is also reported
   as the unresolved rate. Wrong = a different name.
 - *Sources*: per article, distinct predicted citation names (photo and
   contributor credits excluded: PolNeAR does not annotate credits) against
@@ -234,7 +234,8 @@ def name_key(name: str) -> set[str]:
     Bozell III, founder of the Media Research Center' -> {brent, bozell, iii};
     'A top strategist, John Weaver,' -> {john, weaver}."""
     parts = [p.split(" who ")[0] for p in name.split(",")]
-    for owners in (False, True):  # "Carter's press secretary, Peter Cook" -> {peter, cook}
+    # "Carter's press secretary, Peter Cook" -> {peter, cook}; "Harry Reid's office" keeps {harry, reid}.
+    for owners in ((False, True) if len(parts) > 1 else (True,)):
         for part in parts:
             words = [w.rstrip(".'’") for w in _WORD.findall(part)]
             words = [w.removesuffix("’s").removesuffix("'s") for w in words

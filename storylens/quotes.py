@@ -121,7 +121,7 @@ def _reporting_verb(analysis: Analysis, mark_start: int, mark_end: int) -> tuple
         nxt = doc[after].sent
         # '"…" he added.' split off as its own short sentence; after a quote
         # that ends in '?' or '!' the parser splits off any attribution:
-        # '"Why not?" Renteria told reporters during a call.'
+        # '"Why not?" Ortiz told reporters during a call.'
         gap = doc_text(doc)[mark_end:nxt.start_char]
         asked = doc_text(doc)[max(0, mark_end - 3):mark_end].rstrip("”\"’' ")[-1:] in ("?", "!")
         if (len(nxt) <= 8 or asked) and "\n" not in gap:

@@ -452,7 +452,7 @@ def _subject_heads(verb: Token) -> list[Token]:
         return [prev]
     if verb.dep_ in ("conj", "advcl", "xcomp", "acl") and verb.head.pos_ in ("VERB", "AUX"):
         if verb.tag_ == "VBG" and verb.dep_ in ("advcl", "acl") and verb.head.lemma_ not in QUOTE_VERBS:
-            # 'Trump told Newsmax that Romney "…," adding, "…"': the participle
+            # 'X told a paper that Y "…," adding, "…"': the participle
             # reports for the reporting verb above, not for the clause it hangs on.
             node = verb.head
             while node.head.i != node.i and node.lemma_ not in QUOTE_VERBS:
@@ -526,8 +526,8 @@ def _description(head: Token, tokens: list[Token]) -> str:
 def _may_expand(short: list[str], full: list[str]) -> bool:
     """A one-word surname stands for a person's full name that ends in it
     ('King' for 'Billie Jean King') or a short name it opens ('Bernie'), not
-    for an organisation named after someone ('King Solomon Missionary Baptist
-    Church'); organisation words ('Observatory') match anywhere."""
+    for an organisation named after someone ('King Street Baptist Church');
+    organisation words ('Observatory') match anywhere."""
     if len(short) != 1 or not full or short[0] in ORG_WORDS | MONITOR_WORDS | MEDIA_HEADS | {"observatory"}:
         return True
     return full[-1] == short[0] or full[0] == short[0] and len(full) <= 3 and full[-1] not in ORG_WORDS

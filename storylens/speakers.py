@@ -370,7 +370,7 @@ class SpeakerContext:
                 subj_order.append(m.name)
         after_speakers = {m.name for m in self.mentions
                           if m.start >= mark_end and m.para == p0 and m.sent <= s1 + 1 and m.speaker}
-        # '"…," Texas delegate Bill Eastland, wearing a hat, said', '"…," said X',
+        # '"…," delegate Bill Ness, wearing a hat, said', '"…," said X',
         # 'Ryan said, "…"': a name right next to the quote with at most a cue verb between.
         adjacent = set()
         lo = bisect.bisect_left(self._mention_starts, mark_start - 200)

@@ -130,9 +130,9 @@ def test_speaker_of_the_main_clause_not_the_embedded_subject():
 
 def test_named_apposition_speaks_for_the_description():
     got = speakers('Lena Ortiz is claiming a victory of sorts.\n\n'
-                   'A top strategist, John Weaver, tells reporters that her showing will '
-                   '"drive somebody else out of the race."\n')
-    assert got["drive somebody else out of the race."] == "John Weaver"
+                   'A senior adviser, Mark Vell, tells reporters that her showing will '
+                   '"push another rival out of the contest."\n')
+    assert got["push another rival out of the contest."] == "Mark Vell"
 
 
 def test_things_are_not_speakers():
@@ -142,23 +142,23 @@ def test_things_are_not_speakers():
 
 
 def test_surname_is_not_an_organisation_named_after_someone():
-    got = speakers('Mourners gathered at the King Solomon Missionary Baptist Church on Friday.\n\n'
-                   'Tennis great Billie Jean King was among them. King says Ali "talked the talk and walked '
-                   'the walk."\n')
-    assert got["talked the talk and walked the walk."] == "Billie Jean King"
+    got = speakers('Mourners gathered at the King Street Baptist Church on Friday.\n\n'
+                   'Tennis great Billie Jean King was among them. King says Ali "walked the walk every '
+                   'single day."\n')
+    assert got["walked the walk every single day."] == "Billie Jean King"
 
 
 def test_colon_introduction_takes_the_main_verb():
-    got = speakers('When Wallace died in 1998, President Bill Clinton released the following statement:\n\n'
-                   '"We offer our condolences to the family and friends of George Wallace."\n')
-    assert got["We offer our condolences to the family and friends of George Wallace."] == "Bill Clinton"
+    got = speakers('When Harlan died in 1998, President Bill Clinton released the following statement:\n\n'
+                   '"We mourn a hard old fighter of this state and send our love to his family."\n')
+    assert got["We mourn a hard old fighter of this state and send our love to his family."] == "Bill Clinton"
 
 
 def test_pronoun_after_a_titled_speaker_with_apposition():
     got = speakers('"We will meet again next week," Speaker Paul Rand said on Thursday.\n\n'
-                   'Republican Rep. Lee Zeldin of New York, a supporter of the plan, said it would help both sides.\n\n'
-                   '"I do not think it is do or die, any endorsement in particular," he said outside the building.\n')
-    assert got["I do not think it is do or die, any endorsement in particular"] == "Lee Zeldin"
+                   'Republican Rep. Lee Marden of Kestrel, a supporter of the plan, said it would help both sides.\n\n'
+                   '"It is not do or die for any one endorsement," he said outside the hall.\n')
+    assert got["It is not do or die for any one endorsement"] == "Lee Marden"
 
 
 def test_participle_reports_for_the_verb_above():
@@ -205,5 +205,8 @@ def test_polnear_dev_floor():
     report = eval_quotes.run("dev")
     assert report["quote_recall"] >= 0.95
     assert report["quote_precision"] >= 0.95
-    assert report["speaker_accuracy"] >= 0.78
-    assert report["speaker_wrong"] <= 0.16
+    # floors at round 3's dev figures (0.803 / 0.123; sources 0.851 / 0.558)
+    assert report["speaker_accuracy"] >= 0.80
+    assert report["speaker_wrong"] <= 0.13
+    assert report["source_precision"] >= 0.84
+    assert report["source_recall"] >= 0.55

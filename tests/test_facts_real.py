@@ -18,7 +18,9 @@ def test_dev_real_events_keep_their_floors():
     report = eval_facts_real.run(("basil", "invented"), ("dev",))
     basil, invented = report[("basil", "dev")], report[("invented", "dev")]
     # floors at the figures this version reaches, so that a change that loses ground fails
-    assert basil["conflict_precision"] >= 0.85 and basil["conflict_recall"] >= 0.44
+    # (conflict recall 17/39 since round 3 of the quotes work: a quote once credited to 'Senate', a
+    # parse slip that met the gold's 'statement from Reid's office', now goes to that office)
+    assert basil["conflict_precision"] >= 0.85 and basil["conflict_recall"] >= 0.43
     assert invented["conflict_precision"] >= 0.9 and invented["conflict_recall"] >= 0.8
     assert basil["agree_precision"] >= 0.9 and invented["agree_recall"] >= 0.5
     assert basil["unique_precision"] >= 0.85 and invented["unique_precision"] >= 0.8

@@ -51,7 +51,10 @@ Gold, made from the PolNeAR annotations by fixed rules (no model):
 - *Speaker accuracy* is measured on matched gold quotes whose gold speaker is
   named (after resolution). A prediction is right when the capitalised name
   words of one side are all among those of the other ('Trump' ~ 'Donald
-  Trump' ~ 'Mr. Trump'); 'unattributed' counts as wrong and is also reported
+  Trump' ~ 'Mr. Trump'; of a name set off by commas, the first part that
+  has name words, and there an owner ("Carter's") only when no part has
+  other name words: 'A top strategist, John Weaver,' ~ 'John Weaver',
+  "Carter's press secretary, Peter Cook" ~ 'Peter Cook'); 'unattributed' counts as wrong and is also reported
   as the unresolved rate. Wrong = a different name.
 - *Sources*: per article, distinct predicted citation names (photo and
   contributor credits excluded: PolNeAR does not annotate credits) against
@@ -227,9 +230,20 @@ class Gold:
 # --------------------------------------------------------------- matching
 
 def name_key(name: str) -> set[str]:
-    name = name.split(",")[0].split(" who ")[0]
-    words = [w.rstrip(".'’").removesuffix("’s").removesuffix("'s") for w in _WORD.findall(name)]
-    return {w.lower() for w in words if w[:1].isupper() and w.lower() not in STOP_CAPS}
+    """The name words of the first comma-separated part that has any: 'Brent
+    Bozell III, founder of the Media Research Center' -> {brent, bozell, iii};
+    'A top strategist, John Weaver,' -> {john, weaver}."""
+    parts = [p.split(" who ")[0] for p in name.split(",")]
+    # "Carter's press secretary, Peter Cook" -> {peter, cook}; "Harry Reid's office" keeps {harry, reid}.
+    for owners in ((False, True) if len(parts) > 1 else (True,)):
+        for part in parts:
+            words = [w.rstrip(".'’") for w in _WORD.findall(part)]
+            words = [w.removesuffix("’s").removesuffix("'s") for w in words
+                     if owners or not w.endswith(("’s", "'s"))]
+            key = {w.lower() for w in words if w[:1].isupper() and w.lower() not in STOP_CAPS}
+            if key:
+                return key
+    return set()
 
 
 def same_name(a: str, b: str) -> bool:

@@ -31,9 +31,9 @@ from .analyze import Analysis, doc_text
 from .ids import finding_id
 from .models import Quote, QuoteMention
 from .settings import QuoteConfig
-from .sources import (QUOTE_ONLY_VERBS, _is_proper, QUOTE_VERBS, ArticleNames, according_to, article_names, in_title_line,
+from .sources import (Actor, QUOTE_ONLY_VERBS, _is_proper, QUOTE_VERBS, ArticleNames, according_to, article_names, in_title_line,
                       is_pronoun, name_words, not_a_speaker, same_speaker, subject_heads)
-from .speakers import SpeakerContext, is_person_description, is_role_subject, quote_ranker, rank
+from .speakers import SpeakerContext, can_speak, is_named, is_person_description, is_role_subject, quote_ranker, rank
 
 UNATTRIBUTED = "unattributed"
 SCARE_MAX_WORDS = 2
@@ -119,8 +119,12 @@ def _reporting_verb(analysis: Analysis, mark_start: int, mark_end: int) -> tuple
     after = sents[-1].end
     if after < len(doc):
         nxt = doc[after].sent
-        # '"…" \n he added.' split off as its own short sentence.
-        if len(nxt) <= 8 and "\n" not in doc_text(doc)[mark_end:nxt.start_char]:
+        # '"…" he added.' split off as its own short sentence; after a quote
+        # that ends in '?' or '!' the parser splits off any attribution:
+        # '"Why not?" Ortiz told reporters during a call.'
+        gap = doc_text(doc)[mark_end:nxt.start_char]
+        asked = doc_text(doc)[max(0, mark_end - 3):mark_end].rstrip("”\"’' ")[-1:] in ("?", "!")
+        if (len(nxt) <= 8 or asked) and "\n" not in gap:
             sents.append(nxt)
     verb = _climb_from_quote(sents, inside, _is_reporting)
     if verb is not None:
@@ -132,10 +136,23 @@ def _reporting_verb(analysis: Analysis, mark_start: int, mark_end: int) -> tuple
 
 
 def _any_governing_verb(sents, inside) -> Token | None:
-    """'X thanked him for "…"', 'X bemoaned a climate in which "…"': without
-    a reporting verb, the nearest verb up from the quote that has a subject
-    (the speaker of words embedded in a clause is that clause's subject)."""
-    return _climb_from_quote(sents, inside, lambda n: n.pos_ in ("VERB", "AUX") and bool(subject_heads(n)))
+    """'X thanked him for "…"', 'X is questioning whether Y would have come
+    "…"': without a reporting verb, the topmost verb up from the quote that
+    has a subject (the clause nearest the quote is often about someone else:
+    its subject is the topic, the main clause's subject the speaker)."""
+    first = _climb_from_quote(sents, inside, lambda n: n.pos_ in ("VERB", "AUX") and bool(subject_heads(n)))
+    if first is None:
+        return None
+    chain, node = [first], first
+    for _ in range(len(first.sent) + 1):
+        if node.head.i == node.i or node.dep_ in ("conj", "parataxis"):
+            break  # 'Boos rained down …, and the crowd chanted "…"': another clause
+        node = node.head
+        if node.pos_ in ("VERB", "AUX") and not inside(node) and subject_heads(node):
+            chain.append(node)
+    # The topmost whose subject can speak: not 'a turn that called to mind …'.
+    speaking = [v for v in chain if any(is_pronoun(h) or can_speak(h) for h in subject_heads(v))]
+    return (speaking or chain)[-1]
 
 
 def _climb_from_quote(sents, inside, accept) -> Token | None:
@@ -159,7 +176,13 @@ def _is_reporting(token: Token) -> bool:
     if token.pos_ == "NOUN":
         # 'his claim that "..."': a statement noun owned by its speaker.
         return token.lemma_ in REPORT_NOUNS and any(c.dep_ == "poss" for c in token.children)
-    return token.lemma_ in QUOTE_VERBS and token.pos_ in ("VERB", "AUX")
+    if token.pos_ not in ("VERB", "AUX"):
+        return False
+    if token.lemma_ == "go":  # '"…," Trump went on'
+        return any(c.dep_ == "prt" and c.lower_ == "on" for c in token.children)
+    if token.lemma_ == "continue" and any(c.dep_ == "xcomp" for c in token.children):
+        return False  # 'Rubio will continue to be "…"' reports nothing
+    return token.lemma_ in QUOTE_VERBS
 
 
 REPORT_NOUNS = {"claim", "statement", "remark", "comment", "word", "warning", "description",
@@ -179,6 +202,9 @@ def _speaker(names: ArticleNames, ctx: SpeakerContext, verb: Token | None, mark_
         heads = [c for c in verb.children if c.dep_ == "poss"]
     else:
         heads = [_owner(h) for h in subject_heads(verb)]
+        agents = _passive_agents(verb)
+        if agents:
+            heads = agents
     heads = [h for h in heads if not (mark_start <= h.idx < mark_end)
              and h.ent_type_ not in ("DATE", "TIME")  # 'Tuesday said' is a mis-parse
              and not not_a_speaker(h, verb) and not in_title_line(h.doc, h.idx)]
@@ -201,6 +227,8 @@ def _speaker(names: ArticleNames, ctx: SpeakerContext, verb: Token | None, mark_
                 if not _is_proper(name) and is_person_description(head):
                     name = ctx.resolve_pronoun(head, described=True) or name
                     how["via"] = "described"
+            if not is_named(name) and not can_speak(head):
+                continue  # "Clinton's track record said", 'his eyes gleaming, as if to say'
         if name and name != UNATTRIBUTED and name not in resolved:
             resolved.append(name)
     return " and ".join(resolved) or UNATTRIBUTED
@@ -213,13 +241,21 @@ def _is_title(quoted: str, before: str) -> bool:
     if not words or not all(w[:1].isupper() or w.lower() in _MINOR for w in words) \
             or not words[-1][:1].isupper():
         return False
-    if 2 <= len(words) <= 5:
+    if 2 <= len(words) <= 8:
         return True
     previous = _WORD.findall(before.lower())
     return len(words) == 1 and bool(previous) and previous[-1] in ("on", "told", "s", "in", "to", "show")
 
 
-_MINOR = {"of", "the", "a", "an", "and", "in", "on", "for", "to", "at", "with"}
+_MINOR = {"of", "the", "a", "an", "and", "in", "on", "for", "to", "at", "with", "is", "or", "from", "by", "as"}
+
+
+def _passive_agents(verb: Token) -> list[Token]:
+    """'Rubio was asked by moderator Gerard Baker whether "…"': the agent of a
+    passive reporting verb spoke ('was quoted by CNN as saying' excepted)."""
+    if verb.lemma_ in ("quote", "cite") or not any(c.dep_ == "nsubjpass" for c in verb.children):
+        return []
+    return [o for a in verb.children if a.dep_ == "agent" for o in a.children if o.dep_ == "pobj"]
 
 
 DOCUMENT_NOUNS = {"statement", "report", "letter", "release", "document", "post", "message", "communique"}
@@ -258,6 +294,8 @@ def _not_speech(quoted: str, verb: Token | None, governs: bool) -> bool:
     return len(words) == 1 and not (governs and verb is not None and verb.lemma_ not in QUOTE_ONLY_VERBS)
 
 
+_NOT_LABELS = {"VIDEO", "AUDIO", "PHOTO", "PHOTOS", "UPDATE", "NOTE", "EDITOR'S NOTE", "EDITOR’S NOTE",
+               "WATCH", "READ", "CLIP", "TRANSCRIPT", "BREAKING", "CORRECTION", "SOURCE", "SOURCES"}
 _TRANSCRIPT = re.compile(r"^\s*([A-Z][A-Z.\'’ -]{1,40}):\s")
 
 
@@ -301,10 +339,17 @@ def _fill_from_context(analysis: Analysis, names: ArticleNames, ctx: SpeakerCont
         if k[4] != UNATTRIBUTED:
             continue
         p_start = ctx.para_starts[para[i]]
-        label = _TRANSCRIPT.match(text[p_start:k[2] + 1])
+        # 'SANDERS: "…"', or a quoted transcript line '"RAMOS: Secretary Clinton, …"'.
+        label, base = _TRANSCRIPT.match(text[p_start:k[2] + 1]), p_start
+        if not label:
+            label, base = _TRANSCRIPT.match(text[k[0]:k[1]]), k[0]
+        if label and label.group(1).strip(" .").upper() in _NOT_LABELS:
+            label = None
         if label:
-            k[4] = names.resolve(names.actor(_token_at(analysis, p_start + label.start(1)))) \
-                if _token_at(analysis, p_start + label.start(1)) is not None else label.group(1).title()
+            written = " ".join(label.group(1).split()).title()
+            start = base + label.start(1)
+            k[4] = names.resolve(Actor(tokens=[], name=written, written=written, start=start,
+                                       end=start + len(label.group(1))))
             k[6] = "transcript"
             continue
         intro = _colon_intro(analysis, names, ctx, k[2])
@@ -347,9 +392,11 @@ def _rank_speakers(analysis: Analysis, ctx: SpeakerContext, kept: list) -> None:
         decided.append(rank(model, cands))
     if model is not None:
         for k, name in zip(kept, decided):
+            if k[6] == "transcript":
+                continue  # a speaker's label ('RAMOS:') says who speaks
             # A description the rules found ('the fire chief said') stays
             # unless the ranker is sure of a name.
-            if name is None and k[4] != UNATTRIBUTED and not _is_proper(k[4]):
+            if name is None and k[4] != UNATTRIBUTED and not is_named(k[4]):
                 continue
             k[4] = name or UNATTRIBUTED
 
@@ -371,7 +418,8 @@ def _colon_intro(analysis: Analysis, names: ArticleNames, ctx: SpeakerContext, m
         return None
     verbs = [t for t in token.sent if t.idx < len(before) and t.pos_ in ("VERB", "AUX")]
     # A reporting verb first ('X told the crowd:'), then any verb with a subject ('X echoed:').
-    for t in [v for v in verbs if _is_reporting(v)] + [v for v in verbs if not _is_reporting(v)]:
+    others = sorted((v for v in verbs if not _is_reporting(v)), key=lambda v: (v.dep_ != "ROOT", len(before) - v.idx))
+    for t in [v for v in verbs if _is_reporting(v)] + others:
         name = _speaker(names, ctx, t, mark_start, mark_start)
         if name != UNATTRIBUTED:
             return name

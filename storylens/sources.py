@@ -45,7 +45,9 @@ SOURCE_VERBS = {
 # Also attribute quotations ('which he called "strategic"'), but are too loose
 # to make their subject a cited source.
 QUOTE_ONLY_VERBS = {"call", "describe", "dub", "term", "label", "urge", "vow", "promise",
-                    "ask", "continue", "conclude", "joke", "shout", "chant", "recount"}
+                    "ask", "continue", "conclude", "joke", "shout", "chant", "recount", "pledge",
+                    "boast", "quip", "exclaim", "proclaim", "remark", "lament", "retort", "interject",
+                    "scoff", "muse"}
 QUOTE_VERBS = SOURCE_VERBS | QUOTE_ONLY_VERBS
 
 # Hand-written because no installed package lists news agencies; the names are
@@ -449,6 +451,14 @@ def _subject_heads(verb: Token) -> list[Token]:
     if prev is not None and prev.pos_ in ("NOUN", "PROPN") and prev.dep_ in ("pobj", "compound", "npadvmod", "dobj", "appos"):
         return [prev]
     if verb.dep_ in ("conj", "advcl", "xcomp", "acl") and verb.head.pos_ in ("VERB", "AUX"):
+        if verb.tag_ == "VBG" and verb.dep_ in ("advcl", "acl") and verb.head.lemma_ not in QUOTE_VERBS:
+            # 'X told a paper that Y "…," adding, "…"': the participle
+            # reports for the reporting verb above, not for the clause it hangs on.
+            node = verb.head
+            while node.head.i != node.i and node.lemma_ not in QUOTE_VERBS:
+                node = node.head
+            if node.lemma_ in QUOTE_VERBS and node.pos_ in ("VERB", "AUX"):
+                return _subject_heads(node)
         return _subject_heads(verb.head)
     if verb.dep_ == "relcl":
         return _with_conjuncts(verb.head)
@@ -513,6 +523,20 @@ def _description(head: Token, tokens: list[Token]) -> str:
     return " ".join(words)
 
 
+def _may_expand(short: list[str], full: list[str]) -> bool:
+    """A one-word surname stands for a person's full name that ends in it
+    ('King' for 'Billie Jean King') or a short name it opens ('Bernie'), not
+    for an organisation named after someone ('King Street Baptist Church');
+    organisation words ('Observatory') match anywhere."""
+    if len(short) != 1 or not full or short[0] in ORG_WORDS | MONITOR_WORDS | MEDIA_HEADS | {"observatory"}:
+        return True
+    return full[-1] == short[0] or full[0] == short[0] and len(full) <= 3 and full[-1] not in ORG_WORDS
+
+
+_BINDABLE_MEDIA = {"newspaper", "paper", "network", "magazine", "outlet", "website", "broadcaster",
+                   "channel", "tabloid", "daily", "weekly"}
+
+
 class ArticleNames:
     """Per-article actor registry: every reporting-verb subject in text order,
     the full names the article gives, and title nouns bound to a person
@@ -529,9 +553,13 @@ class ArticleNames:
                            for o in p.children if o.dep_ == "pobj"]
         named = [c for o in owners for c in o.children if c.dep_ == "appos" and c.pos_ == "PROPN"
                  and c.ent_type_ in ("PERSON", "")]
-        if head.pos_ == "NOUN" and head.lower_ in OFFICIAL_WORDS and named:
-            # 'A spokesman for the DNC, Brad Woodhouse, said': the name speaks.
-            actor = self.actor(named[0])
+        direct = [c for c in head.children if c.dep_ == "appos" and c.pos_ == "PROPN"
+                  and c.ent_type_ in ("PERSON", "ORG", "") and tag_owner(c) is None  # not '(D-Nev.)'
+                  and not (c.left_edge.i > 0 and c.doc[c.left_edge.i - 1].text == "(")]
+        if head.pos_ == "NOUN" and (named and head.lower_ in OFFICIAL_WORDS or direct):
+            # 'A spokesman for the DNC, Brad Woodhouse, said', 'A top strategist,
+            # John Weaver, tells': the name speaks.
+            actor = self.actor((named if head.lower_ in OFFICIAL_WORDS and named else direct)[0])
             actor.description += " " + head.lower_
             return actor
         tokens = phrase_tokens(head)
@@ -593,20 +621,43 @@ class ArticleNames:
             return self.antecedent(actor)
         name = actor.name
         words = name_words(name)
-        if len(words) == 1 and words[0] in OFFICIAL_WORDS:
+        # 'the envoy' stands for the named envoy; 'King' is Billie Jean King's surname.
+        if len(words) == 1 and words[0] in OFFICIAL_WORDS and not (
+                name[:1].isupper() and any(name_words(n)[-1:] == words for n in self._full_name_set)):
             bound = [p for off, title, p in self.titles if title == words[0] and off < actor.start]
             if bound:
                 return bound[-1]
             return name
         if not _is_proper(name):
-            return name
+            return self._outlet_named_before(actor) or name
         cache = self.__dict__.setdefault("_resolved", {})
         if name not in cache:
-            candidates = [n for n in self._full_name_set if same_actor(n, name) and len(n) > len(name)]
+            candidates = [n for n in self._full_name_set if same_actor(n, name) and len(n) > len(name)
+                          and _may_expand(words, name_words(n))]
             # Prefer a first name over a title: 'Joe Arpaio' over 'Sheriff Arpaio'.
             cache[name] = max(candidates, key=lambda n: (n.split()[0].lower().rstrip(".") not in TITLE_WORDS,
                                                          len(name_words(n)), len(n))) if candidates else name
         return cache[name]
+
+    def _outlet_named_before(self, actor: Actor) -> str | None:
+        """'the newspaper', 'the conservative-leaning newspaper', 'the network':
+        the outlet the article named last before it."""
+        words = name_words(actor.name)
+        if not words or words[-1] not in _BINDABLE_MEDIA or any(w[:1].isupper() for w in actor.name.split()):
+            return None
+        if not actor.tokens or not any(t.lower_ == "the" for t in actor.tokens):
+            return None
+        run: list[Token] = []
+        outlets = []
+        for token in self.doc[:actor.tokens[0].i]:  # runs of proper nouns: 'The Kestrel Tribune'
+            if token.pos_ == "PROPN" and not in_title_line(self.doc, token.idx):
+                run.append(token)
+                continue
+            name = name_from_tokens(run) if run else ""
+            if name and classify(name) == "media":
+                outlets.append(name)
+            run = []
+        return outlets[-1] if outlets else None
 
     @cached_property
     def _full_name_set(self) -> list[str]:
@@ -722,14 +773,22 @@ def _article_citations(analysis: Analysis) -> list[Citation]:
         if token.lemma_ in SOURCE_VERBS and token.pos_ in ("VERB", "AUX"):
             heads = subject_heads(token)
             heads += [o for o in outlet_objects(token) if _is_outlet(names.actor(o).name)]
+        elif token.lemma_ in QUOTE_ONLY_VERBS and token.pos_ == "VERB" and _governs_quote(token):
+            # 'Rubio called the statement "offensive"', 'Bartiromo asked, "…"'.
+            heads = subject_heads(token)
         elif token.lemma_ in ("speak", "talk", "interview") and token.pos_ == "VERB":
             heads = [o for o in outlet_objects(token) if _is_outlet(names.actor(o).name)]
         elif token.lower_ == "according":
             heads = according_to(token)
+        elif token.lemma_ in ("show", "find", "suggest", "indicate") and token.pos_ == "VERB":
+            heads = [h for h in subject_heads(token) if h.lemma_.lower() in STUDY_NOUNS]
         elif token.lemma_ == "contribute" and _about_report(token):
             found += [_citation(analysis, names.actor(h), names.actor(h).name, "contributor")
                       for h in subject_heads(token) if not is_pronoun(h)]
             continue
+        # 'according to a new Associated Press-GfK poll', 'a count by The
+        # Associated Press', 'a Gallup poll shows': the pollster is the source.
+        heads = [_study_owner(h) or h for h in heads]
         for head in heads:
             actor = names.actor(head)
             if actor.pronoun or _is_dateline(head) or in_title_line(analysis.doc, head.idx):
@@ -739,12 +798,62 @@ def _article_citations(analysis: Analysis) -> list[Citation]:
             if not _name_like(actor.name, head, actor.tokens) and (name == actor.name or not _is_proper(name)):
                 continue
             found.append(_citation(analysis, actor, name, classify(name, actor.description, actor.tokens)))
+    found += _headline_speaker(analysis, names)
     found += _photo_credits(analysis) + _datelines(analysis) + _reporting_lines(analysis)
     found = _unify_kinds(_dedupe(found))
     affiliations = article_affiliations(analysis)
     found = [c.model_copy(update={"affiliation": affiliations[c.name]})
              if c.name in affiliations and c.kind not in ("photo", "contributor") else c for c in found]
     return sorted(found, key=lambda c: c.start)
+
+
+STUDY_NOUNS = {"poll", "polls", "survey", "surveys", "study", "count", "tally", "average", "analysis",
+               "estimate", "estimates", "data", "figures", "report", "reports", "polling"}
+
+
+def _study_owner(head: Token) -> Token | None:
+    """The named maker of a poll, count or study: 'a count by The Associated
+    Press' -> Associated Press, 'a national Gallup Poll' -> Gallup; None when
+    the study names no one."""
+    if head.lemma_.lower() not in STUDY_NOUNS:
+        return None
+    for prep in head.children:
+        if prep.dep_ == "prep" and prep.lower_ in ("by", "from", "of"):
+            objs = [c for c in prep.children if c.dep_ == "pobj" and c.pos_ == "PROPN"]
+            if objs:
+                return objs[0]
+    named = [t for t in head.lefts if t.pos_ == "PROPN" and t.lemma_.lower() not in STUDY_NOUNS
+             and t.ent_type_ not in ("GPE", "NORP", "DATE", "LOC")]
+    return named[-1] if named else None
+
+
+def _governs_quote(verb: Token) -> bool:
+    """A quotation mark among the verb's own dependents' words (not its subject's)."""
+    return any(t.text in ("“", '"') for c in verb.children if c.dep_ not in ("nsubj", "nsubjpass")
+               for t in c.subtree)
+
+
+_HEADLINE_LABEL = re.compile(r"([A-Z][\w.'’-]*(?: [A-Z][\w.'’-]*){0,3}):\s+\S")
+
+
+def _headline_speaker(analysis: Analysis, names: ArticleNames) -> list[Citation]:
+    """'Lynch: No outside influence on FBI probe': a headline that opens with
+    a name and a colon attributes its words to the person the article names
+    in full ('Loretta Lynch'); a label that names no one in the body
+    ('News Guide:') is no source."""
+    text = analysis.article.text
+    first = text.split("\n", 1)[0]
+    m = _HEADLINE_LABEL.match(first)
+    if not m:
+        return []
+    label = m.group(1)
+    body = [n for off, n in names.full_names if off > len(first)]
+    full = next((n for n in body if same_actor(n, label)), None)
+    if full is None:
+        return []
+    span = analysis.span(m.start(1), m.end(1))
+    return [Citation(article=analysis.id, name=full, kind=classify(full), start=span.start, end=span.end,
+                     text=span.text)]
 
 
 _KIND_RANK = ["agency", "monitor", "media", "official", "organization", "person", "other"]

@@ -34,7 +34,7 @@ from spacy.tokens import Token
 
 from .analyze import Analysis
 from .sources import (GENERIC_HEADS, MEDIA_HEADS, MONITOR_WORDS, OFFICIAL_WORDS, ORG_WORDS, SERVICE_HEADS, TITLE_WORDS, QUOTE_VERBS, Actor, ArticleNames, name_from_tokens, _is_proper, according_to, in_title_line, is_pronoun,
-                      name_words, not_a_speaker, same_actor, subject_heads, swallowing)
+                      name_words, not_a_speaker, same_actor, subject_heads, swallowing, tag_owner)
 
 MALE_PRONOUNS = {"he", "him", "his", "himself"}
 FEMALE_PRONOUNS = {"she", "her", "hers", "herself"}
@@ -71,10 +71,12 @@ _MODEL = Path(__file__).parent / "data" / "speaker_ranker.json"
 FEATURES = ["bias", "sent0", "sent1", "sent2", "sent3p", "para0", "para1", "para2p", "subject", "speaker",
             "last_speaker", "in_quote", "gender_agree", "gender_unknown", "person", "log_count", "rank0",
             "rank1", "rank2p", "role_match", "sent_first"]
+# Subjects and speakers over the last quote's speaker (a reader follows the
+# latest attribution); chosen on polnear-train's first 150 articles.
 _FALLBACK = {"bias": 0.0, "sent0": 1.5, "sent1": 1.0, "sent2": 0.4, "sent3p": -0.5, "para0": 0.5,
-             "para1": 0.2, "para2p": -0.5, "subject": 1.0, "speaker": 1.0, "last_speaker": 1.2,
+             "para1": 0.2, "para2p": -0.5, "subject": 1.5, "speaker": 1.5, "last_speaker": 0.4,
              "in_quote": -1.5, "gender_agree": 0.8, "gender_unknown": 0.0, "person": 0.5,
-             "log_count": 0.3, "rank0": 0.6, "rank1": 0.2, "rank2p": 0.0, "role_match": 1.0, "sent_first": 0.2}
+             "log_count": 0.3, "rank0": 0.2, "rank1": 0.2, "rank2p": 0.0, "role_match": 1.0, "sent_first": 0.2}
 
 
 @lru_cache(maxsize=1)
@@ -114,6 +116,7 @@ class SpeakerContext:
         self.sent_starts = [s.start_char for s in analysis.sentences]
         self.para_starts = [0] + [m.end() for m in re.finditer(r"\n\s*", self.text)]
         self.mentions = self._mentions()
+        self._mention_starts = [m.start for m in self.mentions]
         self.counts: dict[str, int] = {}
         for m in self.mentions:
             self.counts[m.name] = self.counts.get(m.name, 0) + 1
@@ -139,7 +142,7 @@ class SpeakerContext:
 
     def _mentions(self) -> list[Mention]:
         doc = self.analysis.doc
-        speaker_heads = {a.start for a in self.names.speakers}
+        speaker_heads = {t.i for a in self.names.speakers for t in a.tokens}
         heads: dict[int, tuple[Token, list[Token] | None]] = {}
         for ent in doc.ents:
             if ent.label_ in ("PERSON", "ORG") and not self.in_quote(ent.start_char) and not swallowing(ent):
@@ -151,7 +154,7 @@ class SpeakerContext:
         out = []
         for i in sorted(heads):
             head, tokens = heads[i]
-            if in_title_line(doc, head.idx) or not_a_speaker(head):
+            if in_title_line(doc, head.idx) or not_a_speaker(head) or tag_owner(head) is not None:
                 continue
             if is_pronoun(head):
                 continue
@@ -177,7 +180,7 @@ class SpeakerContext:
             si = self.sent_index(head.idx)
             out.append(Mention(start=written_start, end=written_end, name=name, sent=si,
                                para=self.para_index(head.idx), subject=subj,
-                               speaker=written_start in speaker_heads, in_quote=False,
+                               speaker=head.i in speaker_heads, in_quote=False,
                                person=person, sent_first=written_start <= self.sent_starts[si] + 2 if self.sent_starts else True, titles=titles))
         return out
 
@@ -294,6 +297,13 @@ class SpeakerContext:
         cands = self.candidates(pronoun, role, described)
         if not cands:
             return None
+        # 'He declared that …, Trump would have a path, which he declared …':
+        # the sentence's own pronoun subject comes first.
+        root = pronoun.sent.root
+        lead = [c for c in root.children if c.dep_ in ("nsubj", "nsubjpass") and c.i < pronoun.i
+                and c.lower_ == pronoun.lower_ and c.i != pronoun.i]
+        if lead and role is None and not described:
+            return self.resolve_pronoun(lead[0])
         # 'X said …, which he called …': a subject earlier in the same sentence.
         here = self.sent_index(pronoun.idx)
         local = [m for m, _ in cands if m.sent == here and m.subject and not m.in_quote]
@@ -343,6 +353,34 @@ class SpeakerContext:
         para_spoke = {n for o, n in rules if o != mark_start and self.para_index(o) == p0 and n != "unattributed"}
         prev_spoke = {n for o, n in earlier if self.para_index(o) in (p0 - 1, p0 - 2) and n != "unattributed"}
         want = "m" if pronoun in MALE_PRONOUNS else "f" if pronoun in FEMALE_PRONOUNS else None
+        # Salience before the quote: the latest speakers (subjects of a
+        # reporting verb) and subjects whose gender does not clash with the
+        # pronoun, as a reader would resolve 'he said' in a run of attributions.
+        spk_order: list[str] = []
+        subj_order: list[str] = []
+        for m in reversed(self.mentions[:bisect.bisect_left(self._mention_starts, mark_start)]):
+            if m.para < p0 - 3:
+                break
+            g = self.gender(m.name)
+            if want and g and g != want:
+                continue
+            if m.speaker and not any(same_actor(m.name, o) for o in spk_order):
+                spk_order.append(m.name)
+            if m.subject and not any(same_actor(m.name, o) for o in subj_order):
+                subj_order.append(m.name)
+        after_speakers = {m.name for m in self.mentions
+                          if m.start >= mark_end and m.para == p0 and m.sent <= s1 + 1 and m.speaker}
+        # '"…," delegate Bill Ness, wearing a hat, said', '"…," said X',
+        # 'Ryan said, "…"': a name right next to the quote with at most a cue verb between.
+        adjacent = set()
+        lo = bisect.bisect_left(self._mention_starts, mark_start - 200)
+        for m in self.mentions[lo:bisect.bisect_left(self._mention_starts, mark_end + 40)]:
+            if m.para != p0:
+                continue
+            if mark_end <= m.start < mark_end + 40 and _ADJ_AFTER.match(self.text, mark_end, m.start):
+                adjacent.add(m.name)
+            elif mark_start - 40 < m.end <= mark_start and _ADJ_BEFORE.match(self.text, m.end, mark_start):
+                adjacent.add(m.name)
         out = []
         for n in names:
             m = nearest.get(n)
@@ -352,7 +390,7 @@ class SpeakerContext:
             f["bias"] = 1.0
             f["rule"] = is_rule
             f["rule_" + _VIA_GROUP.get(via, "ctx")] = is_rule
-            f["rule_improper"] = is_rule and not _is_proper(n)
+            f["rule_improper"] = is_rule and not is_named(n)
             f["no_rule"] = not named_rule
             f["opens"] = opens
             f["missing"] = m is None
@@ -367,7 +405,7 @@ class SpeakerContext:
                 f["rank0"], f["rank1"], f["rank2p"] = r == 0, r == 1, r is not None and r >= 2
             f["person"] = bool((m is not None and m.person) or g is not None)
             f["multi"] = len(name_words(n)) >= 2
-            f["proper"] = _is_proper(n)
+            f["proper"] = is_named(n)
             f["log_count"] = math.log1p(self.counts.get(n, 0))
             f["last_speaker"] = bool(last and (n == last or same_actor(n, last)))
             f["para_speaker"] = any(n == o or same_actor(n, o) for o in para_spoke)
@@ -376,6 +414,14 @@ class SpeakerContext:
             f["g_clash"] = bool(want and g and g != want)
             f["plural_person"] = pronoun in PLURAL_PRONOUNS and f["person"]
             f["opens_last"] = opens and f["last_speaker"]
+            spk = next((i for i, o in enumerate(spk_order) if n == o or same_actor(n, o)), None)
+            subj = next((i for i, o in enumerate(subj_order) if n == o or same_actor(n, o)), None)
+            f["spk_rank0"], f["spk_rank1"] = spk == 0, spk == 1
+            f["subj_rank0"], f["subj_rank1"] = subj == 0, subj == 1
+            f["after_speaker"] = n in after_speakers
+            f["adjacent"] = n in adjacent
+            f["sent_subject"] = m is not None and s0 <= m.sent <= s1 and m.subject and m.start < mark_start
+            f["sent_object"] = m is not None and s0 <= m.sent <= s1 and not m.subject
             out.append((n, f))
         # The one candidate whose gender fits the pronoun ('she said' after Clara Voss and Tom Hale).
         agree = [f for _, f in out if f["g_agree"]] or \
@@ -383,7 +429,8 @@ class SpeakerContext:
         if len(agree) == 1:
             agree[0]["only_agree"] = True
             agree[0]["rule_only_agree"] = agree[0]["rule"]
-        return [(n, {k: float(v) for k, v in f.items()}) for n, f in out]
+        # 'she said' is never a man the article has shown to be one (nor 'he' a woman).
+        return [(n, {k: float(v) for k, v in f.items() if k != "g_clash"}) for n, f in out if not f["g_clash"]]
 
 
 _VIA_GROUP = {"verb": "verb", "pronoun": "pronoun", "role": "role", "described": "described",
@@ -392,7 +439,13 @@ QUOTE_FEATURES = ["bias", "rule", "rule_verb", "rule_pronoun", "rule_role", "rul
                   "rule_improper", "no_rule", "opens", "missing", "same_sent", "after", "sd1", "sd2", "sd3p",
                   "pd0", "pd1", "pd2p", "subject", "speaker", "sent_first", "rank0", "rank1", "rank2p", "person",
                   "multi", "proper", "log_count", "last_speaker", "para_speaker", "prev_speaker", "g_agree",
-                  "g_clash", "plural_person", "opens_last", "only_agree", "rule_only_agree"]
+                  "plural_person", "opens_last", "only_agree", "rule_only_agree", "spk_rank0",
+                  "spk_rank1", "subj_rank0", "subj_rank1", "after_speaker", "sent_subject", "sent_object",
+                  "adjacent"]
+_CUE_WORDS = r"(?:said|says|say|added|adds|asked|asks|told|tells|wrote|writes|tweeted|continued|explained|" \
+             r"insisted|replied|responded|noted|recalled|argued|warned|declared|shouted|quipped|retorted)"
+_ADJ_AFTER = re.compile(rf"[\s,]*(?:{_CUE_WORDS}\s+)?(?:the\s+|[A-Z][\w.'’-]*\s+(?:[a-z][\w-]*\s+)?)?$")
+_ADJ_BEFORE = re.compile(rf"(?:,[^,“”\"]{{0,30}},)?\s+{_CUE_WORDS}(?:\s+\w+)?\s*[,:]?\s*$")
 _QUOTE_MODEL = Path(__file__).parent / "data" / "quote_speakers.json"
 
 
@@ -429,9 +482,46 @@ _NOT_PERSON_HEADS = {"ad", "letter", "complaint", "crowd", "report", "statement"
                      "show", "paper", "newspaper", "magazine", "agency", "company", "firm", "organization", "team"}
 
 
+def is_named(name: str) -> bool:
+    """A name, not a description: capitalised first and last word
+    ('Brent Bozell III', 'Bashar al-Assad'; not "Clinton's track record",
+    'Christie supporter')."""
+    words = name.split()
+    if not _is_proper(name):
+        return False
+    # "Harry Reid's office", 'Justice Department': an organisation named by a name.
+    return any(c.isupper() for c in words[-1]) or words[-1].lower() in ORG_WORDS and \
+        any(c.isupper() for w in words[1:-1] for c in w)
+
+
+# Heads of phrases that can speak: people, groups, outlets and documents.
+_SPEAKING_HEADS = (ROLE_NOUNS | OFFICIAL_WORDS | MEDIA_HEADS | ORG_WORDS | MONITOR_WORDS | SERVICE_HEADS
+                   | GENERIC_HEADS | _NOT_PERSON_HEADS | {"person", "crowd", "audience", "family", "friend",
+                                                          "wife", "husband", "mother", "father", "son",
+                                                          "daughter", "brother", "sister", "child", "guy",
+                                                          "star", "camp", "staff", "host", "narrator", "tycoon",
+                                                          "magnate", "hopeful", "veteran", "native", "icon",
+                                                          "legend", "celebrity", "couple", "side"})
+_AGENT_SUFFIXES = ("er", "or", "ist", "ian", "man", "woman", "person", "ent", "ant", "ee")
+_NOT_AGENTS = {"danger", "answer", "number", "matter", "order", "power", "water", "border", "corner",
+               "error", "factor", "sector", "behavior", "behaviour", "labor", "favor", "rumor", "honor",
+               "event", "moment", "comment", "argument", "element", "extent", "percent", "content",
+               "intent", "incident", "want", "grant", "plant", "fee", "degree"}
+
+
+def can_speak(head: Token) -> bool:
+    """'the man', 'the campaign', 'the ad' can say something; 'his eyes',
+    "Clinton's track record", 'the timing' cannot."""
+    if head.pos_ == "PROPN" or head.ent_type_ in ("PERSON", "ORG", "NORP"):
+        return True
+    lemma = head.lemma_.lower()
+    return head.lower_ in _SPEAKING_HEADS or lemma in _SPEAKING_HEADS or \
+        lemma.endswith(_AGENT_SUFFIXES) and lemma not in _NOT_AGENTS
+
+
 def is_person_description(head: Token) -> bool:
     """'the businessman', 'the gambling tycoon': a definite description of a person."""
-    return head.pos_ == "NOUN" and head.tag_ == "NN" and head.lower_ not in _NOT_PERSON_HEADS \
+    return head.pos_ == "NOUN" and head.tag_ == "NN" and head.lower_ not in _NOT_PERSON_HEADS and can_speak(head) \
         and head.lower_ not in MEDIA_HEADS | ORG_WORDS | MONITOR_WORDS | SERVICE_HEADS | GENERIC_HEADS \
         and head.lower_ not in _NON_SPEAKER_ROLES \
         and any(c.lower_ == "the" for c in head.children if c.dep_ == "det")

@@ -178,3 +178,24 @@ def test_no_cut_off_names_and_affiliation_on_citations():
     assert not any(n.startswith(("’s", "'s")) or n == "Department" for n in cites)
     assert cites["Jana Velik"].affiliation == "Green Valley Union"
     assert cites["State Department"].affiliation is None
+
+
+def test_speakers_of_direct_quotes_and_headline_labels_are_sources():
+    text = ("Lynch: No outside influence on the harbour probe\n\n"
+            "KESTREL — Attorney General Loretta Lynch said on Tuesday that the inquiry would go on.\n\n"
+            "Sen. Marco Delane called the statement \u201coffensive and outlandish.\u201d\n\n"
+            "Critics called the plan reckless.\n")
+    analysis = analyze([Article(id="t", text=text)])[0]
+    names = {c.name for c in article_citations(analysis)}
+    assert {"Loretta Lynch", "Marco Delane"} <= names
+    assert not any("Critics" in n for n in names)
+
+
+def test_pollsters_and_the_newspaper_named_before_are_sources():
+    text = ("Support for the harbour plan rose to 54 percent, according to a new Kestrel Tribune poll.\n\n"
+            "A count by the Norland Wire Service found 12 towns in favour.\n\n"
+            "The Kestrel Tribune ran the figures on Monday. According to the newspaper, the vote is close.\n")
+    analysis = analyze([Article(id="t", text=text)])[0]
+    names = {c.name for c in article_citations(analysis)}
+    assert "Kestrel Tribune" in names and "Norland Wire Service" in names
+    assert "newspaper" not in names

@@ -204,3 +204,29 @@ def test_seed_scare_quote_and_order(seed_quotes):
     assert not [q for q in seed_quotes if normalise(q.text) == "terrorists"]
     a_only = [q.mentions[0].start for q in seed_quotes if _articles(q) == {"a"}]
     assert a_only == sorted(a_only)
+
+
+def test_partial_match_prefilter_agrees_with_partial_ratio():
+    """The LCS bound in front of partial_ratio only skips pairs it would reject,
+    including a trimmed copy at an end of the longer text, where partial_ratio
+    scores a window shorter than the quote (the case that sets the bound)."""
+    import random
+
+    from rapidfuzz import fuzz
+
+    from storylens.quotes import _partial_match
+
+    rng = random.Random(6)
+    for _ in range(3000):
+        short = "".join(rng.choice("abcd ") for _ in range(rng.randint(1, 90)))
+        trim = rng.randint(0, len(short) // 5)
+        copy = list(short[trim:] if rng.random() < 0.5 else short[:len(short) - trim])
+        for _ in range(rng.randint(0, len(short) // 10 + 1)):   # light edits
+            k = rng.randrange(len(copy) + 1)
+            copy[k:k + rng.randint(0, 1)] = rng.choice(["", rng.choice("abcd ")])
+        # Noise of other letters, often none: the copy then sits at an end.
+        noise = lambda: "".join(rng.choice("xyz") for _ in range(rng.choice([0, rng.randint(0, 60)])))  # noqa: E731
+        long_ = noise() + "".join(copy) + noise()
+        short, long_ = sorted((short, long_), key=len)
+        for cutoff in (80, 90, 95):
+            assert _partial_match(short, long_, cutoff) == bool(fuzz.partial_ratio(short, long_, score_cutoff=cutoff))

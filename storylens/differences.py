@@ -60,6 +60,7 @@ NICKNAMES = {
     "abe": "abraham", "newt": "newton", "mitt": "willard", "barry": "barack",
 }
 _INITIAL = re.compile(r"^[a-z]\.?$")
+_LETTERS = re.compile(r"[a-z]+")
 _NUMBER_WORD = re.compile(r"^(?:\d[\d,]*(?:\.\d+)?|zero|one|two|three|four|five|six|seven|eight|nine|ten|eleven|"
                           r"twelve|thirteen|fourteen|fifteen|sixteen|seventeen|eighteen|nineteen|twenty|"
                           r"thirty|forty|fifty|sixty|seventy|eighty|ninety|hundred|thousand|million|billion|"
@@ -141,7 +142,7 @@ def _dates(tokens) -> tuple[str, ...]:
 
 def _name_words(tokens) -> tuple[str, ...]:
     return tuple(w for t in tokens if t.pos_ == "PROPN" and t.lower_.rstrip(".") not in _DATE_WORDS
-                 for w in re.findall(r"[a-z]+", t.lower_) if w not in TITLES)
+                 for w in _LETTERS.findall(t.lower_) if w not in TITLES)
 
 
 def _mostly_names(tokens) -> bool:
@@ -295,7 +296,7 @@ def name_mentions(f) -> list[_Mention]:
         while run and not run[-1].is_alpha:
             run.pop()
         if run:
-            words = tuple(ABBREVIATIONS.get(w, w) for t in run for w in re.findall(r"[a-z]+", t.lower_)
+            words = tuple(ABBREVIATIONS.get(w, w) for t in run for w in _LETTERS.findall(t.lower_)
                           if w not in TITLES and w not in _DATE_WORDS)
             if words:
                 s, e = run[0].idx, run[-1].idx + len(run[-1].text)
@@ -320,7 +321,7 @@ def name_mentions(f) -> list[_Mention]:
 
 
 def _words(f) -> set[str]:
-    return {w for t in f.tokens for w in re.findall(r"[a-z]+", t.lower_)}
+    return {w for t in f.tokens for w in _LETTERS.findall(t.lower_)}
 
 
 def _full_names(mentions: list[_Mention]) -> set[tuple[str, str]]:
@@ -377,19 +378,18 @@ def name_facts(features, passages: list[Passage], config: FactsConfig = FactsCon
     indexes = {k: _index(v) for k, v in mentions.items()}
     found: list[tuple[_Mention, _Mention, bool, str, str]] = []
     for fa, fb in combinations(features, 2):
-        ma, mb = mentions[fa.id], mentions[fb.id]
+        words_a, words_b, full_a, full_b = words[fa.id], words[fb.id], full[fa.id], full[fb.id]
         best: dict[tuple, tuple] = {}
-        for x, y in _candidate_pairs(indexes[fa.id], indexes[fb.id], words[fa.id], words[fb.id], config):
-            if True:
-                judged = _judge(x, y, words[fa.id], words[fb.id], full[fa.id], full[fb.id], config)
-                if judged is None:
-                    continue
-                key, incompatible, why, what = judged
-                strength = context(x, y)
-                if strength < 1:
-                    continue
-                if key not in best or strength > best[key][0]:
-                    best[key] = (strength, x, y, incompatible, why, what)
+        for x, y in _candidate_pairs(indexes[fa.id], indexes[fb.id], words_a, words_b, config):
+            judged = _judge(x, y, words_a, words_b, full_a, full_b, config)
+            if judged is None:
+                continue
+            key, incompatible, why, what = judged
+            strength = context(x, y)
+            if strength < 1:
+                continue
+            if key not in best or strength > best[key][0]:
+                best[key] = (strength, x, y, incompatible, why, what)
         found += [(x, y, inc, why, what) for _, x, y, inc, why, what in best.values()]
     return _merge(found)
 
@@ -449,7 +449,8 @@ def _judge(x: _Mention, y: _Mention, words_a: set[str], words_b: set[str], full_
                 f"first name of {lx.title()}")
     # a name word spelled differently: compare the last words, then the first
     for wx, wy in _spelling_candidates(x, y):
-        if regional(wx) == regional(wy) or min(len(wx), len(wy)) < config.name_min_letters:
+        # cheapest tests first: most pairs are one name written alike
+        if wx == wy or min(len(wx), len(wy)) < config.name_min_letters or regional(wx) == regional(wy):
             continue
         if wx in words_b or wy in words_a:
             continue   # the other outlet writes this form too: two names in the story

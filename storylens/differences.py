@@ -311,7 +311,7 @@ def name_mentions(f) -> list[_Mention]:
         elif run and t.text == "-" and run[-1].idx + len(run[-1].text) == t.idx \
                 and n + 1 < len(tokens) and tokens[n + 1].pos_ == "PROPN" and tokens[n + 1].idx == t.idx + 1:
             run.append(t)
-        else:
+        elif run:
             close()
     close()
     alone = {m.words[0] for m in out if len(m.words) == 1}
@@ -376,38 +376,47 @@ def name_facts(features, passages: list[Passage], config: FactsConfig = FactsCon
     words = {f.id: _words(f) for f in features}
     full = {k: _full_names(v) for k, v in mentions.items()}
     indexes = {k: _index(v) for k, v in mentions.items()}
+    # words long enough to compare spellings, found once per article rather than per pair
+    spellable = {k: [w for w in v if len(w) >= config.name_min_letters] for k, v in indexes.items()}
     found: list[tuple[_Mention, _Mention, bool, str, str]] = []
     for fa, fb in combinations(features, 2):
         words_a, words_b, full_a, full_b = words[fa.id], words[fb.id], full[fa.id], full[fb.id]
         best: dict[tuple, tuple] = {}
-        for x, y in _candidate_pairs(indexes[fa.id], indexes[fb.id], words_a, words_b, config):
-            judged = _judge(x, y, words_a, words_b, full_a, full_b, config)
+        for xs, ys in _candidate_pairs(indexes[fa.id], indexes[fb.id], words_a, words_b,
+                                       spellable[fa.id], spellable[fb.id], config):
+            # the verdict depends on the two forms alone; the context on each pair of mentions
+            judged = _judge(xs[0], ys[0], words_a, words_b, full_a, full_b, config)
             if judged is None:
                 continue
             key, incompatible, why, what = judged
-            strength = context(x, y)
-            if strength < 1:
-                continue
-            if key not in best or strength > best[key][0]:
-                best[key] = (strength, x, y, incompatible, why, what)
+            for x in xs:
+                for y in ys:
+                    strength = context(x, y)
+                    if strength >= 1 and (key not in best or strength > best[key][0]):
+                        best[key] = (strength, x, y, incompatible, why, what)
         found += [(x, y, inc, why, what) for _, x, y, inc, why, what in best.values()]
     return _merge(found)
 
 
-def _index(ms: list[_Mention]) -> dict[str, list[_Mention]]:
-    out: dict[str, list[_Mention]] = {}
+def _index(ms: list[_Mention]) -> dict[str, dict[tuple[str, ...], list[_Mention]]]:
+    """Last or first name word -> the article's name forms (word tuples) with
+    that word -> their mentions, in text order. An article repeats its names,
+    so pairs are judged per pair of forms, not per pair of mentions."""
+    out: dict[str, dict[tuple[str, ...], list[_Mention]]] = {}
     for m in ms:
-        for w in {m.words[-1], m.words[0]}:
-            out.setdefault(w, []).append(m)
+        for w in dict.fromkeys((m.words[-1], m.words[0])):
+            out.setdefault(w, {}).setdefault(m.words, []).append(m)
     return out
 
 
-def _candidate_pairs(ia: dict, ib: dict, words_a: set[str], words_b: set[str], config: FactsConfig):
-    """Mention pairs worth judging, from an index rather than every pair: the
-    same last or first word, or a word written only by one article each and
-    spelled alike (one vectorised distance matrix per pair of articles)."""
-    only_a = [w for w in ia if w not in words_b and len(w) >= config.name_min_letters]
-    only_b = [w for w in ib if w not in words_a and len(w) >= config.name_min_letters]
+def _candidate_pairs(ia: dict, ib: dict, words_a: set[str], words_b: set[str], spellable_a: list[str],
+                     spellable_b: list[str], config: FactsConfig):
+    """Pairs of name forms worth judging, as their two lists of mentions, from
+    an index rather than every pair: different forms with the same last or
+    first word, or with a word written only by one article each and spelled
+    alike (one vectorised distance matrix per pair of articles)."""
+    only_a = [w for w in spellable_a if w not in words_b]
+    only_b = [w for w in spellable_b if w not in words_a]
     keys = [(w, w) for w in ia if w in ib]
     if only_a and only_b:
         scores = cdist(only_a, only_b, scorer=Levenshtein.normalized_similarity,
@@ -415,11 +424,11 @@ def _candidate_pairs(ia: dict, ib: dict, words_a: set[str], words_b: set[str], c
         keys += [(only_a[i], only_b[j]) for i, j in zip(*np.nonzero(scores))]
     seen = set()
     for u, v in keys:
-        for x in ia[u]:
-            for y in ib[v]:
-                if (id(x), id(y)) not in seen:
-                    seen.add((id(x), id(y)))
-                    yield x, y
+        for fx, xs in ia[u].items():
+            for fy, ys in ib[v].items():
+                if fx != fy and (fx, fy) not in seen:
+                    seen.add((fx, fy))
+                    yield xs, ys
 
 
 def _judge(x: _Mention, y: _Mention, words_a: set[str], words_b: set[str], full_a: set, full_b: set,

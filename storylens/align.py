@@ -79,35 +79,40 @@ class _Unit:
 
 def _units(article: int, features: ArticleFeatures, encode: "_Encoder", config: AlignConfig) -> list[_Unit]:
     """Every sentence and pair of adjacent sentences long enough to match.
-    Each sentence's tokens are read once and shared by the units holding it."""
+    Each sentence's tokens are read and encoded once and shared by the units
+    holding it (a pair's code is its two sentences' codes joined)."""
     per_sentence = []
     for i in range(len(features.sentences)):
         tokens = [t for t in features.sentence_tokens(i) if not t.is_space]
-        per_sentence.append((tokens, [t.lower_ for t in tokens if not t.is_punct],
-                             frozenset(t.lemma_.lower() for t in tokens if t.is_alpha and not t.is_stop)))
+        words = [t.lower_ for t in tokens if not t.is_punct]
+        per_sentence.append((tokens, words, frozenset(t.lemma_.lower() for t in tokens if t.is_alpha and not t.is_stop),
+                             encode(words)))
     units = []
-    for i, (tokens, words, lemmas) in enumerate(per_sentence):
-        units.append(_Unit(article, i, i, tokens, words, lemmas, features.sentence_vector(i)))
+    for i, (tokens, words, lemmas, code) in enumerate(per_sentence):
+        units.append(_Unit(article, i, i, tokens, words, lemmas, features.sentence_vector(i), code))
         if i + 1 < len(per_sentence):
-            t2, w2, l2 = per_sentence[i + 1]
-            units.append(_Unit(article, i, i + 1, tokens + t2, words + w2, lemmas | l2, features.pair_vector(i)))
+            t2, w2, l2, c2 = per_sentence[i + 1]
+            units.append(_Unit(article, i, i + 1, tokens + t2, words + w2, lemmas | l2, features.pair_vector(i),
+                               code + c2))
     # Captions and datelines are too short to match; runaway 'sentences' (a
     # page of tiny spans, a 100,000-character token) are too long to diff.
-    units = [u for u in units if config.min_words <= len(u.words) <= config.max_unit_words]
-    for u in units:
-        u.code = encode(u.words)
-    return units
+    return [u for u in units if config.min_words <= len(u.words) <= config.max_unit_words]
 
 
 class _Encoder:
     """Maps words to private code points so rapidfuzz's C string scorers
-    compare word sequences (one character per word) instead of characters."""
+    compare word sequences (one character per word) instead of characters.
+    Only equality of codes matters, not which word gets which."""
 
     def __init__(self) -> None:
         self.codes: dict[str, str] = {}
 
     def __call__(self, words: list[str]) -> str:
-        return "".join(self.codes.setdefault(w, chr(0xF0000 + len(self.codes))) for w in words)
+        codes = self.codes
+        for w in words:
+            if w not in codes:
+                codes[w] = chr(0xF0000 + len(codes))
+        return "".join([codes[w] for w in words])
 
 
 @dataclass
@@ -150,7 +155,8 @@ def reuse_shares(features: list[ArticleFeatures], passages: list[Passage]) -> di
                 for s in p.spans:
                     if s.article == f.id:
                         covered[s.start:s.end] = True
-        solid = np.array([not c.isspace() for c in f.text], dtype=bool)
+        solid = ~np.isin(np.frombuffer(f.text.encode("utf-32-le"), dtype="<u4"),
+                         [ord(c) for c in set(f.text) if c.isspace()])   # not str.isspace, in bulk
         reused = int(np.count_nonzero(covered & solid & ~mask.quoted))
         out[f.id] = round(reused / total, 3) if total else 0.0
     return out

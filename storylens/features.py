@@ -55,14 +55,15 @@ class Tok:
         self.i, self.idx, self.text = i, idx, text
         self.lower_ = text.lower()
         self.lemma_, self.pos_ = lemma, pos
-        self.is_punct = bool(flags & _PUNCT)
-        self.is_alpha = bool(flags & _ALPHA)
-        self.is_stop = bool(flags & _STOP)
-        self.is_space = bool(flags & _SPACE)
-        self.like_num = bool(flags & _NUM)
+        self.is_punct, self.is_alpha, self.is_stop, self.is_space, self.like_num = _FLAG_VALUES[flags]
 
     def __repr__(self) -> str:
         return f"Tok({self.text!r}@{self.idx})"
+
+
+# The five booleans of every flags value, unpacked once: a story phase builds
+# a Tok for every token of every article it compares.
+_FLAG_VALUES = [tuple(bool(flags & bit) for bit in (_PUNCT, _ALPHA, _STOP, _SPACE, _NUM)) for flags in range(32)]
 
 
 @dataclass

@@ -321,7 +321,8 @@ def name_mentions(f) -> list[_Mention]:
 
 
 def _words(f) -> set[str]:
-    return {w for t in f.tokens for w in _LETTERS.findall(t.lower_)}
+    """Every run of letters inside a token (one pattern pass: NUL keeps tokens apart)."""
+    return set(_LETTERS.findall("\0".join(t.lower_ for t in f.tokens)))
 
 
 def _full_names(mentions: list[_Mention]) -> set[tuple[str, str]]:
@@ -458,15 +459,15 @@ def _judge(x: _Mention, y: _Mention, words_a: set[str], words_b: set[str], full_
                 f"first name of {lx.title()}")
     # a name word spelled differently: compare the last words, then the first
     for wx, wy in _spelling_candidates(x, y):
-        # cheapest tests first: most pairs are one name written alike
-        if wx == wy or min(len(wx), len(wy)) < config.name_min_letters or regional(wx) == regional(wy):
+        # each test only rejects, so the cheapest come first: most pairs are one name written alike
+        if wx == wy or min(len(wx), len(wy)) < config.name_min_letters:
             continue
         if wx in words_b or wy in words_a:
             continue   # the other outlet writes this form too: two names in the story
-        if first_name_same(wx, wy):
-            continue
         sim = Levenshtein.normalized_similarity(wx, wy)
         if sim < config.name_spelling_similarity:
+            continue
+        if regional(wx) == regional(wy) or first_name_same(wx, wy):
             continue
         one_letter = Levenshtein.distance(wx, wy) <= 1
         why = (f"'{wx.title()}' and '{wy.title()}' in the same context: "

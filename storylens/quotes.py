@@ -21,11 +21,12 @@ Rules:
 
 from __future__ import annotations
 
-import math
 import re
 
+import numpy as np
 from rapidfuzz import fuzz
 from rapidfuzz.distance import LCSseq
+from rapidfuzz.process import cpdist
 from scipy.cluster.hierarchy import DisjointSet
 from spacy.tokens import Token
 
@@ -430,23 +431,48 @@ def _colon_intro(analysis: Analysis, names: ArticleNames, ctx: SpeakerContext, m
 
 # ------------------------------------------------------------- matching
 
-def _same_quote(na: str, nb: str, config: QuoteConfig = QuoteConfig(), words: tuple[int, int] | None = None) -> bool:
-    """Compare two normalised quotes; `words` are their word counts, when the caller has them."""
-    if not na or not nb:
-        return False
-    if na == nb:
-        return True
-    wa, wb = words or (len(na.split()), len(nb.split()))
-    short, long_, short_words = (na, nb, wa) if len(na) <= len(nb) else (nb, na, wb)
-    if short_words >= config.min_match_words:
-        if f" {short} " in f" {long_} " or _partial_match(short, long_, config.partial_min):
-            return True
-    return min(wa, wb) >= 3 and bool(fuzz.ratio(na, nb, score_cutoff=config.ratio_min))
+def _same_quotes(normal: list[str], counts: list[int], pairs, config: QuoteConfig = QuoteConfig()) -> set[tuple[int, int]]:
+    """The `pairs` (i, j) of normalised quotes that are one quote: equal; or
+    the shorter has `min_match_words` words or more and sits inside the longer,
+    exactly or nearly (rapidfuzz `partial_ratio`); or both have three words or
+    more and differ by small edits (`ratio`). `counts` are the word counts.
+    Each fuzzy score is computed for all its pairs in one rapidfuzz call."""
+    found, partial, edited = set(), [], []
+    for i, j in pairs:
+        na, nb = normal[i], normal[j]
+        if not na or not nb:
+            continue
+        if na == nb:
+            found.add((i, j))
+            continue
+        short, long_, short_words = (na, nb, counts[i]) if len(na) <= len(nb) else (nb, na, counts[j])
+        if short_words >= config.min_match_words:
+            if f" {short} " in f" {long_} ":
+                found.add((i, j))
+                continue
+            partial.append((i, j, short, long_))
+        if min(counts[i], counts[j]) >= 3:
+            edited.append((i, j))
+    near = _partial_matches([p[2] for p in partial], [p[3] for p in partial], config.partial_min)
+    found.update((i, j) for (i, j, _, _), ok in zip(partial, near) if ok)
+    edited = [p for p in edited if p not in found]
+    close = _reach(fuzz.ratio, [normal[i] for i, _ in edited], [normal[j] for _, j in edited], config.ratio_min)
+    found.update(p for p, ok in zip(edited, close) if ok)
+    return found
 
 
-def _partial_match(short: str, long_: str, cutoff: float) -> bool:
-    """rapidfuzz's `partial_ratio(short, long_) >= cutoff`, behind a cheap
-    test that never rejects a pair partial_ratio would accept.
+def _reach(scorer, xs: list[str], ys: list[str], cutoff: float) -> np.ndarray:
+    """Whether `scorer(x, y, score_cutoff=cutoff)` is non-zero, for every pair
+    in one rapidfuzz call. Its bulk form refuses a cutoff outside 0-100,
+    which the single-pair scorers take: above 100 nothing passes."""
+    if cutoff > 100 or not xs:
+        return np.zeros(len(xs), dtype=bool)
+    return cpdist(xs, ys, scorer=scorer, score_cutoff=max(cutoff, 0)) != 0
+
+
+def _partial_matches(shorts: list[str], longs: list[str], cutoff: float) -> np.ndarray:
+    """rapidfuzz's `partial_ratio(short, long_) >= cutoff` for each pair,
+    behind a cheap test that never rejects a pair partial_ratio would accept.
 
     partial_ratio scores `short` against every window of `long_` at most as
     long as `short` (shorter ones at its ends); a score r (as a fraction)
@@ -456,11 +482,14 @@ def _partial_match(short: str, long_: str, cutoff: float) -> bool:
     it: on 80 BASIL articles it turns away 86% of the pairs, and most of the
     long quotes, whose windows cost partial_ratio the most.
     """
-    r = cutoff / 100
-    need = math.floor(r / (2 - r) * len(short)) - 1   # a character of slack for rounding
-    if need > 0 and LCSseq.similarity(short, long_, score_cutoff=need) < need:
-        return False
-    return bool(fuzz.partial_ratio(short, long_, score_cutoff=cutoff))
+    if cutoff > 100 or not shorts:
+        return np.zeros(len(shorts), dtype=bool)
+    r = max(cutoff, 0) / 100
+    need = np.floor(r / (2 - r) * np.array([len(x) for x in shorts], dtype=np.float64)) - 1   # slack for rounding
+    maybe = np.nonzero(cpdist(shorts, longs, scorer=LCSseq.similarity) >= need)[0].tolist()
+    out = np.zeros(len(shorts), dtype=bool)
+    out[maybe] = _reach(fuzz.partial_ratio, [shorts[k] for k in maybe], [longs[k] for k in maybe], cutoff)
+    return out
 
 
 def _common_speaker(speakers: list[str]) -> str:
@@ -493,21 +522,17 @@ def match_quotes(features, config: QuoteConfig = QuoteConfig()) -> list[Quote]:
     mentions = [m for f in features for m in f.quotes]
     normal = [normalise(m.text) for m in mentions]
     counts = [len(text.split()) for text in normal]
-    sets = DisjointSet(range(len(mentions)))
     index: dict[str, list[int]] = {}
     for i, text in enumerate(normal):
         words = text.split()
         for gram in {" ".join(words[k:k + 2]) for k in range(max(1, len(words) - 1))}:
             index.setdefault(gram, []).append(i)
-    tried: set[tuple[int, int]] = set()   # a pair shares many bigrams: judge it once
-    for members in index.values():
-        for x, i in enumerate(members):
-            for j in members[x + 1:]:
-                if (i, j) in tried or sets.connected(i, j):
-                    continue
-                tried.add((i, j))
-                if _same_quote(normal[i], normal[j], config, (counts[i], counts[j])):
-                    sets.merge(i, j)
+    # A pair shares many bigrams: judge it once. Groups are the connected
+    # parts of the accepted pairs, so the order they are judged in does not matter.
+    pairs = {(i, j) for members in index.values() for x, i in enumerate(members) for j in members[x + 1:]}
+    sets = DisjointSet(range(len(mentions)))
+    for i, j in _same_quotes(normal, counts, pairs, config):
+        sets.merge(i, j)
     quotes = []
     for group_ids in sorted(sets.subsets(), key=min):
         group = sorted((mentions[i] for i in group_ids), key=lambda m: (order[m.article], m.start))

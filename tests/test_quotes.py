@@ -214,9 +214,10 @@ def test_partial_match_prefilter_agrees_with_partial_ratio():
 
     from rapidfuzz import fuzz
 
-    from storylens.quotes import _partial_match
+    from storylens.quotes import _partial_matches
 
     rng = random.Random(6)
+    shorts, longs = [], []
     for _ in range(3000):
         short = "".join(rng.choice("abcd ") for _ in range(rng.randint(1, 90)))
         trim = rng.randint(0, len(short) // 5)
@@ -226,7 +227,9 @@ def test_partial_match_prefilter_agrees_with_partial_ratio():
             copy[k:k + rng.randint(0, 1)] = rng.choice(["", rng.choice("abcd ")])
         # Noise of other letters, often none: the copy then sits at an end.
         noise = lambda: "".join(rng.choice("xyz") for _ in range(rng.choice([0, rng.randint(0, 60)])))  # noqa: E731
-        long_ = noise() + "".join(copy) + noise()
-        short, long_ = sorted((short, long_), key=len)
-        for cutoff in (80, 90, 95):
-            assert _partial_match(short, long_, cutoff) == bool(fuzz.partial_ratio(short, long_, score_cutoff=cutoff))
+        short, long_ = sorted((short, noise() + "".join(copy) + noise()), key=len)
+        shorts.append(short)
+        longs.append(long_)
+    for cutoff in (80, 90, 95):
+        expected = [bool(fuzz.partial_ratio(s, x, score_cutoff=cutoff)) for s, x in zip(shorts, longs)]
+        assert _partial_matches(shorts, longs, cutoff).tolist() == expected

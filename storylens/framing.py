@@ -212,8 +212,12 @@ def _scan(words: list[tuple[str, str, int] | None], phrases: dict[tuple[str, ...
     rebels' are rebels, a kind of them, not another name): only the head
     counts."""
     hits: list[tuple[int, int, tuple[int, str]]] = []
-    # Most words start no phrase: test a word's windows only when it can.
-    starts = {k[0] for k in phrases if k}
+    # Most words start no phrase: test a word's windows only when it can, and
+    # none longer than the longest phrase that starts with it.
+    reach: dict[str, int] = {}
+    for k in phrases:
+        if k:
+            reach[k[0]] = max(reach.get(k[0], 0), len(k))
     # A phrase never spans a barrier: the longest window at i ends before the next one.
     barrier = [len(words)] * (len(words) + 1)
     for k in range(len(words) - 1, -1, -1):
@@ -221,8 +225,9 @@ def _scan(words: list[tuple[str, str, int] | None], phrases: dict[tuple[str, ...
     i = 0
     while i < len(words):
         hit = None
-        if words[i] is not None and (words[i][0] in starts or words[i][1] in starts):
-            for n in range(min(longest, barrier[i] - i), 0, -1):
+        if words[i] is not None and (words[i][0] in reach or words[i][1] in reach):
+            longest_here = max(reach.get(words[i][0], 0), reach.get(words[i][1], 0))
+            for n in range(min(longest, longest_here, barrier[i] - i), 0, -1):
                 window = words[i:i + n]
                 for key in _candidates_for(window):
                     if key in phrases:

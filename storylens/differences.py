@@ -377,14 +377,17 @@ def name_facts(features, passages: list[Passage], config: FactsConfig = FactsCon
     words = {f.id: _words(f) for f in features}
     full = {k: _full_names(v) for k, v in mentions.items()}
     indexes = {k: _index(v) for k, v in mentions.items()}
-    # words long enough to compare spellings, found once per article rather than per pair
-    spellable = {k: [w for w in v if len(w) >= config.name_min_letters] for k, v in indexes.items()}
+    # Spellings are compared once over the story's name words, not once per
+    # pair of articles; each article keeps its words that have a look-alike,
+    # ranked in index order.
+    alike = _spelled_alike({w for index in indexes.values() for w in index}, config)
+    ranked = {k: {w: n for n, w in enumerate(w for w in index if w in alike)} for k, index in indexes.items()}
     found: list[tuple[_Mention, _Mention, bool, str, str]] = []
     for fa, fb in combinations(features, 2):
         words_a, words_b, full_a, full_b = words[fa.id], words[fb.id], full[fa.id], full[fb.id]
         best: dict[tuple, tuple] = {}
         for xs, ys in _candidate_pairs(indexes[fa.id], indexes[fb.id], words_a, words_b,
-                                       spellable[fa.id], spellable[fb.id], config):
+                                       ranked[fa.id], ranked[fb.id], alike):
             # the verdict depends on the two forms alone; the context on each pair of mentions
             judged = _judge(xs[0], ys[0], words_a, words_b, full_a, full_b, config)
             if judged is None:
@@ -410,19 +413,34 @@ def _index(ms: list[_Mention]) -> dict[str, dict[tuple[str, ...], list[_Mention]
     return out
 
 
-def _candidate_pairs(ia: dict, ib: dict, words_a: set[str], words_b: set[str], spellable_a: list[str],
-                     spellable_b: list[str], config: FactsConfig):
-    """Pairs of name forms worth judging, as their two lists of mentions, from
-    an index rather than every pair: different forms with the same last or
-    first word, or with a word written only by one article each and spelled
-    alike (one vectorised distance matrix per pair of articles)."""
-    only_a = [w for w in spellable_a if w not in words_b]
-    only_b = [w for w in spellable_b if w not in words_a]
-    keys = [(w, w) for w in ia if w in ib]
-    if only_a and only_b:
-        scores = cdist(only_a, only_b, scorer=Levenshtein.normalized_similarity,
+def _spelled_alike(words: set[str], config: FactsConfig) -> dict[str, set[str]]:
+    """Name word -> the story's other name words spelled alike (normalised
+    Levenshtein similarity at least `name_spelling_similarity`, both words at
+    least `name_min_letters` long): one distance matrix, in blocks of rows."""
+    vocab = sorted(w for w in words if len(w) >= config.name_min_letters)
+    alike: dict[str, set[str]] = {}
+    block = 512
+    for lo in range(0, len(vocab), block):
+        scores = cdist(vocab[lo:lo + block], vocab, scorer=Levenshtein.normalized_similarity,
                        score_cutoff=config.name_spelling_similarity)
-        keys += [(only_a[i], only_b[j]) for i, j in zip(*np.nonzero(scores))]
+        for i, j in zip(*np.nonzero(scores)):
+            if lo + i != j:
+                alike.setdefault(vocab[lo + i], set()).add(vocab[j])
+    return alike
+
+
+def _candidate_pairs(ia: dict, ib: dict, words_a: set[str], words_b: set[str], ranked_a: dict[str, int],
+                     ranked_b: dict[str, int], alike: dict[str, set[str]]):
+    """Pairs of name forms worth judging, as their two lists of mentions, from
+    indexes rather than every pair: different forms with the same last or
+    first word, or with a word written only by one article each and spelled
+    alike (`alike`; `ranked_a`/`ranked_b`: each article's words that have a
+    look-alike, in index order, which sets the order pairs are judged in)."""
+    keys = [(w, w) for w in ia if w in ib]
+    for u in ranked_a:
+        if u not in words_b:
+            others = sorted((v for v in alike[u] if v in ranked_b and v not in words_a), key=ranked_b.__getitem__)
+            keys += [(u, v) for v in others]
     seen = set()
     for u, v in keys:
         for fx, xs in ia[u].items():

@@ -114,9 +114,9 @@ class ArticleFeatures:
     @cached_property
     def tokens(self) -> list[Tok]:
         text = self.article.text
-        return [Tok(i, int(s), text[s:e], lemma, pos, int(f))
-                for i, (s, e, lemma, pos, f) in enumerate(
-                    zip(self.tok_start.tolist(), self.tok_end.tolist(), self.lemmas, self.pos, self.flags.tolist()))]
+        starts = self.tok_start.tolist()
+        texts = [text[s:e] for s, e in zip(starts, self.tok_end.tolist())]
+        return list(map(Tok, range(len(starts)), starts, texts, self.lemmas, self.pos, self.flags.tolist()))
 
     def sentence_text(self, index: int) -> str:
         start, end, _, _ = self.sentences[index]

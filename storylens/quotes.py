@@ -31,10 +31,11 @@ from scipy.cluster.hierarchy import DisjointSet
 from spacy.tokens import Token
 
 from .analyze import Analysis, doc_text
+from .attribution import QUOTE_ONLY_VERBS, QUOTE_VERBS
 from .ids import finding_id
 from .models import Quote, QuoteMention
 from .settings import QuoteConfig
-from .sources import (Actor, QUOTE_ONLY_VERBS, _is_proper, QUOTE_VERBS, ArticleNames, according_to, article_names, in_title_line,
+from .sources import (Actor, _is_proper, ArticleNames, according_to, article_names, in_title_line,
                       is_pronoun, name_words, not_a_speaker, same_speaker, subject_heads)
 from .speakers import SpeakerContext, can_speak, is_named, is_person_description, is_role_subject, quote_ranker, rank
 

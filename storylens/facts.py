@@ -23,6 +23,7 @@ from text_to_num import text2num
 
 from .analyze import Analysis, doc_text
 from .attribution import CLAIM_VERBS
+from .sources import according_to
 
 INF = math.inf
 
@@ -558,11 +559,10 @@ def _parse_month_day(text: str, published: dt.date | None, forward: bool = False
 def sentence_attribution(sent: SpacySpan) -> str | None:
     """Who the sentence credits: 'according to X', else the subject of a reporting verb."""
     tokens = list(sent)
-    for i, t in enumerate(tokens[:-1]):
-        if t.lower_ == "according" and tokens[i + 1].lower_ == "to":
-            objs = [c for c in tokens[i + 1].children if c.dep_ == "pobj"]
-            if objs:
-                return _noun_phrase(objs[0])
+    for t in tokens:
+        heads = according_to(t)
+        if heads:
+            return _noun_phrase(heads[0])
     for t in tokens:
         if t.pos_ == "VERB" and t.lemma_ in CLAIM_VERBS:
             subj = next((c for c in t.children if c.dep_ == "nsubj"), None)

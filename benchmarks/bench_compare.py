@@ -154,7 +154,7 @@ def render(rows, model_load, peak_mb, e2e, repeat) -> str:
             f"{r['bytes'] / 1024:.0f} KiB | {r['load'] * 1000:.1f} ms |")
     lines += [
         "",
-        "- *article phase*: parse plus per-article features (sentence vectors, quotes, citations, claims);",
+        "- *article phase*: parse plus per-article features (sentence vectors, quotes, citations, claims, actors);",
         "  *story phase*: `compare_features` on features loaded from bytes (load time excluded, shown per article).",
         f"- Model load (spaCy + wordllama, fresh process, median of 3): {model_load:.2f} s",
         f"- Peak memory, fresh process comparing 80 BASIL articles: {peak_mb:.0f} MB",

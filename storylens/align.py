@@ -49,6 +49,7 @@ import numpy as np
 from scipy import sparse
 from rapidfuzz import fuzz
 from rapidfuzz.distance import Levenshtein
+from rapidfuzz.process import cpdist
 from scipy.cluster.hierarchy import DisjointSet
 from threadpoolctl import threadpool_limits
 
@@ -78,35 +79,40 @@ class _Unit:
 
 def _units(article: int, features: ArticleFeatures, encode: "_Encoder", config: AlignConfig) -> list[_Unit]:
     """Every sentence and pair of adjacent sentences long enough to match.
-    Each sentence's tokens are read once and shared by the units holding it."""
+    Each sentence's tokens are read and encoded once and shared by the units
+    holding it (a pair's code is its two sentences' codes joined)."""
     per_sentence = []
     for i in range(len(features.sentences)):
         tokens = [t for t in features.sentence_tokens(i) if not t.is_space]
-        per_sentence.append((tokens, [t.lower_ for t in tokens if not t.is_punct],
-                             frozenset(t.lemma_.lower() for t in tokens if t.is_alpha and not t.is_stop)))
+        words = [t.lower_ for t in tokens if not t.is_punct]
+        per_sentence.append((tokens, words, frozenset(t.lemma_.lower() for t in tokens if t.is_alpha and not t.is_stop),
+                             encode(words)))
     units = []
-    for i, (tokens, words, lemmas) in enumerate(per_sentence):
-        units.append(_Unit(article, i, i, tokens, words, lemmas, features.sentence_vector(i)))
+    for i, (tokens, words, lemmas, code) in enumerate(per_sentence):
+        units.append(_Unit(article, i, i, tokens, words, lemmas, features.sentence_vector(i), code))
         if i + 1 < len(per_sentence):
-            t2, w2, l2 = per_sentence[i + 1]
-            units.append(_Unit(article, i, i + 1, tokens + t2, words + w2, lemmas | l2, features.pair_vector(i)))
+            t2, w2, l2, c2 = per_sentence[i + 1]
+            units.append(_Unit(article, i, i + 1, tokens + t2, words + w2, lemmas | l2, features.pair_vector(i),
+                               code + c2))
     # Captions and datelines are too short to match; runaway 'sentences' (a
     # page of tiny spans, a 100,000-character token) are too long to diff.
-    units = [u for u in units if config.min_words <= len(u.words) <= config.max_unit_words]
-    for u in units:
-        u.code = encode(u.words)
-    return units
+    return [u for u in units if config.min_words <= len(u.words) <= config.max_unit_words]
 
 
 class _Encoder:
     """Maps words to private code points so rapidfuzz's C string scorers
-    compare word sequences (one character per word) instead of characters."""
+    compare word sequences (one character per word) instead of characters.
+    Only equality of codes matters, not which word gets which."""
 
     def __init__(self) -> None:
         self.codes: dict[str, str] = {}
 
     def __call__(self, words: list[str]) -> str:
-        return "".join(self.codes.setdefault(w, chr(0xF0000 + len(self.codes))) for w in words)
+        codes = self.codes
+        for w in words:
+            if w not in codes:
+                codes[w] = chr(0xF0000 + len(codes))
+        return "".join([codes[w] for w in words])
 
 
 @dataclass
@@ -121,10 +127,10 @@ def align(features: list[ArticleFeatures], config: AlignConfig = AlignConfig()) 
     """Every passage shared by two or more of the articles."""
     encode = _Encoder()
     units = [u for i, f in enumerate(features) for u in _units(i, f, encode, config)]
-    by_pair: dict[tuple[int, int], list[tuple[_Unit, _Unit, float]]] = defaultdict(list)
-    for x, y, cosine in _candidates(units, config):
+    by_pair: dict[tuple[int, int], list[tuple[_Unit, _Unit, float, float]]] = defaultdict(list)
+    for x, y, cosine, ratio in _candidates(units, config):
         a, b = (units[x], units[y]) if units[x].article < units[y].article else (units[y], units[x])
-        by_pair[(a.article, b.article)].append((a, b, cosine))
+        by_pair[(a.article, b.article)].append((a, b, cosine, ratio))
     matches = []
     for key in sorted(by_pair):
         matches += _match_pair(by_pair[key], config)
@@ -149,62 +155,96 @@ def reuse_shares(features: list[ArticleFeatures], passages: list[Passage]) -> di
                 for s in p.spans:
                     if s.article == f.id:
                         covered[s.start:s.end] = True
-        solid = np.array([not c.isspace() for c in f.text], dtype=bool)
+        solid = ~np.isin(np.frombuffer(f.text.encode("utf-32-le"), dtype="<u4"),
+                         [ord(c) for c in set(f.text) if c.isspace()])   # not str.isspace, in bulk
         reused = int(np.count_nonzero(covered & solid & ~mask.quoted))
         out[f.id] = round(reused / total, 3) if total else 0.0
     return out
 
 
 def _candidates(units: list[_Unit], config: AlignConfig):
-    """(x, y, cosine) for unit pairs of different articles that share a word
-    trigram or whose vectors are at least `paraphrase_cosine` apart."""
+    """(x, y, cosine, ratio) for unit pairs of different articles that share a
+    word trigram or whose vectors are at least `paraphrase_cosine` close, in
+    (x, y) order, with the word-sequence ratio of their codes (0-1); pairs
+    that cannot match are left out (see `_viable`)."""
     if not units:
         return
     vectors = np.stack([u.vector for u in units]).astype(np.float32)
     articles = np.array([u.article for u in units])
-    seen: set[tuple[int, int]] = set()
+    found: list[tuple[np.ndarray, np.ndarray]] = []
     # Lexical: units that share a word trigram, as a sparse unit x trigram
     # incidence matrix times its transpose (the inverted index, in C). A
     # trigram found in very many units ('said in a statement') pairs nothing
     # by itself, so its column is dropped.
-    rows, cols, gram_ids = [], [], {}
-    for n, u in enumerate(units):
-        for gram in {u.code[k:k + 3] for k in range(len(u.code) - 2)}:
-            rows.append(n)
-            cols.append(gram_ids.setdefault(gram, len(gram_ids)))
-    if rows:
-        incidence = sparse.csr_matrix((np.ones(len(rows), dtype=np.float32), (rows, cols)),
-                                      shape=(len(units), len(gram_ids)))
+    incidence = _trigram_incidence(units)
+    if incidence.nnz:
         common = max(50, len(units) // 10)
         incidence = incidence[:, np.nonzero(np.asarray(incidence.sum(axis=0)).ravel() <= common)[0]]
         shared = (incidence @ incidence.T).tocoo()
         keep = (shared.row < shared.col) & (articles[shared.row] != articles[shared.col])
-        seen.update(zip(shared.row[keep].tolist(), shared.col[keep].tolist()))
-    # Semantic: blocked matrix products, so memory stays bounded. BLAS is held
-    # to one thread: its default threading is several times slower on a busy
-    # machine for matrices this small.
-    block = 2048
+        found.append((shared.row[keep], shared.col[keep]))
+    # Semantic: blocked matrix products, so memory stays bounded; each block
+    # of rows only against the units after it, since pairs are taken once
+    # (x < y). BLAS is held to one thread: its default threading is several
+    # times slower on a busy machine for matrices this small.
+    block = 512
     with threadpool_limits(limits=1, user_api="blas"):
         for lo in range(0, len(units), block):
-            xs, ys = np.nonzero(vectors[lo:lo + block] @ vectors.T >= config.paraphrase_cosine)
-            xs = xs + lo
+            xs, ys = np.nonzero(vectors[lo:lo + block] @ vectors[lo:].T >= config.paraphrase_cosine)
+            xs, ys = xs + lo, ys + lo
             keep = (xs < ys) & (articles[xs] != articles[ys])
-            seen.update(zip(xs[keep].tolist(), ys[keep].tolist()))
-        if not seen:
+            found.append((xs[keep], ys[keep]))
+        # Each pair once, in (x, y) order: a pair is one integer x·n + y.
+        n = len(units)
+        keys = np.unique(np.concatenate([x.astype(np.int64) * n + y for x, y in found]))
+        if not len(keys):
             return
-        pairs = np.array(sorted(seen), dtype=np.int64)
-        cosines = np.einsum("ij,ij->i", vectors[pairs[:, 0]], vectors[pairs[:, 1]])
-    yield from zip(pairs[:, 0].tolist(), pairs[:, 1].tolist(), cosines.tolist())
+        xs, ys = keys // n, keys % n
+        # Row by row, in chunks: gathering every pair's two vectors at once
+        # takes hundreds of megabytes at 80 articles, mostly spent faulting in pages.
+        chunk = 4096
+        cosines = np.concatenate([np.einsum("ij,ij->i", vectors[xs[k:k + chunk]], vectors[ys[k:k + chunk]])
+                                  for k in range(0, len(xs), chunk)])
+    xs, ys, cosines, ratios = _viable(units, xs, ys, cosines, config)
+    yield from zip(xs.tolist(), ys.tolist(), cosines.tolist(), ratios.tolist())
 
 
-def _match_pair(candidates: list[tuple[_Unit, _Unit, float]], config: AlignConfig) -> list[_Match]:
+def _trigram_incidence(units: list[_Unit]) -> sparse.csr_matrix:
+    """Unit x word-trigram matrix, 1 where the unit holds the trigram, built
+    from the word codes in bulk: a trigram is its three code points packed
+    into one integer (each is below 2**21)."""
+    lengths = np.array([len(u.code) for u in units], dtype=np.int64)
+    codes = np.frombuffer("".join(u.code for u in units).encode("utf-32-le"), dtype=np.uint32).astype(np.int64)
+    owner = np.repeat(np.arange(len(units)), lengths)
+    at = np.arange(max(0, len(codes) - 2))
+    at = at[owner[at] == owner[at + 2]]   # the three words lie in one unit
+    grams = codes[at] << 42 | codes[at + 1] << 21 | codes[at + 2]
+    gram_ids, cols = np.unique(grams, return_inverse=True)
+    incidence = sparse.csr_matrix((np.ones(len(at), dtype=np.float32), (owner[at], cols.ravel())),
+                                  shape=(len(units), len(gram_ids)))
+    incidence.data[:] = 1   # a trigram repeated in a unit counts once
+    return incidence
+
+
+def _viable(units: list[_Unit], xs: np.ndarray, ys: np.ndarray, cosines: np.ndarray, config: AlignConfig):
+    """The candidate pairs `_match_pair` can accept, judged in bulk: most pairs
+    that share a trigram share nothing else. A pair of two-sentence units adds
+    nothing over two one-to-one matches; a pair below both the edited ratio
+    and the paraphrase cosine is neither copy nor paraphrase. The ratios are
+    rapidfuzz's `fuzz.ratio` of the word codes, computed in one C call."""
+    merged = np.array([u.first != u.last for u in units])
+    keep = ~(merged[xs] & merged[ys])
+    xs, ys, cosines = xs[keep], ys[keep], cosines[keep].astype(np.float64)
+    codes = [u.code for u in units]
+    ratios = cpdist([codes[x] for x in xs.tolist()], [codes[y] for y in ys.tolist()],
+                    scorer=fuzz.ratio, dtype=np.float64) / 100
+    keep = (ratios >= config.edited_ratio) | (cosines >= config.paraphrase_cosine)
+    return xs[keep], ys[keep], cosines[keep], ratios[keep]
+
+
+def _match_pair(candidates: list[tuple[_Unit, _Unit, float, float]], config: AlignConfig) -> list[_Match]:
     copied, rewritten = [], []
-    for a, b, cosine in candidates:
-        if a.first != a.last and b.first != b.last:
-            continue  # two-to-two adds nothing over two one-to-one matches
-        ratio = fuzz.ratio(a.code, b.code) / 100
-        if ratio < config.edited_ratio and cosine < config.paraphrase_cosine:
-            continue
+    for a, b, cosine, ratio in candidates:
         kind = _copy_kind(a.code, b.code, ratio, config)
         if kind:
             copied.append(_Match(a, b, kind, ratio))

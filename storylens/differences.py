@@ -60,6 +60,7 @@ NICKNAMES = {
     "abe": "abraham", "newt": "newton", "mitt": "willard", "barry": "barack",
 }
 _INITIAL = re.compile(r"^[a-z]\.?$")
+_LETTERS = re.compile(r"[a-z]+")
 _NUMBER_WORD = re.compile(r"^(?:\d[\d,]*(?:\.\d+)?|zero|one|two|three|four|five|six|seven|eight|nine|ten|eleven|"
                           r"twelve|thirteen|fourteen|fifteen|sixteen|seventeen|eighteen|nineteen|twenty|"
                           r"thirty|forty|fifty|sixty|seventy|eighty|ninety|hundred|thousand|million|billion|"
@@ -141,7 +142,7 @@ def _dates(tokens) -> tuple[str, ...]:
 
 def _name_words(tokens) -> tuple[str, ...]:
     return tuple(w for t in tokens if t.pos_ == "PROPN" and t.lower_.rstrip(".") not in _DATE_WORDS
-                 for w in re.findall(r"[a-z]+", t.lower_) if w not in TITLES)
+                 for w in _LETTERS.findall(t.lower_) if w not in TITLES)
 
 
 def _mostly_names(tokens) -> bool:
@@ -295,7 +296,7 @@ def name_mentions(f) -> list[_Mention]:
         while run and not run[-1].is_alpha:
             run.pop()
         if run:
-            words = tuple(ABBREVIATIONS.get(w, w) for t in run for w in re.findall(r"[a-z]+", t.lower_)
+            words = tuple(ABBREVIATIONS.get(w, w) for t in run for w in _LETTERS.findall(t.lower_)
                           if w not in TITLES and w not in _DATE_WORDS)
             if words:
                 s, e = run[0].idx, run[-1].idx + len(run[-1].text)
@@ -310,7 +311,7 @@ def name_mentions(f) -> list[_Mention]:
         elif run and t.text == "-" and run[-1].idx + len(run[-1].text) == t.idx \
                 and n + 1 < len(tokens) and tokens[n + 1].pos_ == "PROPN" and tokens[n + 1].idx == t.idx + 1:
             run.append(t)
-        else:
+        elif run:
             close()
     close()
     alone = {m.words[0] for m in out if len(m.words) == 1}
@@ -320,7 +321,8 @@ def name_mentions(f) -> list[_Mention]:
 
 
 def _words(f) -> set[str]:
-    return {w for t in f.tokens for w in re.findall(r"[a-z]+", t.lower_)}
+    """Every run of letters inside a token (one pattern pass: NUL keeps tokens apart)."""
+    return set(_LETTERS.findall("\0".join(t.lower_ for t in f.tokens)))
 
 
 def _full_names(mentions: list[_Mention]) -> set[tuple[str, str]]:
@@ -375,51 +377,77 @@ def name_facts(features, passages: list[Passage], config: FactsConfig = FactsCon
     words = {f.id: _words(f) for f in features}
     full = {k: _full_names(v) for k, v in mentions.items()}
     indexes = {k: _index(v) for k, v in mentions.items()}
+    # Spellings are compared once over the story's name words, not once per
+    # pair of articles; each article keeps its words that have a look-alike,
+    # ranked in index order.
+    alike = _spelled_alike({w for index in indexes.values() for w in index}, config)
+    ranked = {k: {w: n for n, w in enumerate(w for w in index if w in alike)} for k, index in indexes.items()}
     found: list[tuple[_Mention, _Mention, bool, str, str]] = []
     for fa, fb in combinations(features, 2):
-        ma, mb = mentions[fa.id], mentions[fb.id]
+        words_a, words_b, full_a, full_b = words[fa.id], words[fb.id], full[fa.id], full[fb.id]
         best: dict[tuple, tuple] = {}
-        for x, y in _candidate_pairs(indexes[fa.id], indexes[fb.id], words[fa.id], words[fb.id], config):
-            if True:
-                judged = _judge(x, y, words[fa.id], words[fb.id], full[fa.id], full[fb.id], config)
-                if judged is None:
-                    continue
-                key, incompatible, why, what = judged
-                strength = context(x, y)
-                if strength < 1:
-                    continue
-                if key not in best or strength > best[key][0]:
-                    best[key] = (strength, x, y, incompatible, why, what)
+        for xs, ys in _candidate_pairs(indexes[fa.id], indexes[fb.id], words_a, words_b,
+                                       ranked[fa.id], ranked[fb.id], alike):
+            # the verdict depends on the two forms alone; the context on each pair of mentions
+            judged = _judge(xs[0], ys[0], words_a, words_b, full_a, full_b, config)
+            if judged is None:
+                continue
+            key, incompatible, why, what = judged
+            for x in xs:
+                for y in ys:
+                    strength = context(x, y)
+                    if strength >= 1 and (key not in best or strength > best[key][0]):
+                        best[key] = (strength, x, y, incompatible, why, what)
         found += [(x, y, inc, why, what) for _, x, y, inc, why, what in best.values()]
     return _merge(found)
 
 
-def _index(ms: list[_Mention]) -> dict[str, list[_Mention]]:
-    out: dict[str, list[_Mention]] = {}
+def _index(ms: list[_Mention]) -> dict[str, dict[tuple[str, ...], list[_Mention]]]:
+    """Last or first name word -> the article's name forms (word tuples) with
+    that word -> their mentions, in text order. An article repeats its names,
+    so pairs are judged per pair of forms, not per pair of mentions."""
+    out: dict[str, dict[tuple[str, ...], list[_Mention]]] = {}
     for m in ms:
-        for w in {m.words[-1], m.words[0]}:
-            out.setdefault(w, []).append(m)
+        for w in dict.fromkeys((m.words[-1], m.words[0])):
+            out.setdefault(w, {}).setdefault(m.words, []).append(m)
     return out
 
 
-def _candidate_pairs(ia: dict, ib: dict, words_a: set[str], words_b: set[str], config: FactsConfig):
-    """Mention pairs worth judging, from an index rather than every pair: the
-    same last or first word, or a word written only by one article each and
-    spelled alike (one vectorised distance matrix per pair of articles)."""
-    only_a = [w for w in ia if w not in words_b and len(w) >= config.name_min_letters]
-    only_b = [w for w in ib if w not in words_a and len(w) >= config.name_min_letters]
-    keys = [(w, w) for w in ia if w in ib]
-    if only_a and only_b:
-        scores = cdist(only_a, only_b, scorer=Levenshtein.normalized_similarity,
+def _spelled_alike(words: set[str], config: FactsConfig) -> dict[str, set[str]]:
+    """Name word -> the story's other name words spelled alike (normalised
+    Levenshtein similarity at least `name_spelling_similarity`, both words at
+    least `name_min_letters` long): one distance matrix, in blocks of rows."""
+    vocab = sorted(w for w in words if len(w) >= config.name_min_letters)
+    alike: dict[str, set[str]] = {}
+    block = 512
+    for lo in range(0, len(vocab), block):
+        scores = cdist(vocab[lo:lo + block], vocab, scorer=Levenshtein.normalized_similarity,
                        score_cutoff=config.name_spelling_similarity)
-        keys += [(only_a[i], only_b[j]) for i, j in zip(*np.nonzero(scores))]
+        for i, j in zip(*np.nonzero(scores)):
+            if lo + i != j:
+                alike.setdefault(vocab[lo + i], set()).add(vocab[j])
+    return alike
+
+
+def _candidate_pairs(ia: dict, ib: dict, words_a: set[str], words_b: set[str], ranked_a: dict[str, int],
+                     ranked_b: dict[str, int], alike: dict[str, set[str]]):
+    """Pairs of name forms worth judging, as their two lists of mentions, from
+    indexes rather than every pair: different forms with the same last or
+    first word, or with a word written only by one article each and spelled
+    alike (`alike`; `ranked_a`/`ranked_b`: each article's words that have a
+    look-alike, in index order, which sets the order pairs are judged in)."""
+    keys = [(w, w) for w in ia if w in ib]
+    for u in ranked_a:
+        if u not in words_b:
+            others = sorted((v for v in alike[u] if v in ranked_b and v not in words_a), key=ranked_b.__getitem__)
+            keys += [(u, v) for v in others]
     seen = set()
     for u, v in keys:
-        for x in ia[u]:
-            for y in ib[v]:
-                if (id(x), id(y)) not in seen:
-                    seen.add((id(x), id(y)))
-                    yield x, y
+        for fx, xs in ia[u].items():
+            for fy, ys in ib[v].items():
+                if fx != fy and (fx, fy) not in seen:
+                    seen.add((fx, fy))
+                    yield xs, ys
 
 
 def _judge(x: _Mention, y: _Mention, words_a: set[str], words_b: set[str], full_a: set, full_b: set,
@@ -449,14 +477,15 @@ def _judge(x: _Mention, y: _Mention, words_a: set[str], words_b: set[str], full_
                 f"first name of {lx.title()}")
     # a name word spelled differently: compare the last words, then the first
     for wx, wy in _spelling_candidates(x, y):
-        if regional(wx) == regional(wy) or min(len(wx), len(wy)) < config.name_min_letters:
+        # each test only rejects, so the cheapest come first: most pairs are one name written alike
+        if wx == wy or min(len(wx), len(wy)) < config.name_min_letters:
             continue
         if wx in words_b or wy in words_a:
             continue   # the other outlet writes this form too: two names in the story
-        if first_name_same(wx, wy):
-            continue
         sim = Levenshtein.normalized_similarity(wx, wy)
         if sim < config.name_spelling_similarity:
+            continue
+        if regional(wx) == regional(wy) or first_name_same(wx, wy):
             continue
         one_letter = Levenshtein.distance(wx, wy) <= 1
         why = (f"'{wx.title()}' and '{wy.title()}' in the same context: "

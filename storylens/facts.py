@@ -22,6 +22,8 @@ from spacy.tokens import Token
 from text_to_num import text2num
 
 from .analyze import Analysis, doc_text
+from .attribution import CLAIM_VERBS
+from .sources import according_to
 
 INF = math.inf
 
@@ -83,7 +85,6 @@ EVENT_SYNONYMS = {
 EVENT_OF = {w: canon for canon, words in EVENT_SYNONYMS.items() for w in words}
 PARTICLE_EVENTS = {("break", "out"): "start", ("set", "aside"): "allocate", ("shut", "down"): "close"}
 LINKING = {"be", "remain", "stay", "become", "get", "have"}
-REPORTING = set(EVENT_SYNONYMS["say"]) | {"estimate", "tell"}
 # Things measured rather than counted: the verb that states them carries no event.
 MEASURES = {"magnitude", "rate", "inflation", "unemployment", "turnout", "temperature",
             "depth", "growth", "share", "price", "money", "interest"}
@@ -558,13 +559,12 @@ def _parse_month_day(text: str, published: dt.date | None, forward: bool = False
 def sentence_attribution(sent: SpacySpan) -> str | None:
     """Who the sentence credits: 'according to X', else the subject of a reporting verb."""
     tokens = list(sent)
-    for i, t in enumerate(tokens[:-1]):
-        if t.lower_ == "according" and tokens[i + 1].lower_ == "to":
-            objs = [c for c in tokens[i + 1].children if c.dep_ == "pobj"]
-            if objs:
-                return _noun_phrase(objs[0])
     for t in tokens:
-        if t.pos_ == "VERB" and t.lemma_ in REPORTING:
+        heads = according_to(t)
+        if heads:
+            return _noun_phrase(heads[0])
+    for t in tokens:
+        if t.pos_ == "VERB" and t.lemma_ in CLAIM_VERBS:
             subj = next((c for c in t.children if c.dep_ == "nsubj"), None)
             if subj is not None and subj.pos_ != "PRON":
                 return _noun_phrase(subj)

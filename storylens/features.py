@@ -32,7 +32,7 @@ from .models import Article, Citation, QuoteMention, Span
 
 # Bump when the record's layout or any extractor's output changes, so stored
 # features from an older storylens are recomputed rather than misread.
-FEATURES_VERSION = 4
+FEATURES_VERSION = 5
 
 # Token flags, packed into one small integer per token.
 _PUNCT, _ALPHA, _STOP, _SPACE, _NUM = 1, 2, 4, 8, 16
@@ -55,14 +55,15 @@ class Tok:
         self.i, self.idx, self.text = i, idx, text
         self.lower_ = text.lower()
         self.lemma_, self.pos_ = lemma, pos
-        self.is_punct = bool(flags & _PUNCT)
-        self.is_alpha = bool(flags & _ALPHA)
-        self.is_stop = bool(flags & _STOP)
-        self.is_space = bool(flags & _SPACE)
-        self.like_num = bool(flags & _NUM)
+        self.is_punct, self.is_alpha, self.is_stop, self.is_space, self.like_num = _FLAG_VALUES[flags]
 
     def __repr__(self) -> str:
         return f"Tok({self.text!r}@{self.idx})"
+
+
+# The five booleans of every flags value, unpacked once: a story phase builds
+# a Tok for every token of every article it compares.
+_FLAG_VALUES = [tuple(bool(flags & bit) for bit in (_PUNCT, _ALPHA, _STOP, _SPACE, _NUM)) for flags in range(32)]
 
 
 @dataclass
@@ -113,9 +114,9 @@ class ArticleFeatures:
     @cached_property
     def tokens(self) -> list[Tok]:
         text = self.article.text
-        return [Tok(i, int(s), text[s:e], lemma, pos, int(f))
-                for i, (s, e, lemma, pos, f) in enumerate(
-                    zip(self.tok_start.tolist(), self.tok_end.tolist(), self.lemmas, self.pos, self.flags.tolist()))]
+        starts = self.tok_start.tolist()
+        texts = [text[s:e] for s, e in zip(starts, self.tok_end.tolist())]
+        return list(map(Tok, range(len(starts)), starts, texts, self.lemmas, self.pos, self.flags.tolist()))
 
     def sentence_text(self, index: int) -> str:
         start, end, _, _ = self.sentences[index]

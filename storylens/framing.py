@@ -182,18 +182,22 @@ def term_lexicon() -> _TermLexicon:
     return _TermLexicon(concepts, phrases, max(len(k) for k in phrases))
 
 
+_WORD_PARTS = re.compile(r"[\w']+")
+
+
 def _token_words(tokens, mask=None) -> list[tuple[str, str, int] | None]:
     """(lemma, lower-case word, character offset) per word; None is a barrier (punctuation other
     than a hyphen, or a quoted word when `mask` is given). Hyphenated tokens
     are split, so 'pro-life' and 'pro life' read alike."""
     out: list[tuple[str, str, int] | None] = []
+    quoted = mask.quoted.tolist() if mask is not None else None   # one list lookup per token
     for t in tokens:
         if t.is_space or t.text in ("-", "‐", "‑"):
             continue
-        if t.is_punct or (mask is not None and mask.is_quoted(t.idx)):
+        if t.is_punct or (quoted is not None and quoted[t.idx]):
             out.append(None)
             continue
-        parts = re.findall(r"[\w']+", t.lower_)
+        parts = _WORD_PARTS.findall(t.lower_)
         if len(parts) == 1:
             out.append((t.lemma_.lower(), parts[0], t.idx))
         else:
@@ -208,16 +212,23 @@ def _scan(words: list[tuple[str, str, int] | None], phrases: dict[tuple[str, ...
     rebels' are rebels, a kind of them, not another name): only the head
     counts."""
     hits: list[tuple[int, int, tuple[int, str]]] = []
-    # Most words start no phrase: test a word's windows only when it can.
-    starts = {k[0] for k in phrases if k}
+    # Most words start no phrase: test a word's windows only when it can, and
+    # none longer than the longest phrase that starts with it.
+    reach: dict[str, int] = {}
+    for k in phrases:
+        if k:
+            reach[k[0]] = max(reach.get(k[0], 0), len(k))
+    # A phrase never spans a barrier: the longest window at i ends before the next one.
+    barrier = [len(words)] * (len(words) + 1)
+    for k in range(len(words) - 1, -1, -1):
+        barrier[k] = k if words[k] is None else barrier[k + 1]
     i = 0
     while i < len(words):
         hit = None
-        if words[i] is not None and (words[i][0] in starts or words[i][1] in starts):
-            for n in range(min(longest, len(words) - i), 0, -1):
+        if words[i] is not None and (words[i][0] in reach or words[i][1] in reach):
+            longest_here = max(reach.get(words[i][0], 0), reach.get(words[i][1], 0))
+            for n in range(min(longest, longest_here, barrier[i] - i), 0, -1):
                 window = words[i:i + n]
-                if any(w is None for w in window):
-                    continue
                 for key in _candidates_for(window):
                     if key in phrases:
                         hit = (n, phrases[key])

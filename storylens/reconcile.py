@@ -510,10 +510,12 @@ def _candidate_pairs(claims: list[ClaimInfo], evidence: _Evidence, checker: Chec
             continue
         sim = evidence.similarity(a, b)
         counterpart = evidence.counterpart(a, b)
+        supported = level in (STRONG, AGREE_STRONG, MONEY, SOLE) or counterpart or sim >= config.related_similarity
+        if not supported and not (a.event == b.event and a.event and _specific(a, b)):
+            continue   # decided before the checker, which writes an explanation for every pair it sees
         verdict = checker.compare(a, b)
         compatible = verdict.status == "agree" or verdict.incompatible is False
-        supported = level in (STRONG, AGREE_STRONG, MONEY, SOLE) or counterpart or sim >= config.related_similarity
-        if not supported and not (compatible and a.event == b.event and a.event and _specific(a, b)):
+        if not supported and not compatible:
             continue
         # A conflict needs a key that names the quantity (or the sole figure of
         # it in each article), or the two claims in one aligned passage:

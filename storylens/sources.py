@@ -32,23 +32,8 @@ from functools import cached_property, lru_cache
 from spacy.tokens import Token
 
 from .analyze import Analysis, doc_text
+from .attribution import QUOTE_ONLY_VERBS, QUOTE_VERBS, SOURCE_VERBS  # one lexicon: data/attribution.json
 from .models import Citation
-
-# Reporting verbs whose subject is the source of what follows.
-SOURCE_VERBS = {
-    "say", "tell", "warn", "add", "state", "insist", "claim", "report", "announce",
-    "confirm", "deny", "note", "explain", "stress", "declare", "assert", "allege",
-    "acknowledge", "argue", "predict", "reveal", "write", "tweet", "post", "quote",
-    "cite", "reply", "respond", "comment", "caution", "emphasize", "emphasise",
-    "recall", "admit", "concede", "complain", "estimate", "announce", "testify",
-}
-# Also attribute quotations ('which he called "strategic"'), but are too loose
-# to make their subject a cited source.
-QUOTE_ONLY_VERBS = {"call", "describe", "dub", "term", "label", "urge", "vow", "promise",
-                    "ask", "continue", "conclude", "joke", "shout", "chant", "recount", "pledge",
-                    "boast", "quip", "exclaim", "proclaim", "remark", "lament", "retort", "interject",
-                    "scoff", "muse"}
-QUOTE_VERBS = SOURCE_VERBS | QUOTE_ONLY_VERBS
 
 # Hand-written because no installed package lists news agencies; the names are
 # stable and a short list covers the wire services that appear in credits.

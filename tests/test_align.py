@@ -222,3 +222,22 @@ def test_quotation_share_is_a_setting(budget):
     passages = align(features, AlignConfig(quotation_share=1.01))
     (p,) = _find(passages, "balanced the books")
     assert p.kind in ("verbatim", "edited")
+
+
+def test_trigram_incidence_marks_each_unit_trigram_once():
+    """The bulk-built index matches the plain definition: the set of word
+    trigrams inside each unit, none across two units."""
+    import numpy as np
+
+    from storylens.align import _Encoder, _trigram_incidence, _Unit
+
+    encode = _Encoder()
+    texts = ["a b c a b c a b", "c a b", "x y", "b c a b c d", ""]
+    units = [_Unit(0, n, n, [], t.split(), frozenset(), np.zeros(1), encode(t.split())) for n, t in enumerate(texts)]
+    incidence = _trigram_incidence(units).toarray()
+    grams = [{u.code[k:k + 3] for k in range(len(u.code) - 2)} for u in units]
+    every = sorted(set().union(*grams))
+    assert incidence.shape == (len(units), len(every))
+    assert set(incidence.ravel().tolist()) <= {0.0, 1.0}
+    # Columns may come in any order: compare which units share each trigram.
+    assert sorted(map(tuple, incidence.T.tolist())) == sorted(tuple(float(g in unit) for unit in grams) for g in every)

@@ -190,3 +190,11 @@ def test_figure_hung_on_a_name_counts_the_noun_after_it():
 def test_role_of_a_figure():
     [c] = [c for c in _claims_of("Alma Mendez served one term as lieutenant governor of Calder.") if c.kind == "number"]
     assert c.extra["role"] == "lieutenant governor"
+
+
+def test_according_to_is_read_by_the_one_parser():
+    """Claims are credited through `sources.according_to`, as the source list
+    credits them: 'according to figures from X' is X's figure."""
+    [c] = [c for c in _claims_of("Floods destroyed 40 homes, according to figures from the Norland Red Cross.")
+           if c.kind == "number"]
+    assert c.attribution == "Norland Red Cross"

@@ -204,3 +204,32 @@ def test_seed_scare_quote_and_order(seed_quotes):
     assert not [q for q in seed_quotes if normalise(q.text) == "terrorists"]
     a_only = [q.mentions[0].start for q in seed_quotes if _articles(q) == {"a"}]
     assert a_only == sorted(a_only)
+
+
+def test_partial_match_prefilter_agrees_with_partial_ratio():
+    """The LCS bound in front of partial_ratio only skips pairs it would reject,
+    including a trimmed copy at an end of the longer text, where partial_ratio
+    scores a window shorter than the quote (the case that sets the bound)."""
+    import random
+
+    from rapidfuzz import fuzz
+
+    from storylens.quotes import _partial_matches
+
+    rng = random.Random(6)
+    shorts, longs = [], []
+    for _ in range(3000):
+        short = "".join(rng.choice("abcd ") for _ in range(rng.randint(1, 90)))
+        trim = rng.randint(0, len(short) // 5)
+        copy = list(short[trim:] if rng.random() < 0.5 else short[:len(short) - trim])
+        for _ in range(rng.randint(0, len(short) // 10 + 1)):   # light edits
+            k = rng.randrange(len(copy) + 1)
+            copy[k:k + rng.randint(0, 1)] = rng.choice(["", rng.choice("abcd ")])
+        # Noise of other letters, often none: the copy then sits at an end.
+        noise = lambda: "".join(rng.choice("xyz") for _ in range(rng.choice([0, rng.randint(0, 60)])))  # noqa: E731
+        short, long_ = sorted((short, noise() + "".join(copy) + noise()), key=len)
+        shorts.append(short)
+        longs.append(long_)
+    for cutoff in (80, 90, 95):
+        expected = [bool(fuzz.partial_ratio(s, x, score_cutoff=cutoff)) for s, x in zip(shorts, longs)]
+        assert _partial_matches(shorts, longs, cutoff).tolist() == expected

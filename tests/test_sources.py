@@ -199,3 +199,16 @@ def test_pollsters_and_the_newspaper_named_before_are_sources():
     names = {c.name for c in article_citations(analysis)}
     assert "Kestrel Tribune" in names and "Norland Wire Service" in names
     assert "newspaper" not in names
+
+
+def test_one_attribution_lexicon():
+    """Every stage reads the reporting verbs of data/attribution.json, loaded once."""
+    from storylens import attribution, facts, quotes, speakers, sources
+
+    assert sources.SOURCE_VERBS is attribution.SOURCE_VERBS
+    assert quotes.QUOTE_VERBS is speakers.QUOTE_VERBS is sources.QUOTE_VERBS is attribution.QUOTE_VERBS
+    assert quotes.QUOTE_ONLY_VERBS is attribution.QUOTE_ONLY_VERBS
+    assert facts.CLAIM_VERBS is attribution.CLAIM_VERBS
+    assert attribution.QUOTE_VERBS == attribution.SOURCE_VERBS | attribution.QUOTE_ONLY_VERBS
+    assert not attribution.SOURCE_VERBS & attribution.QUOTE_ONLY_VERBS
+    assert attribution.CLAIM_VERBS <= attribution.SOURCE_VERBS

@@ -14,7 +14,7 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
-SCHEMA_VERSION = "1.6"
+SCHEMA_VERSION = "1.7"
 
 PassageKind = Literal["verbatim", "edited", "quotation", "paraphrase"]
 EditCategory = Literal["framing", "spelling", "other"]
@@ -120,6 +120,18 @@ class Citation(_Model):
                                     "('Jane Roe of the Harbour Trust' -> 'Harbour Trust'), if any.")
 
 
+class StorySource(_Model):
+    """One source of the story across articles, counted once per independent report."""
+
+    name: str = Field(description="The fullest name the articles give it.")
+    kind: SourceKind
+    articles: list[str] = Field(description="Ids of the articles that cite it, in input order.")
+    reports: int = Field(description="Independent reports of it: citing articles joined by wire copy "
+                                     "(a verbatim or edited passage citing it in both) count once together.")
+    shared_copy: list[str] = Field(default_factory=list, description="Articles that cite it only inside "
+                                   "copy they share with another citing article: wire reprints.")
+
+
 class Claim(Span):
     value: str | None = Field(None, description="Normalised value, e.g. '212', '>500', 'northeast', '2016-11-26'.")
     attribution: str | None = None
@@ -179,6 +191,9 @@ class Comparison(_Model):
     quotes: list[Quote] = []
     sources: dict[str, list[str]] = Field(default_factory=dict, description="article id -> cited source names")
     citations: list[Citation] = []
+    story_sources: list[StorySource] = Field(
+        default_factory=list, description="The story's sources across articles, wire reprints counted once "
+                                          "(bylines and photo credits left out)")
     facts: list[Fact] = []
     reuse: dict[str, float] = Field(
         default_factory=dict,

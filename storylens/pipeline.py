@@ -28,6 +28,7 @@ from .quotes import match_quotes
 from .reconcile import find_facts
 from .settings import Settings
 from .sources import _unify_kinds, source_names
+from .story_sources import story_sources
 
 ArticleLike = Union[Article, str, os.PathLike]
 STAGES = ("read", "parse", "align", "framing", "quotes", "sources", "facts")
@@ -108,7 +109,8 @@ def compare_features(features: Sequence[ArticleFeatures], *, settings: Settings 
     return Comparison(
         storylens_version=__version__, articles=[f.article for f in features], passages=passages,
         substitutions=substitutions, terms=terms, actors=actors, quotes=quotes,
-        sources=source_names(citations, ids), citations=citations, facts=facts,
+        sources=source_names(citations, ids), citations=citations,
+        story_sources=story_sources(citations, passages), facts=facts,
         reuse=reuse_shares(features, passages),
     )
 

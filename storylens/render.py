@@ -36,7 +36,7 @@ from rich.text import Text
 from .models import Article, Comparison
 from .view import (ACTORS_NOTE, EMPTY, ComparisonView, Mark, SubstitutionRow, build_view,  # noqa: F401
                    descriptor_list, edit_label, finding_marks, highlight, one_line, plural, segments, shorten,
-                   short_labels, term_list, word_count)
+                   shared_source_line, short_labels, term_list, word_count)
 
 __all__ = ["to_text", "to_markdown", "to_html", "html_context", "write_atomic", "finding_marks",
            "segments", "template_environment"]
@@ -257,7 +257,12 @@ def _text_sources(view: ComparisonView, labels: dict[str, str]) -> RenderableTyp
     grid = _grid(1, _label_width(labels), None)
     for article in view.articles:
         grid.add_row("", Text(labels[article.id]), Text("; ".join(sources.get(article.id, [])) or "—"))
-    return grid
+    if not view.shared_sources:
+        return grid
+    shared = _grid(1, 1, None)
+    for source in view.shared_sources:
+        shared.add_row("", "•", Text(shared_source_line(source, labels)))
+    return Group(grid, Text(""), Text("  Cited by more than one article (wire copy counted once):", style="dim"), shared)
 
 
 # ---------------------------------------------------------------- markdown
@@ -391,8 +396,12 @@ def _md_sources(view: ComparisonView, labels: dict[str, str]) -> list[str]:
     sources = view.sources
     if not any(sources.values()):
         return out + [EMPTY["sources"], ""]
-    return out + _md_table(["Article", "Sources"], [
+    out += _md_table(["Article", "Sources"], [
         [labels[a.id], "; ".join(md(s) for s in sources.get(a.id, [])) or "—"] for a in view.articles])
+    if view.shared_sources:
+        out += ["Cited by more than one article (wire copy counted once):", ""]
+        out += [f"- {md(shared_source_line(s, view.labels))}" for s in view.shared_sources] + [""]
+    return out
 
 
 # ---------------------------------------------------------------- html
@@ -429,6 +438,7 @@ def html_context(view: ComparisonView, *, label_limit: int = 24) -> dict:
         "actors_note": ACTORS_NOTE,
         "shorten": shorten,
         "edit_label": edit_label,
+        "shared_source_line": shared_source_line,
         "empty": EMPTY,
         "finding_titles": view.finding_titles,
         "safe_url": _safe_url,

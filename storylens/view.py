@@ -32,13 +32,13 @@ from rich.cells import cell_len
 
 from .framing import bare_phrase
 from .ids import finding_id
-from .models import ActorDescriptor, ActorFraming, Article, Citation, Comparison, Edit, Fact, Passage, Quote
+from .models import ActorDescriptor, ActorFraming, Article, Citation, Comparison, Edit, Fact, Passage, Quote, StorySource
 from .sanitize import clean_body, clean_comparison
 
 __all__ = [
     "ComparisonView", "FactEntry", "PassageEntry", "EditEntry", "QuoteEntry", "CitationEntry", "ActorEntry",
     "SubstitutionRow", "Mark", "build_view", "finding_marks", "segments", "highlight",
-    "article_labels", "article_keys", "short_labels", "edit_label", "descriptor_list", "EMPTY", "ACTORS_NOTE",
+    "article_labels", "article_keys", "shared_source_line", "short_labels", "edit_label", "descriptor_list", "EMPTY", "ACTORS_NOTE",
 ]
 
 STATUS_ORDER = {"conflict": 0, "agree": 1, "unique": 2}
@@ -150,6 +150,7 @@ class ComparisonView:
     actors: list[ActorEntry]                             # actors and groups described in different words
     sources: dict[str, list[str]]                        # article id -> source names
     citation_ids: dict[tuple[str, str], list[str]]       # (article id, source name) -> citation keys
+    shared_sources: list[StorySource]                    # sources cited by two or more articles
     marks: dict[str, list[Mark]]                         # article id -> highlighted spans
     finding_titles: dict[str, str]                       # key -> one line describing the finding
     stable_ids: bool = False
@@ -307,7 +308,7 @@ def build_view(comparison: Comparison, *, stable_ids: bool = False) -> Compariso
         facts=facts, passages=passages, quotes=quotes, citations=citations,
         substitutions=substitutions, terms=_terms_by_actor(comparison), actors=_actors(comparison, keyer),
         sources=sources,
-        citation_ids=dict(citation_ids), marks={}, finding_titles={}, stable_ids=stable_ids)
+        citation_ids=dict(citation_ids), shared_sources=[s for s in comparison.story_sources if len(s.articles) > 1], marks={}, finding_titles={}, stable_ids=stable_ids)
     view.summary_parts = _summary_parts(view)
     view.marks = _marks(view)
     view.finding_titles = _finding_titles(view)
@@ -409,6 +410,15 @@ def _sources_by_article(comparison: Comparison) -> dict[str, list[str]]:
         if citation.name not in names[citation.article]:
             names[citation.article].append(citation.name)
     return dict(names)
+
+
+def shared_source_line(source: StorySource, labels: dict[str, str]) -> str:
+    """'Yasser al-Youssef: cited by A, B; 1 independent report (B only in shared wire copy)'."""
+    line = (f"{source.name}: cited by {', '.join(labels.get(a, a) for a in source.articles)}; "
+            f"{plural(source.reports, 'independent report')}")
+    if source.shared_copy:
+        line += f" ({', '.join(labels.get(a, a) for a in source.shared_copy)} only in shared wire copy)"
+    return line
 
 
 def _passage_counts(comparison: Comparison) -> str:

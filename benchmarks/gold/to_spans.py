@@ -1,0 +1,80 @@
+"""Turn a blind reader's BASIL gold (evidence as copied words) into the
+committed form (evidence as character offsets), so the repository holds no
+article text:
+
+    python benchmarks/gold/to_spans.py READER_DIR OUT_DIR
+
+Each side's `evidence` (3 to 12 words the reader copied) becomes
+`evidence_span`, its first occurrence in the article (exact, else ignoring
+case and the kind of quotation mark). A side's `value` is kept as the
+reader wrote it when it is at most four words or is not the article's own
+words (a reader's normalised value such as 'Thursday, 2011-04-07'); a longer
+value found in the article (a quotation) becomes `value_span`. The
+evaluation (`eval_facts_real.py`) puts the words back at run time.
+Snippets that cannot be found are reported and the file is not written.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+BASIL = HERE.parent.parent.parent / "shared" / "data" / "basil-2010-2014.jsonl"
+
+_FOLD = str.maketrans({"\u201c": '"', "\u201d": '"', "\u2018": "'", "\u2019": "'"})
+
+
+def find(text: str, snippet: str, near: int | None = None) -> tuple[int, int] | None:
+    """The snippet's span in `text`; case and quotation-mark style are folded
+    (same length, so offsets carry over). The occurrence nearest `near` wins."""
+    for hay, needle in ((text, snippet), (text.translate(_FOLD).lower(), snippet.translate(_FOLD).lower())):
+        starts, k = [], hay.find(needle)
+        while needle and k >= 0:
+            starts.append(k)
+            k = hay.find(needle, k + 1)
+        if starts:
+            s = min(starts, key=lambda x: abs(x - near)) if near is not None else starts[0]
+            return s, s + len(needle)
+    return None
+
+
+def convert(gold: dict, texts: dict[str, str]) -> tuple[dict, list[str]]:
+    missing = []
+    for item in gold.get("conflicts", []) + gold.get("agreements", []):
+        for side in item.get("sides", []):
+            text = texts[side["article"]]
+            span = find(text, side.pop("evidence", ""))
+            if span is None:
+                missing.append(f"{gold['story'][:8]} {item.get('what')!r}: evidence not found")
+                continue
+            side["evidence_span"] = list(span)
+            value = side.get("value")
+            if value and len(value.split()) > 4:
+                inner = find(text, value, near=span[0])
+                if inner is not None:
+                    side["value_span"] = list(inner)
+                    del side["value"]
+    return gold, missing
+
+
+def main(argv: list[str]) -> int:
+    source, out = Path(argv[0]), Path(argv[1])
+    rows = [json.loads(line) for line in BASIL.read_text().splitlines() if line.strip()]
+    out.mkdir(parents=True, exist_ok=True)
+    problems = 0
+    for path in sorted(source.glob("*.json")):
+        gold = json.loads(path.read_text())
+        texts = {r["id"]: r["text"] for r in rows if r["story"] == gold["story"]}
+        converted, missing = convert(gold, texts)
+        for line in missing:
+            print(line)
+        problems += len(missing)
+        if not missing:
+            (out / path.name).write_text(json.dumps(converted, indent=1, ensure_ascii=False) + "\n")
+    return 1 if problems else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))

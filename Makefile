@@ -24,8 +24,8 @@ bench: $(VENV)/.installed  ## speed and memory benchmark -> benchmarks/RESULTS.m
 eval: $(VENV)/.installed  ## facts evaluation -> benchmarks/facts_eval/RESULTS.md
 	$(PY) benchmarks/eval_facts.py
 
-eval-quotes: $(VENV)/.installed  ## quotes/speakers/sources on PolNeAR dev + train subset, round 3's start and current
-	$(PY) benchmarks/eval_quotes.py --baseline=1abee5f
+eval-quotes: $(VENV)/.installed  ## quotes/speakers/sources on PolNeAR dev + train subset, round 4's start and current
+	$(PY) benchmarks/eval_quotes.py --baseline=32b957c
 	$(PY) benchmarks/eval_quotes.py
 
 eval-facts: $(VENV)/.installed  ## facts on the invented cases and the blind gold sets (dev and held-out)

@@ -360,6 +360,12 @@ def _fill_from_context(analysis: Analysis, names: ArticleNames, ctx: SpeakerCont
         if intro:
             k[4], k[6] = intro, "colon"
             continue
+        # '"…," Texas delegate Bill Ness, wearing a hat, said matter-of-factly':
+        # a name right next to the quote with a cue verb, which the parse missed.
+        adjacent = ctx.adjacent_names(k[2], k[3])
+        if len(adjacent) == 1:
+            k[4], k[6] = adjacent[0], "adjacent"
+            continue
         same = [j for j in range(len(kept)) if j != i and para[j] == para[i] and kept[j][5]]
         if same:
             before = [j for j in same if j < i]
@@ -411,12 +417,23 @@ def _token_at(analysis: Analysis, offset: int) -> Token | None:
     return span[0] if span is not None and len(span) else None
 
 
+# 'Stated Stone:', 'Continued Stone:' — a verb-first introduction the parser reads as a noun phrase.
+_INVERTED_INTRO = re.compile(r"(?:^|\n)[ \t]*([A-Z][a-z]+)[ \t]+([A-Z][\w'’.-]*(?:[ \t]+[A-Z][\w'’.-]*){0,3}):$")
+
+
 def _colon_intro(analysis: Analysis, names: ArticleNames, ctx: SpeakerContext, mark_start: int) -> str | None:
     """'Trump told the crowd:' right before the quote (same or previous paragraph)."""
     text = analysis.article.text
     before = text[:mark_start].rstrip()
     if not before.endswith(":"):
         return None
+    inverted = _INVERTED_INTRO.search(before)
+    if inverted:
+        word = inverted.group(1).lower()
+        if {word, word[:-1], word[:-2]} & (QUOTE_VERBS | {"state", "continue"}):
+            written = inverted.group(2)
+            return names.resolve(Actor(tokens=[], name=written, written=written, start=inverted.start(2),
+                                       end=inverted.end(2)))
     token = _token_at(analysis, len(before) - 1)
     if token is None:
         return None

@@ -7,7 +7,8 @@ Heuristics, all on the spaCy parse plus small word lists:
   X' make X one when X is a news outlet; '<X> contributed to this report' and
   'Reporting by X' name contributors; a short caption line without final
   punctuation that ends with a wire/photo agency name is a photo credit; a
-  dateline '(Reuters) -' names the agency.
+  dateline '(Reuters) -' credits the agency as contributor (it wrote the
+  report; it is not a source the report cites).
 - A subject counts as a source only when it is name-like: a proper name, a known
   agency/outlet, or a common noun whose head says it speaks for someone
   (broadcaster, television, spokesman, ...). Pronouns and bare group nouns
@@ -274,9 +275,24 @@ def in_title_line(doc, offset: int) -> bool:
     return any(s <= offset < e for s, e in title_lines(doc))
 
 
+def _verb_led(ent) -> bool:
+    """'Stated Stone:', 'Continued Stone:' opening a line: the entity has
+    swallowed the reporting verb of an inverted introduction."""
+    first, doc = ent[0], ent.doc
+    if len(ent) < 2 or ent.end >= len(doc) or doc[ent.end].text != ":":
+        return False
+    if first.i > 0 and "\n" not in doc[first.i - 1].whitespace_ + doc[first.i - 1].text:
+        return False
+    word = first.lower_
+    return bool({word, word[:-1], word[:-2]} & (QUOTE_VERBS | {"state", "continue"}))
+
+
 def swallowing(ent) -> bool:
     """'the Ted Cruz South Carolina victory party': a long name used as a
-    modifier of a common noun has likely run into the next name."""
+    modifier of a common noun has likely run into the next name; 'Stated
+    Stone:' has swallowed a verb."""
+    if _verb_led(ent):
+        return True
     words = [t for t in ent if t.lower_ not in DETERMINERS]
     if len(words) < 3 or ent.end >= len(ent.doc):
         return False
@@ -948,7 +964,8 @@ def _datelines(analysis: Analysis) -> list[Citation]:
         if match:
             span = analysis.span(offset + match.start(1), offset + match.end(1))
             name = canonical_agency(match.group(1)) or match.group(1)
-            out.append(Citation(article=analysis.id, name=name, kind="agency", start=span.start,
+            # A credit like 'Jon Berg contributed to this report', not a source.
+            out.append(Citation(article=analysis.id, name=name, kind="contributor", start=span.start,
                                 end=span.end, text=span.text))
     return out
 

@@ -318,6 +318,22 @@ class SpeakerContext:
 
     # ------------------------------------------------------- quote ranking
 
+    def adjacent_names(self, mark_start: int, mark_end: int) -> list[str]:
+        """Names right next to the quote with at most a cue verb between, in
+        text order: '"…," delegate Bill Ness, wearing a hat, said', '"…," said
+        X', 'Ryan said, "…"'."""
+        p0 = self.para_index(mark_start)
+        out: list[str] = []
+        lo = bisect.bisect_left(self._mention_starts, mark_start - 200)
+        for m in self.mentions[lo:bisect.bisect_left(self._mention_starts, mark_end + 40)]:
+            if m.para != p0 or m.name in out:
+                continue
+            if mark_end <= m.start < mark_end + 40 and _ADJ_AFTER.match(self.text, mark_end, m.start):
+                out.append(m.name)
+            elif mark_start - 40 < m.end <= mark_start and _ADJ_BEFORE.match(self.text, m.end, mark_start):
+                out.append(m.name)
+        return out
+
     def quote_candidates(self, mark_start: int, mark_end: int, rule: str, via: str, pronoun: str | None,
                          earlier: list[tuple[int, str]], rules: list[tuple[int, str]]
                          ) -> list[tuple[str, dict[str, float]]]:
@@ -371,17 +387,7 @@ class SpeakerContext:
                 subj_order.append(m.name)
         after_speakers = {m.name for m in self.mentions
                           if m.start >= mark_end and m.para == p0 and m.sent <= s1 + 1 and m.speaker}
-        # '"…," delegate Bill Ness, wearing a hat, said', '"…," said X',
-        # 'Ryan said, "…"': a name right next to the quote with at most a cue verb between.
-        adjacent = set()
-        lo = bisect.bisect_left(self._mention_starts, mark_start - 200)
-        for m in self.mentions[lo:bisect.bisect_left(self._mention_starts, mark_end + 40)]:
-            if m.para != p0:
-                continue
-            if mark_end <= m.start < mark_end + 40 and _ADJ_AFTER.match(self.text, mark_end, m.start):
-                adjacent.add(m.name)
-            elif mark_start - 40 < m.end <= mark_start and _ADJ_BEFORE.match(self.text, m.end, mark_start):
-                adjacent.add(m.name)
+        adjacent = set(self.adjacent_names(mark_start, mark_end))
         out = []
         for n in names:
             m = nearest.get(n)
@@ -435,7 +441,7 @@ class SpeakerContext:
 
 
 _VIA_GROUP = {"verb": "verb", "pronoun": "pronoun", "role": "role", "described": "described",
-              "transcript": "ctx", "colon": "ctx", "paragraph": "ctx", "continued": "ctx", "none": "ctx"}
+              "adjacent": "verb", "transcript": "ctx", "colon": "ctx", "paragraph": "ctx", "continued": "ctx", "none": "ctx"}
 QUOTE_FEATURES = ["bias", "rule", "rule_verb", "rule_pronoun", "rule_role", "rule_described", "rule_ctx",
                   "rule_improper", "no_rule", "opens", "missing", "same_sent", "after", "sd1", "sd2", "sd3p",
                   "pd0", "pd1", "pd2p", "subject", "speaker", "sent_first", "rank0", "rank1", "rank2p", "person",

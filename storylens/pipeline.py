@@ -28,7 +28,7 @@ from .quotes import match_quotes
 from .reconcile import find_facts
 from .settings import Settings
 from .sources import _unify_kinds, source_names
-from .story_sources import story_sources
+from .story_sources import own_outlet_as_contributor, story_sources
 
 ArticleLike = Union[Article, str, os.PathLike]
 STAGES = ("read", "parse", "align", "framing", "quotes", "sources", "facts")
@@ -103,7 +103,8 @@ def compare_features(features: Sequence[ArticleFeatures], *, settings: Settings 
     step("quotes")
     quotes = match_quotes(features, settings.quotes)
     step("sources")
-    citations = _unify_kinds([c for f in features for c in f.citations])
+    citations = own_outlet_as_contributor(_unify_kinds([c for f in features for c in f.citations]),
+                                          {f.id: f.article.outlet for f in features})
     step("facts")
     facts = find_facts(features, passages, quotes, citations=citations, settings=settings.facts)
     return Comparison(

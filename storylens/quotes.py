@@ -265,10 +265,21 @@ def _passive_agents(verb: Token) -> list[Token]:
 DOCUMENT_NOUNS = {"statement", "report", "letter", "release", "document", "post", "message", "communique"}
 
 
+# Verbs whose subject wrote or put out the document they take as object:
+# 'Steele issued a statement saying "…"' is Steele's. 'Police found a letter
+# saying' is not the police's, so the list is short and explicit.
+AUTHORING_VERBS = {"issue", "release", "send", "post", "write", "publish", "put", "circulate", "distribute"}
+
+
 def _owner(head: Token) -> Token:
-    """'a statement from the ministry said' -> the ministry."""
+    """'a statement from the ministry said' -> the ministry; 'Steele issued a
+    statement saying' -> Steele."""
     if head.lemma_ not in DOCUMENT_NOUNS:
         return head
+    if head.dep_ == "dobj" and head.head.lemma_ in AUTHORING_VERBS:
+        subjects = [c for c in head.head.children if c.dep_ == "nsubj"]
+        if subjects:
+            return subjects[0]
     for child in head.children:
         if child.dep_ == "poss":
             return child

@@ -37,6 +37,35 @@ SHARED_COPY = ("verbatim", "edited")
 NOT_STORY_SOURCES = ("contributor", "photo")
 
 
+def _letters(name: str) -> str:
+    words = [w for w in name.lower().split() if w != "the"]
+    return "".join(ch for w in words for ch in w if ch.isalnum())
+
+
+def names_own_outlet(name: str, outlet: str | None) -> bool:
+    """'The Huffington Post' in a HuffPost article, 'Breitbart News' in
+    Breitbart's: the outlet naming itself ('told The Huffington Post'). The
+    short form keeps the long form's first and last four letters
+    ('huffpost' / 'huffingtonpost'), which no alias list has to spell out."""
+    if not outlet:
+        return False
+    a, b = _letters(name), _letters(outlet)
+    if not a or not b:
+        return False
+    if a == b or same_actor(name, outlet):
+        return True
+    short, long_ = sorted((a, b), key=len)
+    return len(short) >= 8 and short[:4] == long_[:4] and short[-4:] == long_[-4:]
+
+
+def own_outlet_as_contributor(citations: list[Citation], outlets: dict[str, str | None]) -> list[Citation]:
+    """An article that names its own outlet cites no source: it is the
+    maker of the article, like a byline, so it becomes a `contributor`."""
+    return [c.model_copy(update={"kind": "contributor"})
+            if c.kind != "contributor" and names_own_outlet(c.name, outlets.get(c.article)) else c
+            for c in citations]
+
+
 def _group(citations: list[Citation]) -> list[list[Citation]]:
     """Citations of one source across articles. Greedy in order of first
     appearance: `same_actor` is strict (a word-run or surname of the other

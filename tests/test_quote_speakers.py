@@ -225,3 +225,13 @@ def test_polnear_dev_floor():
     assert report["speaker_wrong"] <= 0.12
     assert report["source_precision"] >= 0.85
     assert report["source_recall"] >= 0.55
+
+
+def test_who_issued_the_statement_said_it():
+    text = ("Senators kept up pressure on the chairman.\n\n"
+            "Trying to quell the furor, Jim Steele issued a statement saying: \"There is no question that "
+            "the county must finish the bridge.\"\n\n"
+            "Police found a letter saying: \"Nobody will find the money ever again.\"\n")
+    got = speakers(text)
+    assert got["There is no question that the county must finish the bridge."] == "Jim Steele"
+    assert got["Nobody will find the money ever again."] != "Police"  # finding a letter is not writing it

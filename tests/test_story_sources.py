@@ -104,3 +104,28 @@ def test_source_names_are_escaped_in_html():
                             story_sources=story_sources([cite("a", name), cite("b", name)], []))
     html = to_html(comparison)
     assert "<script>alert(1)" not in html and "&lt;script&gt;" in html
+
+
+@pytest.mark.parametrize("name, outlet, own", [
+    ("The Huffington Post", "HuffPost", True),
+    ("Breitbart News", "Breitbart", True),
+    ("New York Times", "The New York Times", True),
+    ("Reuters", "New York Times", False),
+    ("Washington Post", "Washington Times", False),
+    ("Yahoo News", "Yahoo Finance", False),
+    ("Reuters", None, False),
+])
+def test_an_outlet_naming_itself(name, outlet, own):
+    from storylens.story_sources import names_own_outlet
+
+    assert names_own_outlet(name, outlet) is own
+
+
+def test_the_own_outlet_is_a_contributor_not_a_story_source():
+    from storylens.story_sources import own_outlet_as_contributor
+
+    citations = own_outlet_as_contributor(
+        [cite("a", "The Huffington Post", kind="media"), cite("a"), cite("b", "The Huffington Post", kind="media")],
+        {"a": "HuffPost", "b": "Fox News"})
+    assert [c.kind for c in citations] == ["contributor", "person", "media"]
+    assert [s.name for s in story_sources(citations, [])] == ["Jane Roe", "The Huffington Post"]

@@ -83,7 +83,15 @@ EVENT_SYNONYMS = {
                  "operation", "fighting", "siege", "battle", "strikes", "war", "protest", "strike_action"),
 }
 EVENT_OF = {w: canon for canon, words in EVENT_SYNONYMS.items() for w in words}
-PARTICLE_EVENTS = {("break", "out"): "start", ("set", "aside"): "allocate", ("shut", "down"): "close"}
+_FACTS_WORDS = json.loads(resources.files("storylens").joinpath("data/facts_words.json").read_text("utf-8"))
+NOMINAL_EVENTS: dict[str, str] = _FACTS_WORDS["nominal_events"]
+# 'on behalf of', 'as part of': the noun names no purpose or role of the figure
+PREPOSITION_NOUNS = frozenset(_FACTS_WORDS["preposition_nouns"])
+# '$1.1 million is the estimated cost': what the amount is names its event
+AMOUNT_NOUNS: dict[str, str] = _FACTS_WORDS["amount_nouns"]
+# 'took $700 billion out of Medicare' removes it: the parse hangs 'out' as a preposition
+PARTICLE_EVENTS = {("break", "out"): "start", ("set", "aside"): "allocate", ("shut", "down"): "close",
+                   ("take", "out"): "cut"}
 LINKING = {"be", "remain", "stay", "become", "get", "have"}
 # Things measured rather than counted: the verb that states them carries no event.
 MEASURES = {"magnitude", "rate", "inflation", "unemployment", "turnout", "temperature",
@@ -407,8 +415,10 @@ def _event_of_verb(verb: Token) -> tuple[str | None, str | None]:
         for c in verb.children:
             if c.dep_ in ("acomp", "xcomp", "oprd", "attr") and c.pos_ in ("VERB", "ADJ"):
                 return canon_event(c.lemma_), c.text
+            if c.dep_ == "attr" and c.pos_ == "NOUN" and c.lemma_.lower() in AMOUNT_NOUNS:
+                return canon_event(AMOUNT_NOUNS[c.lemma_.lower()]), c.text
     for c in verb.children:
-        if c.dep_ in ("prt", "advmod") and (verb.lemma_, c.lower_) in PARTICLE_EVENTS:
+        if c.dep_ in ("prt", "advmod", "prep") and (verb.lemma_, c.lower_) in PARTICLE_EVENTS:
             return PARTICLE_EVENTS[(verb.lemma_, c.lower_)], f"{verb.text} {c.text}"
     return canon_event(verb.lemma_), verb.text
 
@@ -452,17 +462,18 @@ def _purpose_of(token: Token) -> str | None:
                 a.dep_ == "aux" and a.lower_ == "to" for a in c.children):
             if c.lemma_ == "be":
                 c = next((x for x in c.children if x.dep_ in ("acomp", "attr")), c)
+                if c.like_num or c.pos_ == "NUM":
+                    continue   # 'is going to be $1 million': the figure itself, no purpose
             return c.lemma_.lower()
         if c.dep_ == "prep" and c.lower_ in ("on", "for") and token.pos_ in ("VERB", "NOUN"):
             obj = next((x for x in c.children if x.dep_ == "pobj"), None)
             if obj is not None and (obj.pos_ == "NOUN" or obj.tag_ == "VBG") and obj.lemma_.lower() not in TIME_NOUNS \
+                    and obj.lemma_.lower() not in PREPOSITION_NOUNS \
                     and not obj.ent_type_ and obj.lemma_.lower() not in ("night", "morning", "evening", "afternoon", "weekend", "basis"):
                 return canon_thing(obj.lemma_)
     return None
 
 
-NOMINAL_EVENTS: dict[str, str] = json.loads(
-    resources.files("storylens").joinpath("data/facts_words.json").read_text("utf-8"))["nominal_events"]
 
 
 def _nominal_event(token: Token) -> tuple[Token, Token | None] | None:
@@ -490,7 +501,7 @@ def _role_of(token: Token) -> str | None:
     for c in token.children:
         if c.dep_ == "prep" and c.lower_ == "as":
             obj = next((x for x in c.children if x.dep_ == "pobj"), None)
-            if obj is not None and obj.pos_ in ("NOUN", "PROPN"):
+            if obj is not None and obj.pos_ in ("NOUN", "PROPN") and obj.lemma_.lower() not in PREPOSITION_NOUNS:
                 words = [t for t in obj.subtree if t.i <= obj.i and t.dep_ in ("compound", "amod") or t.i == obj.i]
                 return " ".join(t.lemma_.lower() for t in words)
     return None

@@ -379,12 +379,14 @@ EVENT_NOUNS = frozenset(_WORDS["event_nouns"])
 SOLE = "sole"
 
 
-def sole_figures(claims: list[ClaimInfo]) -> set[int]:
-    """Claims that are the only stated figure of their counted thing and unit
-    in their article ('19 actions' where the article counts no other
-    actions). When every article gives one figure of a specific thing, the
-    figures count the same thing, whatever verb each article uses ('covers
-    1.5 million women' / 'on behalf of up to 1.6 million women')."""
+def sole_figures(claims: list[ClaimInfo]) -> dict[int, frozenset[float]]:
+    """Claim -> every figure its article states of the same counted thing and
+    unit, for claims a story can pair as the one figure of that thing ('19
+    actions' where the article counts no other actions). When each article
+    gives one figure of a specific thing near the other's, the figures count
+    the same thing, whatever verb each article uses ('covers 1.5 million
+    women' / 'on behalf of up to 1.6 million women', in an article that also
+    counts '544 women' far below: see `_sole_key`)."""
     counts: dict[tuple, list[ClaimInfo]] = {}
     for c in claims:
         if c.kind != "number" or c.is_previous or c.unit in ("day", "week", "month", "year", "hour") \
@@ -395,10 +397,18 @@ def sole_figures(claims: list[ClaimInfo]) -> set[int]:
         elif c.thing and c.thing not in GENERIC_COUNTED and c.thing not in MEASURES:
             counts.setdefault((c.article, c.thing, c.unit), []).append(c)
     # an article repeating its figure ('19 actions ... the 19 steps') still gives one
-    return {id(c) for cs in counts.values() if len({stated_number(c) for c in cs}) == 1 for c in cs}
+    out: dict[int, frozenset[float]] = {}
+    for cs in counts.values():
+        figures = frozenset(stated_number(c) for c in cs)
+        out.update((id(c), figures) for c in cs)
+    return out
 
 
-def _sole_key(a: ClaimInfo, b: ClaimInfo, sole: set[int], config: FactsConfig) -> str | None:
+def _near(x: float, y: float, ratio: float) -> bool:
+    return min(x, y) > 0 and max(x, y) / min(x, y) <= ratio
+
+
+def _sole_key(a: ClaimInfo, b: ClaimInfo, sole: dict[int, frozenset[float]], config: FactsConfig) -> str | None:
     if id(a) not in sole or id(b) not in sole or a.thing != b.thing or a.unit != b.unit or not _same_scope(a, b):
         return None
     if a.thing == "money" and a.event != b.event:
@@ -410,8 +420,13 @@ def _sole_key(a: ClaimInfo, b: ClaimInfo, sole: set[int], config: FactsConfig) -
     if not _windows_compatible(a.window, b.window):
         return None
     x, y = stated_number(a), stated_number(b)
-    if min(x, y) <= 0 or max(x, y) / min(x, y) > config.sole_figure_max_ratio:
+    ratio = config.sole_figure_max_ratio
+    if not _near(x, y, ratio):
         return None   # far apart: more likely two quantities than one reported two ways
+    # each must be its article's only figure of the thing anywhere near the
+    # other's: two near figures in one article may be two quantities
+    if any(_near(z, y, ratio) for z in sole[id(a)] - {x}) or any(_near(z, x, ratio) for z in sole[id(b)] - {y}):
+        return None
     return SOLE
 
 

@@ -110,6 +110,7 @@ WEEKDAYS = ["monday", "tuesday", "wednesday", "thursday", "friday", "saturday", 
 MONTHS = ["january", "february", "march", "april", "may", "june", "july", "august",
           "september", "october", "november", "december"]
 _MONTH_RE = r"(Jan(?:uary)?|Feb(?:ruary)?|Mar(?:ch)?|Apr(?:il)?|May|June?|July?|Aug(?:ust)?|Sept?(?:ember)?|Oct(?:ober)?|Nov(?:ember)?|Dec(?:ember)?)\.?"
+YEAR = re.compile(r"1[89]\d\d|20\d\d")
 MONTH_DAY = re.compile(rf"\b{_MONTH_RE}\s+(\d{{1,2}})(?:st|nd|rd|th)?\b(?:,?\s+(\d{{4}}))?")
 _FULL_MONTH_STOP = re.compile(r"(?:" + "|".join(MONTHS) + r")\.$", re.I)
 DAY_MONTH = re.compile(rf"\b(\d{{1,2}})(?:st|nd|rd|th)?\s+(?:of\s+)?{_MONTH_RE}(?:,?\s+(\d{{4}}))?")
@@ -567,9 +568,9 @@ def _parse_month_day(text: str, published: dt.date | None, forward: bool = False
     return None
 
 
-def sentence_attribution(sent: SpacySpan) -> str | None:
+def sentence_attribution(sent: SpacySpan, tokens: list[Token] | None = None) -> str | None:
     """Who the sentence credits: 'according to X', else the subject of a reporting verb."""
-    tokens = list(sent)
+    tokens = list(sent) if tokens is None else tokens
     for t in tokens:
         heads = according_to(t)
         if heads:
@@ -597,23 +598,28 @@ class _Extractor:
 
     def _sentence(self, index: int, sent: SpacySpan) -> None:
         used: set[int] = set()
-        window = sentence_window(sent.text, self.published)
-        source = sentence_attribution(sent)
+        # spaCy makes a new Token object per access: the sentence's tokens are
+        # made once and shared by every pass below
+        tokens = list(sent)
+        # Span.text joins the tokens again at every call: read it off the article once
+        text = self.a.article.text[sent.start_char:sent.end_char]
+        window = sentence_window(text, self.published)
+        source = sentence_attribution(sent, tokens)
         found: list[ClaimInfo] = []
-        found += self._times(index, sent, used)
-        found += self._distances(index, sent, used)
-        found += self._dates(index, sent, used)
-        found += self._tallies(index, sent, used)
-        found += self._numbers(index, sent, used, window)
-        found += self._places(index, sent, used)
+        found += self._times(index, sent, used, text)
+        found += self._distances(index, sent, used, text)
+        found += self._dates(index, sent, used, tokens, text)
+        found += self._tallies(index, sent, used, tokens, text)
+        found += self._numbers(index, sent, used, window, tokens)
+        found += self._places(index, used, tokens)
         for claim in found:
             claim.attribution = source
         self.claims += found
 
     # clock times in any notation: '11:47 p.m.', '23:47', '11.47pm', '9 p.m.'
-    def _times(self, index, sent, used) -> list[ClaimInfo]:
+    def _times(self, index, sent, used, text) -> list[ClaimInfo]:
         out = []
-        for m in CLOCK.finditer(sent.text):
+        for m in CLOCK.finditer(text):
             if m.group("h") is not None:
                 hour, minute = int(m.group("h")), int(m.group("m") or 0)
                 if hour > 12:
@@ -629,7 +635,7 @@ class _Extractor:
             used.update(t.i for t in tokens)
             claim = self._dated("time", index, tokens, start, end, f"{hour:02d}:{minute:02d}")
             at = hour * 60 + minute
-            before = sent.text[:m.start()].lower().split()[-2:]
+            before = text[:m.start()].lower().split()[-2:]
             slack = next((v for k, v in CLOCK_HEDGES.items() if k in before[-1:] or " ".join(before) == k), None)
             if slack is not None:
                 # 'shortly before 6 p.m.' is a span of time, not 18:00
@@ -651,9 +657,9 @@ class _Extractor:
                          text=self.a.article.text[start:end], value=value, sentence=index,
                          event=event, event_word=word, **self._subject(subj))
 
-    def _distances(self, index, sent, used) -> list[ClaimInfo]:
+    def _distances(self, index, sent, used, text) -> list[ClaimInfo]:
         out = []
-        for m in DISTANCE.finditer(sent.text):
+        for m in DISTANCE.finditer(text):
             start, end = sent.start_char + m.start(), sent.start_char + m.end()
             tokens = self._tokens_in(start, end)
             used.update(t.i for t in tokens)
@@ -672,9 +678,8 @@ class _Extractor:
                 extra={"distance": km}))
         return out
 
-    def _dates(self, index, sent, used) -> list[ClaimInfo]:
+    def _dates(self, index, sent, used, sent_tokens, text) -> list[ClaimInfo]:
         out = []
-        text = sent.text
         spans = []
         for m in list(MONTH_DAY.finditer(text)) + list(DAY_MONTH.finditer(text)):
             if any(m.start() < e and s < m.end() for s, e in spans):
@@ -693,8 +698,8 @@ class _Extractor:
                 claim = self._dated("date", index, tokens, start, end, value)
                 claim.date = date
                 out.append(claim)
-        out += self._relative_dates(index, sent, used)
-        for t in sent:
+        out += self._relative_dates(index, sent, used, text)
+        for t in sent_tokens:
             if t.i in used:
                 continue
             if t.lower_ in WEEKDAYS:
@@ -708,20 +713,20 @@ class _Extractor:
                 claim.date = date
                 claim.extra["weekday"] = t.lower_
                 out.append(claim)
-            elif re.fullmatch(r"1[89]\d\d|20\d\d", t.text) and self._is_year(t):
+            elif len(t.text) == 4 and YEAR.fullmatch(t.text) and self._is_year(t):
                 used.add(t.i)
                 claim = self._dated("date", index, [t], t.idx, t.idx + len(t.text), t.text)
                 claim.extra["year"] = int(t.text)
                 out.append(claim)
         return out
 
-    def _tallies(self, index, sent, used) -> list[ClaimInfo]:
+    def _tallies(self, index, sent, used, tokens, text) -> list[ClaimInfo]:
         """A vote's split, '7-2' or 'seven to two', as one value: the two
         figures are one finding, and '6-3' elsewhere contradicts it."""
-        if not any(t.lemma_.lower() in TALLY_WORDS for t in sent):
+        if not any(t.lemma_.lower() in TALLY_WORDS for t in tokens):
             return []
         out = []
-        for m in TALLY.finditer(sent.text):
+        for m in TALLY.finditer(text):
             x, y = _as_int(m.group("x")), _as_int(m.group("y"))
             if x is None or y is None or x < y or x > 999:
                 continue   # a split is written winners first: '2-7' is a score or a range
@@ -737,7 +742,7 @@ class _Extractor:
             out.append(claim)
         return out
 
-    def _relative_dates(self, index, sent, used) -> list[ClaimInfo]:
+    def _relative_dates(self, index, sent, used, text) -> list[ClaimInfo]:
         """'earlier this year', 'last year', 'last month', 'last week',
         'yesterday', resolved as a reader of the article would: 'earlier this
         year' in a 2018 article is 2018, so a repayment 'in 2017' elsewhere is
@@ -745,7 +750,7 @@ class _Extractor:
         out = []
         if self.published is None:
             return out
-        for m in RELATIVE_DATE.finditer(sent.text):
+        for m in RELATIVE_DATE.finditer(text):
             start, end = sent.start_char + m.start(), sent.start_char + m.end()
             tokens = self._tokens_in(start, end)
             if not tokens or any(t.i in used for t in tokens):
@@ -773,9 +778,8 @@ class _Extractor:
         prev = t.doc[t.i - 1].lower_ if t.i > 0 else ""
         return t.ent_type_ == "DATE" or prev in ("in", "of", "since", "by", "until", "from")
 
-    def _numbers(self, index, sent, used, window) -> list[ClaimInfo]:
+    def _numbers(self, index, sent, used, window, tokens) -> list[ClaimInfo]:
         out: list[ClaimInfo] = []
-        tokens = list(sent)
         i = 0
         while i < len(tokens):
             t = tokens[i]
@@ -918,7 +922,7 @@ class _Extractor:
                 claim.extra["era"] = "earlier"
         if self.published is not None:
             for t in sent:
-                if re.fullmatch(r"1[89]\d\d|20\d\d", t.text) and self._is_year(t) and int(t.text) < self.published.year:
+                if len(t.text) == 4 and YEAR.fullmatch(t.text) and self._is_year(t) and int(t.text) < self.published.year:
                     claim.extra["era"] = t.text
                     break
 
@@ -1070,9 +1074,9 @@ class _Extractor:
 
     # places ------------------------------------------------------------------
 
-    def _places(self, index, sent, used) -> list[ClaimInfo]:
+    def _places(self, index, used, tokens) -> list[ClaimInfo]:
         out = []
-        for prep in sent:
+        for prep in tokens:
             if prep.dep_ != "prep" or prep.lower_ not in PLACE_PREPS:
                 continue
             obj = next((c for c in prep.children if c.dep_ == "pobj"), None)

@@ -302,8 +302,6 @@ def _windows_compatible(a: Window | None, b: Window | None, adjacent_days: bool 
 
 # Key levels: how sure we are that two claims are about the same thing.
 STRONG, WEAK, AGREE_ONLY = "strong", "weak", "agree-only"
-# Strong enough to agree on its own, but a conflict still needs evidence.
-AGREE_STRONG = "agree-strong"
 # Money for the same event: agrees on its own, conflicts only in the same sentence.
 MONEY = "money"
 
@@ -525,7 +523,7 @@ def _candidate_pairs(claims: list[ClaimInfo], evidence: _Evidence, checker: Chec
             continue
         sim = evidence.similarity(a, b)
         counterpart = evidence.counterpart(a, b)
-        supported = level in (STRONG, AGREE_STRONG, MONEY, SOLE) or counterpart or sim >= config.related_similarity
+        supported = level in (STRONG, MONEY, SOLE) or counterpart or sim >= config.related_similarity
         if not supported and not (a.event == b.event and a.event and _specific(a, b)):
             continue   # decided before the checker, which writes an explanation for every pair it sees
         verdict = checker.compare(a, b)
@@ -855,7 +853,7 @@ def _slot_facts(features, passages: list[Passage], facts: list[Fact], settings: 
              and not any(covered(Fact(**{**f.model_dump(), "claims": [c]}), judged, ("number", "date"), any_status=True)
                         for c in f.claims) and not revision(f)]
     names = [f for f in name_facts(features, passages, settings) if not covered(f, edits, ("name",))]
-    names += title_facts(features, settings)
+    names += title_facts(features)
     return edits + names
 
 

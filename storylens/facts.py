@@ -301,7 +301,9 @@ def resolve_month_day(month: str, day: int, year: int | None, published: dt.date
 
 _COUNT_WORD = r"\d{1,3}|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|thirteen|fourteen|fifteen"
 TALLY = re.compile(rf"\b(?P<x>{_COUNT_WORD})\s*(?:-|–|to)\s*(?P<y>{_COUNT_WORD})\b(?!\s*(?:percent|%|years|days|months|weeks))", re.I)
-TALLY_WORDS = {"vote", "split", "ballot", "margin", "tally"}
+# words that make 'x-y' a vote's split: a vote's nouns, and the verbs a chamber decides with
+# ('the House passed the bill 232-190')
+TALLY_WORDS = {"vote", "split", "ballot", "margin", "tally", "pass", "approve", "confirm", "reject", "adopt", "ratify"}
 RELATIVE_DATE = re.compile(r"\b(?:(?:earlier|later)\s+)?this\s+(?:year|month|week)\b|\b(?:last|next)\s+(?:year|month|week)\b"
                            r"|\byesterday\b", re.I)
 
@@ -825,6 +827,13 @@ class _Extractor:
         prev = tokens[j - 1]
         if t.like_num and t.is_alpha and prev.like_num and prev.is_alpha and not low.endswith("th"):
             return True
+        # 'forty-eight': the tokenizer splits the hyphen off; the two words are one number
+        if t.text == "-" and prev.like_num and prev.is_alpha and j + 1 < len(tokens) and not prev.whitespace_ \
+                and not t.whitespace_ and tokens[j + 1].like_num and tokens[j + 1].is_alpha:
+            return True
+        if t.like_num and t.is_alpha and prev.text == "-" and j >= 2 and tokens[j - 2].like_num \
+                and tokens[j - 2].is_alpha and not low.endswith("th"):
+            return True
         return low == "and" and prev.is_alpha and j + 1 < len(tokens) and tokens[j + 1].like_num and tokens[j + 1].is_alpha
 
     def _group_value(self, group: list[Token]) -> tuple[Interval, float] | None:
@@ -847,7 +856,7 @@ class _Extractor:
             exact = Interval(v * scale, v * scale)
             return exact, v * scale
         try:
-            v = float(text2num(" ".join(w for w in words if w != "a"), "en"))
+            v = float(text2num(" ".join(w for w in words if w != "a").replace(" - ", "-"), "en"))
         except ValueError:
             return None
         return Interval(v, v), v

@@ -500,3 +500,17 @@ def test_money_taken_out_of_a_programme_is_a_cut():
                    "overhaul.")
     [conflict] = [f for f in facts if f.status == "conflict" and f.kind == "number"]
     assert {c.text for c in conflict.claims} == {"$716 billion", "more than $700 billion"}
+
+
+def test_a_hyphenated_number_word_is_one_number():
+    facts = _story("Forty-eight people were killed in the blast, officials said.", "The blast killed 47 people.")
+    [conflict] = [f for f in facts if f.status == "conflict" and f.kind == "number"]
+    assert {c.text for c in conflict.claims} == {"Forty-eight people", "47 people"}
+    assert not [f for f in facts if f.status == "unique" and f.kind == "number"]
+
+
+def test_a_split_with_a_chamber_verb_is_a_vote():
+    facts = _story("The bill passed the House 232-190 on Thursday.",
+                   "The House approved the bill by a vote of 230 to 192 on Thursday.")
+    [conflict] = [f for f in facts if f.status == "conflict" and f.kind == "number"]
+    assert conflict.what == "split of the vote" and {c.value for c in conflict.claims} == {"232-190", "230-192"}

@@ -103,6 +103,10 @@ THING_SYNONYMS = {"person": "people", "fireman": "firefighter", "kid": "child", 
 PARTITIVES = {"worst", "most", "bulk", "rest", "majority", "heaviest", "fiercest", "much", "part",
               "thousands", "hundreds", "dozens", "millions", "scores"}
 TIME_NOUNS = {"month", "week", "day", "year", "hour", "minute"}
+# What can happen to people that a count of them is told by: 'deaths', 'arrests', '12 dead'.
+PEOPLE_OUTCOMES = {"kill", "injure", "detain", "evacuate", "rescue"}
+OUTCOME_WORDS = {"dead": "kill", "killed": "kill", "wounded": "injure", "injured": "injure", "hurt": "injure",
+                 "deaths": "kill", "fatalities": "kill", "injuries": "injure", "arrests": "detain"}
 TOLL_NOUNS = {"number", "toll", "tally", "count", "total", "figure"}
 SKIP_INTERMEDIATE = {"include", "including", "among"}
 
@@ -1043,12 +1047,30 @@ class _Extractor:
                            if c.dep_ in ("amod", "acl") and (canon_event(c.lemma_) in EVENT_SYNONYMS
                                                              or c.tag_ == "VBN")), None)
         verb = _governing_verb(anchor)
+        outcome = self._outcome(noun, last)
+        if outcome is not None:
+            # '48 deaths', '520,000 arrests', 'left 12 dead': people, counted by what happened to them
+            claim.thing, (claim.event, claim.event_word) = "people", outcome
+            claim.extra.pop("thing_proper", None)
+            claim.extra["thing_text"] = "people"   # the label reads 'people killed', not 'deaths killed'
+            return
         if amod_event is not None:
             claim.event, claim.event_word = canon_event(amod_event.lemma_), amod_event.text
         elif verb is not None:
             claim.event, claim.event_word = _event_of_verb(verb)
         if noun is None:
             self._elliptical(claim, root, verb, earlier)
+
+    def _outcome(self, noun: Token | None, last: Token) -> tuple[str, str] | None:
+        """What happened to the people a figure counts, where the figure names
+        no people: an outcome noun ('48 deaths', '520,000 arrests') or an
+        outcome word right after it ('left 12 dead and 30 wounded')."""
+        doc = self.a.doc
+        word = noun if noun is not None else (doc[last.i + 1] if last.i + 1 < len(doc) else None)
+        if word is None or (noun is None and word.pos_ not in ("ADJ", "VERB")) or (noun is not None and word.pos_ != "NOUN"):
+            return None
+        event = canon_event(word.lemma_.lower()) if word.lower_ not in OUTCOME_WORDS else OUTCOME_WORDS[word.lower_]
+        return (event, word.text) if event in PEOPLE_OUTCOMES and word.lemma_.lower() not in TOLL_NOUNS else None
 
     def _elliptical(self, claim, root, verb, earlier) -> None:
         """'rose to nine' counts what the subject names; '300 were injured' what

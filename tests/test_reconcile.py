@@ -514,3 +514,20 @@ def test_a_split_with_a_chamber_verb_is_a_vote():
                    "The House approved the bill by a vote of 230 to 192 on Thursday.")
     [conflict] = [f for f in facts if f.status == "conflict" and f.kind == "number"]
     assert conflict.what == "split of the vote" and {c.value for c in conflict.claims} == {"232-190", "230-192"}
+
+
+@pytest.mark.parametrize("a, b", [
+    ("The flu caused 48 deaths in the state this winter.", "The flu killed 47 people in the state this winter."),
+    ("Border agents made roughly 520,000 arrests in 2018.", "Border agents arrested 400,000 people in 2018."),
+    ("The attack left 12 dead and 30 wounded.", "Eleven people died and 30 were injured in the attack."),
+])
+def test_people_counted_by_what_happened_to_them(a, b):
+    facts = _story(a, b)
+    [conflict] = [f for f in facts if f.status == "conflict" and f.kind == "number"]
+    assert conflict.what in ("people killed", "people detained")
+
+
+def test_outcome_counts_of_different_outcomes_do_not_pair():
+    facts = _story("The flu caused 48 deaths in the state this winter.",
+                   "Hospitals across the region treated 47 people with severe symptoms, officials said.")
+    assert not [f for f in facts if f.status == "conflict" and f.kind == "number"]

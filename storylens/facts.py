@@ -74,6 +74,7 @@ EVENT_SYNONYMS = {
     "start": ("start", "erupt", "begin", "ignite", "spark"),
     "close": ("close", "shut"),
     "raise": ("raise", "lift", "hike", "increase"),
+    "support": ("support", "back", "favor", "favour", "endorse"),
     "cut": ("cut", "lower", "reduce", "trim", "slash"),
     "allocate": ("earmark", "allocate", "pledge", "budget"),
     "capture": ("capture", "take", "seize", "retake", "recapture", "fall", "overrun"),
@@ -412,6 +413,12 @@ def _of_partitive(token: Token | None) -> Token | None:
         return token
     of = next((c for c in token.children if c.dep_ == "prep" and c.lower_ == "of"), None)
     return next((c for c in of.children if c.dep_ == "pobj"), token) if of is not None else token
+
+
+def _of_object(token: Token) -> Token | None:
+    """The object of a token's 'of': 'voters' in '45 percent of voters'."""
+    of = next((c for c in token.children if c.dep_ == "prep" and c.lower_ == "of"), None)
+    return next((c for c in of.children if c.dep_ == "pobj"), None) if of is not None else None
 
 
 def _event_of_verb(verb: Token) -> tuple[str | None, str | None]:
@@ -998,6 +1005,14 @@ class _Extractor:
                     unit_tok = unit_tok.head
             verb = _governing_verb(unit_tok)
             obj = None
+            share_of = _of_object(unit_tok) if unit in ("%", "pp") else None
+            if share_of is not None and share_of.pos_ == "NOUN":
+                # '45 percent of voters support the plan': a share of the voters, who support it
+                claim.thing = canon_thing(share_of.lemma_)
+                claim.extra["share_of"] = share_of.lower_
+                if verb is not None:
+                    claim.event, claim.event_word = _event_of_verb(verb)
+                return
             if verb is not None:
                 obj = next((c for c in verb.children if c.dep_ == "dobj" and c.i != unit_tok.i and c.pos_ == "NOUN"), None)
                 obj = obj or next((c for c in verb.children if c.dep_ in ("nsubj", "nsubjpass") and c.pos_ != "PRON"), None)

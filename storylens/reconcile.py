@@ -202,6 +202,8 @@ def what(c: ClaimInfo) -> str:
         participle = PARTICIPLES.get(c.event or "")
         if c.thing == "money" or c.unit in ("USD", "EUR", "GBP"):
             return f"amount {participle}" if participle and c.event != "say" else "amount of money"
+        if c.extra.get("share_of"):
+            return f"share of {c.extra['share_of']}"   # '45 percent of voters'
         if c.thing in MEASURES or c.unit in ("%", "pp"):
             return c.thing if c.thing and c.thing not in ("share",) else "percentage"
         thing = c.extra.get("thing_text") or c.thing

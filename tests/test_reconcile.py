@@ -531,3 +531,11 @@ def test_outcome_counts_of_different_outcomes_do_not_pair():
     facts = _story("The flu caused 48 deaths in the state this winter.",
                    "Hospitals across the region treated 47 people with severe symptoms, officials said.")
     assert not [f for f in facts if f.status == "conflict" and f.kind == "number"]
+
+
+def test_a_share_of_people_counts_those_people():
+    facts = _story("The poll found 45 percent of voters support the plan.",
+                   "Forty-seven percent of voters back the plan, the poll found.")
+    [conflict] = [f for f in facts if f.status == "conflict" and f.kind == "number"]
+    assert conflict.what == "share of voters"
+    assert {c.text for c in conflict.claims} == {"45 percent", "Forty-seven percent"}

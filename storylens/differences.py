@@ -573,7 +573,7 @@ def _exclusive(x: str, y: str) -> bool:
     return {x, y} == {"senator", "representative"}
 
 
-def title_facts(features, config: FactsConfig = FactsConfig()) -> list[Fact]:
+def title_facts(features) -> list[Fact]:
     """One person under two different offices in two articles ('Gov. Alma
     Mendez' / 'Lt. Gov. Alma Mendez'), where neither article gives the other's
     office to that person anywhere: at most one title is current."""

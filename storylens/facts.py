@@ -74,6 +74,7 @@ EVENT_SYNONYMS = {
     "start": ("start", "erupt", "begin", "ignite", "spark"),
     "close": ("close", "shut"),
     "raise": ("raise", "lift", "hike", "increase"),
+    "support": ("support", "back", "favor", "favour", "endorse"),
     "cut": ("cut", "lower", "reduce", "trim", "slash"),
     "allocate": ("earmark", "allocate", "pledge", "budget"),
     "capture": ("capture", "take", "seize", "retake", "recapture", "fall", "overrun"),
@@ -83,7 +84,15 @@ EVENT_SYNONYMS = {
                  "operation", "fighting", "siege", "battle", "strikes", "war", "protest", "strike_action"),
 }
 EVENT_OF = {w: canon for canon, words in EVENT_SYNONYMS.items() for w in words}
-PARTICLE_EVENTS = {("break", "out"): "start", ("set", "aside"): "allocate", ("shut", "down"): "close"}
+_FACTS_WORDS = json.loads(resources.files("storylens").joinpath("data/facts_words.json").read_text("utf-8"))
+NOMINAL_EVENTS: dict[str, str] = _FACTS_WORDS["nominal_events"]
+# 'on behalf of', 'as part of': the noun names no purpose or role of the figure
+PREPOSITION_NOUNS = frozenset(_FACTS_WORDS["preposition_nouns"])
+# '$1.1 million is the estimated cost': what the amount is names its event
+AMOUNT_NOUNS: dict[str, str] = _FACTS_WORDS["amount_nouns"]
+# 'took $700 billion out of Medicare' removes it: the parse hangs 'out' as a preposition
+PARTICLE_EVENTS = {("break", "out"): "start", ("set", "aside"): "allocate", ("shut", "down"): "close",
+                   ("take", "out"): "cut"}
 LINKING = {"be", "remain", "stay", "become", "get", "have"}
 # Things measured rather than counted: the verb that states them carries no event.
 MEASURES = {"magnitude", "rate", "inflation", "unemployment", "turnout", "temperature",
@@ -95,6 +104,10 @@ THING_SYNONYMS = {"person": "people", "fireman": "firefighter", "kid": "child", 
 PARTITIVES = {"worst", "most", "bulk", "rest", "majority", "heaviest", "fiercest", "much", "part",
               "thousands", "hundreds", "dozens", "millions", "scores"}
 TIME_NOUNS = {"month", "week", "day", "year", "hour", "minute"}
+# What can happen to people that a count of them is told by: 'deaths', 'arrests', '12 dead'.
+PEOPLE_OUTCOMES = {"kill", "injure", "detain", "evacuate", "rescue"}
+OUTCOME_WORDS = {"dead": "kill", "killed": "kill", "wounded": "injure", "injured": "injure", "hurt": "injure",
+                 "deaths": "kill", "fatalities": "kill", "injuries": "injure", "arrests": "detain"}
 TOLL_NOUNS = {"number", "toll", "tally", "count", "total", "figure"}
 SKIP_INTERMEDIATE = {"include", "including", "among"}
 
@@ -102,6 +115,7 @@ WEEKDAYS = ["monday", "tuesday", "wednesday", "thursday", "friday", "saturday", 
 MONTHS = ["january", "february", "march", "april", "may", "june", "july", "august",
           "september", "october", "november", "december"]
 _MONTH_RE = r"(Jan(?:uary)?|Feb(?:ruary)?|Mar(?:ch)?|Apr(?:il)?|May|June?|July?|Aug(?:ust)?|Sept?(?:ember)?|Oct(?:ober)?|Nov(?:ember)?|Dec(?:ember)?)\.?"
+YEAR = re.compile(r"1[89]\d\d|20\d\d")
 MONTH_DAY = re.compile(rf"\b{_MONTH_RE}\s+(\d{{1,2}})(?:st|nd|rd|th)?\b(?:,?\s+(\d{{4}}))?")
 _FULL_MONTH_STOP = re.compile(r"(?:" + "|".join(MONTHS) + r")\.$", re.I)
 DAY_MONTH = re.compile(rf"\b(\d{{1,2}})(?:st|nd|rd|th)?\s+(?:of\s+)?{_MONTH_RE}(?:,?\s+(\d{{4}}))?")
@@ -292,7 +306,9 @@ def resolve_month_day(month: str, day: int, year: int | None, published: dt.date
 
 _COUNT_WORD = r"\d{1,3}|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|thirteen|fourteen|fifteen"
 TALLY = re.compile(rf"\b(?P<x>{_COUNT_WORD})\s*(?:-|–|to)\s*(?P<y>{_COUNT_WORD})\b(?!\s*(?:percent|%|years|days|months|weeks))", re.I)
-TALLY_WORDS = {"vote", "split", "ballot", "margin", "tally"}
+# words that make 'x-y' a vote's split: a vote's nouns, and the verbs a chamber decides with
+# ('the House passed the bill 232-190')
+TALLY_WORDS = {"vote", "split", "ballot", "margin", "tally", "pass", "approve", "confirm", "reject", "adopt", "ratify"}
 RELATIVE_DATE = re.compile(r"\b(?:(?:earlier|later)\s+)?this\s+(?:year|month|week)\b|\b(?:last|next)\s+(?:year|month|week)\b"
                            r"|\byesterday\b", re.I)
 
@@ -399,6 +415,12 @@ def _of_partitive(token: Token | None) -> Token | None:
     return next((c for c in of.children if c.dep_ == "pobj"), token) if of is not None else token
 
 
+def _of_object(token: Token) -> Token | None:
+    """The object of a token's 'of': 'voters' in '45 percent of voters'."""
+    of = next((c for c in token.children if c.dep_ == "prep" and c.lower_ == "of"), None)
+    return next((c for c in of.children if c.dep_ == "pobj"), None) if of is not None else None
+
+
 def _event_of_verb(verb: Token) -> tuple[str | None, str | None]:
     """Canonical event of a verb, looking through 'remain trapped' and particles."""
     if _takes_place(verb):
@@ -407,8 +429,10 @@ def _event_of_verb(verb: Token) -> tuple[str | None, str | None]:
         for c in verb.children:
             if c.dep_ in ("acomp", "xcomp", "oprd", "attr") and c.pos_ in ("VERB", "ADJ"):
                 return canon_event(c.lemma_), c.text
+            if c.dep_ == "attr" and c.pos_ == "NOUN" and c.lemma_.lower() in AMOUNT_NOUNS:
+                return canon_event(AMOUNT_NOUNS[c.lemma_.lower()]), c.text
     for c in verb.children:
-        if c.dep_ in ("prt", "advmod") and (verb.lemma_, c.lower_) in PARTICLE_EVENTS:
+        if c.dep_ in ("prt", "advmod", "prep") and (verb.lemma_, c.lower_) in PARTICLE_EVENTS:
             return PARTICLE_EVENTS[(verb.lemma_, c.lower_)], f"{verb.text} {c.text}"
     return canon_event(verb.lemma_), verb.text
 
@@ -452,17 +476,18 @@ def _purpose_of(token: Token) -> str | None:
                 a.dep_ == "aux" and a.lower_ == "to" for a in c.children):
             if c.lemma_ == "be":
                 c = next((x for x in c.children if x.dep_ in ("acomp", "attr")), c)
+                if c.like_num or c.pos_ == "NUM":
+                    continue   # 'is going to be $1 million': the figure itself, no purpose
             return c.lemma_.lower()
         if c.dep_ == "prep" and c.lower_ in ("on", "for") and token.pos_ in ("VERB", "NOUN"):
             obj = next((x for x in c.children if x.dep_ == "pobj"), None)
             if obj is not None and (obj.pos_ == "NOUN" or obj.tag_ == "VBG") and obj.lemma_.lower() not in TIME_NOUNS \
+                    and obj.lemma_.lower() not in PREPOSITION_NOUNS \
                     and not obj.ent_type_ and obj.lemma_.lower() not in ("night", "morning", "evening", "afternoon", "weekend", "basis"):
                 return canon_thing(obj.lemma_)
     return None
 
 
-NOMINAL_EVENTS: dict[str, str] = json.loads(
-    resources.files("storylens").joinpath("data/facts_words.json").read_text("utf-8"))["nominal_events"]
 
 
 def _nominal_event(token: Token) -> tuple[Token, Token | None] | None:
@@ -490,7 +515,7 @@ def _role_of(token: Token) -> str | None:
     for c in token.children:
         if c.dep_ == "prep" and c.lower_ == "as":
             obj = next((x for x in c.children if x.dep_ == "pobj"), None)
-            if obj is not None and obj.pos_ in ("NOUN", "PROPN"):
+            if obj is not None and obj.pos_ in ("NOUN", "PROPN") and obj.lemma_.lower() not in PREPOSITION_NOUNS:
                 words = [t for t in obj.subtree if t.i <= obj.i and t.dep_ in ("compound", "amod") or t.i == obj.i]
                 return " ".join(t.lemma_.lower() for t in words)
     return None
@@ -556,9 +581,9 @@ def _parse_month_day(text: str, published: dt.date | None, forward: bool = False
     return None
 
 
-def sentence_attribution(sent: SpacySpan) -> str | None:
+def sentence_attribution(sent: SpacySpan, tokens: list[Token] | None = None) -> str | None:
     """Who the sentence credits: 'according to X', else the subject of a reporting verb."""
-    tokens = list(sent)
+    tokens = list(sent) if tokens is None else tokens
     for t in tokens:
         heads = according_to(t)
         if heads:
@@ -586,23 +611,28 @@ class _Extractor:
 
     def _sentence(self, index: int, sent: SpacySpan) -> None:
         used: set[int] = set()
-        window = sentence_window(sent.text, self.published)
-        source = sentence_attribution(sent)
+        # spaCy makes a new Token object per access: the sentence's tokens are
+        # made once and shared by every pass below
+        tokens = list(sent)
+        # Span.text joins the tokens again at every call: read it off the article once
+        text = self.a.article.text[sent.start_char:sent.end_char]
+        window = sentence_window(text, self.published)
+        source = sentence_attribution(sent, tokens)
         found: list[ClaimInfo] = []
-        found += self._times(index, sent, used)
-        found += self._distances(index, sent, used)
-        found += self._dates(index, sent, used)
-        found += self._tallies(index, sent, used)
-        found += self._numbers(index, sent, used, window)
-        found += self._places(index, sent, used)
+        found += self._times(index, sent, used, text)
+        found += self._distances(index, sent, used, text)
+        found += self._dates(index, sent, used, tokens, text)
+        found += self._tallies(index, sent, used, tokens, text)
+        found += self._numbers(index, sent, used, window, tokens)
+        found += self._places(index, used, tokens)
         for claim in found:
             claim.attribution = source
         self.claims += found
 
     # clock times in any notation: '11:47 p.m.', '23:47', '11.47pm', '9 p.m.'
-    def _times(self, index, sent, used) -> list[ClaimInfo]:
+    def _times(self, index, sent, used, text) -> list[ClaimInfo]:
         out = []
-        for m in CLOCK.finditer(sent.text):
+        for m in CLOCK.finditer(text):
             if m.group("h") is not None:
                 hour, minute = int(m.group("h")), int(m.group("m") or 0)
                 if hour > 12:
@@ -618,7 +648,7 @@ class _Extractor:
             used.update(t.i for t in tokens)
             claim = self._dated("time", index, tokens, start, end, f"{hour:02d}:{minute:02d}")
             at = hour * 60 + minute
-            before = sent.text[:m.start()].lower().split()[-2:]
+            before = text[:m.start()].lower().split()[-2:]
             slack = next((v for k, v in CLOCK_HEDGES.items() if k in before[-1:] or " ".join(before) == k), None)
             if slack is not None:
                 # 'shortly before 6 p.m.' is a span of time, not 18:00
@@ -640,9 +670,9 @@ class _Extractor:
                          text=self.a.article.text[start:end], value=value, sentence=index,
                          event=event, event_word=word, **self._subject(subj))
 
-    def _distances(self, index, sent, used) -> list[ClaimInfo]:
+    def _distances(self, index, sent, used, text) -> list[ClaimInfo]:
         out = []
-        for m in DISTANCE.finditer(sent.text):
+        for m in DISTANCE.finditer(text):
             start, end = sent.start_char + m.start(), sent.start_char + m.end()
             tokens = self._tokens_in(start, end)
             used.update(t.i for t in tokens)
@@ -661,9 +691,8 @@ class _Extractor:
                 extra={"distance": km}))
         return out
 
-    def _dates(self, index, sent, used) -> list[ClaimInfo]:
+    def _dates(self, index, sent, used, sent_tokens, text) -> list[ClaimInfo]:
         out = []
-        text = sent.text
         spans = []
         for m in list(MONTH_DAY.finditer(text)) + list(DAY_MONTH.finditer(text)):
             if any(m.start() < e and s < m.end() for s, e in spans):
@@ -682,8 +711,8 @@ class _Extractor:
                 claim = self._dated("date", index, tokens, start, end, value)
                 claim.date = date
                 out.append(claim)
-        out += self._relative_dates(index, sent, used)
-        for t in sent:
+        out += self._relative_dates(index, sent, used, text)
+        for t in sent_tokens:
             if t.i in used:
                 continue
             if t.lower_ in WEEKDAYS:
@@ -697,20 +726,20 @@ class _Extractor:
                 claim.date = date
                 claim.extra["weekday"] = t.lower_
                 out.append(claim)
-            elif re.fullmatch(r"1[89]\d\d|20\d\d", t.text) and self._is_year(t):
+            elif len(t.text) == 4 and YEAR.fullmatch(t.text) and self._is_year(t):
                 used.add(t.i)
                 claim = self._dated("date", index, [t], t.idx, t.idx + len(t.text), t.text)
                 claim.extra["year"] = int(t.text)
                 out.append(claim)
         return out
 
-    def _tallies(self, index, sent, used) -> list[ClaimInfo]:
+    def _tallies(self, index, sent, used, tokens, text) -> list[ClaimInfo]:
         """A vote's split, '7-2' or 'seven to two', as one value: the two
         figures are one finding, and '6-3' elsewhere contradicts it."""
-        if not any(t.lemma_.lower() in TALLY_WORDS for t in sent):
+        if not any(t.lemma_.lower() in TALLY_WORDS for t in tokens):
             return []
         out = []
-        for m in TALLY.finditer(sent.text):
+        for m in TALLY.finditer(text):
             x, y = _as_int(m.group("x")), _as_int(m.group("y"))
             if x is None or y is None or x < y or x > 999:
                 continue   # a split is written winners first: '2-7' is a score or a range
@@ -726,7 +755,7 @@ class _Extractor:
             out.append(claim)
         return out
 
-    def _relative_dates(self, index, sent, used) -> list[ClaimInfo]:
+    def _relative_dates(self, index, sent, used, text) -> list[ClaimInfo]:
         """'earlier this year', 'last year', 'last month', 'last week',
         'yesterday', resolved as a reader of the article would: 'earlier this
         year' in a 2018 article is 2018, so a repayment 'in 2017' elsewhere is
@@ -734,7 +763,7 @@ class _Extractor:
         out = []
         if self.published is None:
             return out
-        for m in RELATIVE_DATE.finditer(sent.text):
+        for m in RELATIVE_DATE.finditer(text):
             start, end = sent.start_char + m.start(), sent.start_char + m.end()
             tokens = self._tokens_in(start, end)
             if not tokens or any(t.i in used for t in tokens):
@@ -762,9 +791,8 @@ class _Extractor:
         prev = t.doc[t.i - 1].lower_ if t.i > 0 else ""
         return t.ent_type_ == "DATE" or prev in ("in", "of", "since", "by", "until", "from")
 
-    def _numbers(self, index, sent, used, window) -> list[ClaimInfo]:
+    def _numbers(self, index, sent, used, window, tokens) -> list[ClaimInfo]:
         out: list[ClaimInfo] = []
-        tokens = list(sent)
         i = 0
         while i < len(tokens):
             t = tokens[i]
@@ -810,6 +838,13 @@ class _Extractor:
         prev = tokens[j - 1]
         if t.like_num and t.is_alpha and prev.like_num and prev.is_alpha and not low.endswith("th"):
             return True
+        # 'forty-eight': the tokenizer splits the hyphen off; the two words are one number
+        if t.text == "-" and prev.like_num and prev.is_alpha and j + 1 < len(tokens) and not prev.whitespace_ \
+                and not t.whitespace_ and tokens[j + 1].like_num and tokens[j + 1].is_alpha:
+            return True
+        if t.like_num and t.is_alpha and prev.text == "-" and j >= 2 and tokens[j - 2].like_num \
+                and tokens[j - 2].is_alpha and not low.endswith("th"):
+            return True
         return low == "and" and prev.is_alpha and j + 1 < len(tokens) and tokens[j + 1].like_num and tokens[j + 1].is_alpha
 
     def _group_value(self, group: list[Token]) -> tuple[Interval, float] | None:
@@ -832,7 +867,7 @@ class _Extractor:
             exact = Interval(v * scale, v * scale)
             return exact, v * scale
         try:
-            v = float(text2num(" ".join(w for w in words if w != "a"), "en"))
+            v = float(text2num(" ".join(w for w in words if w != "a").replace(" - ", "-"), "en"))
         except ValueError:
             return None
         return Interval(v, v), v
@@ -907,7 +942,7 @@ class _Extractor:
                 claim.extra["era"] = "earlier"
         if self.published is not None:
             for t in sent:
-                if re.fullmatch(r"1[89]\d\d|20\d\d", t.text) and self._is_year(t) and int(t.text) < self.published.year:
+                if len(t.text) == 4 and YEAR.fullmatch(t.text) and self._is_year(t) and int(t.text) < self.published.year:
                     claim.extra["era"] = t.text
                     break
 
@@ -970,6 +1005,14 @@ class _Extractor:
                     unit_tok = unit_tok.head
             verb = _governing_verb(unit_tok)
             obj = None
+            share_of = _of_object(unit_tok) if unit in ("%", "pp") else None
+            if share_of is not None and share_of.pos_ == "NOUN":
+                # '45 percent of voters support the plan': a share of the voters, who support it
+                claim.thing = canon_thing(share_of.lemma_)
+                claim.extra["share_of"] = share_of.lower_
+                if verb is not None:
+                    claim.event, claim.event_word = _event_of_verb(verb)
+                return
             if verb is not None:
                 obj = next((c for c in verb.children if c.dep_ == "dobj" and c.i != unit_tok.i and c.pos_ == "NOUN"), None)
                 obj = obj or next((c for c in verb.children if c.dep_ in ("nsubj", "nsubjpass") and c.pos_ != "PRON"), None)
@@ -1019,12 +1062,30 @@ class _Extractor:
                            if c.dep_ in ("amod", "acl") and (canon_event(c.lemma_) in EVENT_SYNONYMS
                                                              or c.tag_ == "VBN")), None)
         verb = _governing_verb(anchor)
+        outcome = self._outcome(noun, last)
+        if outcome is not None:
+            # '48 deaths', '520,000 arrests', 'left 12 dead': people, counted by what happened to them
+            claim.thing, (claim.event, claim.event_word) = "people", outcome
+            claim.extra.pop("thing_proper", None)
+            claim.extra["thing_text"] = "people"   # the label reads 'people killed', not 'deaths killed'
+            return
         if amod_event is not None:
             claim.event, claim.event_word = canon_event(amod_event.lemma_), amod_event.text
         elif verb is not None:
             claim.event, claim.event_word = _event_of_verb(verb)
         if noun is None:
             self._elliptical(claim, root, verb, earlier)
+
+    def _outcome(self, noun: Token | None, last: Token) -> tuple[str, str] | None:
+        """What happened to the people a figure counts, where the figure names
+        no people: an outcome noun ('48 deaths', '520,000 arrests') or an
+        outcome word right after it ('left 12 dead and 30 wounded')."""
+        doc = self.a.doc
+        word = noun if noun is not None else (doc[last.i + 1] if last.i + 1 < len(doc) else None)
+        if word is None or (noun is None and word.pos_ not in ("ADJ", "VERB")) or (noun is not None and word.pos_ != "NOUN"):
+            return None
+        event = canon_event(word.lemma_.lower()) if word.lower_ not in OUTCOME_WORDS else OUTCOME_WORDS[word.lower_]
+        return (event, word.text) if event in PEOPLE_OUTCOMES and word.lemma_.lower() not in TOLL_NOUNS else None
 
     def _elliptical(self, claim, root, verb, earlier) -> None:
         """'rose to nine' counts what the subject names; '300 were injured' what
@@ -1059,9 +1120,9 @@ class _Extractor:
 
     # places ------------------------------------------------------------------
 
-    def _places(self, index, sent, used) -> list[ClaimInfo]:
+    def _places(self, index, used, tokens) -> list[ClaimInfo]:
         out = []
-        for prep in sent:
+        for prep in tokens:
             if prep.dep_ != "prep" or prep.lower_ not in PLACE_PREPS:
                 continue
             obj = next((c for c in prep.children if c.dep_ == "pobj"), None)

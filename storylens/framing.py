@@ -98,6 +98,8 @@ def aggregate_substitutions(passages: list[Passage]) -> list[Substitution]:
             old, new = bare_phrase(edit.from_.text), bare_phrase(edit.to.text)
             if old.lower() == new.lower():
                 continue  # only an article changed: 'the rebels' -> 'rebels'
+            if not (_WORD.search(old) and _WORD.search(new)):
+                continue  # words cut or added ('He added,' -> '—'): no word was changed for another
             key = (old.lower(), new.lower(), edit.from_.article, edit.to.article, edit.category)
             counts[key] += 1
             shown.setdefault(key, (old, new))
@@ -106,6 +108,9 @@ def aggregate_substitutions(passages: list[Passage]) -> list[Substitution]:
                             "to_article": k[3], "count": n, "category": k[4]})
             for k, n in counts.items()]
     return sorted(subs, key=lambda s: (order[s.category], -s.count, s.from_.lower()))
+
+
+_WORD = re.compile(r"\w")
 
 
 def bare_phrase(text: str) -> str:

@@ -202,6 +202,8 @@ def what(c: ClaimInfo) -> str:
         participle = PARTICIPLES.get(c.event or "")
         if c.thing == "money" or c.unit in ("USD", "EUR", "GBP"):
             return f"amount {participle}" if participle and c.event != "say" else "amount of money"
+        if c.extra.get("share_of"):
+            return f"share of {c.extra['share_of']}"   # '45 percent of voters'
         if c.thing in MEASURES or c.unit in ("%", "pp"):
             return c.thing if c.thing and c.thing not in ("share",) else "percentage"
         thing = c.extra.get("thing_text") or c.thing
@@ -302,8 +304,6 @@ def _windows_compatible(a: Window | None, b: Window | None, adjacent_days: bool 
 
 # Key levels: how sure we are that two claims are about the same thing.
 STRONG, WEAK, AGREE_ONLY = "strong", "weak", "agree-only"
-# Strong enough to agree on its own, but a conflict still needs evidence.
-AGREE_STRONG = "agree-strong"
 # Money for the same event: agrees on its own, conflicts only in the same sentence.
 MONEY = "money"
 
@@ -379,12 +379,14 @@ EVENT_NOUNS = frozenset(_WORDS["event_nouns"])
 SOLE = "sole"
 
 
-def sole_figures(claims: list[ClaimInfo]) -> set[int]:
-    """Claims that are the only stated figure of their counted thing and unit
-    in their article ('19 actions' where the article counts no other
-    actions). When every article gives one figure of a specific thing, the
-    figures count the same thing, whatever verb each article uses ('covers
-    1.5 million women' / 'on behalf of up to 1.6 million women')."""
+def sole_figures(claims: list[ClaimInfo]) -> dict[int, frozenset[float]]:
+    """Claim -> every figure its article states of the same counted thing and
+    unit, for claims a story can pair as the one figure of that thing ('19
+    actions' where the article counts no other actions). When each article
+    gives one figure of a specific thing near the other's, the figures count
+    the same thing, whatever verb each article uses ('covers 1.5 million
+    women' / 'on behalf of up to 1.6 million women', in an article that also
+    counts '544 women' far below: see `_sole_key`)."""
     counts: dict[tuple, list[ClaimInfo]] = {}
     for c in claims:
         if c.kind != "number" or c.is_previous or c.unit in ("day", "week", "month", "year", "hour") \
@@ -395,10 +397,18 @@ def sole_figures(claims: list[ClaimInfo]) -> set[int]:
         elif c.thing and c.thing not in GENERIC_COUNTED and c.thing not in MEASURES:
             counts.setdefault((c.article, c.thing, c.unit), []).append(c)
     # an article repeating its figure ('19 actions ... the 19 steps') still gives one
-    return {id(c) for cs in counts.values() if len({stated_number(c) for c in cs}) == 1 for c in cs}
+    out: dict[int, frozenset[float]] = {}
+    for cs in counts.values():
+        figures = frozenset(stated_number(c) for c in cs)
+        out.update((id(c), figures) for c in cs)
+    return out
 
 
-def _sole_key(a: ClaimInfo, b: ClaimInfo, sole: set[int], config: FactsConfig) -> str | None:
+def _near(x: float, y: float, ratio: float) -> bool:
+    return min(x, y) > 0 and max(x, y) / min(x, y) <= ratio
+
+
+def _sole_key(a: ClaimInfo, b: ClaimInfo, sole: dict[int, frozenset[float]], config: FactsConfig) -> str | None:
     if id(a) not in sole or id(b) not in sole or a.thing != b.thing or a.unit != b.unit or not _same_scope(a, b):
         return None
     if a.thing == "money" and a.event != b.event:
@@ -410,8 +420,13 @@ def _sole_key(a: ClaimInfo, b: ClaimInfo, sole: set[int], config: FactsConfig) -
     if not _windows_compatible(a.window, b.window):
         return None
     x, y = stated_number(a), stated_number(b)
-    if min(x, y) <= 0 or max(x, y) / min(x, y) > config.sole_figure_max_ratio:
+    ratio = config.sole_figure_max_ratio
+    if not _near(x, y, ratio):
         return None   # far apart: more likely two quantities than one reported two ways
+    # each must be its article's only figure of the thing anywhere near the
+    # other's: two near figures in one article may be two quantities
+    if any(_near(z, y, ratio) for z in sole[id(a)] - {x}) or any(_near(z, x, ratio) for z in sole[id(b)] - {y}):
+        return None
     return SOLE
 
 
@@ -510,7 +525,7 @@ def _candidate_pairs(claims: list[ClaimInfo], evidence: _Evidence, checker: Chec
             continue
         sim = evidence.similarity(a, b)
         counterpart = evidence.counterpart(a, b)
-        supported = level in (STRONG, AGREE_STRONG, MONEY, SOLE) or counterpart or sim >= config.related_similarity
+        supported = level in (STRONG, MONEY, SOLE) or counterpart or sim >= config.related_similarity
         if not supported and not (a.event == b.event and a.event and _specific(a, b)):
             continue   # decided before the checker, which writes an explanation for every pair it sees
         verdict = checker.compare(a, b)
@@ -840,7 +855,7 @@ def _slot_facts(features, passages: list[Passage], facts: list[Fact], settings: 
              and not any(covered(Fact(**{**f.model_dump(), "claims": [c]}), judged, ("number", "date"), any_status=True)
                         for c in f.claims) and not revision(f)]
     names = [f for f in name_facts(features, passages, settings) if not covered(f, edits, ("name",))]
-    names += title_facts(features, settings)
+    names += title_facts(features)
     return edits + names
 
 

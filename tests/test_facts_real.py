@@ -20,7 +20,8 @@ def test_dev_real_events_keep_their_floors():
     # floors at the figures this version reaches, so that a change that loses ground fails
     # (conflict recall 17/39 since round 3 of the quotes work: a quote once credited to 'Senate', a
     # parse slip that met the gold's 'statement from Reid's office', now goes to that office)
-    assert basil["conflict_precision"] >= 0.85 and basil["conflict_recall"] >= 0.43
+    # (20/39 since round 4 of the facts work: sole figures near one another, amounts named by what they are)
+    assert basil["conflict_precision"] >= 0.85 and basil["conflict_recall"] >= 0.51
     assert invented["conflict_precision"] >= 0.9 and invented["conflict_recall"] >= 0.8
     assert basil["agree_precision"] >= 0.9 and invented["agree_recall"] >= 0.5
     assert basil["unique_precision"] >= 0.85 and invented["unique_precision"] >= 0.8

@@ -162,3 +162,26 @@ def test_a_generic_alternative_needs_an_anchor():
 def test_lexicon_alternatives_are_framing_edits():
     assert categorize_edit(_tokens("tax relief"), _tokens("tax cuts")) == "framing"
     assert categorize_edit(_tokens("Obamacare"), _tokens("the Affordable Care Act")) == "framing"
+
+
+def test_a_cut_replaced_by_punctuation_is_no_substitution():
+    # one outlet drops the attribution and writes a dash: words cut, not a word changed
+    analyses = analyze(assign_ids([
+        Article(text="The senator spoke for an hour on Tuesday. He added, the vote on the Harlow bill will wait "
+                     "until the committee meets next month in the capital."),
+        Article(text="The senator spoke for an hour on Tuesday \u2014 the vote on the Harlow bill will wait "
+                     "until the committee meets next month in the capital.")]))
+    passages = align(analyses)
+    assert any(e.from_.text.strip() or e.to.text.strip() for p in passages for e in p.edits)
+    assert all(any(ch.isalnum() for ch in s.from_) and any(ch.isalnum() for ch in s.to)
+               for s in aggregate_substitutions(passages))
+
+
+def test_a_protest_and_a_terror_attack_are_not_one_concept():
+    # a protest is a protest: only 'spontaneous protest' stands against 'terror attack'
+    terms = _terms("Officials called it a terror attack on the consulate in Veldt, the minister said.",
+                   "Officials called it a protest at the consulate in Veldt that turned violent.")
+    for rows in terms.values():
+        for row in rows:
+            words = set(row.split(" / "))
+            assert not ({"protest", "protester"} & words and {"terror attack", "terrorist attack"} & words), row

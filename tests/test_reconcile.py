@@ -462,3 +462,80 @@ def test_a_date_on_an_event_noun_is_the_date_of_that_event():
                    "A new barrier was installed during the stand's renovation in 2021, the club said.")
     [conflict] = [f for f in facts if f.status == "conflict" and f.kind == "date"]
     assert {c.value for c in conflict.claims} == {"2019", "2021"} and conflict.what == "date of the renovation"
+
+
+# --- issue #8, round 4: figures that name their quantity another way ---
+
+def test_a_sole_figure_pairs_when_the_article_also_counts_the_thing_far_below():
+    # 'on behalf of' names no purpose; '544 women' is far from 1.5 million, so 1.6 million is the one near figure
+    facts = _story("The lawsuit covers 1.5 million women who worked at the chain.",
+                   "The court may block a lawsuit on behalf of up to 1.6 million women. "
+                   "Lawyers named at least 544 women as managers.")
+    [conflict] = [f for f in facts if f.status == "conflict" and f.kind == "number"]
+    assert conflict.incompatible is False
+    assert {c.text for c in conflict.claims} == {"1.5 million women", "up to 1.6 million women"}
+
+
+def test_two_near_figures_in_one_article_are_not_the_sole_figure():
+    facts = _story("The lawsuit covers 1.5 million women who worked at the chain.",
+                   "The court may block a lawsuit on behalf of 1.6 million women. "
+                   "Another suit names 1.4 million women.")
+    assert not [f for f in facts if f.status == "conflict" and f.kind == "number"]
+
+
+def test_an_amount_named_as_a_cost_pairs_with_a_cost():
+    facts = _story("According to Peter Keating at Vanity Fair, $1.1 million is the estimated cost of GOP plans "
+                   "to read the document on the House floor.",
+                   "But for all those who described the exercise as political waste, including Vanity Fair "
+                   "magazine, which estimated it as costing more than $1 million, supporters noted that it was "
+                   "a historic moment.")
+    [conflict] = [f for f in facts if f.status == "conflict" and f.kind == "number"]
+    assert conflict.incompatible is False
+
+
+def test_money_taken_out_of_a_programme_is_a_cut():
+    facts = _story("Now when you need it, Obama has cut $716 billion from Medicare.",
+                   "While the president's team has pointed to the Republican plan, the Romney team has responded "
+                   "by noting that Obama took more than $700 billion out of Medicare as part of his health care "
+                   "overhaul.")
+    [conflict] = [f for f in facts if f.status == "conflict" and f.kind == "number"]
+    assert {c.text for c in conflict.claims} == {"$716 billion", "more than $700 billion"}
+
+
+def test_a_hyphenated_number_word_is_one_number():
+    facts = _story("Forty-eight people were killed in the blast, officials said.", "The blast killed 47 people.")
+    [conflict] = [f for f in facts if f.status == "conflict" and f.kind == "number"]
+    assert {c.text for c in conflict.claims} == {"Forty-eight people", "47 people"}
+    assert not [f for f in facts if f.status == "unique" and f.kind == "number"]
+
+
+def test_a_split_with_a_chamber_verb_is_a_vote():
+    facts = _story("The bill passed the House 232-190 on Thursday.",
+                   "The House approved the bill by a vote of 230 to 192 on Thursday.")
+    [conflict] = [f for f in facts if f.status == "conflict" and f.kind == "number"]
+    assert conflict.what == "split of the vote" and {c.value for c in conflict.claims} == {"232-190", "230-192"}
+
+
+@pytest.mark.parametrize("a, b", [
+    ("The flu caused 48 deaths in the state this winter.", "The flu killed 47 people in the state this winter."),
+    ("Border agents made roughly 520,000 arrests in 2018.", "Border agents arrested 400,000 people in 2018."),
+    ("The attack left 12 dead and 30 wounded.", "Eleven people died and 30 were injured in the attack."),
+])
+def test_people_counted_by_what_happened_to_them(a, b):
+    facts = _story(a, b)
+    [conflict] = [f for f in facts if f.status == "conflict" and f.kind == "number"]
+    assert conflict.what in ("people killed", "people detained")
+
+
+def test_outcome_counts_of_different_outcomes_do_not_pair():
+    facts = _story("The flu caused 48 deaths in the state this winter.",
+                   "Hospitals across the region treated 47 people with severe symptoms, officials said.")
+    assert not [f for f in facts if f.status == "conflict" and f.kind == "number"]
+
+
+def test_a_share_of_people_counts_those_people():
+    facts = _story("The poll found 45 percent of voters support the plan.",
+                   "Forty-seven percent of voters back the plan, the poll found.")
+    [conflict] = [f for f in facts if f.status == "conflict" and f.kind == "number"]
+    assert conflict.what == "share of voters"
+    assert {c.text for c in conflict.claims} == {"45 percent", "Forty-seven percent"}

@@ -90,6 +90,7 @@ NOMINAL_EVENTS: dict[str, str] = _FACTS_WORDS["nominal_events"]
 PREPOSITION_NOUNS = frozenset(_FACTS_WORDS["preposition_nouns"])
 # '$1.1 million is the estimated cost': what the amount is names its event
 AMOUNT_NOUNS: dict[str, str] = _FACTS_WORDS["amount_nouns"]
+PLACE_NOUNS = frozenset(_FACTS_WORDS["place_nouns"])
 # 'took $700 billion out of Medicare' removes it: the parse hangs 'out' as a preposition
 PARTICLE_EVENTS = {("break", "out"): "start", ("set", "aside"): "allocate", ("shut", "down"): "close",
                    ("take", "out"): "cut"}
@@ -1150,6 +1151,11 @@ class _Extractor:
             of = next((c for c in obj.children if c.dep_ == "prep" and c.lower_ == "of"), None)
             target = next((c for c in of.children if c.dep_ == "pobj"), None) if of is not None else None
             if target is not None:
+                # 'the wrong side of history', 'the heart of the matter': an
+                # edge of something that is no place, name or facility
+                if not dirs and target.pos_ == "NOUN" and not target.ent_type_ \
+                        and target.lemma_.lower() not in PLACE_NOUNS | FACILITY_NOUNS:
+                    return None
                 anchor = _subject_key(target)
                 phrase = [t for t in phrase if t.i <= target.i]
         elif obj.pos_ in ("PROPN",) and dirs:

@@ -373,6 +373,7 @@ def _place_key(a: ClaimInfo, b: ClaimInfo) -> str | None:
 
 _WORDS = json.loads(resources.files("storylens").joinpath("data/facts_words.json").read_text("utf-8"))
 GENERIC_COUNTED = frozenset(_WORDS["generic_counted"])
+VAGUE_COUNTED = frozenset(_WORDS["vague_counted"])
 DATED_EVENTS = frozenset(_WORDS["dated_events"])
 EVENT_NOUNS = frozenset(_WORDS["event_nouns"])
 # The one figure each article gives of a counted thing: pairs on its own, verb or no verb.
@@ -733,6 +734,8 @@ def _bare(c: ClaimInfo) -> bool:
     """A weekday or year standing alone, or a figure tied to no event: true, but
     no finding a reader can use."""
     if c.kind == "date" and ("weekday" in c.extra or "year" in c.extra or "relative" in c.extra):
+        return True
+    if c.kind == "number" and c.thing in VAGUE_COUNTED:   # 'the one thing you don't do'
         return True
     return c.event in (None, "be", "say") and c.kind in ("number", "date", "time")
 

@@ -288,6 +288,22 @@ def test_bare_weekdays_are_not_listed_unless_asked():
     assert [f for f in shown if f.status == "unique" and f.kind == "date"]
 
 
+def test_a_lone_figure_of_a_vague_noun_is_not_listed_unless_asked():
+    text_a = "That is the one thing you never do in a campaign, the senator said."
+    text_b = "Rain fell across the valley."
+    assert not [f for f in _pair_facts(text_a, text_b) if f.status == "unique" and f.kind == "number"]
+    shown = _pair_facts(text_a, text_b, show_bare_uniques=True)
+    assert [f for f in shown if f.status == "unique" and f.kind == "number"]
+
+
+def test_an_edge_of_something_that_is_no_place_is_no_location():
+    text_a = ("The senator said the party stood on the wrong side of history. "
+              "Crowds gathered on the outskirts of the city on Monday.")
+    places = [f for f in _pair_facts(text_a, "Rain fell across the valley.", show_bare_uniques=True)
+              if f.kind == "place"]
+    assert [c.text for f in places for c in f.claims] == ["the outskirts of the city"]
+
+
 def test_unique_is_not_listed_when_another_article_states_the_value():
     facts = _pair_facts("Rescuers pulled 17 miners from the shaft, the company said.",
                         "In all, 17 miners were pulled out by rescuers after a long night underground.")

@@ -12,6 +12,9 @@ words (a reader's normalised value such as 'Thursday, 2011-04-07'); a longer
 value found in the article (a quotation) becomes `value_span`. The
 evaluation (`eval_facts_real.py`) puts the words back at run time.
 Snippets that cannot be found are reported and the file is not written.
+
+A quotes key (`articles` maps each article to a list of quoted stretches)
+is converted the same way: each item's `snippet` becomes `span`.
 """
 
 from __future__ import annotations
@@ -59,6 +62,22 @@ def convert(gold: dict, texts: dict[str, str]) -> tuple[dict, list[str]]:
     return gold, missing
 
 
+def convert_quotes(gold: dict, texts: dict[str, str]) -> tuple[dict, list[str]]:
+    """A quotes key: each item's `snippet` (the first words inside the
+    quotation marks) becomes `span`; `is_quote`, `speaker`, `speaker_kind`
+    and the reader's `note` are kept."""
+    missing = []
+    for article, items in gold["articles"].items():
+        for item in items:
+            snippet = item.pop("snippet", "")
+            span = find(texts[article], snippet)
+            if span is None:
+                missing.append(f"{gold['story'][:8]} {article[:8]}: snippet not found")
+                continue
+            item["span"] = list(span)
+    return gold, missing
+
+
 def main(argv: list[str]) -> int:
     source, out = Path(argv[0]), Path(argv[1])
     rows = [json.loads(line) for line in BASIL.read_text().splitlines() if line.strip()]
@@ -67,7 +86,8 @@ def main(argv: list[str]) -> int:
     for path in sorted(source.glob("*.json")):
         gold = json.loads(path.read_text())
         texts = {r["id"]: r["text"] for r in rows if r["story"] == gold["story"]}
-        converted, missing = convert(gold, texts)
+        quotes_key = any(isinstance(v, list) for v in gold["articles"].values())
+        converted, missing = (convert_quotes if quotes_key else convert)(gold, texts)
         for line in missing:
             print(line)
         problems += len(missing)

@@ -42,3 +42,22 @@ def test_gold_files_hold_no_copied_article_words():
 def test_the_splits_do_not_share_an_event():
     stories = [p.stem for s in SPLITS for p in (ROOT / "benchmarks" / "gold" / "basil" / s).glob("*.json")]
     assert len(stories) == len(set(stories)) == 50
+
+
+def test_the_quotes_key_points_inside_quotation_marks(basil_path):
+    rows = {}
+    for line in basil_path.read_text().splitlines():
+        r = json.loads(line)
+        rows[(r["story"], r["id"])] = r["text"]
+    paths = sorted((ROOT / "benchmarks" / "gold" / "basil_quotes").glob("*.json"))
+    assert len(paths) == 14
+    for path in paths:
+        gold = json.loads(path.read_text())
+        for article, items in gold["articles"].items():
+            text = rows[(gold["story"], article)]
+            for item in items:
+                start, end = item["span"]
+                assert 0 <= start < end <= len(text) and "snippet" not in item, path.name
+                # the reader copied words from inside the marks: a mark opens at most a few characters before
+                assert any(m in text[max(0, start - 3):start + 1] for m in '"“'), (path.name, start)
+                assert item["is_quote"] == (item["speaker"] is not None), (path.name, start)

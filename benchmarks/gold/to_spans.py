@@ -29,14 +29,19 @@ BASIL = HERE.parent.parent.parent / "shared" / "data" / "basil-2010-2014.jsonl"
 _FOLD = str.maketrans({"\u201c": '"', "\u201d": '"', "\u2018": "'", "\u2019": "'"})
 
 
-def find(text: str, snippet: str, near: int | None = None) -> tuple[int, int] | None:
+def find(text: str, snippet: str, near: int | None = None, quoted: bool = False) -> tuple[int, int] | None:
     """The snippet's span in `text`; case and quotation-mark style are folded
-    (same length, so offsets carry over). The occurrence nearest `near` wins."""
+    (same length, so offsets carry over). The occurrence nearest `near` wins;
+    with `quoted`, the first one right after an opening quotation mark (a
+    reader copies a quotation's first words, and a short one such as 'Mo' may
+    also occur outside the marks)."""
     for hay, needle in ((text, snippet), (text.translate(_FOLD).lower(), snippet.translate(_FOLD).lower())):
         starts, k = [], hay.find(needle)
         while needle and k >= 0:
             starts.append(k)
             k = hay.find(needle, k + 1)
+        if quoted:
+            starts = [x for x in starts if any(m in text[max(0, x - 3):x + 1] for m in '"\u201c')] or starts
         if starts:
             s = min(starts, key=lambda x: abs(x - near)) if near is not None else starts[0]
             return s, s + len(needle)
@@ -70,7 +75,7 @@ def convert_quotes(gold: dict, texts: dict[str, str]) -> tuple[dict, list[str]]:
     for article, items in gold["articles"].items():
         for item in items:
             snippet = item.pop("snippet", "")
-            span = find(texts[article], snippet)
+            span = find(texts[article], snippet, quoted=True)
             if span is None:
                 missing.append(f"{gold['story'][:8]} {article[:8]}: snippet not found")
                 continue

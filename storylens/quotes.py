@@ -332,6 +332,8 @@ def article_quotes(analysis: Analysis) -> list[QuoteMention]:
         speaker = _speaker(names, ctx, verb, mark_start, mark_end, how)
         if speaker != UNATTRIBUTED:
             ctx.last_speaker = (mark_start, speaker)
+            if how.get("via") == "pronoun":
+                ctx.last_pronoun = (mark_start, how["pronoun"], speaker)
         kept.append([start, end, mark_start, mark_end, speaker, speaker != UNATTRIBUTED,
                      how.get("via", "none") if speaker != UNATTRIBUTED else "none", how.get("pronoun")])
     _fill_from_context(analysis, names, ctx, kept)

@@ -126,6 +126,8 @@ class SpeakerContext:
         for m in self.mentions:
             self.name_titles.setdefault(m.name, set()).update(m.titles)
         self.last_speaker: tuple[int, str] | None = None  # set by the quote stage as it goes
+        # (offset, pronoun, name) of the latest quote whose 'he said' resolved: set by the quote stage.
+        self.last_pronoun: tuple[int, str, str] | None = None
 
     # ------------------------------------------------------------ indexes
 
@@ -295,9 +297,10 @@ class SpeakerContext:
         """The name a pronoun (or, with `role`, a role noun that must match a
         title of the name; with `described`, a definite description of a
         person) stands for, or None."""
+        chained = self._chained(pronoun) if role is None and not described else None
         cands = self.candidates(pronoun, role, described)
         if not cands:
-            return None
+            return chained
         # 'He declared that …, Trump would have a path, which he declared …':
         # the sentence's own pronoun subject comes first.
         root = pronoun.sent.root
@@ -305,6 +308,8 @@ class SpeakerContext:
                 and c.lower_ == pronoun.lower_ and c.i != pronoun.i]
         if lead and role is None and not described:
             return self.resolve_pronoun(lead[0])
+        if chained:
+            return chained
         # 'X said …, which he called …': a subject earlier in the same sentence.
         here = self.sent_index(pronoun.idx)
         local = [m for m, _ in cands if m.sent == here and m.subject and not m.in_quote]
@@ -315,6 +320,26 @@ class SpeakerContext:
         best = max(scored, key=lambda s: s[0])
         return best[1].name if best[0] >= threshold else None
 
+
+    def _chained(self, pronoun: Token) -> str | None:
+        """A run of 'he said' quotes about one person long after his name
+        ('Glenn Beck …' then ten paragraphs of 'he said'): the same pronoun
+        as the latest resolved one, within four paragraphs, with no other
+        named subject of fitting gender in between, is the same person."""
+        if self.last_pronoun is None:
+            return None
+        offset, word, name = self.last_pronoun
+        if word != pronoun.lower_ or self.para_index(pronoun.idx) - self.para_index(offset) > 4:
+            return None
+        want = "m" if word in MALE_PRONOUNS else "f" if word in FEMALE_PRONOUNS else None
+        if want is None:
+            return None
+        lo = bisect.bisect_right(self._mention_starts, offset)
+        for m in self.mentions[lo:bisect.bisect_left(self._mention_starts, pronoun.idx)]:
+            g = self.gender(m.name)
+            if m.subject and not same_actor(m.name, name) and (m.person or g) and g in (want, None):
+                return None
+        return name
 
     # ------------------------------------------------------- quote ranking
 

@@ -235,3 +235,33 @@ def test_who_issued_the_statement_said_it():
     got = speakers(text)
     assert got["There is no question that the county must finish the bridge."] == "Jim Steele"
     assert got["Nobody will find the money ever again."] != "Police"  # finding a letter is not writing it
+
+
+def test_a_run_of_he_said_keeps_its_speaker_far_from_the_name():
+    # The name comes once; paragraphs of 'he said' (some without quotes) follow.
+    text = ("Tomas Varga, the closing speaker of a three-day farmers' meeting, spoke for an hour on Saturday.\n\n"
+            "Tariffs, he told the Lowland Growers Union, are a weight on every field.\n\n"
+            "\"We cannot plough with empty hands,\" he said.\n\n"
+            "Both ministries are to blame, he said. The cities buy cheap, while the ports sell dear.\n\n"
+            "Farmers are losing faith that prices will rise, he said.\n\n"
+            "The crowd cheered when he waved a sack of grain.\n\n"
+            "Asked about President Okafor, he said the answer was \"far too simple for a farmer.\"\n\n"
+            "\"The weather is not our enemy,\" he said, to loud applause.\n")
+    got = speakers(text)
+    assert got["far too simple for a farmer."] == "Tomas Varga"
+    assert got["The weather is not our enemy"] == "Tomas Varga"
+
+
+def test_inverted_verb_after_a_quote_names_its_speaker():
+    # The paragraph before is another speaker's quote: no continuation of it.
+    got = speakers("Piet Tull, a critic, disagreed with the harbour plan.\n\n"
+                   "Dana Kroll said on Monday: \u201cThe plan is sound and the harbour needs it.\u201d\n\n"
+                   "\u201cIt\u2019s completely inconsistent with this latest plan,\u201d summarized Tull.\n")
+    assert got["It\u2019s completely inconsistent with this latest plan"] == "Piet Tull"
+
+
+def test_posited_reports_a_quote():
+    got = speakers("Tomas Varga spoke to the growers on Saturday.\n\n"
+                   "\u201cIt is still spring in the valley,\u201d he posited, \u201cit just happens to be kind of a cold, wet, "
+                   "muddy kind of spring in the valley.\u201d\n")
+    assert got["It is still spring in the valley"] == "Tomas Varga"

@@ -62,6 +62,17 @@ ROLE_NOUNS = OFFICIAL_WORDS | {"candidate", "nominee", "businessman", "businessw
                                "congressman", "congresswoman", "senator", "lawmaker", "frontrunner",
                                "front-runner", "contender", "democrat", "republican", "mogul", "actor",
                                "actress", "host", "anchor", "author", "founder", "pastor", "ceo"}
+# A party word describes any politician ('Sen. John McCain …, The Arizona
+# Republican said'); a legislator's titles describe one another.
+PARTY_WORDS = {"republican", "democrat"}
+LEGISLATOR_WORDS = {"lawmaker", "legislator", "congressman", "congresswoman", "senator", "representative"}
+
+
+def _kin(word: str, titles: set[str]) -> bool:
+    """'the lawmaker' fits 'Rep.' (congressman) and 'Sen.' (senator)."""
+    return word in titles or word in LEGISLATOR_WORDS and bool(titles & LEGISLATOR_WORDS)
+
+
 _NON_SPEAKER_ROLES = {"official", "officials", "aide", "source", "spokesman", "spokeswoman", "spokesperson",
                       "adviser", "advisor", "diplomat", "diplomats"}
 _ABBREVIATED = {"sen": "senator", "rep": "congressman", "gov": "governor", "pres": "president",
@@ -103,6 +114,7 @@ class Mention:
     person: bool
     sent_first: bool
     titles: tuple[str, ...] = ()
+    affiliation: bool = False  # 'Fox News' of 'the Fox News host': qualifies a person, is none
 
 
 class SpeakerContext:
@@ -177,6 +189,11 @@ class SpeakerContext:
             if not name or name == "unattributed" or not _is_proper(name):
                 continue
             subj = head.dep_ in ("nsubj", "nsubjpass") or (head.dep_ in ("compound", "appos") and head.head.dep_ in ("nsubj", "nsubjpass"))
+            # 'the Fox News host said': the outlet only qualifies the subject.
+            # (an entity 'the Fox News' may have 'the' for its root).
+            affiliation = head.dep_ in ("compound", "det") and head.head.pos_ == "NOUN" \
+                and head.head.lower_ in ROLE_NOUNS and not written_start <= head.head.idx < written_end
+            subj = subj and not affiliation
             person = head.ent_type_ == "PERSON" or any(t.lower_.rstrip(".") in ("mr", "mrs", "ms", "sen", "rep", "gov")
                                                         for t in tokens)
             titles = tuple(_ABBREVIATED.get(t.lower_.rstrip("."), t.lower_) for t in tokens) + tuple(description.split())
@@ -184,7 +201,8 @@ class SpeakerContext:
             out.append(Mention(start=written_start, end=written_end, name=name, sent=si,
                                para=self.para_index(head.idx), subject=subj,
                                speaker=head.i in speaker_heads, in_quote=False,
-                               person=person, sent_first=written_start <= self.sent_starts[si] + 2 if self.sent_starts else True, titles=titles))
+                               person=person, sent_first=written_start <= self.sent_starts[si] + 2 if self.sent_starts else True, titles=titles,
+                               affiliation=affiliation))
         return out
 
     def _headline_end(self) -> int:
@@ -271,22 +289,27 @@ class SpeakerContext:
         personal = word in MALE_PRONOUNS | FEMALE_PRONOUNS or role is not None or described
         want = "m" if word in MALE_PRONOUNS else "f" if word in FEMALE_PRONOUNS else None
         seen: dict[str, Mention] = {}
+        inside = pronoun.left_edge.idx  # 'the Fox News host': not the outlet it names
         for m in reversed(self.mentions):
-            if m.start >= pronoun.idx or here_para - m.para > 4:
+            if m.start >= inside or here_para - m.para > 4:
                 continue
-            if m.sent == here_sent and not m.subject:
-                continue  # never the object or topic of the speaker's own sentence
+            titles = self.name_titles.get(m.name, set())
+            if m.sent == here_sent and not m.subject and not (described and _kin(word, titles)):
+                # never the object or topic of the speaker's own sentence, but
+                # 'a video showed Rep. Bob Lin …, the lawmaker said': a
+                # description that fits the title given there.
+                continue
             g = self.gender(m.name)
-            if personal and (want and g and g != want):
+            if personal and (want and g and g != want or m.affiliation):
                 continue
             if personal and not (m.person or g) and len(name_words(m.name)) < 2:
                 continue
             if (plural or neuter) and (m.person or g):
                 continue
-            titles = self.name_titles.get(m.name, set())
             if role and role not in titles:
                 continue
-            if described and word not in titles and titles & ROLE_NOUNS:
+            if described and word not in titles and titles & ROLE_NOUNS and not _kin(word, titles) \
+                    and word not in PARTY_WORDS:
                 continue  # 'the fire chief' is not the person known as the mayor
             if m.name not in seen:
                 seen[m.name] = m
@@ -380,6 +403,8 @@ class SpeakerContext:
                 continue
             if mark_start <= m.start < mark_end:
                 continue
+            if m.affiliation and pronoun in MALE_PRONOUNS | FEMALE_PRONOUNS:
+                continue  # 'he' is the Fox News host, not Fox News
             if m.start >= mark_end and not (m.para == p0 and m.sent <= s1 + 1):
                 continue
             if m.name not in nearest or (m.start < mark_start <= nearest[m.name].start):

@@ -265,3 +265,36 @@ def test_posited_reports_a_quote():
                    "\u201cIt is still spring in the valley,\u201d he posited, \u201cit just happens to be kind of a cold, wet, "
                    "muddy kind of spring in the valley.\u201d\n")
     assert got["It is still spring in the valley"] == "Tomas Varga"
+
+
+def test_a_party_description_of_a_named_senator_is_the_senator():
+    text = ("Senators kept up pressure on the chairman, Rolf Steen, on Sunday.\n\n"
+            "Speaking on a morning show, Sen. Carl Bodin, R-Vt., said Steen's comments were \"wildly inaccurate.\"\n\n"
+            "The Vermont Republican said Steen needs to decide whether he can still do the job and must make "
+            "\"an appropriate decision\" about his future.\n")
+    got = speakers(text)
+    assert got["an appropriate decision"] == "Carl Bodin"
+
+
+def test_the_lawmaker_is_the_representative_named_earlier_in_the_sentence():
+    text = ("Three days after a video surfaced showing Ohio Rep. Dale Kemper in a scuffle with a student, "
+            "the lawmaker said he is \"deeply and truly\" sorry for the tussle on a Dayton street.\n")
+    got = speakers(text)
+    assert got["deeply and truly"] == "Dale Kemper"
+
+
+def test_the_fire_chief_is_not_the_mayor_named_in_the_sentence():
+    text = ("After Mayor Bo Lindqvist ordered the evacuation of the harbour district, "
+            "the fire chief said the order came \"far too late for the people on the piers.\"\n")
+    got = speakers(text)
+    assert got["far too late for the people on the piers."] != "Bo Lindqvist"
+
+
+def test_the_outlet_host_is_the_host_not_the_outlet():
+    text = ("Dirk Halvorsen had the packed hall captivated from the start.\n\n"
+            "All we have heard, the Valley Radio host complained, is \"a bigger barn, a bigger barn for everyone.\"\n\n"
+            "Pointing to his years as a farmer, the Valley Radio host urged the party to change course. "
+            "\"We need a bigger barn for everyone,\" he declared.\n")
+    got = speakers(text)
+    assert got["a bigger barn, a bigger barn for everyone."] == "Dirk Halvorsen"
+    assert got["We need a bigger barn for everyone"] != "Valley Radio"  # 'he' is the host, not the station

@@ -655,8 +655,11 @@ class ArticleNames:
         if name not in cache:
             candidates = [n for n in self._full_name_set if same_actor(n, name) and len(n) > len(name)
                           and _may_expand(words, name_words(n))]
-            # Prefer a first name over a title: 'Joe Arpaio' over 'Sheriff Arpaio'.
-            cache[name] = max(candidates, key=lambda n: (n.split()[0].lower().rstrip(".") not in TITLE_WORDS,
+            # Prefer a name that ends in the short form ('Richard Blumenthal',
+            # not a quoted 'Blumenthal Bombshell'), then a first name over a
+            # title: 'Joe Arpaio' over 'Sheriff Arpaio'.
+            cache[name] = max(candidates, key=lambda n: (name_words(n)[-1:] == words[-1:],
+                                                         n.split()[0].lower().rstrip(".") not in TITLE_WORDS,
                                                          len(name_words(n)), len(n))) if candidates else name
         return cache[name]
 

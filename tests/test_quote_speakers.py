@@ -298,3 +298,11 @@ def test_the_outlet_host_is_the_host_not_the_outlet():
     got = speakers(text)
     assert got["a bigger barn, a bigger barn for everyone."] == "Dirk Halvorsen"
     assert got["We need a bigger barn for everyone"] != "Valley Radio"  # 'he' is the host, not the station
+
+
+def test_a_surname_is_not_expanded_to_a_quoted_phrase_it_opens():
+    text = ("Attorney General Richard Vance faced questions about his record on Tuesday.\n\n"
+            "Kevin Rowe wrote: \"The Vance Bombshell comes at the end of two months of digging.\"\n\n"
+            "As recently as the debate on March 1, Vance clearly stated \"serving in the reserve gave me a view of the cost.\"\n")
+    got = speakers(text)
+    assert got["serving in the reserve gave me a view of the cost."] == "Richard Vance"

@@ -115,6 +115,7 @@ class Mention:
     sent_first: bool
     titles: tuple[str, ...] = ()
     affiliation: bool = False  # 'Fox News' of 'the Fox News host': qualifies a person, is none
+    org: bool = False  # tagged an organisation ('Fox News confirmed'), with no sign of a person
 
 
 class SpeakerContext:
@@ -202,7 +203,7 @@ class SpeakerContext:
                                para=self.para_index(head.idx), subject=subj,
                                speaker=head.i in speaker_heads, in_quote=False,
                                person=person, sent_first=written_start <= self.sent_starts[si] + 2 if self.sent_starts else True, titles=titles,
-                               affiliation=affiliation))
+                               affiliation=affiliation, org=head.ent_type_ == "ORG" and not person))
         return out
 
     def _headline_end(self) -> int:
@@ -300,8 +301,8 @@ class SpeakerContext:
                 # description that fits the title given there.
                 continue
             g = self.gender(m.name)
-            if personal and (want and g and g != want or m.affiliation):
-                continue
+            if personal and (want and g and g != want or m.affiliation or want and m.org and g is None):
+                continue  # 'he' is no organisation
             if personal and not (m.person or g) and len(name_words(m.name)) < 2:
                 continue
             if (plural or neuter) and (m.person or g):
@@ -403,8 +404,8 @@ class SpeakerContext:
                 continue
             if mark_start <= m.start < mark_end:
                 continue
-            if m.affiliation and pronoun in MALE_PRONOUNS | FEMALE_PRONOUNS:
-                continue  # 'he' is the Fox News host, not Fox News
+            if (m.affiliation or m.org and self.gender(m.name) is None) and pronoun in MALE_PRONOUNS | FEMALE_PRONOUNS:
+                continue  # 'he' is the Fox News host, not Fox News; no organisation
             if m.start >= mark_end and not (m.para == p0 and m.sent <= s1 + 1):
                 continue
             if m.name not in nearest or (m.start < mark_start <= nearest[m.name].start):

@@ -306,3 +306,10 @@ def test_a_surname_is_not_expanded_to_a_quoted_phrase_it_opens():
             "As recently as the debate on March 1, Vance clearly stated \"serving in the reserve gave me a view of the cost.\"\n")
     got = speakers(text)
     assert got["serving in the reserve gave me a view of the cost."] == "Richard Vance"
+
+
+def test_he_is_no_organisation():
+    text = ("Fox News confirmed that Tomas Varga sent an e-mail to committee members on Saturday night.\n\n"
+            "In the note, he asked members to join him \"for a private conference call about the harvest\" on Monday.\n")
+    got = speakers(text)
+    assert got["for a private conference call about the harvest"] != "Fox News"

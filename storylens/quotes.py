@@ -37,7 +37,7 @@ from .models import Quote, QuoteMention
 from .settings import QuoteConfig
 from .sources import (Actor, _is_proper, ArticleNames, according_to, article_names, in_title_line,
                       is_pronoun, name_words, not_a_speaker, same_speaker, subject_heads)
-from .speakers import SpeakerContext, can_speak, is_named, is_person_description, is_role_subject, quote_ranker, rank
+from .speakers import ROLE_NOUNS, SpeakerContext, can_speak, is_named, is_person_description, is_role_subject, quote_ranker, rank
 
 UNATTRIBUTED = "unattributed"
 SCARE_MAX_WORDS = 2
@@ -231,11 +231,29 @@ def _speaker(names: ArticleNames, ctx: SpeakerContext, verb: Token | None, mark_
                 if not _is_proper(name) and is_person_description(head):
                     name = ctx.resolve_pronoun(head, described=True) or name
                     how["via"] = "described"
+            if _role_description(head, name):
+                # 'The Arizona Republican said', 'the Fox News host complained':
+                # a description of someone named before, not a name.
+                described = ctx.resolve_pronoun(head, described=True)
+                if described:
+                    name = described
+                    how["via"] = "described"
             if not is_named(name) and not can_speak(head):
                 continue  # "Clinton's track record said", 'his eyes gleaming, as if to say'
         if name and name != UNATTRIBUTED and name not in resolved:
             resolved.append(name)
     return " and ".join(resolved) or UNATTRIBUTED
+
+
+def _role_description(head: Token, name: str) -> bool:
+    """'the Arizona Republican' (a role word the parser takes for a name) or
+    'the Fox News host' (whose name is the outlet's): a definite description
+    by a role word, where the rules' name is not a person's name."""
+    if head.lower_ not in ROLE_NOUNS or not any(c.lower_ == "the" for c in head.children if c.dep_ == "det"):
+        return False
+    words = name_words(name)
+    return head.pos_ == "PROPN" and bool(words) and words[-1] == head.lower_ or \
+        head.pos_ == "NOUN" and (head.lower_ not in words or not is_named(name))
 
 
 def _is_title(quoted: str, before: str) -> bool:
@@ -332,6 +350,8 @@ def article_quotes(analysis: Analysis) -> list[QuoteMention]:
         speaker = _speaker(names, ctx, verb, mark_start, mark_end, how)
         if speaker != UNATTRIBUTED:
             ctx.last_speaker = (mark_start, speaker)
+            if how.get("via") == "pronoun":
+                ctx.last_pronoun = (mark_start, how["pronoun"], speaker)
         kept.append([start, end, mark_start, mark_end, speaker, speaker != UNATTRIBUTED,
                      how.get("via", "none") if speaker != UNATTRIBUTED else "none", how.get("pronoun")])
     _fill_from_context(analysis, names, ctx, kept)
@@ -418,6 +438,11 @@ def _rank_speakers(analysis: Analysis, ctx: SpeakerContext, kept: list) -> None:
             # A description the rules found ('the fire chief said') stays
             # unless the ranker is sure of a name.
             if name is None and k[4] != UNATTRIBUTED and not is_named(k[4]):
+                continue
+            # So does the person a description of the verb's own subject
+            # refers to ('Rep. Bob Lin …, the lawmaker said'), when the
+            # ranker, which weighs such a non-subject low, is unsure.
+            if name is None and k[6] in ("described", "role"):
                 continue
             k[4] = name or UNATTRIBUTED
 

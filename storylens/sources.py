@@ -451,6 +451,9 @@ def _subject_heads(verb: Token) -> list[Token]:
     prev = verb.doc[verb.i - 1] if verb.i > verb.sent.start else None
     if prev is not None and prev.pos_ in ("NOUN", "PROPN") and prev.dep_ in ("pobj", "compound", "npadvmod", "dobj", "appos"):
         return [prev]
+    inverted = _inverted_subject(verb)
+    if inverted is not None:
+        return [inverted]
     if verb.dep_ in ("conj", "advcl", "xcomp", "acl") and verb.head.pos_ in ("VERB", "AUX"):
         if verb.tag_ == "VBG" and verb.dep_ in ("advcl", "acl") and verb.head.lemma_ not in QUOTE_VERBS:
             # 'X told a paper that Y "…," adding, "…"': the participle
@@ -464,6 +467,23 @@ def _subject_heads(verb: Token) -> list[Token]:
     if verb.dep_ == "relcl":
         return _with_conjuncts(verb.head)
     return []
+
+
+def _inverted_subject(verb: Token) -> Token | None:
+    """'"…," summarized Senor.': right after a closing quotation mark, a name
+    that follows the verb and that the parser took for its attribute or
+    object is its subject."""
+    doc = verb.doc
+    if verb.i < 2 or verb.i + 1 >= len(doc) or doc[verb.i - 1].text not in _CLOSING and doc[verb.i - 2].text not in _CLOSING:
+        return None
+    for child in verb.rights:
+        if child.dep_ in ("attr", "dobj", "oprd", "npadvmod") and child.pos_ == "PROPN" and child.text.istitle() \
+                and child.left_edge.i == verb.i + 1:
+            return child
+    return None
+
+
+_CLOSING = {"”", '"', "’", "'"}
 
 
 def _with_conjuncts(token: Token) -> list[Token]:
@@ -635,8 +655,11 @@ class ArticleNames:
         if name not in cache:
             candidates = [n for n in self._full_name_set if same_actor(n, name) and len(n) > len(name)
                           and _may_expand(words, name_words(n))]
-            # Prefer a first name over a title: 'Joe Arpaio' over 'Sheriff Arpaio'.
-            cache[name] = max(candidates, key=lambda n: (n.split()[0].lower().rstrip(".") not in TITLE_WORDS,
+            # Prefer a name that ends in the short form ('Richard Blumenthal',
+            # not a quoted 'Blumenthal Bombshell'), then a first name over a
+            # title: 'Joe Arpaio' over 'Sheriff Arpaio'.
+            cache[name] = max(candidates, key=lambda n: (name_words(n)[-1:] == words[-1:],
+                                                         n.split()[0].lower().rstrip(".") not in TITLE_WORDS,
                                                          len(name_words(n)), len(n))) if candidates else name
         return cache[name]
 

@@ -62,6 +62,17 @@ ROLE_NOUNS = OFFICIAL_WORDS | {"candidate", "nominee", "businessman", "businessw
                                "congressman", "congresswoman", "senator", "lawmaker", "frontrunner",
                                "front-runner", "contender", "democrat", "republican", "mogul", "actor",
                                "actress", "host", "anchor", "author", "founder", "pastor", "ceo"}
+# A party word describes any politician ('Sen. John McCain …, The Arizona
+# Republican said'); a legislator's titles describe one another.
+PARTY_WORDS = {"republican", "democrat"}
+LEGISLATOR_WORDS = {"lawmaker", "legislator", "congressman", "congresswoman", "senator", "representative"}
+
+
+def _kin(word: str, titles: set[str]) -> bool:
+    """'the lawmaker' fits 'Rep.' (congressman) and 'Sen.' (senator)."""
+    return word in titles or word in LEGISLATOR_WORDS and bool(titles & LEGISLATOR_WORDS)
+
+
 _NON_SPEAKER_ROLES = {"official", "officials", "aide", "source", "spokesman", "spokeswoman", "spokesperson",
                       "adviser", "advisor", "diplomat", "diplomats"}
 _ABBREVIATED = {"sen": "senator", "rep": "congressman", "gov": "governor", "pres": "president",
@@ -103,6 +114,8 @@ class Mention:
     person: bool
     sent_first: bool
     titles: tuple[str, ...] = ()
+    affiliation: bool = False  # 'Fox News' of 'the Fox News host': qualifies a person, is none
+    org: bool = False  # tagged an organisation ('Fox News confirmed'), with no sign of a person
 
 
 class SpeakerContext:
@@ -126,6 +139,8 @@ class SpeakerContext:
         for m in self.mentions:
             self.name_titles.setdefault(m.name, set()).update(m.titles)
         self.last_speaker: tuple[int, str] | None = None  # set by the quote stage as it goes
+        # (offset, pronoun, name) of the latest quote whose 'he said' resolved: set by the quote stage.
+        self.last_pronoun: tuple[int, str, str] | None = None
 
     # ------------------------------------------------------------ indexes
 
@@ -175,6 +190,11 @@ class SpeakerContext:
             if not name or name == "unattributed" or not _is_proper(name):
                 continue
             subj = head.dep_ in ("nsubj", "nsubjpass") or (head.dep_ in ("compound", "appos") and head.head.dep_ in ("nsubj", "nsubjpass"))
+            # 'the Fox News host said': the outlet only qualifies the subject.
+            # (an entity 'the Fox News' may have 'the' for its root).
+            affiliation = head.dep_ in ("compound", "det") and head.head.pos_ == "NOUN" \
+                and head.head.lower_ in ROLE_NOUNS and not written_start <= head.head.idx < written_end
+            subj = subj and not affiliation
             person = head.ent_type_ == "PERSON" or any(t.lower_.rstrip(".") in ("mr", "mrs", "ms", "sen", "rep", "gov")
                                                         for t in tokens)
             titles = tuple(_ABBREVIATED.get(t.lower_.rstrip("."), t.lower_) for t in tokens) + tuple(description.split())
@@ -182,7 +202,8 @@ class SpeakerContext:
             out.append(Mention(start=written_start, end=written_end, name=name, sent=si,
                                para=self.para_index(head.idx), subject=subj,
                                speaker=head.i in speaker_heads, in_quote=False,
-                               person=person, sent_first=written_start <= self.sent_starts[si] + 2 if self.sent_starts else True, titles=titles))
+                               person=person, sent_first=written_start <= self.sent_starts[si] + 2 if self.sent_starts else True, titles=titles,
+                               affiliation=affiliation, org=head.ent_type_ == "ORG" and not person))
         return out
 
     def _headline_end(self) -> int:
@@ -269,22 +290,27 @@ class SpeakerContext:
         personal = word in MALE_PRONOUNS | FEMALE_PRONOUNS or role is not None or described
         want = "m" if word in MALE_PRONOUNS else "f" if word in FEMALE_PRONOUNS else None
         seen: dict[str, Mention] = {}
+        inside = pronoun.left_edge.idx  # 'the Fox News host': not the outlet it names
         for m in reversed(self.mentions):
-            if m.start >= pronoun.idx or here_para - m.para > 4:
+            if m.start >= inside or here_para - m.para > 4:
                 continue
-            if m.sent == here_sent and not m.subject:
-                continue  # never the object or topic of the speaker's own sentence
+            titles = self.name_titles.get(m.name, set())
+            if m.sent == here_sent and not m.subject and not (described and _kin(word, titles)):
+                # never the object or topic of the speaker's own sentence, but
+                # 'a video showed Rep. Bob Lin …, the lawmaker said': a
+                # description that fits the title given there.
+                continue
             g = self.gender(m.name)
-            if personal and (want and g and g != want):
-                continue
+            if personal and (want and g and g != want or m.affiliation or want and m.org and g is None):
+                continue  # 'he' is no organisation
             if personal and not (m.person or g) and len(name_words(m.name)) < 2:
                 continue
             if (plural or neuter) and (m.person or g):
                 continue
-            titles = self.name_titles.get(m.name, set())
             if role and role not in titles:
                 continue
-            if described and word not in titles and titles & ROLE_NOUNS:
+            if described and word not in titles and titles & ROLE_NOUNS and not _kin(word, titles) \
+                    and word not in PARTY_WORDS:
                 continue  # 'the fire chief' is not the person known as the mayor
             if m.name not in seen:
                 seen[m.name] = m
@@ -295,9 +321,10 @@ class SpeakerContext:
         """The name a pronoun (or, with `role`, a role noun that must match a
         title of the name; with `described`, a definite description of a
         person) stands for, or None."""
+        chained = self._chained(pronoun) if role is None and not described else None
         cands = self.candidates(pronoun, role, described)
         if not cands:
-            return None
+            return chained
         # 'He declared that …, Trump would have a path, which he declared …':
         # the sentence's own pronoun subject comes first.
         root = pronoun.sent.root
@@ -305,6 +332,8 @@ class SpeakerContext:
                 and c.lower_ == pronoun.lower_ and c.i != pronoun.i]
         if lead and role is None and not described:
             return self.resolve_pronoun(lead[0])
+        if chained:
+            return chained
         # 'X said …, which he called …': a subject earlier in the same sentence.
         here = self.sent_index(pronoun.idx)
         local = [m for m, _ in cands if m.sent == here and m.subject and not m.in_quote]
@@ -315,6 +344,26 @@ class SpeakerContext:
         best = max(scored, key=lambda s: s[0])
         return best[1].name if best[0] >= threshold else None
 
+
+    def _chained(self, pronoun: Token) -> str | None:
+        """A run of 'he said' quotes about one person long after his name
+        ('Glenn Beck …' then ten paragraphs of 'he said'): the same pronoun
+        as the latest resolved one, within four paragraphs, with no other
+        named subject of fitting gender in between, is the same person."""
+        if self.last_pronoun is None:
+            return None
+        offset, word, name = self.last_pronoun
+        if word != pronoun.lower_ or self.para_index(pronoun.idx) - self.para_index(offset) > 4:
+            return None
+        want = "m" if word in MALE_PRONOUNS else "f" if word in FEMALE_PRONOUNS else None
+        if want is None:
+            return None
+        lo = bisect.bisect_right(self._mention_starts, offset)
+        for m in self.mentions[lo:bisect.bisect_left(self._mention_starts, pronoun.idx)]:
+            g = self.gender(m.name)
+            if m.subject and not same_actor(m.name, name) and (m.person or g) and g in (want, None):
+                return None
+        return name
 
     # ------------------------------------------------------- quote ranking
 
@@ -355,6 +404,8 @@ class SpeakerContext:
                 continue
             if mark_start <= m.start < mark_end:
                 continue
+            if (m.affiliation or m.org and self.gender(m.name) is None) and pronoun in MALE_PRONOUNS | FEMALE_PRONOUNS:
+                continue  # 'he' is the Fox News host, not Fox News; no organisation
             if m.start >= mark_end and not (m.para == p0 and m.sent <= s1 + 1):
                 continue
             if m.name not in nearest or (m.start < mark_start <= nearest[m.name].start):

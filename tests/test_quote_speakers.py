@@ -235,3 +235,81 @@ def test_who_issued_the_statement_said_it():
     got = speakers(text)
     assert got["There is no question that the county must finish the bridge."] == "Jim Steele"
     assert got["Nobody will find the money ever again."] != "Police"  # finding a letter is not writing it
+
+
+def test_a_run_of_he_said_keeps_its_speaker_far_from_the_name():
+    # The name comes once; paragraphs of 'he said' (some without quotes) follow.
+    text = ("Tomas Varga, the closing speaker of a three-day farmers' meeting, spoke for an hour on Saturday.\n\n"
+            "Tariffs, he told the Lowland Growers Union, are a weight on every field.\n\n"
+            "\"We cannot plough with empty hands,\" he said.\n\n"
+            "Both ministries are to blame, he said. The cities buy cheap, while the ports sell dear.\n\n"
+            "Farmers are losing faith that prices will rise, he said.\n\n"
+            "The crowd cheered when he waved a sack of grain.\n\n"
+            "Asked about President Okafor, he said the answer was \"far too simple for a farmer.\"\n\n"
+            "\"The weather is not our enemy,\" he said, to loud applause.\n")
+    got = speakers(text)
+    assert got["far too simple for a farmer."] == "Tomas Varga"
+    assert got["The weather is not our enemy"] == "Tomas Varga"
+
+
+def test_inverted_verb_after_a_quote_names_its_speaker():
+    # The paragraph before is another speaker's quote: no continuation of it.
+    got = speakers("Piet Tull, a critic, disagreed with the harbour plan.\n\n"
+                   "Dana Kroll said on Monday: \u201cThe plan is sound and the harbour needs it.\u201d\n\n"
+                   "\u201cIt\u2019s completely inconsistent with this latest plan,\u201d summarized Tull.\n")
+    assert got["It\u2019s completely inconsistent with this latest plan"] == "Piet Tull"
+
+
+def test_posited_reports_a_quote():
+    got = speakers("Tomas Varga spoke to the growers on Saturday.\n\n"
+                   "\u201cIt is still spring in the valley,\u201d he posited, \u201cit just happens to be kind of a cold, wet, "
+                   "muddy kind of spring in the valley.\u201d\n")
+    assert got["It is still spring in the valley"] == "Tomas Varga"
+
+
+def test_a_party_description_of_a_named_senator_is_the_senator():
+    text = ("Senators kept up pressure on the chairman, Rolf Steen, on Sunday.\n\n"
+            "Speaking on a morning show, Sen. Carl Bodin, R-Vt., said Steen's comments were \"wildly inaccurate.\"\n\n"
+            "The Vermont Republican said Steen needs to decide whether he can still do the job and must make "
+            "\"an appropriate decision\" about his future.\n")
+    got = speakers(text)
+    assert got["an appropriate decision"] == "Carl Bodin"
+
+
+def test_the_lawmaker_is_the_representative_named_earlier_in_the_sentence():
+    text = ("Three days after a video surfaced showing Ohio Rep. Dale Kemper in a scuffle with a student, "
+            "the lawmaker said he is \"deeply and truly\" sorry for the tussle on a Dayton street.\n")
+    got = speakers(text)
+    assert got["deeply and truly"] == "Dale Kemper"
+
+
+def test_the_fire_chief_is_not_the_mayor_named_in_the_sentence():
+    text = ("After Mayor Bo Lindqvist ordered the evacuation of the harbour district, "
+            "the fire chief said the order came \"far too late for the people on the piers.\"\n")
+    got = speakers(text)
+    assert got["far too late for the people on the piers."] != "Bo Lindqvist"
+
+
+def test_the_outlet_host_is_the_host_not_the_outlet():
+    text = ("Dirk Halvorsen had the packed hall captivated from the start.\n\n"
+            "All we have heard, the Valley Radio host complained, is \"a bigger barn, a bigger barn for everyone.\"\n\n"
+            "Pointing to his years as a farmer, the Valley Radio host urged the party to change course. "
+            "\"We need a bigger barn for everyone,\" he declared.\n")
+    got = speakers(text)
+    assert got["a bigger barn, a bigger barn for everyone."] == "Dirk Halvorsen"
+    assert got["We need a bigger barn for everyone"] != "Valley Radio"  # 'he' is the host, not the station
+
+
+def test_a_surname_is_not_expanded_to_a_quoted_phrase_it_opens():
+    text = ("Attorney General Richard Vance faced questions about his record on Tuesday.\n\n"
+            "Kevin Rowe wrote: \"The Vance Bombshell comes at the end of two months of digging.\"\n\n"
+            "As recently as the debate on March 1, Vance clearly stated \"serving in the reserve gave me a view of the cost.\"\n")
+    got = speakers(text)
+    assert got["serving in the reserve gave me a view of the cost."] == "Richard Vance"
+
+
+def test_he_is_no_organisation():
+    text = ("Fox News confirmed that Tomas Varga sent an e-mail to committee members on Saturday night.\n\n"
+            "In the note, he asked members to join him \"for a private conference call about the harvest\" on Monday.\n")
+    got = speakers(text)
+    assert got["for a private conference call about the harvest"] != "Fox News"

@@ -311,9 +311,14 @@ MAX_EMBED_CHARS = 2000
 def unit_texts(analysis) -> list[str]:
     """The texts whose vectors a record keeps: each sentence, then each pair of
     adjacent sentences, as alignment compares them (clipped for the embedder)."""
-    sents = [s.text.strip() for s in analysis.sentences]
+    sents = unit_sentences(analysis)
     units = sents + [f"{a} {b}" for a, b in zip(sents, sents[1:])]
     return [u[:MAX_EMBED_CHARS] for u in units]
+
+
+def unit_sentences(analysis) -> list[str]:
+    """The sentence texts the units are made of (`analyze.embed_units`)."""
+    return [s.text.strip() for s in analysis.sentences]
 
 
 def extract(analysis, vectors: np.ndarray) -> ArticleFeatures:
@@ -339,18 +344,20 @@ def analyze_articles(articles: Iterable[Article], *, batch_size: int = 16,
                      progress=None) -> Iterator[ArticleFeatures]:
     """The article phase over a stream: parse in batches, yield one record per
     article in input order. `progress(n)` is called after each article."""
-    from .analyze import analyze, embed
+    from .analyze import analyze, embed_units
 
     batch: list[Article] = []
 
     def flush() -> Iterator[ArticleFeatures]:
         analyses = analyze(batch, batch_size=batch_size)
-        texts = [unit_texts(a) for a in analyses]
-        vectors = embed([t for ts in texts for t in ts])
+        sentences = [unit_sentences(a) for a in analyses]
+        # the vectors of unit_texts(a), without tokenizing each pair again
+        vectors = embed_units(sentences, MAX_EMBED_CHARS)
         offset = 0
-        for analysis, ts in zip(analyses, texts):
-            record = extract(analysis, vectors[offset:offset + len(ts)] if ts else np.zeros((0, 1), np.float32))
-            offset += len(ts)
+        for analysis, sents in zip(analyses, sentences):
+            n = 2 * len(sents) - 1 if sents else 0
+            record = extract(analysis, vectors[offset:offset + n] if n else np.zeros((0, 1), np.float32))
+            offset += n
             if progress:
                 progress(1)
             yield record

@@ -204,4 +204,10 @@ def analyze(articles: Iterable[Article], batch_size: int = 16) -> list[Analysis]
     articles = list(articles)
     nlp = load_nlp()
     docs = nlp.pipe((a.text for a in articles), batch_size=batch_size)
-    return [Analysis(article=a, doc=d) for a, d in zip(articles, docs)]
+    out = []
+    for a, d in zip(articles, docs):
+        # spaCy's tokenizer is lossless (doc.text is the input text), so
+        # doc_text need not rebuild the string from every token.
+        d.user_data["storylens_text"] = a.text
+        out.append(Analysis(article=a, doc=d))
+    return out

@@ -119,6 +119,16 @@ def is_pronoun(token: Token) -> bool:
 # ------------------------------------------------------------- phrase helpers
 
 def phrase_tokens(head: Token) -> list[Token]:
+    """`_phrase_tokens`, memoised per doc: names, speakers, quotes, citations
+    and actors all ask for the phrases of the same heads."""
+    cache = head.doc.user_data.setdefault("storylens_phrases", {})
+    tokens = cache.get(head.i)
+    if tokens is None:
+        tokens = cache[head.i] = _phrase_tokens(head)
+    return list(tokens)
+
+
+def _phrase_tokens(head: Token) -> list[Token]:
     """The noun phrase headed by `head`: its left modifiers, the head, the rest
     of a named entity it sits in, and 'of/for <Name>' complements of names.
     Appositions and relative clauses are left out."""
@@ -233,6 +243,19 @@ def _text(tokens: list[Token]) -> str:
 
 
 def name_from_tokens(tokens: list[Token]) -> str:
+    """`_name_from_tokens`, memoised per doc (the same phrases are named by
+    every extractor)."""
+    if not tokens:
+        return ""
+    cache = tokens[0].doc.user_data.setdefault("storylens_phrase_names", {})
+    key = tuple(t.i for t in tokens)
+    name = cache.get(key)
+    if name is None:
+        name = cache[key] = _name_from_tokens(tokens)
+    return name
+
+
+def _name_from_tokens(tokens: list[Token]) -> str:
     """Canonical form of a phrase: no determiners, descriptors or titles in
     front of a proper name; a common-noun phrase keeps its modifiers."""
     tokens = [t for t in tokens if not t.is_space]
@@ -503,9 +526,10 @@ class ArticleNames:
             if token.pos_ != "PROPN" or token.dep_ == "compound":
                 continue
             tokens = phrase_tokens(token)
-            name = name_from_tokens(tokens)
-            for t in tokens:
-                if t.lower_ in OFFICIAL_WORDS and t.i < token.i and name:
+            titled = [t for t in tokens if t.lower_ in OFFICIAL_WORDS and t.i < token.i]
+            name = name_from_tokens(tokens) if titled else ""  # named only when titled
+            for t in titled:
+                if name:
                     out.append((tokens[0].idx, t.lower_, name))
         return out
 

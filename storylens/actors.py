@@ -170,8 +170,7 @@ class _ArticleActors:
         self.words = word_lists()
         self.sent_of = {}
         for n, sent in enumerate(analysis.sentences):
-            for t in sent:
-                self.sent_of[t.i] = n
+            self.sent_of.update(dict.fromkeys(range(sent.start, sent.end), n))
 
     def narrative(self, token) -> bool:
         from .sources import in_title_line

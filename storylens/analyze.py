@@ -188,7 +188,8 @@ class Analysis:
 
     @cached_property
     def sentences(self) -> list[SpacySpan]:
-        return [s for s in self.doc.sents if s.text.strip()]
+        text = self.article.text  # == doc.text; slicing it is cheaper than Span.text
+        return [s for s in self.doc.sents if text[s.start_char:s.end_char].strip()]
 
     def span(self, start: int, end: int) -> Span:
         """A result `Span` over this article's text, trimmed of white space."""

@@ -265,12 +265,26 @@ def _claims_from_list(rows: list[dict]) -> list[ClaimInfo]:
 
 
 def _relabel_claims(claims: list[ClaimInfo], article_id: str) -> list[ClaimInfo]:
-    return _claims_from_list([{**d, "article": article_id} for d in _claims_to_list(claims)])
+    return _copied(claims, article=article_id)
 
 
 def copy_claims(claims: list[ClaimInfo]) -> list[ClaimInfo]:
     """Independent copies (the story phase annotates claims in place)."""
-    return _claims_from_list(_claims_to_list(claims))
+    return _copied(claims)
+
+
+def _copied(claims: list[ClaimInfo], **changes) -> list[ClaimInfo]:
+    """New claim records, `previous` pointing into the new list (None when it
+    pointed outside the list). Shallow like a round trip through
+    `_claims_to_list`: the field values are immutable but for `extra`, which
+    that round trip shared too."""
+    index = {id(c): n for n, c in enumerate(claims)}
+    out = [replace(c, **changes) for c in claims]
+    for new, old in zip(out, claims):
+        if old.previous is not None:
+            k = index.get(id(old.previous))
+            new.previous = out[k] if k is not None else None
+    return out
 
 
 def _iso(value: dt.date | None) -> str | None:
@@ -318,7 +332,8 @@ def unit_texts(analysis) -> list[str]:
 
 def unit_sentences(analysis) -> list[str]:
     """The sentence texts the units are made of (`analyze.embed_units`)."""
-    return [s.text.strip() for s in analysis.sentences]
+    text = analysis.article.text
+    return [text[s.start_char:s.end_char].strip() for s in analysis.sentences]
 
 
 def extract(analysis, vectors: np.ndarray) -> ArticleFeatures:

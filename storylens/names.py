@@ -58,7 +58,11 @@ def _name_words(name: str) -> tuple[str, ...]:
 def contains(longer: Sequence[str], shorter: Sequence[str]) -> bool:
     """`shorter` occurs in `longer` as a run of consecutive words."""
     n = len(shorter)
-    return n > 0 and any(longer[i:i + n] == shorter for i in range(len(longer) - n + 1))
+    if n == 0:
+        return False
+    first = shorter[0]
+    # Slices only where the first word matches: names can be whole phrases.
+    return any(longer[i] == first and longer[i:i + n] == shorter for i in range(len(longer) - n + 1))
 
 
 def is_proper(name: str) -> bool:

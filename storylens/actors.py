@@ -401,15 +401,17 @@ class _ArticleActors:
         for token in self.doc:
             if token.pos_ != "NOUN" or token.tag_ != "NN" or token.dep_ in ("compound", "appos", "npadvmod"):
                 continue
+            # The word test first: spaCy finds a token's children by scanning
+            # its whole subtree, which on a long run-on sentence is slow.
+            noun = normal_word(token.lemma_)
+            if noun not in self.words.person_nouns and noun not in tied:
+                continue
             if not any(c.dep_ == "det" and c.lower_ == "the" for c in token.children):
                 continue
             if any(c.dep_ in ("appos", "flat") and c.pos_ == "PROPN" for c in token.children):
                 continue  # 'the senator, Ted Cruz' is an appositive
             nxt = self.doc[token.i + 1] if token.i + 1 < len(self.doc) else None
             if nxt is not None and nxt.pos_ == "PROPN" and nxt.ent_type_ == "PERSON":
-                continue
-            noun = normal_word(token.lemma_)
-            if noun not in self.words.person_nouns and noun not in tied:
                 continue
             left = [c for c in token.lefts if c.dep_ != "det"]
             if any(c.lower_ in self.words.not_referring or c.tag_ in ("JJS", "CD") or c.dep_ == "poss"

@@ -52,7 +52,6 @@ from rapidfuzz import fuzz
 from rapidfuzz.distance import Levenshtein
 from rapidfuzz.process import cpdist
 from scipy.cluster.hierarchy import DisjointSet
-
 from threadpoolctl import ThreadpoolController
 
 from .features import ArticleFeatures, Tok

@@ -23,7 +23,7 @@ organisations and groups of people.
 
 **Story phase** (`actor_rows`, no parse):
 
-- *named actors*: names are matched across articles (`_same_name`: 'Steele'
+- *named actors*: names are matched across articles (`names.same_name`: 'Steele'
   is 'Michael Steele' and 'Hillary Clinton' is 'Hillary Rodham Clinton';
   'Jane Roe' is not 'John Roe'; an organisation's name only as written or
   before a company suffix, so 'Social Security' is not 'Strengthen Social
@@ -61,6 +61,7 @@ from scipy.cluster.hierarchy import DisjointSet
 
 from .ids import finding_id
 from .models import ActorDescriptor, ActorFraming, Span
+from .names import cluster_names, display_name, same_name
 
 _NAMED_ENTS = {"PERSON", "ORG"}
 # Entity types whose words say where or what, never how: 'Texas', 'Republican', '62'.
@@ -169,8 +170,7 @@ class _ArticleActors:
         self.words = word_lists()
         self.sent_of = {}
         for n, sent in enumerate(analysis.sentences):
-            for t in sent:
-                self.sent_of[t.i] = n
+            self.sent_of.update(dict.fromkeys(range(sent.start, sent.end), n))
 
     def narrative(self, token) -> bool:
         from .sources import in_title_line
@@ -227,7 +227,8 @@ class _ArticleActors:
         return None if kind is None else "PERSON" if kind == "person" else "ORG"
 
     def _mention(self, head, label: str):
-        from .sources import Actor, _is_proper, name_from_tokens, phrase_tokens
+        from .names import is_proper as _is_proper
+        from .sources import Actor, name_from_tokens, phrase_tokens
 
         if head.dep_ == "compound" and head.head.pos_ == "NOUN":
             return None  # 'the Ted Cruz campaign': a name used as a modifier
@@ -400,15 +401,17 @@ class _ArticleActors:
         for token in self.doc:
             if token.pos_ != "NOUN" or token.tag_ != "NN" or token.dep_ in ("compound", "appos", "npadvmod"):
                 continue
+            # The word test first: spaCy finds a token's children by scanning
+            # its whole subtree, which on a long run-on sentence is slow.
+            noun = normal_word(token.lemma_)
+            if noun not in self.words.person_nouns and noun not in tied:
+                continue
             if not any(c.dep_ == "det" and c.lower_ == "the" for c in token.children):
                 continue
             if any(c.dep_ in ("appos", "flat") and c.pos_ == "PROPN" for c in token.children):
                 continue  # 'the senator, Ted Cruz' is an appositive
             nxt = self.doc[token.i + 1] if token.i + 1 < len(self.doc) else None
             if nxt is not None and nxt.pos_ == "PROPN" and nxt.ent_type_ == "PERSON":
-                continue
-            noun = normal_word(token.lemma_)
-            if noun not in self.words.person_nouns and noun not in tied:
                 continue
             left = [c for c in token.lefts if c.dep_ != "det"]
             if any(c.lower_ in self.words.not_referring or c.tag_ in ("JJS", "CD") or c.dep_ == "poss"
@@ -506,70 +509,18 @@ def actor_rows(features, shown_terms: set[str] = frozenset()) -> list[ActorFrami
 
 def _cluster_names(features) -> dict[tuple[str, str], int]:
     """(article id, actor name) -> cluster number, across articles."""
-    from .sources import name_words, same_actor
-
     nodes, kinds = [], {}
     for f in features:
         for d in f.descriptors:
             kinds.setdefault((f.id, d.actor), Counter())[d.actor_kind] += 1
         for name in dict.fromkeys(d.actor for d in f.descriptors):
             nodes.append((f.id, name))
-    person = {node: k["person"] >= k["organization"] for node, k in kinds.items()}
-    sets = DisjointSet(range(len(nodes)))
-    members: dict[int, list[tuple[str, str]]] = {i: [nodes[i]] for i in range(len(nodes))}
-    # Names of one actor share their first or last word: compare within those buckets only.
-    buckets: dict[str, list[int]] = {}
-    for i, (_, name) in enumerate(nodes):
-        words = _core_words(name)
-        for w in {words[0], words[-1]} if words else ():
-            buckets.setdefault(w, []).append(i)
-    candidates = {(i, j) for ids in buckets.values() for x, i in enumerate(ids) for j in ids[x + 1:]}
-    pairs = []
-    for i, j in candidates:
-        (a1, n1), (a2, n2) = nodes[i], nodes[j]
-        if not _same_name(n1, n2, person[nodes[i]] and person[nodes[j]]):
-            continue
-        strength = 0 if name_words(n1) == name_words(n2) else 1 if same_actor(n1, n2) else 2
-        pairs.append((strength, a1 == a2, i, j))
-    for _, _, i, j in sorted(pairs):
-        ri, rj = sets[i], sets[j]
-        if ri == rj:
-            continue
-        mi, mj = members[ri], members[rj]
-        if any(a == b and not _same_name(n, m, person[(a, n)] and person[(b, m)]) for a, n in mi for b, m in mj):
-            continue  # one article names two different actors ('George W. Bush', 'Jeb Bush')
-        sets.merge(i, j)
-        members[sets[i]] = mi + mj
-    return {node: sets[k] for k, node in enumerate(nodes)}
+    person = [kinds[node]["person"] >= kinds[node]["organization"] for node in nodes]
+    return dict(zip(nodes, cluster_names(nodes, person)))
 
 
-def _same_name(a: str, b: str, people: bool = True) -> bool:
-    """One actor's names: the same words, or one the end of the other
-    ('Steele' / 'Michael Steele': people only), or its start before a company suffix
-    ('Wal-Mart' / 'Wal-Mart Stores Inc.'), or
-    the same first and last names ('Hillary Clinton' / 'Hillary Rodham
-    Clinton'), initials and 'Jr.' aside; never two different first names
-    ('Jane Roe' / 'John Roe')."""
-    from .sources import same_speaker
-
-    wa, wb = _core_words(a), _core_words(b)
-    if not wa or not wb or not same_speaker(a, b):
-        return False
-    short, long_ = sorted((wa, wb), key=len)
-    n = len(short)
-    if long_[:n] == short and set(long_[n:]) <= _CORPORATE:
-        return True
-    return people and (long_[len(long_) - n:] == short or n >= 2 and short[0] == long_[0] and short[-1] == long_[-1])
-
-
-_CORPORATE = {"inc", "corp", "corporation", "co", "company", "companies", "stores", "ltd", "llc", "plc", "group",
-              "holdings", "international"}
-
-
-def _core_words(name: str) -> tuple[str, ...]:
-    from .sources import name_words
-
-    return tuple(w for w in name_words(name) if len(w) > 1 and w not in ("jr", "sr", "ii", "iii", "iv"))
+# The name matching lives in storylens.names; the old private name stays for callers and tests.
+_same_name = same_name
 
 
 def _named_rows(features) -> list[ActorFraming]:
@@ -622,18 +573,9 @@ def _named_rows(features) -> list[ActorFraming]:
 
 
 def _display_name(names: list[str], person: bool) -> str:
-    """The name used most, without titles run into it ('House Majority Whip
-    Kevin McCarthy' -> 'Kevin McCarthy'); for a person, a full name first."""
+    """The name used most, without neutral words (titles) run into it."""
     neutral = word_lists().neutral
-
-    def bare(name: str) -> str:
-        words = name.split()
-        while len(words) > 2 and normal_word(words[0]) in neutral:
-            words = words[1:]
-        return " ".join(words)
-
-    counts = Counter(bare(n) for n in names)
-    return max(counts, key=lambda n: (person and len(n.split()) > 1, counts[n], len(n), n))
+    return display_name(names, person, lambda word: normal_word(word) in neutral)
 
 
 def _shown(spans: list[Span]) -> str:

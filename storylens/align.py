@@ -44,6 +44,7 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass, field
 from difflib import SequenceMatcher
+from functools import lru_cache
 
 import numpy as np
 from scipy import sparse
@@ -51,7 +52,7 @@ from rapidfuzz import fuzz
 from rapidfuzz.distance import Levenshtein
 from rapidfuzz.process import cpdist
 from scipy.cluster.hierarchy import DisjointSet
-from threadpoolctl import threadpool_limits
+from threadpoolctl import ThreadpoolController
 
 from .features import ArticleFeatures, Tok
 from .framing import categorize_edit, lexicon
@@ -123,6 +124,13 @@ class _Match:
     score: float
 
 
+@lru_cache(maxsize=1)
+def _blas() -> ThreadpoolController:
+    """The process's thread pools, found once: `threadpool_limits` scans every
+    loaded library on each call, a quarter of the story phase on two articles."""
+    return ThreadpoolController()
+
+
 def align(features: list[ArticleFeatures], config: AlignConfig = AlignConfig()) -> list[Passage]:
     """Every passage shared by two or more of the articles."""
     encode = _Encoder()
@@ -188,7 +196,7 @@ def _candidates(units: list[_Unit], config: AlignConfig):
     # (x < y). BLAS is held to one thread: its default threading is several
     # times slower on a busy machine for matrices this small.
     block = 512
-    with threadpool_limits(limits=1, user_api="blas"):
+    with _blas().limit(limits=1, user_api="blas"):
         for lo in range(0, len(units), block):
             xs, ys = np.nonzero(vectors[lo:lo + block] @ vectors[lo:].T >= config.paraphrase_cosine)
             xs, ys = xs + lo, ys + lo

@@ -74,7 +74,93 @@ def embed(texts: list[str]) -> np.ndarray:
     """Unit-length sentence vectors, one row per text."""
     if not texts:
         return np.zeros((0, 1), dtype=np.float32)
-    vectors = np.asarray(load_embedder().embed(texts), dtype=np.float32)
+    return _normalise(np.asarray(load_embedder().embed(texts), dtype=np.float32))
+
+
+@lru_cache(maxsize=1)
+def _plain_tokenizer():
+    """The embedder's tokenizer without padding, so each encoding is exactly
+    the text's word pieces (a copy: the model's own tokenizer pads)."""
+    from tokenizers import Tokenizer
+
+    tokenizer = Tokenizer.from_str(load_embedder().tokenizer.to_str())
+    tokenizer.no_padding()
+    tokenizer.no_truncation()
+    return tokenizer
+
+
+def _joins_exactly(a: str, b: str) -> bool:
+    """Whether the word pieces of `a + " " + b` are those of `a` then those of `b`.
+
+    wordllama's tokenizer has no pre-tokenizer: it writes every space as '▁',
+    puts one '▁' in front and runs BPE over the whole string. No piece of its
+    vocabulary holds '▁' after another character (checked in the tests), so
+    no merge crosses the '▁' in front of `b` as long as `a` does not end in
+    '▁' or white space itself and `b` does not start with white space.
+    """
+    return bool(a) and bool(b) and not a[-1].isspace() and a[-1] != "\u2581" and not b[0].isspace()
+
+
+def embed_units(groups: list[list[str]], max_chars: int) -> np.ndarray:
+    """Unit vectors of each group's sentences, then of each pair of adjacent
+    sentences joined by a space, group after group; every text clipped to
+    `max_chars`. The same vectors as `embed` over those texts, bit for bit,
+    for about half the tokenizing: a pair's word pieces are its two
+    sentences' pieces one after the other (`_joins_exactly`), so only the
+    sentences go through the tokenizer, and a pair too long to keep whole
+    goes through it as clipped text."""
+    sentences = [s[:max_chars] for group in groups for s in group]
+    if not sentences:
+        return np.zeros((0, 1), dtype=np.float32)
+    tokenizer = _plain_tokenizer()
+    ids = [e.ids for e in tokenizer.encode_batch(sentences, add_special_tokens=False)]
+    rows: list[list[int] | None] = []
+    clipped: dict[int, str] = {}
+    offset = 0
+    for group in groups:
+        n = len(group)
+        rows.extend(ids[offset:offset + n])
+        for a, b in zip(group, group[1:]):
+            if len(a) + 1 + len(b) <= max_chars and _joins_exactly(a, b):
+                rows.append(ids[offset] + ids[offset + 1])
+            else:
+                clipped[len(rows)] = f"{a} {b}"[:max_chars]
+                rows.append(None)
+            offset += 1
+        offset += 1 if n else 0
+    if clipped:
+        encoded = tokenizer.encode_batch(list(clipped.values()), add_special_tokens=False)
+        for row, enc in zip(clipped, encoded):
+            rows[row] = enc.ids
+    # Pooled shortest first, so a batch pads little. A row's mean does not
+    # depend on its batch: the sum runs along the sequence, and padding adds
+    # exact zeros after the last piece.
+    order = sorted(range(len(rows)), key=lambda i: len(rows[i]))
+    vectors = np.empty((len(rows), load_embedder().embedding.shape[1]), dtype=np.float32)
+    vectors[order] = _pooled([rows[i] for i in order])
+    return _normalise(vectors)
+
+
+def _pooled(rows: list, batch_size: int = 64) -> np.ndarray:
+    """wordllama's `embed` from token ids: mean of the token vectors, computed
+    batch by batch with the library's own pooling."""
+    model = load_embedder()
+    table = model.embedding
+    out = np.empty((len(rows), table.shape[1]), dtype=np.float32)
+    for start in range(0, len(rows), batch_size):
+        chunk = rows[start:start + batch_size]
+        width = max(len(r) for r in chunk)
+        input_ids = np.zeros((len(chunk), width), dtype=np.int32)
+        mask = np.zeros((len(chunk), width), dtype=np.float32)
+        for k, r in enumerate(chunk):
+            input_ids[k, :len(r)] = r
+            mask[k, :len(r)] = 1.0
+        np.clip(input_ids, 0, table.shape[0] - 1, out=input_ids)
+        out[start:start + len(chunk)] = model.avg_pool(table[input_ids], mask)
+    return out
+
+
+def _normalise(vectors: np.ndarray) -> np.ndarray:
     norms = np.linalg.norm(vectors, axis=1, keepdims=True)
     return vectors / np.maximum(norms, 1e-9)
 
@@ -102,7 +188,8 @@ class Analysis:
 
     @cached_property
     def sentences(self) -> list[SpacySpan]:
-        return [s for s in self.doc.sents if s.text.strip()]
+        text = self.article.text  # == doc.text; slicing it is cheaper than Span.text
+        return [s for s in self.doc.sents if text[s.start_char:s.end_char].strip()]
 
     def span(self, start: int, end: int) -> Span:
         """A result `Span` over this article's text, trimmed of white space."""
@@ -118,4 +205,10 @@ def analyze(articles: Iterable[Article], batch_size: int = 16) -> list[Analysis]
     articles = list(articles)
     nlp = load_nlp()
     docs = nlp.pipe((a.text for a in articles), batch_size=batch_size)
-    return [Analysis(article=a, doc=d) for a, d in zip(articles, docs)]
+    out = []
+    for a, d in zip(articles, docs):
+        # spaCy's tokenizer is lossless (doc.text is the input text), so
+        # doc_text need not rebuild the string from every token.
+        d.user_data["storylens_text"] = a.text
+        out.append(Analysis(article=a, doc=d))
+    return out

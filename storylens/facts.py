@@ -599,6 +599,28 @@ def sentence_attribution(sent: SpacySpan, tokens: list[Token] | None = None) -> 
 
 # --- extraction ----------------------------------------------------------------
 
+class _Sentence:
+    """A sentence span whose text and tokens are read once: spaCy rebuilds
+    `Span.text` and a `Token` per position on every access, and each rule
+    below reads the sentence again. Anything else goes to the span."""
+
+    def __init__(self, span: SpacySpan, text: str):
+        self.span = span
+        self.start, self.end = span.start, span.end
+        self.start_char, self.end_char = span.start_char, span.end_char
+        self.text = text[self.start_char:self.end_char]
+        self.tokens = list(span)
+
+    def __iter__(self):
+        return iter(self.tokens)
+
+    def __len__(self) -> int:
+        return len(self.tokens)
+
+    def __getattr__(self, name: str):
+        return getattr(self.span, name)
+
+
 class _Extractor:
     def __init__(self, analysis: Analysis):
         self.a = analysis
@@ -606,8 +628,9 @@ class _Extractor:
         self.claims: list[ClaimInfo] = []
 
     def run(self) -> list[ClaimInfo]:
+        text = doc_text(self.a.doc)
         for index, sent in enumerate(self.a.sentences):
-            self._sentence(index, sent)
+            self._sentence(index, _Sentence(sent, text))
         return self.claims
 
     def _sentence(self, index: int, sent: SpacySpan) -> None:

@@ -265,12 +265,26 @@ def _claims_from_list(rows: list[dict]) -> list[ClaimInfo]:
 
 
 def _relabel_claims(claims: list[ClaimInfo], article_id: str) -> list[ClaimInfo]:
-    return _claims_from_list([{**d, "article": article_id} for d in _claims_to_list(claims)])
+    return _copied(claims, article=article_id)
 
 
 def copy_claims(claims: list[ClaimInfo]) -> list[ClaimInfo]:
     """Independent copies (the story phase annotates claims in place)."""
-    return _claims_from_list(_claims_to_list(claims))
+    return _copied(claims)
+
+
+def _copied(claims: list[ClaimInfo], **changes) -> list[ClaimInfo]:
+    """New claim records, `previous` pointing into the new list (None when it
+    pointed outside the list). Shallow like a round trip through
+    `_claims_to_list`: the field values are immutable but for `extra`, which
+    that round trip shared too."""
+    index = {id(c): n for n, c in enumerate(claims)}
+    out = [replace(c, **changes) for c in claims]
+    for new, old in zip(out, claims):
+        if old.previous is not None:
+            k = index.get(id(old.previous))
+            new.previous = out[k] if k is not None else None
+    return out
 
 
 def _iso(value: dt.date | None) -> str | None:
@@ -311,9 +325,15 @@ MAX_EMBED_CHARS = 2000
 def unit_texts(analysis) -> list[str]:
     """The texts whose vectors a record keeps: each sentence, then each pair of
     adjacent sentences, as alignment compares them (clipped for the embedder)."""
-    sents = [s.text.strip() for s in analysis.sentences]
+    sents = unit_sentences(analysis)
     units = sents + [f"{a} {b}" for a, b in zip(sents, sents[1:])]
     return [u[:MAX_EMBED_CHARS] for u in units]
+
+
+def unit_sentences(analysis) -> list[str]:
+    """The sentence texts the units are made of (`analyze.embed_units`)."""
+    text = analysis.article.text
+    return [text[s.start_char:s.end_char].strip() for s in analysis.sentences]
 
 
 def extract(analysis, vectors: np.ndarray) -> ArticleFeatures:
@@ -339,18 +359,20 @@ def analyze_articles(articles: Iterable[Article], *, batch_size: int = 16,
                      progress=None) -> Iterator[ArticleFeatures]:
     """The article phase over a stream: parse in batches, yield one record per
     article in input order. `progress(n)` is called after each article."""
-    from .analyze import analyze, embed
+    from .analyze import analyze, embed_units
 
     batch: list[Article] = []
 
     def flush() -> Iterator[ArticleFeatures]:
         analyses = analyze(batch, batch_size=batch_size)
-        texts = [unit_texts(a) for a in analyses]
-        vectors = embed([t for ts in texts for t in ts])
+        sentences = [unit_sentences(a) for a in analyses]
+        # the vectors of unit_texts(a), without tokenizing each pair again
+        vectors = embed_units(sentences, MAX_EMBED_CHARS)
         offset = 0
-        for analysis, ts in zip(analyses, texts):
-            record = extract(analysis, vectors[offset:offset + len(ts)] if ts else np.zeros((0, 1), np.float32))
-            offset += len(ts)
+        for analysis, sents in zip(analyses, sentences):
+            n = 2 * len(sents) - 1 if sents else 0
+            record = extract(analysis, vectors[offset:offset + n] if n else np.zeros((0, 1), np.float32))
+            offset += n
             if progress:
                 progress(1)
             yield record

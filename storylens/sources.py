@@ -28,28 +28,18 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from functools import cached_property, lru_cache
+from functools import cached_property
 
 from spacy.tokens import Token
 
 from .analyze import Analysis, doc_text
 from .attribution import QUOTE_ONLY_VERBS, QUOTE_VERBS, SOURCE_VERBS  # one lexicon: data/attribution.json
 from .models import Citation
+# Name matching lives in storylens.names (one canonicaliser for sources, quotes,
+# speakers, actors and reconcile); re-exported here for existing callers.
+from .names import (AGENCIES, DETERMINERS, canonical_agency, contains as _contains,  # noqa: F401
+                    is_proper as _is_proper, name_words, same_actor, same_speaker)
 
-# Hand-written because no installed package lists news agencies; the names are
-# stable and a short list covers the wire services that appear in credits.
-AGENCIES = {
-    "reuters": "Reuters", "afp": "AFP", "agence france-presse": "AFP", "agence france presse": "AFP",
-    "ap": "AP", "associated press": "AP", "the associated press": "AP",
-    "getty images": "Getty Images", "getty": "Getty Images", "epa": "EPA", "epa-efe": "EPA",
-    "anadolu": "Anadolu Agency", "anadolu agency": "Anadolu Agency", "aa": "Anadolu Agency",
-    "xinhua": "Xinhua", "tass": "TASS", "itar-tass": "TASS", "ria novosti": "RIA Novosti",
-    "interfax": "Interfax", "sana": "SANA", "irna": "IRNA", "kcna": "KCNA", "yonhap": "Yonhap",
-    "kyodo": "Kyodo", "dpa": "dpa", "efe": "EFE", "ansa": "ANSA", "upi": "UPI", "pti": "PTI",
-    "bernama": "Bernama", "wam": "WAM", "mena": "MENA", "fars": "Fars", "tasnim": "Tasnim",
-    "petra": "Petra", "qna": "QNA", "kuna": "KUNA", "bloomberg": "Bloomberg", "sipa": "Sipa",
-    "pa": "PA", "press association": "PA", "aap": "AAP", "cp": "CP", "canadian press": "CP",
-}
 # Agencies that sign photos; matched at the end of caption lines.
 PHOTO_AGENCIES = ["Reuters", "AFP", "AP", "Associated Press", "Getty Images", "EPA",
                   "EPA-EFE", "Anadolu Agency", "Anadolu", "Xinhua", "Sipa", "PA",
@@ -104,7 +94,6 @@ TITLE_WORDS = OFFICIAL_WORDS | {
 _TITLE_ABBREVIATIONS = {"sen", "rep", "gov", "gen", "col", "lt", "capt", "adm", "sgt", "pres"}
 NAME_PARTICLES = {"de", "da", "di", "del", "della", "van", "von", "der", "den", "la", "le",
                   "al", "el", "bin", "ibn", "abu", "ben", "du", "dos", "das", "y"}
-DETERMINERS = {"the", "a", "an", "this", "that", "these", "those"}
 PRONOUNS = {"he", "she", "it", "they", "we", "i", "you", "him", "her", "them", "us",
             "who", "which", "that", "one", "someone", "anyone", "everyone", "this"}
 # Generic group nouns never cited on their own ('rebels said').
@@ -119,7 +108,6 @@ GENERIC_HEADS = {"people", "residents", "rebels", "forces", "fighters", "troops"
 
 _NOT_NAME = {"DATE", "TIME", "CARDINAL", "ORDINAL", "QUANTITY", "MONEY", "PERCENT"}
 _TERMINAL_PUNCT = tuple('.!?:;"”’,')
-_AL_PREFIX = re.compile(r"^(?:al|el|ad|as|ash|at|az|ar)[-‑]", re.I)
 _POSSESSIVE = re.compile(r"(?:'s|’s|'|’)$")
 
 
@@ -129,75 +117,19 @@ def is_pronoun(token: Token) -> bool:
     return token.pos_ == "PRON" or token.lower_ in PRONOUNS
 
 
-def name_words(name: str) -> list[str]:
-    """Lower-cased words of a name, without determiners and 'al-' prefixes."""
-    return list(_name_words(name))
-
-
-@lru_cache(maxsize=8192)
-def _name_words(name: str) -> tuple[str, ...]:
-    # Cached: name resolution compares every speaker with every full name.
-    words = [w for w in re.split(r"[\s]+", name.lower().replace("’", "'")) if w]
-    words = [w for w in words if w not in DETERMINERS]
-    return tuple(_AL_PREFIX.sub("", w).strip(".,'") for w in words if _AL_PREFIX.sub("", w).strip(".,'"))
-
-
-def _contains(longer: list[str], shorter: list[str]) -> bool:
-    n = len(shorter)
-    return n > 0 and any(longer[i:i + n] == shorter for i in range(len(longer) - n + 1))
-
-
-def _is_proper(name: str) -> bool:
-    words = [w for w in name.split() if w.lower() not in DETERMINERS]
-    return bool(words) and words[0][:1].isupper()
-
-
-def same_actor(a: str, b: str) -> bool:
-    """Strict: one name is a word-run of the other ('Observatory' in 'Syrian
-    Observatory for Human Rights') or a surname of it ('Youssef', 'Al-Youssef'
-    in 'Yasser al-Youssef')."""
-    wa, wb = name_words(a), name_words(b)
-    if not wa or not wb:
-        return False
-    if wa == wb:
-        return True
-    short, long_ = sorted((wa, wb), key=len)
-    if len(short) == len(long_):
-        return False
-    return _contains(long_, short)
-
-
-def same_speaker(a: str, b: str) -> bool:
-    """True when two speaker names plausibly denote the same actor.
-
-    Same words; one contained in the other; same surname (ignoring 'al-');
-    or, for descriptions, the same head noun ('state broadcaster' /
-    'regime-run broadcaster'). Two full personal names with different first
-    names are different people, and so are different heads ('mayor' /
-    'fire chief').
-    """
-    if "unattributed" in (a, b):
-        return False
-    wa, wb = name_words(a), name_words(b)
-    if not wa or not wb:
-        return False
-    if same_actor(a, b):
-        return True
-    if wa[-1] != wb[-1]:
-        return False
-    if _is_proper(a) and _is_proper(b) and len(wa) > 1 and len(wb) > 1:
-        # 'Jane Smith' vs 'John Smith'; but 'Yasser al-Youssef' vs 'Yasser Youssef'.
-        return wa[0] == wb[0]
-    return True
-
-
-def canonical_agency(name: str) -> str | None:
-    return AGENCIES.get(" ".join(name.lower().split()))
-
-
 # ------------------------------------------------------------- phrase helpers
 
 def phrase_tokens(head: Token) -> list[Token]:
+    """`_phrase_tokens`, memoised per doc: names, speakers, quotes, citations
+    and actors all ask for the phrases of the same heads."""
+    cache = head.doc.user_data.setdefault("storylens_phrases", {})
+    tokens = cache.get(head.i)
+    if tokens is None:
+        tokens = cache[head.i] = _phrase_tokens(head)
+    return list(tokens)
+
+
+def _phrase_tokens(head: Token) -> list[Token]:
     """The noun phrase headed by `head`: its left modifiers, the head, the rest
     of a named entity it sits in, and 'of/for <Name>' complements of names.
     Appositions and relative clauses are left out."""
@@ -327,6 +259,19 @@ def _text(tokens: list[Token]) -> str:
 
 
 def name_from_tokens(tokens: list[Token]) -> str:
+    """`_name_from_tokens`, memoised per doc (the same phrases are named by
+    every extractor)."""
+    if not tokens:
+        return ""
+    cache = tokens[0].doc.user_data.setdefault("storylens_phrase_names", {})
+    key = tuple(t.i for t in tokens)
+    name = cache.get(key)
+    if name is None:
+        name = cache[key] = _name_from_tokens(tokens)
+    return name
+
+
+def _name_from_tokens(tokens: list[Token]) -> str:
     """Canonical form of a phrase: no determiners, descriptors or titles in
     front of a proper name; a common-noun phrase keeps its modifiers."""
     tokens = [t for t in tokens if not t.is_space]
@@ -617,9 +562,10 @@ class ArticleNames:
             if token.pos_ != "PROPN" or token.dep_ == "compound":
                 continue
             tokens = phrase_tokens(token)
-            name = name_from_tokens(tokens)
-            for t in tokens:
-                if t.lower_ in OFFICIAL_WORDS and t.i < token.i and name:
+            titled = [t for t in tokens if t.lower_ in OFFICIAL_WORDS and t.i < token.i]
+            name = name_from_tokens(tokens) if titled else ""  # named only when titled
+            for t in titled:
+                if name:
                     out.append((tokens[0].idx, t.lower_, name))
         return out
 

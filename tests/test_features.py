@@ -115,3 +115,33 @@ def test_a_runaway_token_is_clipped_for_the_embedder_and_kept_out_of_alignment()
     c = compare([a, b])
     assert any("vote passed" in s.text for p in c.passages for s in p.spans)
     assert all(len(s.text) < 1000 for p in c.passages for s in p.spans)
+
+
+def test_unit_vectors_are_the_embedders_own_bit_for_bit():
+    """`embed_units` tokenizes sentences only and builds each pair from its two
+    sentences' word pieces; the vectors must equal embedding every unit text,
+    including clipped, long and odd units."""
+    import numpy as np
+
+    from storylens.analyze import analyze, embed, embed_units
+    from storylens.features import MAX_EMBED_CHARS, unit_sentences, unit_texts
+    from storylens.models import Article
+
+    odd = Article(id="odd", text=(
+        "A" * 2500 + ". Short one.\n\nTwo  spaces  here.\u2581 Next\u2581. \"Quoted,\" he said. 12345 678.\n\n"
+        + "b" * 1500 + ". " + "c" * 600 + ". Café — naïve “curly” 😀 text.\n\nEnd"))
+    analyses = analyze(read_articles(EXAMPLE) + [odd, Article(id="one", text="Only one sentence here.")])
+    expected = embed([u for a in analyses for u in unit_texts(a)])
+    got = embed_units([unit_sentences(a) for a in analyses], MAX_EMBED_CHARS)
+    assert got.shape == expected.shape and np.array_equal(got, expected)
+
+
+def test_no_word_piece_joins_across_a_space():
+    """What makes a pair's pieces its sentences' pieces (analyze._joins_exactly)."""
+    import json
+    import re
+
+    from storylens.analyze import load_embedder
+
+    vocab = json.loads(load_embedder().tokenizer.to_str())["model"]["vocab"]
+    assert not [piece for piece in vocab if re.search("[^\u2581]\u2581", piece)]

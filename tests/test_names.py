@@ -1,0 +1,98 @@
+"""The one name canonicaliser (storylens.names), used per article and across articles."""
+
+import pytest
+
+from storylens import actors, names, sources
+
+
+def test_name_words_drop_determiners_and_al_prefixes():
+    assert names.name_words("the Syrian Observatory") == ["syrian", "observatory"]
+    assert names.name_words("Yasser al-Youssef") == ["yasser", "youssef"]
+    assert names.name_words("Sen. O’Brien") == ["sen", "o'brien"]
+    assert names.name_words("the") == []
+
+
+def test_contains_is_a_run_of_words():
+    assert names.contains(["a", "b", "c"], ["b", "c"])
+    assert not names.contains(["a", "b", "c"], ["a", "c"])
+    assert not names.contains(["a"], [])
+
+
+def test_is_proper_skips_determiners():
+    assert names.is_proper("the Observatory")
+    assert not names.is_proper("the state broadcaster")
+    assert not names.is_proper("")
+
+
+@pytest.mark.parametrize("a, b, actor, speaker", [
+    ("Youssef", "Yasser al-Youssef", True, True),
+    ("Al-Youssef", "Yasser al-Youssef", True, True),
+    ("Observatory", "Syrian Observatory for Human Rights", True, True),
+    ("state broadcaster", "regime-run broadcaster", False, True),
+    ("Yasser al-Youssef", "Yasser Youssef", True, True),  # "al-" aside, the same words
+    ("Jane Smith", "John Smith", False, False),
+    ("the mayor", "the fire chief", False, False),
+    ("Yasser al-Youssef", "Muhammed Mesleti", False, False),
+])
+def test_strengths_within_an_article(a, b, actor, speaker):
+    assert names.same_actor(a, b) is actor and names.same_actor(b, a) is actor
+    assert names.same_speaker(a, b) is speaker and names.same_speaker(b, a) is speaker
+
+
+def test_unattributed_is_nobody():
+    assert not names.same_speaker("unattributed", "unattributed")
+
+
+@pytest.mark.parametrize("a, b, people, same", [
+    ("Steele", "Michael Steele", True, True),
+    ("Steele", "Michael Steele", False, False),  # an organisation only before a company suffix
+    ("Hillary Clinton", "Hillary Rodham Clinton", True, True),
+    ("Anthony M. Kennedy", "Anthony Kennedy", True, True),
+    ("Martin Luther King Jr.", "Martin Luther King", True, True),
+    ("Jane Roe", "John Roe", True, False),
+    ("Wal-Mart", "Wal-Mart Stores Inc.", False, True),
+    ("Social Security", "Strengthen Social Security", False, False),
+    ("Kessling", "Kessling Tenants' Organisation", False, False),
+])
+def test_same_name_across_articles(a, b, people, same):
+    assert names.same_name(a, b, people) is same and names.same_name(b, a, people) is same
+
+
+def test_clusters_never_join_names_one_article_keeps_apart():
+    nodes = [("a", "George W. Bush"), ("a", "Jeb Bush"), ("b", "Bush"), ("b", "George W. Bush"),
+             ("c", "Jeb Bush"), ("c", "Wal-Mart")]
+    clusters = names.cluster_names(nodes, [True] * 5 + [False])
+    assert clusters[0] == clusters[3] and clusters[1] == clusters[4]
+    assert clusters[0] != clusters[1]
+    assert clusters[2] in (clusters[0], clusters[1])  # 'Bush' joins one of them, not both
+    assert clusters[5] not in clusters[:5]
+
+
+def test_clusters_join_exact_matches_first():
+    # 'Clinton' could be either; the exact pair 'Bill Clinton' / 'Bill Clinton' joins before
+    # 'Clinton' is considered, and article a's two Clintons stay apart.
+    nodes = [("a", "Bill Clinton"), ("a", "Hillary Clinton"), ("b", "Bill Clinton"), ("b", "Clinton")]
+    clusters = names.cluster_names(nodes, [True] * 4)
+    assert clusters[0] == clusters[2] and clusters[0] != clusters[1]
+
+
+def test_display_name_prefers_a_full_name_without_titles():
+    neutral = {"house", "majority", "whip"}.__contains__
+    shown = names.display_name(["McCarthy", "House Majority Whip Kevin McCarthy", "McCarthy"], True,
+                               lambda w: w.lower() in {"house", "majority", "whip"})
+    assert shown == "Kevin McCarthy"
+    assert names.display_name(["McCarthy", "McCarthy", "Kevin McCarthy"], False, neutral) == "McCarthy"
+
+
+def test_canonical_agency():
+    assert names.canonical_agency("The  Associated Press") == "AP"
+    assert names.canonical_agency("Agence France-Presse") == "AFP"
+    assert names.canonical_agency("Reuters TV") is None
+
+
+def test_one_implementation():
+    """sources and actors use these functions, not copies."""
+    assert sources.same_actor is names.same_actor and sources.same_speaker is names.same_speaker
+    assert sources.name_words is names.name_words and sources._is_proper is names.is_proper
+    assert sources.canonical_agency is names.canonical_agency
+    assert actors._same_name is names.same_name

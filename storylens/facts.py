@@ -633,13 +633,9 @@ class _Extractor:
             self._sentence(index, _Sentence(sent, text))
         return self.claims
 
-    def _sentence(self, index: int, sent: SpacySpan) -> None:
+    def _sentence(self, index: int, sent: _Sentence) -> None:
         used: set[int] = set()
-        # spaCy makes a new Token object per access: the sentence's tokens are
-        # made once and shared by every pass below
-        tokens = list(sent)
-        # Span.text joins the tokens again at every call: read it off the article once
-        text = self.a.article.text[sent.start_char:sent.end_char]
+        tokens, text = sent.tokens, sent.text   # made once, shared by every pass below
         window = sentence_window(text, self.published)
         source = sentence_attribution(sent, tokens)
         found: list[ClaimInfo] = []

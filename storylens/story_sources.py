@@ -25,7 +25,7 @@ from collections import Counter
 from scipy.cluster.hierarchy import DisjointSet
 
 from .models import Citation, Passage, StorySource
-from .sources import same_actor
+from .names import same_actor
 
 # Passage kinds that are copy from a common source. A `quotation` is the
 # speaker's words reproduced by each outlet: citing the speaker there is

@@ -40,8 +40,11 @@ from pathlib import Path
 HERE = Path(__file__).resolve().parent
 GOLD = HERE / "gold" / "basil_quotes"
 BASIL = HERE.parent.parent / "shared" / "data" / "basil-2010-2014.jsonl"
-sys.path.insert(0, str(HERE))
+# storylens comes from PYTHONPATH (this checkout or a baseline's), imported
+# before eval_quotes, which puts this checkout first on the path for itself.
+import storylens  # noqa: E402
 
+sys.path.insert(0, str(HERE))
 from eval_quotes import same_name  # noqa: E402  (the PolNeAR evaluation's name rule)
 
 UNATTRIBUTED = "unattributed"
@@ -125,6 +128,7 @@ def main(argv: list[str] | None = None) -> int:
     if not BASIL.exists():
         print(f"{BASIL} is absent", file=sys.stderr)
         return 2
+    print(f"storylens from {Path(storylens.__file__).parent}", file=sys.stderr)
     counts = evaluate(args.verbose)
     print(HEADER)
     print(row(args.label, counts))

@@ -617,17 +617,26 @@ class ArticleNames:
             return None
         if not actor.tokens or not any(t.lower_ == "the" for t in actor.tokens):
             return None
+        before = actor.tokens[0].i
+        named = [name for end, name in self._outlets if end < before]
+        return named[-1] if named else None
+
+    @cached_property
+    def _outlets(self) -> list[tuple[int, str]]:
+        """(end token, name) of every outlet the article names, found in one
+        pass: scanning the text before each 'the newspaper' again made this
+        quadratic in the article's length."""
         run: list[Token] = []
-        outlets = []
-        for token in self.doc[:actor.tokens[0].i]:  # runs of proper nouns: 'The Kestrel Tribune'
+        out = []
+        for token in self.doc:  # runs of proper nouns: 'The Kestrel Tribune'
             if token.pos_ == "PROPN" and not in_title_line(self.doc, token.idx):
                 run.append(token)
                 continue
             name = name_from_tokens(run) if run else ""
             if name and classify(name) == "media":
-                outlets.append(name)
+                out.append((token.i, name))
             run = []
-        return outlets[-1] if outlets else None
+        return out
 
     @cached_property
     def _full_name_set(self) -> list[str]:

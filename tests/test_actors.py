@@ -4,7 +4,7 @@ and groups of people. All articles here are invented."""
 import pytest
 
 from helpers import features_of
-from storylens.actors import _same_name, actor_rows, normal_word
+from storylens.actors import actor_rows, normal_word
 from storylens.features import ArticleFeatures
 from storylens.models import ActorDescriptor, ActorFraming, Article, Comparison, Span
 from storylens.pipeline import compare_features
@@ -110,19 +110,6 @@ def test_descriptors_round_trip_through_bytes(senator):
         back = ArticleFeatures.from_bytes(f.to_bytes())
         assert back.descriptors == f.descriptors and back.groups == f.groups
     assert any(d.kind == "description" for f in senator for d in f.descriptors)
-
-
-@pytest.mark.parametrize("a, b, people, same", [
-    ("Steele", "Michael Steele", True, True),
-    ("Hillary Clinton", "Hillary Rodham Clinton", True, True),
-    ("Anthony M. Kennedy", "Anthony Kennedy", True, True),
-    ("Jane Roe", "John Roe", True, False),
-    ("Wal-Mart", "Wal-Mart Stores Inc.", False, True),
-    ("Social Security", "Strengthen Social Security", False, False),
-    ("Kessling", "Kessling Tenants' Organisation", False, False),
-])
-def test_names_matched_across_articles(a, b, people, same):
-    assert _same_name(a, b, people) is same
 
 
 def test_descriptor_words_are_counted_alike():

@@ -31,6 +31,7 @@ from text_to_num import text2num
 
 from .facts import MONTHS, WEEKDAYS
 from .models import Claim, Fact, Passage
+from .names import first_name_same
 from .naming import Who, who
 from .settings import FactsConfig
 
@@ -43,22 +44,6 @@ TITLES = {"mr", "mrs", "ms", "miss", "dr", "sen", "senator", "rep", "representat
           "vice", "former", "attorney", "chairman", "chairwoman", "leader", "majority", "minority",
           "house", "jr", "sr", "ii", "iii", "the", "u.s", "us", "d", "r", "i"}
 ABBREVIATIONS = {"ft": "fort", "mt": "mount", "st": "saint", "pt": "port"}
-# First names and their usual short forms: the same person, written another way.
-NICKNAMES = {
-    "bill": "william", "billy": "william", "will": "william", "willie": "william", "bob": "robert",
-    "bobby": "robert", "rob": "robert", "jim": "james", "jimmy": "james", "mike": "michael",
-    "chris": "christopher", "dick": "richard", "rick": "richard", "rich": "richard", "tom": "thomas",
-    "tommy": "thomas", "tony": "anthony", "joe": "joseph", "dan": "daniel", "danny": "daniel",
-    "dave": "david", "ed": "edward", "ted": "edward", "ned": "edward", "jack": "john", "johnny": "john",
-    "liz": "elizabeth", "beth": "elizabeth", "betty": "elizabeth", "kate": "katherine",
-    "kathy": "katherine", "katie": "katherine", "pat": "patrick", "steve": "steven", "stephen": "steven",
-    "chuck": "charles", "charlie": "charles", "hank": "henry", "harry": "henry", "larry": "lawrence",
-    "jerry": "gerald", "ron": "ronald", "don": "donald", "greg": "gregory", "matt": "matthew",
-    "nick": "nicholas", "sam": "samuel", "ben": "benjamin", "fred": "frederick", "andy": "andrew",
-    "drew": "andrew", "jeff": "jeffrey", "geoff": "geoffrey", "peggy": "margaret", "maggie": "margaret",
-    "meg": "margaret", "sue": "susan", "jenny": "jennifer", "jen": "jennifer", "al": "albert",
-    "abe": "abraham", "newt": "newton", "mitt": "willard", "barry": "barack",
-}
 _INITIAL = re.compile(r"^[a-z]\.?$")
 _LETTERS = re.compile(r"[a-z]+")
 _NUMBER_WORD = re.compile(r"^(?:\d[\d,]*(?:\.\d+)?|zero|one|two|three|four|five|six|seven|eight|nine|ten|eleven|"
@@ -80,15 +65,6 @@ def regional(word: str) -> str:
     for pattern, repl in _REGIONAL:
         word = pattern.sub(repl, word)
     return word
-
-
-def first_name_same(x: str, y: str) -> bool:
-    """'Chris' and 'Christopher', 'Bill' and 'William' are one first name."""
-    if x == y:
-        return True
-    if len(x) >= 3 and len(y) >= 3 and (x.startswith(y) or y.startswith(x)):
-        return True
-    return NICKNAMES.get(x, x) == NICKNAMES.get(y, y)
 
 
 # --- values of an edit side ------------------------------------------------------

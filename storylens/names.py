@@ -38,6 +38,8 @@ DETERMINERS = frozenset(_DATA["determiners"])
 AGENCIES: dict[str, str] = dict(_DATA["agencies"])
 CORPORATE_SUFFIXES = frozenset(_DATA["corporate_suffixes"])
 GENERATIONAL_SUFFIXES = frozenset(_DATA["generational_suffixes"])
+# First names and their usual short forms ('bill' -> 'william'), lower case.
+NICKNAMES: dict[str, str] = dict(_DATA["nicknames"])
 
 _AL_PREFIX = re.compile(r"^(?:al|el|ad|as|ash|at|az|ar)[-‑]", re.I)
 
@@ -84,6 +86,30 @@ def same_actor(a: str, b: str) -> bool:
     if len(short) == len(long_):
         return False
     return contains(long_, short)
+
+
+def nickname_same(x: str, y: str) -> bool:
+    """'bill' and 'william' are one first name (lower case, from the list)."""
+    return x == y or NICKNAMES.get(x, x) == NICKNAMES.get(y, y)
+
+
+def first_name_same(x: str, y: str) -> bool:
+    """'chris' and 'christopher', 'bill' and 'william' are one first name. The
+    prefix rule is for two spellings already known to name one person."""
+    if len(x) >= 3 and len(y) >= 3 and (x.startswith(y) or y.startswith(x)):
+        return True
+    return nickname_same(x, y)
+
+
+def same_person(a: str, b: str) -> bool:
+    """`same_actor`, or two full personal names with one surname whose first
+    names are the same name written short and long ('Bill Kristol' /
+    'William Kristol'): how a story's sources are joined across outlets."""
+    if same_actor(a, b):
+        return True
+    wa, wb = _name_words(a), _name_words(b)
+    return (len(wa) > 1 and len(wb) > 1 and wa[-1] == wb[-1] and is_proper(a) and is_proper(b)
+            and nickname_same(wa[0], wb[0]))
 
 
 def same_speaker(a: str, b: str) -> bool:

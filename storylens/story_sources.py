@@ -4,7 +4,7 @@ Per article, citations say whom the article got something from. Across a
 story the question changes: how many independent reports rest on a source?
 Two outlets that print the same wire story both cite the wire's sources, but
 that is one report of them, not two. So a source's citations are grouped
-across articles (one name canonicaliser: `sources.same_actor`), and two
+across articles (one name canonicaliser: `names.same_person`), and two
 citing articles are joined when a passage of shared copy (`verbatim` or
 `edited`, never a shared `quotation`) holds a citation of the source in
 both. Each group of joined articles is one report.
@@ -25,7 +25,7 @@ from collections import Counter
 from scipy.cluster.hierarchy import DisjointSet
 
 from .models import Citation, Passage, StorySource
-from .names import same_actor
+from .names import same_actor, same_person
 
 # Passage kinds that are copy from a common source. A `quotation` is the
 # speaker's words reproduced by each outlet: citing the speaker there is
@@ -68,11 +68,12 @@ def own_outlet_as_contributor(citations: list[Citation], outlets: dict[str, str 
 
 def _group(citations: list[Citation]) -> list[list[Citation]]:
     """Citations of one source across articles. Greedy in order of first
-    appearance: `same_actor` is strict (a word-run or surname of the other
-    name), so the order rarely matters, and a story has tens of names."""
+    appearance: `same_person` is strict (a word-run or surname of the other
+    name, or 'Bill' for 'William' before one surname), so the order rarely
+    matters, and a story has tens of names."""
     groups: list[list[Citation]] = []
     for citation in citations:
-        home = next((g for g in groups if any(same_actor(citation.name, o.name) for o in g)), None)
+        home = next((g for g in groups if any(same_person(citation.name, o.name) for o in g)), None)
         if home is None:
             groups.append([citation])
         else:

@@ -96,3 +96,15 @@ def test_one_implementation():
     assert sources.name_words is names.name_words and sources._is_proper is names.is_proper
     assert sources.canonical_agency is names.canonical_agency
     assert actors._same_name is names.same_name
+
+
+@pytest.mark.parametrize("a, b, same", [
+    ("Bill Kristol", "William Kristol", True),
+    ("Bill Kristol", "Kristol", True),
+    ("Dave Brat", "David Brat", True),
+    ("Jane Roe", "John Roe", False),
+    ("Dan Roe", "Danielle Roe", False),   # a prefix is no nickname
+    ("Bill Kristol", "William Kristoff", False),
+])
+def test_same_person_knows_short_first_names(a, b, same):
+    assert names.same_person(a, b) is same and names.same_person(b, a) is same

@@ -129,3 +129,8 @@ def test_the_own_outlet_is_a_contributor_not_a_story_source():
         {"a": "HuffPost", "b": "Fox News"})
     assert [c.kind for c in citations] == ["contributor", "person", "media"]
     assert [s.name for s in story_sources(citations, [])] == ["Jane Roe", "The Huffington Post"]
+
+
+def test_a_short_first_name_is_the_same_source():
+    sources = story_sources([cite("a", "William Kristol"), cite("b", "Bill Kristol")], [])
+    assert [(s.name, s.articles, s.reports) for s in sources] == [("William Kristol", ["a", "b"], 2)]

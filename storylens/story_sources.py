@@ -118,5 +118,4 @@ def story_sources(citations: list[Citation], passages: list[Passage]) -> list[St
     wanted = [c for c in citations if c.kind not in NOT_STORY_SOURCES]
     copies = [p for p in passages if p.kind in SHARED_COPY]
     sources = [_source(g, copies, order) for g in _group(wanted)]
-    first = {id(s): i for i, s in enumerate(sources)}
-    return sorted(sources, key=lambda s: (-s.reports, -len(s.articles), first[id(s)]))
+    return sorted(sources, key=lambda s: (-s.reports, -len(s.articles)))  # stable: ties keep first appearance

@@ -59,6 +59,8 @@ HERE = Path(__file__).resolve().parent
 GOLD = HERE / "gold"
 SHARED = HERE.parent.parent / "shared" / "data"
 BASIL = SHARED / "basil-2010-2014.jsonl"
+# allsides: leads of 120 AllSides stories read blind in round 5, a held-out set only
+REAL = {"basil": BASIL, "allsides": SHARED / "allsides-2021.jsonl"}
 RESULTS = HERE / "facts_eval" / "REAL_LATEST.md"   # never the history in REAL_RESULTS.md
 
 _QUOTES = str.maketrans({"\u201c": '"', "\u201d": '"', "\u2018": "'", "\u2019": "'", "\u2014": "-", "\u2013": "-"})
@@ -66,12 +68,14 @@ _QUOTES = str.maketrans({"\u201c": '"', "\u201d": '"', "\u2018": "'", "\u2019": 
 
 # --------------------------------------------------------------- events
 
-def basil_events(split: str) -> list[tuple[str, dict, list[Article]]]:
-    rows = [json.loads(line) for line in BASIL.read_text().splitlines() if line.strip()]
+def real_events(gold_set: str, split: str) -> list[tuple[str, dict, list[Article]]]:
+    """The events of a gold set on real articles ('basil' or 'allsides'),
+    with their articles from ../shared."""
+    rows = [json.loads(line) for line in REAL[gold_set].read_text().splitlines() if line.strip()]
     events = []
-    for path in sorted((GOLD / "basil" / split).glob("*.json")):
+    for path in sorted((GOLD / gold_set / split).glob("*.json")):
         gold = json.loads(path.read_text())
-        # ids are not unique in the file ('empty'): select by story first
+        # ids are not unique in the BASIL file ('empty'): select by story first
         story = [r for r in rows if r["story"] == gold["story"]]
         articles = []
         for article_id in gold["articles"]:
@@ -257,7 +261,7 @@ def run(sets=("basil", "invented"), splits=("dev",), verbose: bool = False) -> d
     report = {}
     for gold_set in sets:
         for split in splits:
-            events = basil_events(split) if gold_set == "basil" else invented_events(split)
+            events = invented_events(split) if gold_set == "invented" else real_events(gold_set, split)
             totals = {k: 0 for k in KEYS}
             totals["events"] = len(events)
             for name, gold, articles in events:
@@ -302,14 +306,16 @@ def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     # heldout2: 14 more BASIL events read blind in round 4, measured once at its end ("all" leaves it out)
     parser.add_argument("--split", choices=("dev", "heldout", "heldout2", "all"), default="dev")
-    parser.add_argument("--set", choices=("basil", "invented", "all"), default="all")
+    # allsides (its gold has one split, heldout) is never part of "all"
+    parser.add_argument("--set", choices=("basil", "invented", "allsides", "all"), default="all")
     parser.add_argument("--label", default="this commit")
     parser.add_argument("-v", "--verbose", action="store_true")
     parser.add_argument("--no-write", action="store_true")
     parser.add_argument("--json", help="also write the figures as JSON to this file")
     args = parser.parse_args(argv)
-    if not BASIL.exists() and args.set != "invented":
-        sys.exit(f"{BASIL} is absent")
+    data = REAL.get("basil" if args.set == "all" else args.set)
+    if data is not None and not data.exists():
+        sys.exit(f"{data} is absent")
     splits = ("dev", "heldout") if args.split == "all" else (args.split,)
     sets = ("basil", "invented") if args.set == "all" else (args.set,)
     started = time.perf_counter()

@@ -1,6 +1,9 @@
-"""Quote speakers on real BASIL articles, against a blind reader's key.
+"""Quote speakers on real articles, against a blind reader's key.
 
-    PYTHONPATH=. .venv/bin/python benchmarks/eval_quotes_basil.py [--label L] [--json FILE] [-v]
+    PYTHONPATH=. .venv/bin/python benchmarks/eval_quotes_basil.py [--set basil|allsides] [--label L] [--json FILE] [-v]
+
+`--set allsides` scores the leads of 120 AllSides stories instead (key in
+`benchmarks/gold/allsides_quotes/`, made the same way in round 5).
 
 Gold (`benchmarks/gold/basil_quotes/`, made as `benchmarks/gold/README.md`
 says): for every stretch in double quotation marks of 42 articles (14 BASIL
@@ -38,8 +41,10 @@ import sys
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
-GOLD = HERE / "gold" / "basil_quotes"
-BASIL = HERE.parent.parent / "shared" / "data" / "basil-2010-2014.jsonl"
+SHARED = HERE.parent.parent / "shared" / "data"
+# gold set -> (key folder, articles); allsides: leads of 120 AllSides stories read blind in round 5
+SETS = {"basil": (HERE / "gold" / "basil_quotes", SHARED / "basil-2010-2014.jsonl"),
+        "allsides": (HERE / "gold" / "allsides_quotes", SHARED / "allsides-2021.jsonl")}
 # storylens comes from PYTHONPATH (this checkout or a baseline's), imported
 # before eval_quotes, which puts this checkout first on the path for itself.
 import storylens  # noqa: E402
@@ -51,12 +56,13 @@ UNATTRIBUTED = "unattributed"
 NAMED = ("person", "organization")
 
 
-def events() -> list[tuple[dict, list]]:
+def events(gold_set: str = "basil") -> list[tuple[dict, list]]:
     from storylens.models import Article
 
-    rows = [json.loads(line) for line in BASIL.read_text().splitlines() if line.strip()]
+    gold_dir, data = SETS[gold_set]
+    rows = [json.loads(line) for line in data.read_text().splitlines() if line.strip()]
     out = []
-    for path in sorted(GOLD.glob("*.json")):
+    for path in sorted(gold_dir.glob("*.json")):
         gold = json.loads(path.read_text())
         story = [r for r in rows if r["story"] == gold["story"]]   # ids repeat across stories ('empty')
         articles = [Article(id=r["id"], outlet=r.get("outlet"), title=r.get("title"), text=r["text"],
@@ -66,12 +72,12 @@ def events() -> list[tuple[dict, list]]:
     return out
 
 
-def evaluate(verbose: bool = False) -> dict:
+def evaluate(verbose: bool = False, gold_set: str = "basil") -> dict:
     from storylens.pipeline import analyze_articles, compare_features
 
     n = {k: 0 for k in ("quotes", "found", "non_quotes", "non_quotes_reported", "named", "right", "wrong",
                         "unresolved", "unclear", "unclear_named", "description")}
-    for gold, articles in events():
+    for gold, articles in events(gold_set):
         comparison = compare_features(list(analyze_articles(articles)))
         mentions = [m for q in comparison.quotes for m in q.mentions]
         texts = {a.id: a.text for a in articles}
@@ -121,15 +127,17 @@ HEADER = ("| run | quote recall | non-quotes reported | speaker accuracy (named)
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--set", choices=tuple(SETS), default="basil", help="which blind key (default: basil)")
     parser.add_argument("--label", default="this checkout")
     parser.add_argument("--json", help="also write the counts as JSON to this file")
     parser.add_argument("-v", "--verbose", action="store_true")
     args = parser.parse_args(argv)
-    if not BASIL.exists():
-        print(f"{BASIL} is absent", file=sys.stderr)
+    data = SETS[args.set][1]
+    if not data.exists():
+        print(f"{data} is absent", file=sys.stderr)
         return 2
     print(f"storylens from {Path(storylens.__file__).parent}", file=sys.stderr)
-    counts = evaluate(args.verbose)
+    counts = evaluate(args.verbose, args.set)
     print(HEADER)
     print(row(args.label, counts))
     if args.json:

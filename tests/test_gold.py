@@ -6,7 +6,7 @@ import json
 
 import pytest
 
-from conftest import ROOT
+from conftest import ROOT, SHARED
 
 SPLITS = ("dev", "heldout", "heldout2")
 
@@ -20,7 +20,7 @@ def _eval_module():
 
 @pytest.mark.parametrize("split", SPLITS)
 def test_every_gold_side_locates_in_its_article(basil_path, split):
-    events = _eval_module().basil_events(split)
+    events = _eval_module().real_events("basil", split)
     assert events, f"no gold events in {split}"
     for name, gold, articles in events:
         texts = {a.id: a.text for a in articles}
@@ -44,13 +44,21 @@ def test_the_splits_do_not_share_an_event():
     assert len(stories) == len(set(stories)) == 50
 
 
-def test_the_quotes_key_points_inside_quotation_marks(basil_path):
+QUOTE_KEYS = {"basil_quotes": ("basil-2010-2014.jsonl", 14), "allsides_quotes": ("allsides-2021.jsonl", 120)}
+
+
+@pytest.mark.parametrize("key", QUOTE_KEYS)
+def test_the_quotes_key_points_inside_quotation_marks(key):
+    data, stories = QUOTE_KEYS[key]
+    path = SHARED / "data" / data
+    if not path.exists():
+        pytest.skip(f"../shared/data/{data} is absent")
     rows = {}
-    for line in basil_path.read_text().splitlines():
+    for line in path.read_text().splitlines():
         r = json.loads(line)
         rows[(r["story"], r["id"])] = r["text"]
-    paths = sorted((ROOT / "benchmarks" / "gold" / "basil_quotes").glob("*.json"))
-    assert len(paths) == 14
+    paths = sorted((ROOT / "benchmarks" / "gold" / key).glob("*.json"))
+    assert len(paths) == stories
     for path in paths:
         gold = json.loads(path.read_text())
         for article, items in gold["articles"].items():
@@ -61,3 +69,4 @@ def test_the_quotes_key_points_inside_quotation_marks(basil_path):
                 # the reader copied words from inside the marks: a mark opens at most a few characters before
                 assert any(m in text[max(0, start - 3):start + 1] for m in '"“'), (path.name, start)
                 assert item["is_quote"] == (item["speaker"] is not None), (path.name, start)
+                assert item.get("speaker_kind") in (None, "person", "organization", "description", "unclear")

@@ -1,4 +1,4 @@
-"""Turn a blind reader's BASIL gold (evidence as copied words) into the
+"""Turn a blind reader's gold on real articles (BASIL or AllSides) (evidence as copied words) into the
 committed form (evidence as character offsets), so the repository holds no
 article text:
 
@@ -24,7 +24,9 @@ import sys
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
-BASIL = HERE.parent.parent.parent / "shared" / "data" / "basil-2010-2014.jsonl"
+SHARED = HERE.parent.parent.parent / "shared" / "data"
+# a reader's key names its story; stories are looked up in both real sets
+DATASETS = (SHARED / "basil-2010-2014.jsonl", SHARED / "allsides-2021.jsonl")
 
 _FOLD = str.maketrans({"\u201c": '"', "\u201d": '"', "\u2018": "'", "\u2019": "'"})
 
@@ -80,12 +82,15 @@ def convert_quotes(gold: dict, texts: dict[str, str]) -> tuple[dict, list[str]]:
                 missing.append(f"{gold['story'][:8]} {article[:8]}: snippet not found")
                 continue
             item["span"] = list(span)
+            if item.get("speaker_kind") == "organisation":   # one spelling, the scorer's
+                item["speaker_kind"] = "organization"
     return gold, missing
 
 
 def main(argv: list[str]) -> int:
     source, out = Path(argv[0]), Path(argv[1])
-    rows = [json.loads(line) for line in BASIL.read_text().splitlines() if line.strip()]
+    rows = [json.loads(line) for data in DATASETS if data.exists()
+            for line in data.read_text().splitlines() if line.strip()]
     out.mkdir(parents=True, exist_ok=True)
     problems = 0
     for path in sorted(source.glob("*.json")):

@@ -1,3 +1,6 @@
+import threading
+from contextlib import contextmanager
+from http.server import ThreadingHTTPServer
 from pathlib import Path
 
 import pytest
@@ -28,3 +31,23 @@ def run_cli(capsys, monkeypatch):
     from helpers import run_cli_here
 
     return lambda argv: run_cli_here(argv, capsys, monkeypatch)
+
+
+@contextmanager
+def local_server(handler):
+    """A throwaway HTTP server on a free local port, serving `handler`; yields its base URL."""
+    httpd = ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    httpd.daemon_threads = True
+    threading.Thread(target=httpd.serve_forever, daemon=True).start()
+    try:
+        yield f"http://127.0.0.1:{httpd.server_address[1]}"
+    finally:
+        httpd.shutdown()
+        httpd.server_close()
+
+
+@pytest.fixture
+def no_proxy(monkeypatch):
+    """A proxy from the environment would route the local server's URLs away."""
+    for name in ("http_proxy", "https_proxy", "HTTP_PROXY", "HTTPS_PROXY"):
+        monkeypatch.delenv(name, raising=False)

@@ -15,11 +15,12 @@ import sys
 import termios
 import threading
 import time
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler
 from pathlib import Path
 
 import pytest
 
+from conftest import local_server
 from storylens import Article, compare, ingest
 from storylens.errors import BadInput, FetchError, InputNotFound, TooLarge
 from storylens.render import to_html, to_markdown, to_text
@@ -335,20 +336,14 @@ class Slow(BaseHTTPRequestHandler):
         pass
 
 
+# the local server's URLs must not go through a proxy from the environment
+pytestmark = pytest.mark.usefixtures("no_proxy")
+
+
 @pytest.fixture(scope="module")
 def server():
-    httpd = ThreadingHTTPServer(("127.0.0.1", 0), Slow)
-    httpd.daemon_threads = True
-    threading.Thread(target=httpd.serve_forever, daemon=True).start()
-    yield f"http://127.0.0.1:{httpd.server_address[1]}"
-    httpd.shutdown()
-    httpd.server_close()
-
-
-@pytest.fixture(autouse=True)
-def no_proxy(monkeypatch):
-    for name in ("http_proxy", "https_proxy", "HTTP_PROXY", "HTTPS_PROXY"):
-        monkeypatch.delenv(name, raising=False)
+    with local_server(Slow) as url:
+        yield url
 
 
 @pytest.mark.parametrize("route", ["/drip", "/slow-headers"])

@@ -7,13 +7,13 @@ import io
 import json
 import socket
 import sys
-import threading
 import time
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler
 from pathlib import Path
 
 import pytest
 
+from conftest import local_server
 from storylens import ingest
 from storylens.errors import (
     BadInput, FetchError, InputNotFound, StorylensError, TooLarge, UnsupportedFormat,
@@ -423,22 +423,14 @@ class Handler(BaseHTTPRequestHandler):
         pass  # keep test output clean
 
 
+# the local server's URLs must not go through a proxy from the environment
+pytestmark = pytest.mark.usefixtures("no_proxy")
+
+
 @pytest.fixture(scope="module")
 def server():
-    httpd = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-    httpd.daemon_threads = True
-    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{httpd.server_address[1]}"
-    httpd.shutdown()
-    httpd.server_close()
-
-
-@pytest.fixture(autouse=True)
-def no_proxy(monkeypatch):
-    # A proxy from the environment would route the local server's URLs away.
-    for name in ("http_proxy", "https_proxy", "HTTP_PROXY", "HTTPS_PROXY"):
-        monkeypatch.delenv(name, raising=False)
+    with local_server(Handler) as url:
+        yield url
 
 
 def test_url_html(server):

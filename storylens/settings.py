@@ -48,6 +48,8 @@ class FactsConfig:
     quote_min_shared_words: int = 5    # words two versions share, in order, to be one statement
     quote_min_shared_share: float = 0.6  # ... and that share of the shorter version
     quote_min_run: int = 4             # ... with at least one unbroken run this long
+    quote_long_shared_words: int = 12  # a shared stretch this long is one statement however much more one version quotes
+    quote_short_min_words: int = 3     # a shorter quotation is one statement with another holding all its words but one
     quote_edge_words: int = 3          # words replaced at both ends of the shared stretch that still count as a change
     quote_max_changed_share: float = 0.6  # changed words (cuts aside) per shared word above which two versions are two statements
     # values that differ in the same slot (storylens.differences)

@@ -406,6 +406,26 @@ def sole_figures(claims: list[ClaimInfo]) -> dict[int, frozenset[float]]:
     return out
 
 
+def sole_dates(claims: list[ClaimInfo]) -> dict[tuple[str, str], frozenset]:
+    """(article, event) -> the days an article gives for that event: where
+    each of two articles gives one, and says it of the same thing, 'on Friday
+    apologized for a post' and 'apologize Saturday for a post' are the one day
+    of one apology, though only one names who apologized (`_candidate_pairs`)."""
+    days: dict[tuple[str, str], set] = {}
+    for c in claims:
+        if c.kind == "date" and c.date is not None and c.event not in (None, "be", "say") and not c.is_previous:
+            days.setdefault((c.article, c.event), set()).add(c.date)
+    return {k: frozenset(v) for k, v in days.items()}
+
+
+def _sole_date(a: ClaimInfo, b: ClaimInfo, days: dict[tuple[str, str], frozenset]) -> bool:
+    if a.kind != "date" or b.kind != "date" or not a.event or a.event != b.event or a.date is None or b.date is None:
+        return False
+    if a.subject and b.subject and not _same_name(a.subject, b.subject):
+        return False   # two named doers: two acts
+    return len(days.get((a.article, a.event), ())) == 1 == len(days.get((b.article, b.event), ()))
+
+
 def _near(x: float, y: float, ratio: float) -> bool:
     return min(x, y) > 0 and max(x, y) / min(x, y) <= ratio
 
@@ -534,13 +554,16 @@ def _blocks(claims: list[ClaimInfo]) -> list[list[ClaimInfo]]:
 def _candidate_pairs(claims: list[ClaimInfo], evidence: _Evidence, checker: Checker,
                      config: FactsConfig) -> list[_Pair]:
     pairs = []
-    sole = sole_figures(claims)
+    sole, days = sole_figures(claims), sole_dates(claims)
     for a, b in (pair for block in _blocks(claims) for pair in combinations(block, 2)):
         if a.article == b.article:
             continue
         level = _key(a, b) or _swapped_noun(a, b, evidence)
         if level in (None, AGREE_ONLY, WEAK, MONEY):
             level = _sole_key(a, b, sole, config) or level
+        if level == WEAK and _sole_date(a, b, days) and \
+                evidence.context_overlap(a, b)[0] >= config.context_min_shared:
+            level = SOLE   # and said of the same thing: 'apologized for a Facebook post'
         if level is None:
             continue
         sim = evidence.similarity(a, b)

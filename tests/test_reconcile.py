@@ -610,3 +610,12 @@ def test_figures_an_article_writes_side_by_side_do_not_conflict():
     facts = _story("Police in Tarnhollow made 31 arrests overnight as the harbour protests went on.",
                    "The police chief said there were nine arrests overnight as the harbour protests went on.")
     assert [f for f in facts if f.status == "conflict" and f.kind == "number"]
+
+
+def test_the_one_day_each_article_gives_an_act_conflicts_though_one_names_no_doer():
+    a = ("A harbour board clerk on Friday apologized for a Facebook post mocking the growers, "
+         "saying she had written it in anger.")
+    b = ("Growers staged a protest at the quay over the remarks, and the clerk had to apologize Saturday "
+         "for the Facebook post.")
+    found = [f for f in _story(a, b, day=dt.date(2018, 6, 24)) if f.status == "conflict" and f.kind == "date"]
+    assert found and {c.text for c in found[0].claims} == {"Friday", "Saturday"}

@@ -426,6 +426,25 @@ def _sole_date(a: ClaimInfo, b: ClaimInfo, days: dict[tuple[str, str], frozenset
     return len(days.get((a.article, a.event), ())) == 1 == len(days.get((b.article, b.event), ()))
 
 
+def _same_purchase(a: ClaimInfo, b: ClaimInfo, evidence: "_Evidence", config: FactsConfig) -> bool:
+    """Two amounts of money a few percent apart said of the same thing ('a
+    $43,000 Rolex watch' / 'a $43,350 gold-plated Rolex watch'): the words
+    around both share content, whatever verb each article uses, or none."""
+    if not (a.kind == b.kind == "number" and a.thing == b.thing == "money" and a.unit == b.unit):
+        return False
+    x, y = stated_number(a), stated_number(b)
+    if x is None or y is None or not _near(x, y, config.purchase_max_ratio):
+        return False
+    for key in ("of", "purpose", "role", "era"):
+        if a.extra.get(key) and b.extra.get(key) and a.extra[key] != b.extra[key]:
+            return False
+    # two named sources quoting two figures clash as sources, not over one purchase
+    if a.attribution and b.attribution and not same_speaker(a.attribution, b.attribution):
+        return False
+    # in a list of purchases the words around an amount name others too: a share is no test
+    return evidence.context_overlap(a, b)[0] >= config.context_min_shared
+
+
 def _near(x: float, y: float, ratio: float) -> bool:
     return min(x, y) > 0 and max(x, y) / min(x, y) <= ratio
 
@@ -561,6 +580,9 @@ def _candidate_pairs(claims: list[ClaimInfo], evidence: _Evidence, checker: Chec
         level = _key(a, b) or _swapped_noun(a, b, evidence)
         if level in (None, AGREE_ONLY, WEAK, MONEY):
             level = _sole_key(a, b, sole, config) or level
+        purchase = level in (None, AGREE_ONLY) and _same_purchase(a, b, evidence, config)
+        if purchase:
+            level = MONEY
         if level == WEAK and _sole_date(a, b, days) and \
                 evidence.context_overlap(a, b)[0] >= config.context_min_shared:
             level = SOLE   # and said of the same thing: 'apologized for a Facebook post'
@@ -584,7 +606,7 @@ def _candidate_pairs(claims: list[ClaimInfo], evidence: _Evidence, checker: Chec
         # sentence similarity alone lets claims agree, never conflict.
         if not compatible and level != MONEY and (level == AGREE_ONLY or not (level in (STRONG, SOLE) or counterpart)):
             continue
-        if level == MONEY and verdict.status == "conflict":
+        if level == MONEY and verdict.status == "conflict" and not purchase:
             shared, overlap = evidence.context_overlap(a, b)
             if not (counterpart or sim >= config.money_conflict_similarity or (
                     shared >= config.context_min_shared and overlap >= config.context_overlap)):

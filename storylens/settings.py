@@ -42,6 +42,7 @@ class FactsConfig:
     context_overlap: float = 0.5       # ... or this share of the content words near the two amounts
     context_min_shared: int = 2        # ... and at least this many of them
     sole_figure_max_ratio: float = 1.5  # the sole figures of one counted thing in two articles pair up to this ratio
+    purchase_max_ratio: float = 1.1    # amounts of money said of the same thing (shared words near both) pair up to this ratio
     unique_distinct_from: float = 10   # a count this large found in another article, in any words, is not unique
     show_bare_uniques: bool = False    # list bare weekdays, years and event-less figures as 'unique'
     # wording of one quotation across outlets

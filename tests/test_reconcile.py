@@ -619,3 +619,15 @@ def test_the_one_day_each_article_gives_an_act_conflicts_though_one_names_no_doe
          "for the Facebook post.")
     found = [f for f in _story(a, b, day=dt.date(2018, 6, 24)) if f.status == "conflict" and f.kind == "date"]
     assert found and {c.text for c in found[0].claims} == {"Friday", "Saturday"}
+
+
+def test_close_amounts_said_of_the_same_purchase_conflict_whatever_the_verb():
+    a = ("Court papers list what the councillor bought with the harbour fund, including a $21,000 Brannock "
+         "wristwatch and fur coats.")
+    b = ("Among the items was a $21,450 gold-plated Brannock wristwatch, prosecutors said, along with "
+         "a sailing dinghy.")
+    found = [f for f in _story(a, b) if f.status == "conflict" and f.kind == "number"]
+    assert found and {c.text for c in found[0].claims} == {"$21,000", "$21,450"}
+    # far apart, the amounts pay for different things
+    b_far = b.replace("$21,450", "$31,450")
+    assert not [f for f in _story(a, b_far) if f.status == "conflict" and f.kind == "number"]

@@ -180,8 +180,11 @@ def describe(c: ClaimInfo) -> str:
     text = c.text
     if c.kind == "place":
         return f"{c.subject or 'it'} at '{c.text}'" if "distance" not in c.extra else f"{c.subject or 'it'} {c.text}"
-    if c.kind == "number" and c.event_word and c.event_word.lower() not in text.lower():
-        text = f"{text} {c.event_word}"
+    # the event as a participle the vocabulary knows ('killed'); a raw verb
+    # after the figure ('30,000 troops send') is not English
+    participle = PARTICIPLES.get(c.event or "") if c.kind == "number" and c.event != "say" else None
+    if participle and c.event_word and c.event_word.lower() not in text.lower() and participle not in text.lower():
+        text = f"{text} {participle}"
     if c.kind == "number" and c.window is not None:
         window = c.window.describe()
         text += f" {window[:1].lower()}{window[1:]}"
@@ -205,8 +208,10 @@ def what(c: ClaimInfo) -> str:
             return f"amount {participle}" if participle and c.event != "say" else "amount of money"
         if c.extra.get("share_of"):
             return f"share of {c.extra['share_of']}"   # '45 percent of voters'
-        if c.thing in MEASURES or c.unit in ("%", "pp"):
-            return c.thing if c.thing and c.thing not in ("share",) else "percentage"
+        if c.thing in MEASURES:
+            return c.thing if c.thing != "share" else "percentage"
+        if c.unit in ("%", "pp"):
+            return "percentage"   # a percent of a counted noun ('statement') is a parse slip, not a measure
         thing = c.extra.get("thing_text") or c.thing
         if not thing or thing == "figure":
             return "figure"
@@ -597,8 +602,10 @@ def _candidate_pairs(claims: list[ClaimInfo], evidence: _Evidence, checker: Chec
         compatible = verdict.status == "agree" or verdict.incompatible is False
         if not supported and not compatible:
             continue
-        # an article that writes both figures tells them apart: they count different things or times
-        if verdict.status == "conflict" and a.kind == b.kind == "number" and (
+        # an article that writes both figures tells them apart: they count different things or
+        # times (a revision, 'rose to nine, up from seven', is a timeline and stays)
+        if verdict.status == "conflict" and a.kind == b.kind == "number" and a.previous is None \
+                and b.previous is None and (
                 evidence.states_beside(b, stated_number(a)) or evidence.states_beside(a, stated_number(b))):
             continue
         # A conflict needs a key that names the quantity (or the sole figure of

@@ -631,3 +631,12 @@ def test_close_amounts_said_of_the_same_purchase_conflict_whatever_the_verb():
     # far apart, the amounts pay for different things
     b_far = b.replace("$21,450", "$31,450")
     assert not [f for f in _story(a, b_far) if f.status == "conflict" and f.kind == "number"]
+
+
+def test_a_unique_figure_is_explained_in_words_not_with_a_raw_verb():
+    a = ("The ministry will send 3,000 more troops to the border, officials said. "
+         "The poll put support for the plan at about 64 percent, the statement said.")
+    b = "Officials met at the border on Monday to discuss the crisis."
+    explanations = [f.explanation for f in _story(a, b) if f.status == "unique"]
+    assert "Only Outlet 0 reports 3,000 more troops (officials)." in explanations
+    assert not any(" send " in e or " put " in e for e in explanations)

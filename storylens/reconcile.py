@@ -950,7 +950,6 @@ _BRACKETED = re.compile(r"\([^()]*\)|\[[^\[\]]*\]")
 _INITIALISM = re.compile(r"\b(?:[A-Za-z]\.){2,}")   # 'F.B.I.', 'U.S.': one word, as 'FBI', 'US'
 
 
-
 def quote_words(text: str) -> list[str]:
     """A quotation as lower-case words, contractions spelled out, '...' kept
     as a marker of a cut; punctuation (also in initialisms: 'F.B.I.'), case,

@@ -1081,10 +1081,8 @@ def compare_wording(a: str, b: str, config: FactsConfig = FactsConfig()) -> Word
         pair = (" ".join(ca[i1:i2]), " ".join(cb[j1:j2]))
         if tag == "replace" and _same_word(*pair):
             continue
-        # words the other version leaves out at its '...' are a marked cut; a
-        # 'that' left out is the optional conjunction ('admit (that) I am')
-        if tag == "delete" and (j1 in cuts_b or pair[0] == "that") or \
-                tag == "insert" and (i1 in cuts_a or pair[1] == "that"):
+        # words the other version leaves out at its '...' are a marked cut
+        if tag == "delete" and j1 in cuts_b or tag == "insert" and i1 in cuts_a:
             continue
         (changed if tag == "replace" else dropped).append(pair)
     # A long stretch only one version has is a cut (with or without '...'), not

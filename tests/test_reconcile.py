@@ -350,8 +350,6 @@ def test_quote_wording_short_and_long_versions(x, y, changed, dropped):
     # a '...' marks the cut: the words it stands for are not left out silently
     ("the board promises any levy, charge, fee, toll or other payment to any shipper",
      "the board promises any levy, charge ... toll ... to any shipper"),
-    # the optional 'that'
-    ("I am proud to say that I am a harbour man", "I am proud to say I am a harbour man"),
     # an initialism with and without its dots
     ("a decorated F.B.I. special agent and a harbour pilot", "a decorated FBI special agent and a harbour pilot"),
 ])

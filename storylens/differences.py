@@ -43,6 +43,8 @@ TITLES = {"mr", "mrs", "ms", "miss", "dr", "sen", "senator", "rep", "representat
           "adm", "admiral", "rev", "reverend", "sir", "lord", "lady", "king", "queen", "prince", "pope",
           "vice", "former", "attorney", "chairman", "chairwoman", "leader", "majority", "minority",
           "house", "jr", "sr", "ii", "iii", "the", "u.s", "us", "d", "r", "i"}
+# Title words that may follow a name: a generation or a party letter ('John Smith Jr.', 'D').
+_SUFFIXES = {"jr", "sr", "ii", "iii", "d", "r", "i"}
 ABBREVIATIONS = {"ft": "fort", "mt": "mount", "st": "saint", "pt": "port"}
 _INITIAL = re.compile(r"^[a-z]\.?$")
 _LETTERS = re.compile(r"[a-z]+")
@@ -117,8 +119,9 @@ def _dates(tokens) -> tuple[str, ...]:
 
 
 def _name_words(tokens) -> tuple[str, ...]:
+    # dots dropped first: 'F.B.I.' is the word 'fbi', as 'FBI' is
     return tuple(w for t in tokens if t.pos_ == "PROPN" and t.lower_.rstrip(".") not in _DATE_WORDS
-                 for w in _LETTERS.findall(t.lower_) if w not in TITLES)
+                 for w in _LETTERS.findall(t.lower_.replace(".", "")) if w not in TITLES)
 
 
 def _mostly_names(tokens) -> bool:
@@ -272,8 +275,13 @@ def name_mentions(f) -> list[_Mention]:
         while run and not run[-1].is_alpha:
             run.pop()
         if run:
-            words = tuple(ABBREVIATIONS.get(w, w) for t in run for w in _LETTERS.findall(t.lower_)
-                          if w not in TITLES and w not in _DATE_WORDS)
+            # titles stand before a name; one after the first name word is part of
+            # it ('White House', 'Foreign Affairs Committee'), not a person's title
+            words: list[str] = []
+            for w in (w for t in run for w in _LETTERS.findall(t.lower_) if w not in _DATE_WORDS):
+                if w not in TITLES or (words and w not in _SUFFIXES):
+                    words.append(ABBREVIATIONS.get(w, w))
+            words = tuple(words)
             if words:
                 s, e = run[0].idx, run[-1].idx + len(run[-1].text)
                 out.append(_Mention(f.id, s, e, f.text[s:e], words, max(0, bisect_right(starts, s) - 1)))
@@ -368,10 +376,10 @@ def name_facts(features, passages: list[Passage], config: FactsConfig = FactsCon
             judged = _judge(xs[0], ys[0], words_a, words_b, full_a, full_b, config)
             if judged is None:
                 continue
-            key, incompatible, why, what = judged
+            key, incompatible, why, what, needs_context = judged
             for x in xs:
                 for y in ys:
-                    strength = context(x, y)
+                    strength = context(x, y) if needs_context else 3
                     if strength >= 1 and (key not in best or strength > best[key][0]):
                         best[key] = (strength, x, y, incompatible, why, what)
         found += [(x, y, inc, why, what) for _, x, y, inc, why, what in best.values()]
@@ -428,29 +436,36 @@ def _candidate_pairs(ia: dict, ib: dict, words_a: set[str], words_b: set[str], r
 
 def _judge(x: _Mention, y: _Mention, words_a: set[str], words_b: set[str], full_a: set, full_b: set,
            config: FactsConfig):
-    """(key, incompatible, why, label) when two mentions name one thing differently."""
+    """(key, incompatible, why, label, needs_context) when two mentions name one
+    thing differently; `needs_context`: only where they stand in the same context."""
     if x.words == y.words:
         return None
     lx, ly = x.words[-1], y.words[-1]
+    fx, fy = _first_name(x), _first_name(y)
+    if lx == ly and fx and fy and len(fx) >= 2 and len(fy) >= 2 and fx != fy and first_name_same(fx, fy) \
+            and (fx, lx) not in full_b and (fy, ly) not in full_a:
+        # one first name written short and long ('Dave' / 'David Brat'): the pair of
+        # names says it is one person, wherever in the stories the two stand
+        return ((fx, fy, lx), False, f"the same person under another form of the first name "
+                f"('{fx.title()}' / '{fy.title()}'): a style, both can be right", f"first name of {lx.title()}", False)
     if lx == ly and len(x.words) >= 2 and len(y.words) >= 2 and (x.surname_alone or y.surname_alone):
         # a person, named as the press names people: 'Bill Kristol' ... 'Kristol said'
-        fx, fy = _first_name(x), _first_name(y)
         if fx is None or fy is None or fx == fy or len(fx) < 2 or len(fy) < 2:
+            return None
+        # a middle name or a word before the name added ('Hillary Rodham Clinton'): one first name
+        if set(x.words[:-1]) & set(y.words[:-1]):
             return None
         # either outlet naming the other's person anywhere: both are in the story
         if (fx, lx) in full_b or (fy, ly) in full_a:
             return None
-        if first_name_same(fx, fy):
-            return ((fx, fy, lx), False, f"the same person under another form of the first name "
-                    f"('{fx.title()}' / '{fy.title()}'): a style, both can be right", f"first name of {lx.title()}")
         if Levenshtein.normalized_similarity(fx, fy) >= config.name_spelling_similarity and \
                 min(len(fx), len(fy)) >= config.name_min_letters:
             return ((fx, fy, lx), False, f"the first name is spelled differently ('{fx.title()}' / "
                     f"'{fy.title()}'): the same person, one spelling is wrong or a variant",
-                    f"spelling of {lx.title()}'s first name")
+                    f"spelling of {lx.title()}'s first name", True)
         return ((fx, fy, lx), True, f"two different first names for the surname {lx.title()} in the same "
                 f"context: two different people for one role, or one outlet has the name wrong",
-                f"first name of {lx.title()}")
+                f"first name of {lx.title()}", True)
     # a name word spelled differently: compare the last words, then the first
     for wx, wy in _spelling_candidates(x, y):
         # each test only rejects, so the cheapest come first: most pairs are one name written alike
@@ -469,7 +484,7 @@ def _judge(x: _Mention, y: _Mention, words_a: set[str], words_b: set[str], full_
                   "can have several)" if one_letter else
                   "a name spelled differently, or two different names that look alike; at most one is right "
                   "unless both are transliterations"))
-        return (tuple(sorted((wx, wy))), not one_letter, why, f"spelling of {sorted((wx, wy))[0].title()}")
+        return (tuple(sorted((wx, wy))), not one_letter, why, f"spelling of {sorted((wx, wy))[0].title()}", True)
     return None
 
 

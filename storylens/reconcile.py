@@ -25,6 +25,7 @@ from typing import Protocol
 
 import numpy as np
 from spacy.lang.en.stop_words import STOP_WORDS
+from text_to_num import text2num
 
 from .facts import EVENT_SYNONYMS, INF, MEASURES, TOLERANCE, ClaimInfo, Window, apply_aliases, story_aliases
 from .differences import edit_facts, name_facts, title_facts
@@ -179,8 +180,11 @@ def describe(c: ClaimInfo) -> str:
     text = c.text
     if c.kind == "place":
         return f"{c.subject or 'it'} at '{c.text}'" if "distance" not in c.extra else f"{c.subject or 'it'} {c.text}"
-    if c.kind == "number" and c.event_word and c.event_word.lower() not in text.lower():
-        text = f"{text} {c.event_word}"
+    # the event as a participle the vocabulary knows ('killed'); a raw verb
+    # after the figure ('30,000 troops send') is not English
+    participle = PARTICIPLES.get(c.event or "") if c.kind == "number" and c.event != "say" else None
+    if participle and c.event_word and c.event_word.lower() not in text.lower() and participle not in text.lower():
+        text = f"{text} {participle}"
     if c.kind == "number" and c.window is not None:
         window = c.window.describe()
         text += f" {window[:1].lower()}{window[1:]}"
@@ -204,8 +208,10 @@ def what(c: ClaimInfo) -> str:
             return f"amount {participle}" if participle and c.event != "say" else "amount of money"
         if c.extra.get("share_of"):
             return f"share of {c.extra['share_of']}"   # '45 percent of voters'
-        if c.thing in MEASURES or c.unit in ("%", "pp"):
-            return c.thing if c.thing and c.thing not in ("share",) else "percentage"
+        if c.thing in MEASURES:
+            return c.thing if c.thing != "share" else "percentage"
+        if c.unit in ("%", "pp"):
+            return "percentage"   # a percent of a counted noun ('statement') is a parse slip, not a measure
         thing = c.extra.get("thing_text") or c.thing
         if not thing or thing == "figure":
             return "figure"
@@ -405,6 +411,45 @@ def sole_figures(claims: list[ClaimInfo]) -> dict[int, frozenset[float]]:
     return out
 
 
+def sole_dates(claims: list[ClaimInfo]) -> dict[tuple[str, str], frozenset]:
+    """(article, event) -> the days an article gives for that event: where
+    each of two articles gives one, and says it of the same thing, 'on Friday
+    apologized for a post' and 'apologize Saturday for a post' are the one day
+    of one apology, though only one names who apologized (`_candidate_pairs`)."""
+    days: dict[tuple[str, str], set] = {}
+    for c in claims:
+        if c.kind == "date" and c.date is not None and c.event not in (None, "be", "say") and not c.is_previous:
+            days.setdefault((c.article, c.event), set()).add(c.date)
+    return {k: frozenset(v) for k, v in days.items()}
+
+
+def _sole_date(a: ClaimInfo, b: ClaimInfo, days: dict[tuple[str, str], frozenset]) -> bool:
+    if a.kind != "date" or b.kind != "date" or not a.event or a.event != b.event or a.date is None or b.date is None:
+        return False
+    if a.subject and b.subject and not _same_name(a.subject, b.subject):
+        return False   # two named doers: two acts
+    return len(days.get((a.article, a.event), ())) == 1 == len(days.get((b.article, b.event), ()))
+
+
+def _same_purchase(a: ClaimInfo, b: ClaimInfo, evidence: "_Evidence", config: FactsConfig) -> bool:
+    """Two amounts of money a few percent apart said of the same thing ('a
+    $43,000 Rolex watch' / 'a $43,350 gold-plated Rolex watch'): the words
+    around both share content, whatever verb each article uses, or none."""
+    if not (a.kind == b.kind == "number" and a.thing == b.thing == "money" and a.unit == b.unit):
+        return False
+    x, y = stated_number(a), stated_number(b)
+    if x is None or y is None or not _near(x, y, config.purchase_max_ratio):
+        return False
+    for key in ("of", "purpose", "role", "era"):
+        if a.extra.get(key) and b.extra.get(key) and a.extra[key] != b.extra[key]:
+            return False
+    # two named sources quoting two figures clash as sources, not over one purchase
+    if a.attribution and b.attribution and not same_speaker(a.attribution, b.attribution):
+        return False
+    # in a list of purchases the words around an amount name others too: a share is no test
+    return evidence.context_overlap(a, b)[0] >= config.context_min_shared
+
+
 def _near(x: float, y: float, ratio: float) -> bool:
     return min(x, y) > 0 and max(x, y) / min(x, y) <= ratio
 
@@ -492,6 +537,24 @@ class _Evidence:
     def counterpart(self, a: ClaimInfo, b: ClaimInfo) -> bool:
         return bool(self.inside.get(id(a), frozenset()) & self.inside.get(id(b), frozenset()))
 
+    def states_beside(self, c: ClaimInfo, figure: float | None) -> bool:
+        """The sentence of `c` also writes `figure`, outside the claim ('six
+        arrests Wednesday, compared to 47 the previous night')."""
+        if figure is None:
+            return False
+        f = self.features[c.article]
+        _, _, lo, hi = f.sentences[c.sentence]
+        for t in f.tokens[lo:hi]:
+            if not t.like_num or c.start <= t.idx < c.end:
+                continue
+            try:
+                value = float(t.text.replace(",", "")) if t.text[:1].isdigit() else float(text2num(t.lower_, "en"))
+            except ValueError:
+                continue
+            if value == figure:
+                return True
+        return False
+
 
 def _swapped_noun(a: ClaimInfo, b: ClaimInfo, evidence: "_Evidence") -> str | None:
     """'thousands of protesters marched' / 'thousands of rioters marched' in one
@@ -515,13 +578,19 @@ def _blocks(claims: list[ClaimInfo]) -> list[list[ClaimInfo]]:
 def _candidate_pairs(claims: list[ClaimInfo], evidence: _Evidence, checker: Checker,
                      config: FactsConfig) -> list[_Pair]:
     pairs = []
-    sole = sole_figures(claims)
+    sole, days = sole_figures(claims), sole_dates(claims)
     for a, b in (pair for block in _blocks(claims) for pair in combinations(block, 2)):
         if a.article == b.article:
             continue
         level = _key(a, b) or _swapped_noun(a, b, evidence)
         if level in (None, AGREE_ONLY, WEAK, MONEY):
             level = _sole_key(a, b, sole, config) or level
+        purchase = level in (None, AGREE_ONLY) and _same_purchase(a, b, evidence, config)
+        if purchase:
+            level = MONEY
+        if level == WEAK and _sole_date(a, b, days) and \
+                evidence.context_overlap(a, b)[0] >= config.context_min_shared:
+            level = SOLE   # and said of the same thing: 'apologized for a Facebook post'
         if level is None:
             continue
         sim = evidence.similarity(a, b)
@@ -533,12 +602,18 @@ def _candidate_pairs(claims: list[ClaimInfo], evidence: _Evidence, checker: Chec
         compatible = verdict.status == "agree" or verdict.incompatible is False
         if not supported and not compatible:
             continue
+        # an article that writes both figures tells them apart: they count different things or
+        # times (a revision, 'rose to nine, up from seven', is a timeline and stays)
+        if verdict.status == "conflict" and a.kind == b.kind == "number" and a.previous is None \
+                and b.previous is None and (
+                evidence.states_beside(b, stated_number(a)) or evidence.states_beside(a, stated_number(b))):
+            continue
         # A conflict needs a key that names the quantity (or the sole figure of
         # it in each article), or the two claims in one aligned passage:
         # sentence similarity alone lets claims agree, never conflict.
         if not compatible and level != MONEY and (level == AGREE_ONLY or not (level in (STRONG, SOLE) or counterpart)):
             continue
-        if level == MONEY and verdict.status == "conflict":
+        if level == MONEY and verdict.status == "conflict" and not purchase:
             shared, overlap = evidence.context_overlap(a, b)
             if not (counterpart or sim >= config.money_conflict_similarity or (
                     shared >= config.context_min_shared and overlap >= config.context_overlap)):
@@ -872,14 +947,17 @@ _WORD = re.compile(r"\.\.\.|[a-z0-9]+(?:'[a-z]+)?")
 
 
 _BRACKETED = re.compile(r"\([^()]*\)|\[[^\[\]]*\]")
+_INITIALISM = re.compile(r"\b(?:[A-Za-z]\.){2,}")   # 'F.B.I.', 'U.S.': one word, as 'FBI', 'US'
 
 
 def quote_words(text: str) -> list[str]:
     """A quotation as lower-case words, contractions spelled out, '...' kept
-    as a marker of a cut; punctuation, case, hyphens, quote styles and the
-    editor's bracketed insertions ('(local)', '[W]e') dropped."""
+    as a marker of a cut; punctuation (also in initialisms: 'F.B.I.'), case,
+    hyphens, quote styles and the editor's bracketed insertions ('(local)',
+    '[W]e') dropped."""
     out: list[str] = []
     text = _BRACKETED.sub(lambda m: m.group(0)[1:-1] if len(m.group(0)) <= 3 else " ", text)
+    text = _INITIALISM.sub(lambda m: m.group(0).replace(".", ""), text)
     for w in _WORD.findall(text.translate(_APOSTROPHES).lower()):
         if w == "...":
             out.append(w)
@@ -913,12 +991,24 @@ class WordingDiff:
     b_span: tuple[int, int] = (0, 0)    # ... and in b
 
     edge: int = 3
+    short: bool = False                 # fewer shared words than a statement needs: a short quotation
 
     @property
     def differs(self) -> bool:
         """Words changed, or a few words left out inside the shared stretch; a
         long stretch left out is a cut, like quoting less at either end."""
         return bool(self.changed) or any(len((x or y).split()) <= self.edge for x, y in self.dropped)
+
+
+def _cut_positions(words: tuple[str, ...]) -> set[int]:
+    """Positions, among the words other than '...', at which a '...' stands."""
+    out, n = set(), 0
+    for w in words:
+        if w == "...":
+            out.add(n)
+        else:
+            n += 1
+    return out
 
 
 def _same_word(x: str, y: str) -> bool:
@@ -935,31 +1025,53 @@ def compare_wording(a: str, b: str, config: FactsConfig = FactsConfig()) -> Word
     share too little to be one statement."""
     wa, wb = _quote_words(a), _quote_words(b)
     ca, cb = [w for w in wa if w != "..."], [w for w in wb if w != "..."]
+    # where each version marks a cut: the word position its '...' stands before
+    cuts_a, cuts_b = _cut_positions(wa), _cut_positions(wb)
     if not ca or not cb:
         return None
     matcher = SequenceMatcher(None, ca, cb, autojunk=False)
     blocks = [m for m in matcher.get_matching_blocks() if m.size]
     # a lone word matched far from the rest ('the') is chance, not the edge of the
     # shared stretch; one a few words past the rest ('... barely begun' / '... only
-    # just begun') closes it
+    # just begun') closes it, and so does a word that is no stop word a few words
+    # past the rest in one version only ('under a lot of duress' / 'under duress')
     edge = config.quote_edge_words
 
-    def far(x, y) -> bool:
+    def far(x, y, word: str) -> bool:
         gaps = (y.a - x.a - x.size, y.b - x.b - x.size)
-        return not all(0 < g <= edge for g in gaps)   # only a replaced word or two between them
+        if all(0 < g <= edge for g in gaps):   # only a replaced word or two between them
+            return False
+        return not (word not in STOP_WORDS and min(gaps) == 0 < max(gaps) <= edge)
 
-    while len(blocks) > 1 and blocks[0].size == 1 and far(blocks[0], blocks[1]):
+    while len(blocks) > 1 and blocks[0].size == 1 and far(blocks[0], blocks[1], ca[blocks[0].a]):
         blocks.pop(0)
-    while len(blocks) > 1 and blocks[-1].size == 1 and far(blocks[-2], blocks[-1]):
+    while len(blocks) > 1 and blocks[-1].size == 1 and far(blocks[-2], blocks[-1], ca[blocks[-1].a]):
         blocks.pop()
     shared = sum(m.size for m in blocks)
-    if shared < config.quote_min_shared_words or shared < config.quote_min_shared_share * min(len(ca), len(cb)) \
-            or max(m.size for m in blocks) < config.quote_min_run:
-        return None
-    changed, dropped = [], []
     first, last = blocks[0], blocks[-1]
+    shorter = min(len(ca), len(cb))
+    if shared < config.quote_min_shared_words:
+        # a short quotation ('steward its resources') is one statement with a
+        # version that holds all its words but one
+        if shorter < config.quote_short_min_words or shared < shorter - 1 or max(m.size for m in blocks) < 2:
+            return None
+    elif max(m.size for m in blocks) < config.quote_min_run:
+        return None
+    elif shared < config.quote_min_shared_share * shorter:
+        # the share is of the words both versions quote: one may quote a long
+        # passage before or after the other's, but then the stretch must be long
+        extent = min(last.a + last.size - first.a, last.b + last.size - first.b)
+        if shared < config.quote_long_shared_words or shared < config.quote_min_shared_share * extent:
+            return None
+    changed, dropped = [], []
     head_a, head_b = ca[:first.a], cb[:first.b]
     tail_a, tail_b = ca[last.a + last.size:], cb[last.b + last.size:]
+    if shorter <= config.quote_min_shared_words:
+        # a short quotation starts and ends where the statement's words do: its
+        # words before or after the shared stretch replace the other version's
+        # words there ('steward its resources' / '... as opposed to husband its resources')
+        head_a, head_b = (head_a[-len(head_b):] if head_b else []), (head_b[-len(head_a):] if head_a else [])
+        tail_a, tail_b = tail_a[:len(tail_b)], tail_b[:len(tail_a)]
     for xa, xb in ((head_a, head_b), (tail_a, tail_b)):
         if xa and xb and len(xa) <= edge and len(xb) <= edge and not _same_word(" ".join(xa), " ".join(xb)):
             changed.append((" ".join(xa), " ".join(xb)))
@@ -969,6 +1081,9 @@ def compare_wording(a: str, b: str, config: FactsConfig = FactsConfig()) -> Word
         pair = (" ".join(ca[i1:i2]), " ".join(cb[j1:j2]))
         if tag == "replace" and _same_word(*pair):
             continue
+        # words the other version leaves out at its '...' are a marked cut
+        if tag == "delete" and j1 in cuts_b or tag == "insert" and i1 in cuts_a:
+            continue
         (changed if tag == "replace" else dropped).append(pair)
     # A long stretch only one version has is a cut (with or without '...'), not
     # a changed wording: it does not make the versions less alike.
@@ -976,7 +1091,8 @@ def compare_wording(a: str, b: str, config: FactsConfig = FactsConfig()) -> Word
                     if x and y or len((x or y).split()) <= edge)
     if differing > max(edge * 2, config.quote_max_changed_share * shared):
         return None   # more different than alike: two statements that share a phrase
-    return WordingDiff(shared, changed, dropped, (first.a, last.a + last.size), (first.b, last.b + last.size), edge)
+    return WordingDiff(shared, changed, dropped, (first.a, last.a + last.size), (first.b, last.b + last.size), edge,
+                       shared < config.quote_min_shared_words)
 
 
 def _wording_sentence(a, b, diff: WordingDiff) -> str:
@@ -991,23 +1107,43 @@ def _wording_sentence(a, b, diff: WordingDiff) -> str:
             f"{', '.join(parts)}: {verdict}.")
 
 
-def _wording_candidates(mentions: list, run: int) -> list[tuple]:
+def _wording_candidates(mentions: list, run: int, short: int) -> list[tuple]:
     """Mention pairs of different articles, in article order, that share a run
     of `run` words: `compare_wording` needs one, so an inverted index of word
-    n-grams finds every pair it could accept without comparing all pairs."""
+    n-grams finds every pair it could accept without comparing all pairs. A
+    quotation of at most `short` words needs only a shared pair of words, one
+    of them not a stop word ('its resources')."""
     index: dict[tuple, list[int]] = {}
-    for n, m in enumerate(mentions):
-        ws = [w for w in _quote_words(m.text) if w != "..."]
+    pairs_of_short: dict[tuple, list[int]] = {}
+    words = [[w for w in _quote_words(m.text) if w != "..."] for m in mentions]
+    for n, ws in enumerate(words):
         for gram in {tuple(ws[k:k + run]) for k in range(len(ws) - run + 1)}:
             index.setdefault(gram, []).append(n)
+        if len(ws) <= short:
+            for gram in {tuple(ws[k:k + 2]) for k in range(len(ws) - 1)}:
+                if not all(w in STOP_WORDS for w in gram):
+                    pairs_of_short.setdefault(gram, []).append(n)
     pairs: set[tuple[int, int]] = set()
+
+    def add(x: int, y: int) -> None:
+        if mentions[x].article != mentions[y].article:
+            pairs.add((x, y) if mentions[x].article < mentions[y].article else (y, x))
+
     for members in index.values():
         for i, x in enumerate(members):
             for y in members[i + 1:]:
-                if mentions[x].article != mentions[y].article:
-                    pairs.add((x, y) if mentions[x].article < mentions[y].article else (y, x))
+                add(x, y)
+    if pairs_of_short:
+        for n, ws in enumerate(words):
+            for gram in {tuple(ws[k:k + 2]) for k in range(len(ws) - 1)}:
+                for x in pairs_of_short.get(gram, ()):
+                    add(x, n)
     return [(mentions[x], mentions[y]) for x, y in sorted(pairs, key=lambda p: (
         mentions[p[0]].article, mentions[p[1]].article, p[0], p[1]))]
+
+
+def _two_speakers(x: str, y: str) -> bool:
+    return "unattributed" not in (x, y) and not same_speaker(x, y)
 
 
 def _wording_facts(mentions: list, config: FactsConfig) -> list[Fact]:
@@ -1017,11 +1153,13 @@ def _wording_facts(mentions: list, config: FactsConfig) -> list[Fact]:
     heavily edited versions); each keeps its best counterpart per article."""
     words = {id(m): set(_quote_words(m.text)) for m in mentions}
     judged = []
-    for x, y in _wording_candidates(mentions, config.quote_min_run):
-        if len(words[id(x)] & words[id(y)]) < config.quote_min_shared_words:
+    for x, y in _wording_candidates(mentions, config.quote_min_run, config.quote_min_shared_words):
+        if len(words[id(x)] & words[id(y)]) < min(config.quote_min_shared_words, len(words[id(x)]) - 1,
+                                                  len(words[id(y)]) - 1):
             continue
         diff = compare_wording(x.text, y.text, config)
-        if diff is not None:
+        # a few words alike from two named speakers are two statements
+        if diff is not None and not (diff.short and _two_speakers(x.speaker, y.speaker)):
             judged.append((x, y, diff))
     # Each mention keeps its best counterparts per other article, most shared
     # words first; a long mention may hold two of the other article's (a

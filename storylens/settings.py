@@ -42,12 +42,15 @@ class FactsConfig:
     context_overlap: float = 0.5       # ... or this share of the content words near the two amounts
     context_min_shared: int = 2        # ... and at least this many of them
     sole_figure_max_ratio: float = 1.5  # the sole figures of one counted thing in two articles pair up to this ratio
+    purchase_max_ratio: float = 1.1    # amounts of money said of the same thing (shared words near both) pair up to this ratio
     unique_distinct_from: float = 10   # a count this large found in another article, in any words, is not unique
     show_bare_uniques: bool = False    # list bare weekdays, years and event-less figures as 'unique'
     # wording of one quotation across outlets
     quote_min_shared_words: int = 5    # words two versions share, in order, to be one statement
     quote_min_shared_share: float = 0.6  # ... and that share of the shorter version
     quote_min_run: int = 4             # ... with at least one unbroken run this long
+    quote_long_shared_words: int = 12  # a shared stretch this long is one statement however much more one version quotes
+    quote_short_min_words: int = 3     # a shorter quotation is one statement with another holding all its words but one
     quote_edge_words: int = 3          # words replaced at both ends of the shared stretch that still count as a change
     quote_max_changed_share: float = 0.6  # changed words (cuts aside) per shared word above which two versions are two statements
     # values that differ in the same slot (storylens.differences)

@@ -129,3 +129,30 @@ def test_offices_one_person_holds_at_once_or_held_before_are_no_conflict():
     d = "Lt. Gov. Alma Mendez spoke on Monday. Mendez backed the bill."
     assert not [f for f in conflicts(facts_of(a, b)) if f.what.startswith("title of")]
     assert not [f for f in conflicts(facts_of(c, d)) if f.what.startswith("title of")]
+
+
+def test_a_short_first_name_is_reported_wherever_the_two_forms_stand():
+    # no surname alone, and the two mentions in unrelated sentences: the two
+    # forms of one first name with one surname are one person all the same
+    a = ("The harbour levy passed by two votes on Tuesday night. "
+         "Among those cheering was the economist Dave Lindqvist, who had lobbied for it.")
+    b = ("Economist David Lindqvist has written about ports for years. "
+         "The levy vote on Tuesday was closer than expected, with two votes in it.")
+    found = conflicts(facts_of(a, b), "name")
+    assert [f.what for f in found] == ["first name of Lindqvist"] and found[0].incompatible is False
+
+
+def test_a_middle_name_or_a_title_word_is_no_other_first_name():
+    a = ("Secretary of State Maren Tollef Aske spoke at the harbour on Monday. "
+         "Aske said the levy would hold.")
+    b = ("State Maren Aske, the secretary, spoke at the harbour on Monday. "
+         "Aske said the levy would hold.")
+    assert not [f for f in conflicts(facts_of(a, b), "name") if f.what.startswith("first name")]
+
+
+def test_a_title_word_after_a_name_is_part_of_it_not_a_person():
+    a = ("Senior Harbour House aides briefed reporters about the levy. "
+         "The Harbour House said the levy would hold.")
+    b = ("Outgoing Harbour House adviser Ilse Quist told growers on Monday that nothing would change. "
+         "Quist said the Harbour House stood by the levy.")
+    assert not conflicts(facts_of(a, b), "name")

@@ -325,6 +325,49 @@ def test_quote_wording(x, y, changed, dropped):
     assert bool(diff.changed) == changed and bool(diff.dropped) == dropped
 
 
+@pytest.mark.parametrize("x,y,changed,dropped", [
+    # a short quotation against the longer one it comes from: its first word replaces one there
+    ("the town should tend its harbours", "tend its harbours", False, False),
+    ("the town should guard, not plunder, its harbours", "guard its harbours", False, True),
+    ("we were told to keep the harbours rather than sell its harbours", "husband its harbours", True, False),
+    ("a seat at the table", "dress for the office, not a seat at a table", True, False),
+    # a word that is no stop word, a few words past the rest in one version only
+    ("I know you are under a lot of pressure to win back votes", "I know you are under pressure", False, True),
+    # one version quotes a long passage before the other's; the stretch both quote is long
+    ("The vote went late into the night. After hours of talks with the growers and the unions, "
+     "we can see much more clearly how the levy will land. We pledge to review it",
+     "After hours of talks with the growers and the unions, we can see much more clearly just how "
+     "the levy will land. Please know we heard every one of you tonight and we thank you. We pledge to review it",
+     False, True),
+])
+def test_quote_wording_short_and_long_versions(x, y, changed, dropped):
+    diff = compare_wording(x, y)
+    assert diff is not None
+    assert bool(diff.changed) == changed and bool(diff.dropped) == dropped
+
+
+@pytest.mark.parametrize("x,y", [
+    # a '...' marks the cut: the words it stands for are not left out silently
+    ("the board promises any levy, charge, fee, toll or other payment to any shipper",
+     "the board promises any levy, charge ... toll ... to any shipper"),
+    # an initialism with and without its dots
+    ("a decorated F.B.I. special agent and a harbour pilot", "a decorated FBI special agent and a harbour pilot"),
+])
+def test_quote_wording_that_is_no_difference(x, y):
+    diff = compare_wording(x, y)
+    assert diff is not None and not diff.differs
+
+
+def test_short_quotations_from_two_named_speakers_are_two_statements():
+    same = [_QM(article="a", start=0, end=10, text="husband its harbours", speaker="Ilse Quist"),
+            _QM(article="b", start=0, end=10, text="we must steward its harbours, not sell them", speaker="Quist")]
+    [fact] = _wording_facts(same, FactsConfig())
+    assert fact.incompatible is True
+    two = [_QM(article="a", start=0, end=10, text="husband its harbours", speaker="Ilse Quist"),
+           _QM(article="b", start=0, end=10, text="we must steward its harbours, not sell them", speaker="Osric Pellam")]
+    assert _wording_facts(two, FactsConfig()) == []
+
+
 def test_quote_wording_fact_marks_changed_words_incompatible_and_trims_not():
     changed = [_QM(article="a", start=0, end=10, text="We will rebuild every school in this valley by spring", speaker="Mayor Oda"),
                _QM(article="b", start=5, end=20, text="We will rebuild every school in the valley by spring", speaker="Oda")]
@@ -555,3 +598,43 @@ def test_a_share_of_people_counts_those_people():
     [conflict] = [f for f in facts if f.status == "conflict" and f.kind == "number"]
     assert conflict.what == "share of voters"
     assert {c.text for c in conflict.claims} == {"45 percent", "Forty-seven percent"}
+
+
+def test_figures_an_article_writes_side_by_side_do_not_conflict():
+    # the second article writes both counts: they are of two nights, not one count told two ways
+    facts = _story("Police in Tarnhollow made 31 arrests overnight as the harbour protests went on.",
+                   "The police chief said there were nine arrests on Wednesday, compared with 31 the night before.")
+    assert not [f for f in facts if f.status == "conflict" and f.kind == "number"]
+    facts = _story("Police in Tarnhollow made 31 arrests overnight as the harbour protests went on.",
+                   "The police chief said there were nine arrests overnight as the harbour protests went on.")
+    assert [f for f in facts if f.status == "conflict" and f.kind == "number"]
+
+
+def test_the_one_day_each_article_gives_an_act_conflicts_though_one_names_no_doer():
+    a = ("A harbour board clerk on Friday apologized for a Facebook post mocking the growers, "
+         "saying she had written it in anger.")
+    b = ("Growers staged a protest at the quay over the remarks, and the clerk had to apologize Saturday "
+         "for the Facebook post.")
+    found = [f for f in _story(a, b, day=dt.date(2018, 6, 24)) if f.status == "conflict" and f.kind == "date"]
+    assert found and {c.text for c in found[0].claims} == {"Friday", "Saturday"}
+
+
+def test_close_amounts_said_of_the_same_purchase_conflict_whatever_the_verb():
+    a = ("Court papers list what the councillor bought with the harbour fund, including a $21,000 Brannock "
+         "wristwatch and fur coats.")
+    b = ("Among the items was a $21,450 gold-plated Brannock wristwatch, prosecutors said, along with "
+         "a sailing dinghy.")
+    found = [f for f in _story(a, b) if f.status == "conflict" and f.kind == "number"]
+    assert found and {c.text for c in found[0].claims} == {"$21,000", "$21,450"}
+    # far apart, the amounts pay for different things
+    b_far = b.replace("$21,450", "$31,450")
+    assert not [f for f in _story(a, b_far) if f.status == "conflict" and f.kind == "number"]
+
+
+def test_a_unique_figure_is_explained_in_words_not_with_a_raw_verb():
+    a = ("The ministry will send 3,000 more troops to the border, officials said. "
+         "The poll put support for the plan at about 64 percent, the statement said.")
+    b = "Officials met at the border on Monday to discuss the crisis."
+    explanations = [f.explanation for f in _story(a, b) if f.status == "unique"]
+    assert "Only Outlet 0 reports 3,000 more troops (officials)." in explanations
+    assert not any(" send " in e or " put " in e for e in explanations)

@@ -37,7 +37,8 @@ from .attribution import QUOTE_ONLY_VERBS, QUOTE_VERBS, SOURCE_VERBS  # one lexi
 from .models import Citation
 # Name matching lives in storylens.names (one canonicaliser for sources, quotes,
 # speakers, actors and reconcile); re-exported here for existing callers.
-from .names import (AGENCIES, DETERMINERS, canonical_agency, contains as _contains,  # noqa: F401
+from .names import (AGENCIES, DETERMINERS, canonical_agency, contains as _contains, core_words,  # noqa: F401
+                    GENERATIONAL_SUFFIXES,
                     is_proper as _is_proper, name_words, same_actor, same_speaker)
 
 # Agencies that sign photos; matched at the end of caption lines.
@@ -496,9 +497,14 @@ def _may_expand(short: list[str], full: list[str]) -> bool:
     organisation words ('Observatory') match anywhere."""
     if len(short) != 1 or not full or short[0] in ORG_WORDS | MONITOR_WORDS | MEDIA_HEADS | {"observatory"}:
         return True
+    if full[-1] in GENERATIONAL_SUFFIXES and len(full) > 2:
+        full = full[:-1]  # 'Jackson' for 'Jesse Jackson Jr.'
     return full[-1] == short[0] or full[0] == short[0] and len(full) <= 3 and full[-1] not in ORG_WORDS
 
 
+# Who speak for a client, like an 'attorney': 'A lawyer for Mr. Grimm, William
+# McGinley, said' is McGinley. Not official titles: 'lawyer for Grimm' is no name of Grimm's.
+_COUNSEL_WORDS = {"lawyer", "lawyers", "counsel"}
 _BINDABLE_MEDIA = {"newspaper", "paper", "network", "magazine", "outlet", "website", "broadcaster",
                    "channel", "tabloid", "daily", "weekly"}
 
@@ -522,10 +528,10 @@ class ArticleNames:
         direct = [c for c in head.children if c.dep_ == "appos" and c.pos_ == "PROPN"
                   and c.ent_type_ in ("PERSON", "ORG", "") and tag_owner(c) is None  # not '(D-Nev.)'
                   and not (c.left_edge.i > 0 and c.doc[c.left_edge.i - 1].text == "(")]
-        if head.pos_ == "NOUN" and (named and head.lower_ in OFFICIAL_WORDS or direct):
+        if head.pos_ == "NOUN" and (named and head.lower_ in OFFICIAL_WORDS | _COUNSEL_WORDS or direct):
             # 'A spokesman for the DNC, Brad Woodhouse, said', 'A top strategist,
             # John Weaver, tells': the name speaks.
-            actor = self.actor((named if head.lower_ in OFFICIAL_WORDS and named else direct)[0])
+            actor = self.actor((named if head.lower_ in OFFICIAL_WORDS | _COUNSEL_WORDS and named else direct)[0])
             actor.description += " " + head.lower_
             return actor
         tokens = phrase_tokens(head)
@@ -599,15 +605,24 @@ class ArticleNames:
             return self._outlet_named_before(actor) or name
         cache = self.__dict__.setdefault("_resolved", {})
         if name not in cache:
+            # (name, first offset, how often the article writes it or a part of it in full)
+            found = [(n, off) for off, n in self.full_names]
             candidates = [n for n in self._full_name_set if same_actor(n, name) and len(n) > len(name)
                           and _may_expand(words, name_words(n))]
-            # Prefer a name that ends in the short form ('Richard Blumenthal',
-            # not a quoted 'Blumenthal Bombshell'), then a first name over a
-            # title: 'Joe Arpaio' over 'Sheriff Arpaio'.
-            cache[name] = max(candidates, key=lambda n: (name_words(n)[-1:] == words[-1:],
-                                                         n.split()[0].lower().rstrip(".") not in TITLE_WORDS,
-                                                         len(name_words(n)), len(n))) if candidates else name
-        return cache[name]
+            cache[name] = [(n, min(o for m, o in found if m == n),
+                            sum(same_actor(m, n) for m, _ in found)) for n in candidates]
+        candidates = cache[name]
+        if not candidates:
+            return name
+        # Prefer a name that ends in the short form ('Richard Blumenthal', not
+        # a quoted 'Blumenthal Bombshell'; 'Jesse Jackson Jr.' ends in
+        # 'Jackson' too), one the article gave before this mention (the
+        # 'Jackson' of the lead is not the 'Michael Jackson' of a later
+        # aside), then a first name over a title ('Joe Arpaio' over 'Sheriff
+        # Arpaio'), then the name written in full more often.
+        return max(candidates, key=lambda c: (core_words(c[0])[-1:] == tuple(words[-1:]), c[1] < actor.start,
+                                              c[0].split()[0].lower().rstrip(".") not in TITLE_WORDS,
+                                              c[2], len(name_words(c[0])), len(c[0])))[0]
 
     def _outlet_named_before(self, actor: Actor) -> str | None:
         """'the newspaper', 'the conservative-leaning newspaper', 'the network':

@@ -313,3 +313,36 @@ def test_he_is_no_organisation():
             "In the note, he asked members to join him \"for a private conference call about the harvest\" on Monday.\n")
     got = speakers(text)
     assert got["for a private conference call about the harvest"] != "Fox News"
+
+
+def test_a_surname_is_the_person_named_before_not_a_later_namesake():
+    got = speakers('Former Rep. Dale Ostrander Jr. admitted the charges on Monday.\n\n'
+                   '"I let my family down," Ostrander said.\n\n'
+                   'He once said he admired the singer Paul Ostrander, no relation.\n')
+    assert got["I let my family down"] == "Dale Ostrander Jr."
+
+
+def test_a_statement_speaks_for_its_author_and_later_mentions_of_it_too():
+    got = speakers('"We are not surprised," said the statement from the senator\'s lawyer, Ruth Alden.\n\n'
+                   'The statement said the senator "has done nothing wrong" and "will be cleared."\n')
+    assert got["has done nothing wrong"] == "Ruth Alden"
+    assert got["will be cleared."] == "Ruth Alden"
+
+
+def test_a_lawsuit_speaks_for_the_state_that_filed_it():
+    got = speakers('The lawsuit from Vermont argues that the dam has "ruined the river for good."\n\n'
+                   '"The harm grows every year," the suit says.\n')
+    assert got["ruined the river for good."] == "Vermont"
+    assert got["The harm grows every year"] == "Vermont"
+
+
+def test_a_group_website_speaks_for_the_group():
+    got = speakers('"We need new leadership in the House," FreedomFirst\u2019s website said on Friday.\n')
+    assert got["We need new leadership in the House"] == "FreedomFirst"
+
+
+def test_the_lawyer_named_in_apposition_speaks():
+    got = speakers('A lawyer for Mr. Orrin Vale, Susan Miller of Hart Lowe, said that Mr. Vale '
+                   '\u201casserts his innocence\u201d and that the case was \u201ca political vendetta.\u201d\n')
+    assert got["asserts his innocence"] == "Susan Miller"
+    assert got["a political vendetta."] == "Susan Miller"

@@ -221,7 +221,8 @@ def _speaker(names: ArticleNames, ctx: SpeakerContext, verb: Token | None, mark_
             heads = agents
     heads = [h for h in heads if not (mark_start <= h.idx < mark_end)
              and h.ent_type_ not in ("DATE", "TIME")  # 'Tuesday said' is a mis-parse
-             and not not_a_speaker(h, None if h.i in owners else verb) and not in_title_line(h.doc, h.idx)]
+             and not not_a_speaker(h, None if h.i in owners else verb) and not in_title_line(h.doc, h.idx)
+             and not _line_label(h)]
     resolved = []
     for head in heads:
         how.setdefault("via", "verb")
@@ -255,6 +256,13 @@ def _speaker(names: ArticleNames, ctx: SpeakerContext, verb: Token | None, mark_
     return " and ".join(resolved) or UNATTRIBUTED
 
 
+def _line_label(token: Token) -> bool:
+    """'UPDATE: 7:19 p.m. -- The Post reports …': a capitalised label before
+    a colon, which the parser may take for a second subject."""
+    nxt = token.i + 1
+    return token.text.isupper() and len(token.text) > 1 and nxt < len(token.doc) and token.doc[nxt].text == ":"
+
+
 def _role_description(head: Token, name: str) -> bool:
     """'the Arizona Republican' (a role word the parser takes for a name) or
     'the Fox News host' (whose name is the outlet's): a definite description
@@ -273,9 +281,9 @@ def _is_title(quoted: str, before: str) -> bool:
     if not words or not all(w[:1].isupper() or w.lower() in _MINOR for w in words) \
             or not words[-1][:1].isupper():
         return False
-    if 2 <= len(words) <= 8:
-        return True
     previous = _WORD.findall(before.lower())
+    if 2 <= len(words) <= 8 or previous and previous[-1] in ("titled", "entitled", "headlined"):
+        return True  # 'a BuzzFeed article titled "The Obama Girls Could Not Be More Bored …"'
     return len(words) == 1 and bool(previous) and previous[-1] in ("on", "told", "s", "in", "to", "show")
 
 
@@ -353,6 +361,32 @@ def _earlier_document_owner(head: Token) -> Token | None:
     return None
 
 
+TERM_MAX_WORDS = 2
+
+
+def _embedded_term(analysis: Analysis, start: int, end: int, mark_start: int) -> bool:
+    """A short bare noun phrase set in a phrase of the writer's: 'on
+    "religious freedom" grounds', 'an "amnesty" policy', 'a "back door" to
+    their systems', 'the definition of "exercise of religion"', 'referred to
+    as "principles"'. A scare quote or a term, not speech. Quoted words that
+    bring their own determiner ('called for "a balanced approach"') or are
+    no noun phrase ('is "without merit"') are someone's words."""
+    if word_count(analysis.article.text[start:end]) > TERM_MAX_WORDS:
+        return False
+    span = analysis.doc.char_span(start, end, alignment_mode="expand")
+    if span is None or not len(span):
+        return False
+    roots = [t for t in span if not (span.start <= t.head.i < span.end) or t.head.i == t.i]
+    if len(roots) != 1:
+        return False
+    root = roots[0]
+    if root.pos_ not in ("NOUN", "PROPN") or any(t.dep_ in ("det", "poss") or t.pos_ in ("VERB", "AUX") for t in span):
+        return False
+    before = analysis.doc[span.start - 2] if span.start >= 2 else None  # the token before the opening mark
+    determined = before is not None and before.head.i == root.i and before.dep_ in ("det", "poss", "amod")
+    return root.dep_ in ("compound", "amod", "nmod", "pobj") or root.head.pos_ in ("NOUN", "PROPN") or determined
+
+
 def _is_term_mention(text: str, mark_start: int) -> bool:
     before = _WORD.findall(text[max(0, mark_start - 30):mark_start].lower())
     return bool(before) and before[-1] in _TERM_CUES
@@ -389,7 +423,8 @@ def article_quotes(analysis: Analysis) -> list[QuoteMention]:
         verb, governs = _reporting_verb(analysis, mark_start, mark_end, ctx.in_quote)
         short = word_count(quoted) <= SCARE_MAX_WORDS
         if short and (not governs or _is_term_mention(text, mark_start)) \
-                or _is_title(quoted, text[max(0, mark_start - 20):mark_start]) or _not_speech(quoted, verb, governs):
+                or _is_title(quoted, text[max(0, mark_start - 20):mark_start]) or _not_speech(quoted, verb, governs) \
+                or _embedded_term(analysis, start, end, mark_start):
             continue
         how: dict = {}
         speaker = _speaker(names, ctx, verb, mark_start, mark_end, how)

@@ -565,8 +565,8 @@ class ArticleNames:
         title: 'UN envoy Staffan de Mistura', 'the spokesman, John Doe'."""
         out = []
         for token in self.doc:
-            if token.pos_ != "PROPN" or token.dep_ == "compound":
-                continue
+            if token.pos_ != "PROPN" or token.dep_ == "compound" or in_title_line(self.doc, token.idx):
+                continue  # not a headline's 'Governor Appoints Ex-Aide'
             tokens = phrase_tokens(token)
             titled = [t for t in tokens if t.lower_ in OFFICIAL_WORDS and t.i < token.i]
             name = name_from_tokens(tokens) if titled else ""  # named only when titled

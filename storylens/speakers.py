@@ -189,7 +189,9 @@ class SpeakerContext:
                                                 end=written_end)) if bare else ""
             if not name or name == "unattributed" or not _is_proper(name):
                 continue
-            subj = head.dep_ in ("nsubj", "nsubjpass") or (head.dep_ in ("compound", "appos") and head.head.dep_ in ("nsubj", "nsubjpass"))
+            # 'Ryan's office said' is Ryan's, but 'GOP lawmakers are expected' is no subject 'GOP'.
+            subj = head.dep_ in ("nsubj", "nsubjpass") or (head.dep_ in ("compound", "appos") and head.head.dep_ in ("nsubj", "nsubjpass")
+                                                           and not (head.dep_ == "compound" and head.head.tag_ in ("NNS", "NNPS")))
             # 'the Fox News host said': the outlet only qualifies the subject.
             # (an entity 'the Fox News' may have 'the' for its root).
             affiliation = head.dep_ in ("compound", "det") and head.head.pos_ == "NOUN" \

@@ -346,3 +346,35 @@ def test_the_lawyer_named_in_apposition_speaks():
                    '\u201casserts his innocence\u201d and that the case was \u201ca political vendetta.\u201d\n')
     assert got["asserts his innocence"] == "Susan Miller"
     assert got["a political vendetta."] == "Susan Miller"
+
+
+def test_scare_quotes_set_in_the_writers_phrase_are_not_quotes():
+    got = speakers('Gov. Mary Holt vetoed the bill on \u201cparental choice\u201d grounds on Wednesday.\n\n'
+                   'Mr. Dunne said he opposed any \u201camnesty\u201d plan.\n\n'
+                   'The firms deny they give the agency a \u201cback door\u201d to their servers, Mr. Dunne said.\n\n'
+                   'Asked about the cuts, Mr. Dunne called for \u201ca balanced approach,\u201d he said.\n')
+    assert "parental choice" not in got and "amnesty" not in got and "back door" not in got
+    assert got["a balanced approach"] == "Mr. Dunne" or got["a balanced approach"].endswith("Dunne")
+
+
+def test_a_long_title_after_titled_is_not_a_quote():
+    got = speakers('Mayor Clara Voss spoke on Monday. A blog post titled '
+                   '\u201cThe Harbour Plan Could Not Be More Wrong About Our Town\u201d drew wide attention.\n')
+    assert not got
+
+
+def test_a_party_word_before_plural_subject_gets_no_he():
+    got = speakers('Majority Whip Kevin Rook made his comments in an interview as his fellow GOP lawmakers are '
+                   'expected to unveil a set of principles.\n\n'
+                   '\u201cThe principles are not written yet, but I think it will go with legal status,\u201d he said.\n')
+    assert got["The principles are not written yet, but I think it will go with legal status"] == "Kevin Rook"
+
+
+def test_a_headline_is_no_one_and_an_update_label_is_no_speaker():
+    got = speakers('Site Navigation\n\nGovernor Names Old Friend to Fill the Empty Seat\n\n'
+                   'Gov. Dana Pruitt on Wednesday appointed Lewis Gray to the seat.\n\n'
+                   'Asked whether he saw himself in Mr. Gray, \u201cI am not that cool,\u201d the governor replied.\n\n'
+                   'UPDATE: 7:19 p.m. -- The Harbour Times now reports that Gray has already "been sworn in by '
+                   'the clerk of the senate in the capital."\n')
+    assert got["I am not that cool"] == "Dana Pruitt"
+    assert got["been sworn in by the clerk of the senate in the capital."] != "UPDATE"

@@ -240,6 +240,10 @@ def not_a_speaker(token: Token, verb: Token | None = None) -> bool:
     model tags some people as places), not through a loose parse."""
     if _is_dateline(token):
         return True
+    doc = token.doc
+    if token.ent_type_ == "GPE" and token.i >= 2 and doc[token.i - 1].text == "," \
+            and doc[token.i - 2].ent_type_ in ("GPE", "LOC", "FAC"):
+        return True  # 'in Berea, OH, …, Gov. Kasich said': the state of a town
     if token.ent_type_ in ("GPE", "LOC", "FAC") and verb is not None:
         return not (token.dep_ in ("nsubj", "nsubjpass") and token.head.i == verb.i)
     return False
@@ -386,7 +390,9 @@ def _subject_heads(verb: Token) -> list[Token]:
     subjects = [c for c in subjects if c not in dated] or \
         [t for d in dated for t in _with_conjuncts(d)[1:] if not _is_dateline(t)][:1] or subjects
     # 'in Salem, New Hampshire, Trump went': two subjects; the place is not the one.
-    subjects.sort(key=lambda c: c.ent_type_ in ("GPE", "LOC", "FAC") and len(subjects) > 1)
+    # (list.sort empties the list while it sorts: its length is taken before.)
+    several = len(subjects) > 1
+    subjects.sort(key=lambda c: several and c.ent_type_ in ("GPE", "LOC", "FAC"))
     for child in subjects:
         if child.lower_ in ("who", "which", "that") and verb.dep_ == "relcl":
             return _with_conjuncts(verb.head)

@@ -378,3 +378,19 @@ def test_a_headline_is_no_one_and_an_update_label_is_no_speaker():
                    'the clerk of the senate in the capital."\n')
     assert got["I am not that cool"] == "Dana Pruitt"
     assert got["been sworn in by the clerk of the senate in the capital."] != "UPDATE"
+
+
+
+def test_a_place_parsed_as_a_second_subject_gives_way_to_the_person():
+    # The parse of 'in Berea, OH, …, Gov. John Kessel said' that the parser
+    # made on a real article: both 'OH' and 'Kessel' subjects of 'said'.
+    from spacy.tokens import Doc
+    from spacy.vocab import Vocab
+
+    from storylens.sources import subject_heads
+    words = ["In", "Berea", ",", "OH", ",", "Gov.", "John", "Kessel", "said", "."]
+    heads = [8, 0, 8, 8, 8, 7, 7, 8, 8, 8]
+    deps = ["prep", "pobj", "punct", "nsubj", "punct", "compound", "compound", "nsubj", "ROOT", "punct"]
+    doc = Doc(Vocab(), words=words, heads=heads, deps=deps,
+              ents=["O", "B-GPE", "O", "B-GPE", "O", "O", "B-PERSON", "I-PERSON", "O", "O"])
+    assert [t.text for t in subject_heads(doc[8])] == ["Kessel"]

@@ -512,6 +512,18 @@ def _rank_speakers(analysis: Analysis, ctx: SpeakerContext, kept: list) -> None:
             continue
         decided.append(rank(model, cands))
     if model is not None:
+        para = [ctx.para_index(k[2]) for k in kept]
+        # The ranker's own picks: a quote the rules credit by its paragraph
+        # ('"…," he said. "…"') or as a continuation keeps its speaker when
+        # the ranker is unsure but has credited that speaker the quote it
+        # was taken from.
+        accepted = [name is not None and name == k[4] for k, name in zip(kept, decided)]
+        for i, (k, name) in enumerate(zip(kept, decided)):
+            if name is None and k[6] in ("paragraph", "continued") and any(
+                    accepted[j] and kept[j][4] == k[4] and (para[j] == para[i] if k[6] == "paragraph"
+                                                            else j < i and para[i] - para[j] <= 2)
+                    for j in range(len(kept)) if j != i):
+                decided[i] = k[4]
         for k, name in zip(kept, decided):
             if k[6] == "transcript":
                 continue  # a speaker's label ('RAMOS:') says who speaks

@@ -101,6 +101,11 @@ def ranker_weights() -> tuple[dict[str, float], float]:
         return _FALLBACK, 0.0
 
 
+def want_gender(pronoun: str) -> str | None:
+    """'m' for he/him/his, 'f' for she/her, else None."""
+    return "m" if pronoun in MALE_PRONOUNS else "f" if pronoun in FEMALE_PRONOUNS else None
+
+
 @dataclass
 class Mention:
     start: int
@@ -341,6 +346,15 @@ class SpeakerContext:
         local = [m for m, _ in cands if m.sent == here and m.subject and not m.in_quote]
         if local:
             return local[0].name
+        # 'Mr. Brat spoke of the difficulty … . "I met with all of them," he
+        # said.': the one person subject of the sentence before, in the same
+        # paragraph, whose gender the pronoun fits, is who 'he' is.
+        if role is None and not described and want_gender(pronoun.lower_):
+            para = self.para_index(pronoun.idx)
+            before = {m.name for m, _ in cands if m.subject and m.sent == here - 1 and m.para == para
+                      and (m.person or self.gender(m.name)) and self.gender(m.name) == want_gender(pronoun.lower_)}
+            if len(before) == 1:
+                return before.pop()
         weights, threshold = ranker_weights()
         scored = [(sum(weights.get(k, 0.0) * v for k, v in f.items()), m) for m, f in cands]
         best = max(scored, key=lambda s: s[0])

@@ -394,3 +394,18 @@ def test_a_place_parsed_as_a_second_subject_gives_way_to_the_person():
     doc = Doc(Vocab(), words=words, heads=heads, deps=deps,
               ents=["O", "B-GPE", "O", "B-GPE", "O", "O", "B-PERSON", "I-PERSON", "O", "O"])
     assert [t.text for t in subject_heads(doc[8])] == ["Kessel"]
+
+
+def test_he_is_the_person_subject_of_the_sentence_before():
+    got = speakers('Larry Voigt, chairman of the Harbour Tea Party, said the groups had missed the mood.\n\n'
+                   'In a February interview, Mr. Brandt spoke of the difficulty he had in rounding up support. '
+                   '\u201cI met with all of them,\u201d he said.\n')
+    assert got["I met with all of them"] == "Brandt" or got["I met with all of them"].endswith("Brandt")
+
+
+def test_the_second_quote_of_a_he_said_paragraph_keeps_its_speaker():
+    got = speakers('President Arlo Finch on Friday defended the programs, saying that Congress was briefed.\n\n'
+                   '"The programs are secret in the sense that they are classified. They are not secret, in that '
+                   'every member of Congress has been briefed," he said during a speech in Salem. "These are programs '
+                   'that have been authored by large majorities repeatedly since 2006."\n')
+    assert got["These are programs that have been authored by large majorities repeatedly since 2006."] == "Arlo Finch"

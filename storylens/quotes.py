@@ -269,6 +269,8 @@ def _role_description(head: Token, name: str) -> bool:
     by a role word, where the rules' name is not a person's name."""
     if head.lower_ not in ROLE_NOUNS or not any(c.lower_ == "the" for c in head.children if c.dep_ == "det"):
         return False
+    if any(c.dep_ == "appos" and c.pos_ == "PROPN" for c in head.children):
+        return False  # 'the aide, Elizabeth Lauten,': named on the spot
     words = name_words(name)
     return head.pos_ == "PROPN" and bool(words) and words[-1] == head.lower_ or \
         head.pos_ == "NOUN" and (head.lower_ not in words or not is_named(name))

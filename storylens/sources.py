@@ -418,7 +418,16 @@ def _subject_heads(verb: Token) -> list[Token]:
         return _subject_heads(verb.head)
     if verb.dep_ == "relcl":
         return _with_conjuncts(verb.head)
+    # 'On Friday, the aide, Jo Lane, who …, was at the time a spokeswoman …,
+    # wrote a letter': the parser hangs the subject on a clause before the
+    # verb, which it makes the verb's complement, and leaves the verb none.
+    ahead = [c for c in verb.children if c.dep_ == "ccomp" and c.i < verb.i]
+    if ahead and not any(c.dep_ == "punct" and c.text in _QUOTE_MARKS for c in ahead[0].subtree):
+        return [c for c in ahead[0].children if c.dep_ in ("nsubj", "nsubjpass") and c.pos_ in ("NOUN", "PROPN")][:1]
     return []
+
+
+_QUOTE_MARKS = set('"“”')
 
 
 def _inverted_subject(verb: Token) -> Token | None:

@@ -409,3 +409,11 @@ def test_the_second_quote_of_a_he_said_paragraph_keeps_its_speaker():
                    'every member of Congress has been briefed," he said during a speech in Salem. "These are programs '
                    'that have been authored by large majorities repeatedly since 2006."\n')
     assert got["These are programs that have been authored by large majorities repeatedly since 2006."] == "Arlo Finch"
+
+
+def test_the_aide_named_in_apposition_is_no_description_to_resolve():
+    got = speakers('The remarks of a White House aide drew notice last week.\n\n'
+                   'On Friday, the aide, Elizabeth Marsh, 31, who has more than 14,000 followers on Twitter and at '
+                   'the time was a spokeswoman for a congressman from Ohio, wrote an open letter to the girls on her '
+                   'Facebook page, saying they should \u201ctry showing a little class.\u201d\n')
+    assert got["try showing a little class."] == "Elizabeth Marsh"

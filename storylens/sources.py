@@ -543,6 +543,13 @@ class ArticleNames:
         direct = [c for c in head.children if c.dep_ == "appos" and c.pos_ == "PROPN"
                   and c.ent_type_ in ("PERSON", "ORG", "") and tag_owner(c) is None  # not '(D-Nev.)'
                   and not (c.left_edge.i > 0 and c.doc[c.left_edge.i - 1].text == "(")]
+        if head.pos_ == "NOUN" and head.dep_ == "appos" and head.head.pos_ == "PROPN" \
+                and head.head.ent_type_ in ("PERSON", ""):
+            # 'Enter Ms. Lauten — a former party aide who describes herself …':
+            # the description stands beside the name it describes.
+            actor = self.actor(head.head)
+            actor.description += " " + head.lower_
+            return actor
         if head.pos_ == "NOUN" and (named and head.lower_ in OFFICIAL_WORDS | _COUNSEL_WORDS or direct):
             # 'A spokesman for the DNC, Brad Woodhouse, said', 'A top strategist,
             # John Weaver, tells': the name speaks.

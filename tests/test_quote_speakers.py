@@ -417,3 +417,10 @@ def test_the_aide_named_in_apposition_is_no_description_to_resolve():
                    'the time was a spokeswoman for a congressman from Ohio, wrote an open letter to the girls on her '
                    'Facebook page, saying they should \u201ctry showing a little class.\u201d\n')
     assert got["try showing a little class."] == "Elizabeth Marsh"
+
+
+def test_a_description_in_apposition_speaks_as_the_name_it_describes():
+    got = speakers('The daughters drew some attention on Thursday.\n\n'
+                   'Enter Ms. Marsh \u2014 a former Republican National Committee new media aide who describes '
+                   'herself on Twitter as loving cats and \u201call things pink, green and pearls!\u201d\n')
+    assert got["all things pink, green and pearls!"].endswith("Marsh")

@@ -369,8 +369,8 @@ TERM_MAX_WORDS = 2
 def _embedded_term(analysis: Analysis, start: int, end: int, mark_start: int) -> bool:
     """A short bare noun phrase set in a phrase of the writer's: 'on
     "religious freedom" grounds', 'an "amnesty" policy', 'a "back door" to
-    their systems', 'the definition of "exercise of religion"', 'referred to
-    as "principles"'. A scare quote or a term, not speech. Quoted words that
+    their systems', 'referred to as "principles"'. A scare quote or a term,
+    not speech. Quoted words that
     bring their own determiner ('called for "a balanced approach"') or are
     no noun phrase ('is "without merit"') are someone's words."""
     if word_count(analysis.article.text[start:end]) > TERM_MAX_WORDS:
@@ -386,7 +386,10 @@ def _embedded_term(analysis: Analysis, start: int, end: int, mark_start: int) ->
         return False
     before = analysis.doc[span.start - 2] if span.start >= 2 else None  # the token before the opening mark
     determined = before is not None and before.head.i == root.i and before.dep_ in ("det", "poss", "amod")
-    return root.dep_ in ("compound", "amod", "nmod", "pobj") or root.head.pos_ in ("NOUN", "PROPN") or determined
+    # A label after 'as' ('referred to as "principles"'), but not 'which he
+    # called a district of "strategic importance"': his words.
+    labelled = root.dep_ == "pobj" and root.head.lower_ == "as"
+    return root.dep_ in ("compound", "amod", "nmod") or labelled or root.head.pos_ in ("NOUN", "PROPN") or determined
 
 
 def _is_term_mention(text: str, mark_start: int) -> bool:

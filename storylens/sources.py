@@ -397,6 +397,11 @@ def _subject_heads(verb: Token) -> list[Token]:
         if child.lower_ in ("who", "which", "that") and verb.dep_ == "relcl":
             return _with_conjuncts(verb.head)
         return [t for t in _with_conjuncts(child) if not _is_dateline(t)] or [child]
+    recipient = verb.head
+    if verb.dep_ == "acl" and verb.tag_ == "VBG" and recipient.dep_ == "pobj" and recipient.head.lower_ == "to" \
+            and recipient.head.head.pos_ in ("VERB", "AUX"):
+        # 'Dane sent an e-mail to RNC members saying …': the sender says it, not the recipients.
+        return _subject_heads(recipient.head.head)
     # Inverted order without nsubj label: 'said the ministry' parsed as dobj.
     # 'on Friday state television said' parses 'television' as pobj of 'on':
     # a noun right before the verb is its subject.

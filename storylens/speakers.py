@@ -329,6 +329,11 @@ class SpeakerContext:
         title of the name; with `described`, a definite description of a
         person) stands for, or None."""
         chained = self._chained(pronoun) if role is None and not described else None
+        if role is None and not described and pronoun.lower_ in ("they", "we") and self.last_speaker:
+            # '"…," Udall and Wyden said. … "…," they said.': the joint speakers before.
+            offset, name = self.last_speaker
+            if " and " in name and self.para_index(pronoun.idx) - self.para_index(offset) <= 2:
+                return name
         cands = self.candidates(pronoun, role, described)
         if not cands:
             return chained

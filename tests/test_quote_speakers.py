@@ -355,6 +355,9 @@ def test_scare_quotes_set_in_the_writers_phrase_are_not_quotes():
                    'Asked about the cuts, Mr. Dunne called for \u201ca balanced approach,\u201d he said.\n')
     assert "parental choice" not in got and "amnesty" not in got and "back door" not in got
     assert got["a balanced approach"] == "Mr. Dunne" or got["a balanced approach"].endswith("Dunne")
+    got = speakers('Omar Haddad said the fight went on in the old quarter, which he called a district of '
+                   '"strategic importance".\n')
+    assert got["strategic importance"] == "Omar Haddad"  # his words, though a noun phrase
 
 
 def test_a_long_title_after_titled_is_not_a_quote():
@@ -424,3 +427,18 @@ def test_a_description_in_apposition_speaks_as_the_name_it_describes():
                    'Enter Ms. Marsh \u2014 a former Republican National Committee new media aide who describes '
                    'herself on Twitter as loving cats and \u201call things pink, green and pearls!\u201d\n')
     assert got["all things pink, green and pearls!"].endswith("Marsh")
+
+
+def test_they_said_after_two_named_speakers_is_both():
+    got = speakers('On Friday, Senator Hal Udry and Senator Ben Wyck released a joint statement repeating that they '
+                   'had "long been concerned about the degree to which this program relies on secret law."\n\n'
+                   '"Senior officials have stated on multiple occasions that the program is narrow," they said.\n')
+    assert got["Senior officials have stated on multiple occasions that the program is narrow"] \
+        in ("Hal Udry and Ben Wyck", "Ben Wyck and Hal Udry")
+
+
+def test_the_sender_of_an_email_to_members_says_it_not_the_members():
+    got = speakers('The party chairman faced a revolt on Monday.\n\n'
+                   'Robert Dane, a member from Ohio, sent an e-mail to RNC members saying the chairman '
+                   '\u201cmust step aside now for the good of the party.\u201d\n')
+    assert got["must step aside now for the good of the party."] == "Robert Dane"

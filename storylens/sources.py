@@ -27,6 +27,7 @@ phrases, per-article name resolution).
 from __future__ import annotations
 
 import re
+from collections import Counter
 from dataclasses import dataclass
 from functools import cached_property
 
@@ -633,11 +634,11 @@ class ArticleNames:
         cache = self.__dict__.setdefault("_resolved", {})
         if name not in cache:
             # (name, first offset, how often the article writes it or a part of it in full)
-            found = [(n, off) for off, n in self.full_names]
             candidates = [n for n in self._full_name_set if same_actor(n, name) and len(n) > len(name)
                           and _may_expand(words, name_words(n))]
-            cache[name] = [(n, min(o for m, o in found if m == n),
-                            sum(same_actor(m, n) for m, _ in found)) for n in candidates]
+            first, written = self._full_name_stats
+            cache[name] = [(n, first[n], sum(k for m, k in written.items() if same_actor(m, n)) if len(candidates) > 1 else 0)
+                           for n in candidates]
         candidates = cache[name]
         if not candidates:
             return name
@@ -679,6 +680,14 @@ class ArticleNames:
                 out.append((token.i, name))
             run = []
         return out
+
+    @cached_property
+    def _full_name_stats(self) -> tuple[dict[str, int], Counter]:
+        """The first offset of each full name, and how often it is written."""
+        first: dict[str, int] = {}
+        for off, n in self.full_names:
+            first.setdefault(n, off)
+        return first, Counter(n for _, n in self.full_names)
 
     @cached_property
     def _full_name_set(self) -> list[str]:

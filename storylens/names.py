@@ -118,8 +118,8 @@ def same_speaker(a: str, b: str) -> bool:
     Same words; one contained in the other; same surname (ignoring 'al-');
     or, for descriptions, the same head noun ('state broadcaster' /
     'regime-run broadcaster'). Two full personal names with different first
-    names are different people, and so are different heads ('mayor' /
-    'fire chief').
+    names are different people (a nickname is the same name: 'Bill' /
+    'William'), and so are different heads ('mayor' / 'fire chief').
     """
     if "unattributed" in (a, b):
         return False
@@ -131,8 +131,9 @@ def same_speaker(a: str, b: str) -> bool:
     if wa[-1] != wb[-1]:
         return False
     if is_proper(a) and is_proper(b) and len(wa) > 1 and len(wb) > 1:
-        # 'Jane Smith' vs 'John Smith'; but 'Yasser al-Youssef' vs 'Yasser Youssef'.
-        return wa[0] == wb[0]
+        # 'Jane Smith' vs 'John Smith'; but 'Yasser al-Youssef' vs 'Yasser
+        # Youssef', and 'Bill Kristol' vs 'William Kristol' (one first name).
+        return nickname_same(wa[0], wb[0])
     return True
 
 

@@ -109,13 +109,20 @@ def word_count(text: str) -> int:
 
 # ------------------------------------------------------------- speakers
 
-def _reporting_verb(analysis: Analysis, mark_start: int, mark_end: int) -> tuple[Token | None, bool]:
+def _reporting_verb(analysis: Analysis, mark_start: int, mark_end: int,
+                    quoted=lambda offset: False) -> tuple[Token | None, bool]:
     """The reporting verb (or 'according') for a quote, and whether it
-    governs the quote in the parse (rather than merely sharing its sentence)."""
+    governs the quote in the parse (rather than merely sharing its sentence).
+    A verb inside any quotation (`quoted(offset)`) is the quoted person's
+    word, not the writer's: in 'said that Grimm "asserts his innocence" and
+    "will be vindicated"' the second quote is not Grimm's assertion."""
     doc = analysis.doc
 
     def inside(t: Token) -> bool:
         return mark_start <= t.idx < mark_end
+
+    def reporting(t: Token) -> bool:
+        return _is_reporting(t) and not quoted(t.idx)
 
     sents = [s for s in analysis.sentences if s.start_char < mark_end and s.end_char > mark_start]
     if not sents:
@@ -130,10 +137,10 @@ def _reporting_verb(analysis: Analysis, mark_start: int, mark_end: int) -> tuple
         asked = doc_text(doc)[max(0, mark_end - 3):mark_end].rstrip("”\"’' ")[-1:] in ("?", "!")
         if (len(nxt) <= 8 or asked) and "\n" not in gap:
             sents.append(nxt)
-    verb = _climb_from_quote(sents, inside, _is_reporting)
+    verb = _climb_from_quote(sents, inside, reporting)
     if verb is not None:
         return verb, True
-    frame = [t for s in sents for t in s if not inside(t) and (_is_reporting(t) or t.lower_ == "according")]
+    frame = [t for s in sents for t in s if not inside(t) and (reporting(t) or t.lower_ == "according")]
     if not frame:
         return (_any_governing_verb(sents, inside) if ANY_VERB else None), False
     return min(frame, key=lambda t: min(abs(t.idx - mark_start), abs(t.idx - mark_end))), False
@@ -200,18 +207,22 @@ def _speaker(names: ArticleNames, ctx: SpeakerContext, verb: Token | None, mark_
     how = {} if how is None else how
     if verb is None:
         return UNATTRIBUTED
+    owners: set[int] = set()  # writers of a document subject: a place may be one ('the lawsuit from Nebraska says')
     if verb.lower_ == "according":
         heads = according_to(verb)
     elif verb.pos_ == "NOUN":
         heads = [c for c in verb.children if c.dep_ == "poss"]
     else:
-        heads = [_owner(h) for h in subject_heads(verb)]
+        subjects = subject_heads(verb)
+        heads = [_owner(h) for h in subjects]
+        owners = {h.i for h in heads} - {h.i for h in subjects}
         agents = _passive_agents(verb)
         if agents:
             heads = agents
     heads = [h for h in heads if not (mark_start <= h.idx < mark_end)
              and h.ent_type_ not in ("DATE", "TIME")  # 'Tuesday said' is a mis-parse
-             and not not_a_speaker(h, verb) and not in_title_line(h.doc, h.idx)]
+             and not not_a_speaker(h, None if h.i in owners else verb) and not in_title_line(h.doc, h.idx)
+             and not _line_label(h)]
     resolved = []
     for head in heads:
         how.setdefault("via", "verb")
@@ -245,12 +256,21 @@ def _speaker(names: ArticleNames, ctx: SpeakerContext, verb: Token | None, mark_
     return " and ".join(resolved) or UNATTRIBUTED
 
 
+def _line_label(token: Token) -> bool:
+    """'UPDATE: 7:19 p.m. -- The Post reports …': a capitalised label before
+    a colon, which the parser may take for a second subject."""
+    nxt = token.i + 1
+    return token.text.isupper() and len(token.text) > 1 and nxt < len(token.doc) and token.doc[nxt].text == ":"
+
+
 def _role_description(head: Token, name: str) -> bool:
     """'the Arizona Republican' (a role word the parser takes for a name) or
     'the Fox News host' (whose name is the outlet's): a definite description
     by a role word, where the rules' name is not a person's name."""
     if head.lower_ not in ROLE_NOUNS or not any(c.lower_ == "the" for c in head.children if c.dep_ == "det"):
         return False
+    if any(c.dep_ == "appos" and c.pos_ == "PROPN" for c in head.children):
+        return False  # 'the aide, Elizabeth Lauten,': named on the spot
     words = name_words(name)
     return head.pos_ == "PROPN" and bool(words) and words[-1] == head.lower_ or \
         head.pos_ == "NOUN" and (head.lower_ not in words or not is_named(name))
@@ -263,9 +283,9 @@ def _is_title(quoted: str, before: str) -> bool:
     if not words or not all(w[:1].isupper() or w.lower() in _MINOR for w in words) \
             or not words[-1][:1].isupper():
         return False
-    if 2 <= len(words) <= 8:
-        return True
     previous = _WORD.findall(before.lower())
+    if 2 <= len(words) <= 8 or previous and previous[-1] in ("titled", "entitled", "headlined"):
+        return True  # 'a BuzzFeed article titled "The Obama Girls Could Not Be More Bored …"'
     return len(words) == 1 and bool(previous) and previous[-1] in ("on", "told", "s", "in", "to", "show")
 
 
@@ -280,32 +300,96 @@ def _passive_agents(verb: Token) -> list[Token]:
     return [o for a in verb.children if a.dep_ == "agent" for o in a.children if o.dep_ == "pobj"]
 
 
-DOCUMENT_NOUNS = {"statement", "report", "letter", "release", "document", "post", "message", "communique"}
+DOCUMENT_NOUNS = {"statement", "report", "letter", "release", "document", "post", "message", "communique",
+                  "lawsuit", "suit", "complaint", "filing", "website", "memo", "email", "e-mail", "tweet"}
+# Words for one document: 'the lawsuit from Nebraska' is 'the suit' after.
+_SAME_DOCUMENT = [{"lawsuit", "suit", "complaint", "filing"}, {"statement", "release"}, {"email", "e-mail"}]
 
 
 # Verbs whose subject wrote or put out the document they take as object:
 # 'Steele issued a statement saying "…"' is Steele's. 'Police found a letter
 # saying' is not the police's, so the list is short and explicit.
 AUTHORING_VERBS = {"issue", "release", "send", "post", "write", "publish", "put", "circulate", "distribute"}
+# How far back a definite 'the statement' looks for the one it refers to.
+_DOCUMENT_LOOKBACK = 1000
 
 
 def _owner(head: Token) -> Token:
     """'a statement from the ministry said' -> the ministry; 'Steele issued a
-    statement saying' -> Steele."""
+    statement saying' -> Steele; 'the suit says', after 'the lawsuit from
+    Nebraska', -> Nebraska: a document speaks for whoever wrote it."""
     if head.lemma_ not in DOCUMENT_NOUNS:
         return head
+    owner = _document_owner(head)
+    if owner is None and any(c.dep_ == "det" and c.lower_ in ("the", "that", "this") for c in head.children):
+        owner = _earlier_document_owner(head)
+    return head if owner is None else owner
+
+
+def _document_owner(head: Token) -> Token | None:
+    """Who wrote the document `head`, from its own phrase: a possessive, 'from
+    X', 'by X', 'of X'; the subject of the verb putting it out ('X issued a
+    statement'); or, for 'in a statement', the clause's subject ('In a letter,
+    Weich told …')."""
     if head.dep_ == "dobj" and head.head.lemma_ in AUTHORING_VERBS:
         subjects = [c for c in head.head.children if c.dep_ == "nsubj"]
         if subjects:
             return subjects[0]
     for child in head.children:
-        if child.dep_ == "poss":
+        # "FreedomWorks’ website": the parser makes a name before a bare ’ a modifier.
+        if child.dep_ == "poss" or child.dep_ == "nmod" and child.ent_type_ in ("ORG", "PERSON") \
+                and child.i + 1 < len(child.doc) and child.doc[child.i + 1].lower_ in ("'s", "’s", "'", "’"):
             return child
         if child.dep_ == "prep" and child.lower_ in ("from", "by", "of"):
             objs = [c for c in child.children if c.dep_ == "pobj"]
             if objs:
                 return objs[0]
-    return head
+    if head.dep_ == "pobj" and head.head.lower_ == "in" and head.head.head.pos_ in ("VERB", "AUX"):
+        subjects = [c for c in head.head.head.children if c.dep_ == "nsubj" and not is_pronoun(c)]
+        if subjects:
+            return subjects[0]
+    return None
+
+
+def _earlier_document_owner(head: Token) -> Token | None:
+    """'The statement said …' after 'the statement from Grimm's attorney': the
+    owner of the latest earlier mention of that document."""
+    kin = next((g for g in _SAME_DOCUMENT if head.lemma_ in g), {head.lemma_})
+    for token in reversed(head.doc[max(0, head.i - _DOCUMENT_LOOKBACK):head.i]):
+        if token.lemma_ in kin and token.pos_ == "NOUN":
+            owner = _document_owner(token)
+            if owner is not None:
+                return owner
+    return None
+
+
+TERM_MAX_WORDS = 2
+
+
+def _embedded_term(analysis: Analysis, start: int, end: int, mark_start: int) -> bool:
+    """A short bare noun phrase set in a phrase of the writer's: 'on
+    "religious freedom" grounds', 'an "amnesty" policy', 'a "back door" to
+    their systems', 'referred to as "principles"'. A scare quote or a term,
+    not speech. Quoted words that
+    bring their own determiner ('called for "a balanced approach"') or are
+    no noun phrase ('is "without merit"') are someone's words."""
+    if word_count(analysis.article.text[start:end]) > TERM_MAX_WORDS:
+        return False
+    span = analysis.doc.char_span(start, end, alignment_mode="expand")
+    if span is None or not len(span):
+        return False
+    roots = [t for t in span if not (span.start <= t.head.i < span.end) or t.head.i == t.i]
+    if len(roots) != 1:
+        return False
+    root = roots[0]
+    if root.pos_ not in ("NOUN", "PROPN") or any(t.dep_ in ("det", "poss") or t.pos_ in ("VERB", "AUX") for t in span):
+        return False
+    before = analysis.doc[span.start - 2] if span.start >= 2 else None  # the token before the opening mark
+    determined = before is not None and before.head.i == root.i and before.dep_ in ("det", "poss", "amod")
+    # A label after 'as' ('referred to as "principles"'), but not 'which he
+    # called a district of "strategic importance"': his words.
+    labelled = root.dep_ == "pobj" and root.head.lower_ == "as"
+    return root.dep_ in ("compound", "amod", "nmod") or labelled or root.head.pos_ in ("NOUN", "PROPN") or determined
 
 
 def _is_term_mention(text: str, mark_start: int) -> bool:
@@ -341,10 +425,11 @@ def article_quotes(analysis: Analysis) -> list[QuoteMention]:
     kept = []  # [start, end, mark_start, mark_end, speaker, from_verb]
     for start, end, mark_start, mark_end in spans:
         quoted = text[start:end]
-        verb, governs = _reporting_verb(analysis, mark_start, mark_end)
+        verb, governs = _reporting_verb(analysis, mark_start, mark_end, ctx.in_quote)
         short = word_count(quoted) <= SCARE_MAX_WORDS
         if short and (not governs or _is_term_mention(text, mark_start)) \
-                or _is_title(quoted, text[max(0, mark_start - 20):mark_start]) or _not_speech(quoted, verb, governs):
+                or _is_title(quoted, text[max(0, mark_start - 20):mark_start]) or _not_speech(quoted, verb, governs) \
+                or _embedded_term(analysis, start, end, mark_start):
             continue
         how: dict = {}
         speaker = _speaker(names, ctx, verb, mark_start, mark_end, how)
@@ -432,6 +517,18 @@ def _rank_speakers(analysis: Analysis, ctx: SpeakerContext, kept: list) -> None:
             continue
         decided.append(rank(model, cands))
     if model is not None:
+        para = [ctx.para_index(k[2]) for k in kept]
+        # The ranker's own picks: a quote the rules credit by its paragraph
+        # ('"…," he said. "…"') or as a continuation keeps its speaker when
+        # the ranker is unsure but has credited that speaker the quote it
+        # was taken from.
+        accepted = [name is not None and name == k[4] for k, name in zip(kept, decided)]
+        for i, (k, name) in enumerate(zip(kept, decided)):
+            if name is None and k[6] in ("paragraph", "continued") and any(
+                    accepted[j] and kept[j][4] == k[4] and (para[j] == para[i] if k[6] == "paragraph"
+                                                            else j < i and para[i] - para[j] <= 2)
+                    for j in range(len(kept)) if j != i):
+                decided[i] = k[4]
         for k, name in zip(kept, decided):
             if k[6] == "transcript":
                 continue  # a speaker's label ('RAMOS:') says who speaks

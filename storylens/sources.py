@@ -27,6 +27,7 @@ phrases, per-article name resolution).
 from __future__ import annotations
 
 import re
+from collections import Counter
 from dataclasses import dataclass
 from functools import cached_property
 
@@ -37,7 +38,8 @@ from .attribution import QUOTE_ONLY_VERBS, QUOTE_VERBS, SOURCE_VERBS  # one lexi
 from .models import Citation
 # Name matching lives in storylens.names (one canonicaliser for sources, quotes,
 # speakers, actors and reconcile); re-exported here for existing callers.
-from .names import (AGENCIES, DETERMINERS, canonical_agency, contains as _contains,  # noqa: F401
+from .names import (AGENCIES, DETERMINERS, canonical_agency, contains as _contains, core_words,  # noqa: F401
+                    GENERATIONAL_SUFFIXES,
                     is_proper as _is_proper, name_words, same_actor, same_speaker)
 
 # Agencies that sign photos; matched at the end of caption lines.
@@ -239,6 +241,10 @@ def not_a_speaker(token: Token, verb: Token | None = None) -> bool:
     model tags some people as places), not through a loose parse."""
     if _is_dateline(token):
         return True
+    doc = token.doc
+    if token.ent_type_ == "GPE" and token.i >= 2 and doc[token.i - 1].text == "," \
+            and doc[token.i - 2].ent_type_ in ("GPE", "LOC", "FAC"):
+        return True  # 'in Berea, OH, …, Gov. Kasich said': the state of a town
     if token.ent_type_ in ("GPE", "LOC", "FAC") and verb is not None:
         return not (token.dep_ in ("nsubj", "nsubjpass") and token.head.i == verb.i)
     return False
@@ -385,11 +391,18 @@ def _subject_heads(verb: Token) -> list[Token]:
     subjects = [c for c in subjects if c not in dated] or \
         [t for d in dated for t in _with_conjuncts(d)[1:] if not _is_dateline(t)][:1] or subjects
     # 'in Salem, New Hampshire, Trump went': two subjects; the place is not the one.
-    subjects.sort(key=lambda c: c.ent_type_ in ("GPE", "LOC", "FAC") and len(subjects) > 1)
+    # (list.sort empties the list while it sorts: its length is taken before.)
+    several = len(subjects) > 1
+    subjects.sort(key=lambda c: several and c.ent_type_ in ("GPE", "LOC", "FAC"))
     for child in subjects:
         if child.lower_ in ("who", "which", "that") and verb.dep_ == "relcl":
             return _with_conjuncts(verb.head)
         return [t for t in _with_conjuncts(child) if not _is_dateline(t)] or [child]
+    recipient = verb.head
+    if verb.dep_ == "acl" and verb.tag_ == "VBG" and recipient.dep_ == "pobj" and recipient.head.lower_ == "to" \
+            and recipient.head.head.pos_ in ("VERB", "AUX"):
+        # 'Dane sent an e-mail to RNC members saying …': the sender says it, not the recipients.
+        return _subject_heads(recipient.head.head)
     # Inverted order without nsubj label: 'said the ministry' parsed as dobj.
     # 'on Friday state television said' parses 'television' as pobj of 'on':
     # a noun right before the verb is its subject.
@@ -411,7 +424,16 @@ def _subject_heads(verb: Token) -> list[Token]:
         return _subject_heads(verb.head)
     if verb.dep_ == "relcl":
         return _with_conjuncts(verb.head)
+    # 'On Friday, the aide, Jo Lane, who …, was at the time a spokeswoman …,
+    # wrote a letter': the parser hangs the subject on a clause before the
+    # verb, which it makes the verb's complement, and leaves the verb none.
+    ahead = [c for c in verb.children if c.dep_ == "ccomp" and c.i < verb.i]
+    if ahead and not any(c.dep_ == "punct" and c.text in _QUOTE_MARKS for c in ahead[0].subtree):
+        return [c for c in ahead[0].children if c.dep_ in ("nsubj", "nsubjpass") and c.pos_ in ("NOUN", "PROPN")][:1]
     return []
+
+
+_QUOTE_MARKS = set('"“”')
 
 
 def _inverted_subject(verb: Token) -> Token | None:
@@ -496,9 +518,14 @@ def _may_expand(short: list[str], full: list[str]) -> bool:
     organisation words ('Observatory') match anywhere."""
     if len(short) != 1 or not full or short[0] in ORG_WORDS | MONITOR_WORDS | MEDIA_HEADS | {"observatory"}:
         return True
+    if full[-1] in GENERATIONAL_SUFFIXES and len(full) > 2:
+        full = full[:-1]  # 'Jackson' for 'Jesse Jackson Jr.'
     return full[-1] == short[0] or full[0] == short[0] and len(full) <= 3 and full[-1] not in ORG_WORDS
 
 
+# Who speak for a client, like an 'attorney': 'A lawyer for Mr. Grimm, William
+# McGinley, said' is McGinley. Not official titles: 'lawyer for Grimm' is no name of Grimm's.
+_COUNSEL_WORDS = {"lawyer", "lawyers", "counsel"}
 _BINDABLE_MEDIA = {"newspaper", "paper", "network", "magazine", "outlet", "website", "broadcaster",
                    "channel", "tabloid", "daily", "weekly"}
 
@@ -522,10 +549,17 @@ class ArticleNames:
         direct = [c for c in head.children if c.dep_ == "appos" and c.pos_ == "PROPN"
                   and c.ent_type_ in ("PERSON", "ORG", "") and tag_owner(c) is None  # not '(D-Nev.)'
                   and not (c.left_edge.i > 0 and c.doc[c.left_edge.i - 1].text == "(")]
-        if head.pos_ == "NOUN" and (named and head.lower_ in OFFICIAL_WORDS or direct):
+        if head.pos_ == "NOUN" and head.dep_ == "appos" and head.head.pos_ == "PROPN" \
+                and head.head.ent_type_ in ("PERSON", ""):
+            # 'Enter Ms. Lauten — a former party aide who describes herself …':
+            # the description stands beside the name it describes.
+            actor = self.actor(head.head)
+            actor.description += " " + head.lower_
+            return actor
+        if head.pos_ == "NOUN" and (named and head.lower_ in OFFICIAL_WORDS | _COUNSEL_WORDS or direct):
             # 'A spokesman for the DNC, Brad Woodhouse, said', 'A top strategist,
             # John Weaver, tells': the name speaks.
-            actor = self.actor((named if head.lower_ in OFFICIAL_WORDS and named else direct)[0])
+            actor = self.actor((named if head.lower_ in OFFICIAL_WORDS | _COUNSEL_WORDS and named else direct)[0])
             actor.description += " " + head.lower_
             return actor
         tokens = phrase_tokens(head)
@@ -559,8 +593,8 @@ class ArticleNames:
         title: 'UN envoy Staffan de Mistura', 'the spokesman, John Doe'."""
         out = []
         for token in self.doc:
-            if token.pos_ != "PROPN" or token.dep_ == "compound":
-                continue
+            if token.pos_ != "PROPN" or token.dep_ == "compound" or in_title_line(self.doc, token.idx):
+                continue  # not a headline's 'Governor Appoints Ex-Aide'
             tokens = phrase_tokens(token)
             titled = [t for t in tokens if t.lower_ in OFFICIAL_WORDS and t.i < token.i]
             name = name_from_tokens(tokens) if titled else ""  # named only when titled
@@ -599,15 +633,24 @@ class ArticleNames:
             return self._outlet_named_before(actor) or name
         cache = self.__dict__.setdefault("_resolved", {})
         if name not in cache:
+            # (name, first offset, how often the article writes it or a part of it in full)
             candidates = [n for n in self._full_name_set if same_actor(n, name) and len(n) > len(name)
                           and _may_expand(words, name_words(n))]
-            # Prefer a name that ends in the short form ('Richard Blumenthal',
-            # not a quoted 'Blumenthal Bombshell'), then a first name over a
-            # title: 'Joe Arpaio' over 'Sheriff Arpaio'.
-            cache[name] = max(candidates, key=lambda n: (name_words(n)[-1:] == words[-1:],
-                                                         n.split()[0].lower().rstrip(".") not in TITLE_WORDS,
-                                                         len(name_words(n)), len(n))) if candidates else name
-        return cache[name]
+            first, written = self._full_name_stats
+            cache[name] = [(n, first[n], sum(k for m, k in written.items() if same_actor(m, n)) if len(candidates) > 1 else 0)
+                           for n in candidates]
+        candidates = cache[name]
+        if not candidates:
+            return name
+        # Prefer a name that ends in the short form ('Richard Blumenthal', not
+        # a quoted 'Blumenthal Bombshell'; 'Jesse Jackson Jr.' ends in
+        # 'Jackson' too), one the article gave before this mention (the
+        # 'Jackson' of the lead is not the 'Michael Jackson' of a later
+        # aside), then a first name over a title ('Joe Arpaio' over 'Sheriff
+        # Arpaio'), then the name written in full more often.
+        return max(candidates, key=lambda c: (core_words(c[0])[-1:] == tuple(words[-1:]), c[1] < actor.start,
+                                              c[0].split()[0].lower().rstrip(".") not in TITLE_WORDS,
+                                              c[2], len(name_words(c[0])), len(c[0])))[0]
 
     def _outlet_named_before(self, actor: Actor) -> str | None:
         """'the newspaper', 'the conservative-leaning newspaper', 'the network':
@@ -637,6 +680,14 @@ class ArticleNames:
                 out.append((token.i, name))
             run = []
         return out
+
+    @cached_property
+    def _full_name_stats(self) -> tuple[dict[str, int], Counter]:
+        """The first offset of each full name, and how often it is written."""
+        first: dict[str, int] = {}
+        for off, n in self.full_names:
+            first.setdefault(n, off)
+        return first, Counter(n for _, n in self.full_names)
 
     @cached_property
     def _full_name_set(self) -> list[str]:

@@ -101,6 +101,11 @@ def ranker_weights() -> tuple[dict[str, float], float]:
         return _FALLBACK, 0.0
 
 
+def want_gender(pronoun: str) -> str | None:
+    """'m' for he/him/his, 'f' for she/her, else None."""
+    return "m" if pronoun in MALE_PRONOUNS else "f" if pronoun in FEMALE_PRONOUNS else None
+
+
 @dataclass
 class Mention:
     start: int
@@ -189,7 +194,9 @@ class SpeakerContext:
                                                 end=written_end)) if bare else ""
             if not name or name == "unattributed" or not _is_proper(name):
                 continue
-            subj = head.dep_ in ("nsubj", "nsubjpass") or (head.dep_ in ("compound", "appos") and head.head.dep_ in ("nsubj", "nsubjpass"))
+            # 'Ryan's office said' is Ryan's, but 'GOP lawmakers are expected' is no subject 'GOP'.
+            subj = head.dep_ in ("nsubj", "nsubjpass") or (head.dep_ in ("compound", "appos") and head.head.dep_ in ("nsubj", "nsubjpass")
+                                                           and not (head.dep_ == "compound" and head.head.tag_ in ("NNS", "NNPS")))
             # 'the Fox News host said': the outlet only qualifies the subject.
             # (an entity 'the Fox News' may have 'the' for its root).
             affiliation = head.dep_ in ("compound", "det") and head.head.pos_ == "NOUN" \
@@ -322,6 +329,11 @@ class SpeakerContext:
         title of the name; with `described`, a definite description of a
         person) stands for, or None."""
         chained = self._chained(pronoun) if role is None and not described else None
+        if role is None and not described and pronoun.lower_ in ("they", "we") and self.last_speaker:
+            # '"…," Udall and Wyden said. … "…," they said.': the joint speakers before.
+            offset, name = self.last_speaker
+            if " and " in name and self.para_index(pronoun.idx) - self.para_index(offset) <= 2:
+                return name
         cands = self.candidates(pronoun, role, described)
         if not cands:
             return chained
@@ -339,6 +351,15 @@ class SpeakerContext:
         local = [m for m, _ in cands if m.sent == here and m.subject and not m.in_quote]
         if local:
             return local[0].name
+        # 'Mr. Brat spoke of the difficulty … . "I met with all of them," he
+        # said.': the one person subject of the sentence before, in the same
+        # paragraph, whose gender the pronoun fits, is who 'he' is.
+        if role is None and not described and want_gender(pronoun.lower_):
+            para = self.para_index(pronoun.idx)
+            before = {m.name for m, _ in cands if m.subject and m.sent == here - 1 and m.para == para
+                      and (m.person or self.gender(m.name)) and self.gender(m.name) == want_gender(pronoun.lower_)}
+            if len(before) == 1:
+                return before.pop()
         weights, threshold = ranker_weights()
         scored = [(sum(weights.get(k, 0.0) * v for k, v in f.items()), m) for m, f in cands]
         best = max(scored, key=lambda s: s[0])

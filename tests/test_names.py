@@ -31,6 +31,8 @@ def test_is_proper_skips_determiners():
     ("state broadcaster", "regime-run broadcaster", False, True),
     ("Yasser al-Youssef", "Yasser Youssef", True, True),  # "al-" aside, the same words
     ("Jane Smith", "John Smith", False, False),
+    ("Bill Kestrel", "William Kestrel", False, True),  # a nickname is the same first name
+    ("Bill Kestrel", "Walter Kestrel", False, False),
     ("the mayor", "the fire chief", False, False),
     ("Yasser al-Youssef", "Muhammed Mesleti", False, False),
 ])

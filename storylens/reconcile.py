@@ -812,6 +812,8 @@ def _bare(c: ClaimInfo) -> bool:
         return True
     if c.kind == "number" and c.thing in VAGUE_COUNTED:   # 'the one thing you don't do'
         return True
+    if c.kind == "number" and what(c) == "figure":   # counts nothing named: 'split the district in two'
+        return True
     return c.event in (None, "be", "say") and c.kind in ("number", "date", "time")
 
 

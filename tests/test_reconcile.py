@@ -296,6 +296,15 @@ def test_a_lone_figure_of_a_vague_noun_is_not_listed_unless_asked():
     assert [f for f in shown if f.status == "unique" and f.kind == "number"]
 
 
+def test_a_lone_figure_that_counts_nothing_named_is_not_listed_unless_asked():
+    text_a = ("The council imposed a curfew in the harbour and split the Dunmore district into two "
+              "with steel barriers, a move criticised by traders.")
+    text_b = "Rain fell across the valley."
+    assert not [f for f in _pair_facts(text_a, text_b) if f.status == "unique" and f.kind == "number"]
+    shown = _pair_facts(text_a, text_b, show_bare_uniques=True)
+    assert [f.what for f in shown if f.status == "unique" and f.kind == "number"] == ["figure"]
+
+
 def test_an_edge_of_something_that_is_no_place_is_no_location():
     text_a = ("The senator said the party stood on the wrong side of history. "
               "Crowds gathered on the outskirts of the city on Monday.")

@@ -32,7 +32,7 @@ from functools import cached_property
 
 from spacy.tokens import Token
 
-from .analyze import Analysis, doc_text
+from .analyze import Analysis, doc_text, doc_tokens, token_column, tokens_where
 from .attribution import QUOTE_ONLY_VERBS, QUOTE_VERBS, SOURCE_VERBS  # one lexicon: data/attribution.json
 from .models import Citation
 # Name matching lives in storylens.names (one canonicaliser for sources, quotes,
@@ -558,8 +558,8 @@ class ArticleNames:
         """(offset, title word, person) for names written after a lower-case
         title: 'UN envoy Staffan de Mistura', 'the spokesman, John Doe'."""
         out = []
-        for token in self.doc:
-            if token.pos_ != "PROPN" or token.dep_ == "compound":
+        for token in tokens_where(self.doc, "pos_", ("PROPN",)):
+            if token.dep_ == "compound":
                 continue
             tokens = phrase_tokens(token)
             titled = [t for t in tokens if t.lower_ in OFFICIAL_WORDS and t.i < token.i]
@@ -573,12 +573,14 @@ class ArticleNames:
     def speakers(self) -> list[Actor]:
         """Subjects of reporting verbs (and 'according to' objects) in order."""
         out = []
-        for token in self.doc:
-            heads = []
-            if token.lemma_ in QUOTE_VERBS and token.pos_ in ("VERB", "AUX"):
+        lemma, pos, lower = (token_column(self.doc, attr) for attr in ("lemma_", "pos_", "lower_"))
+        for i, token in enumerate(doc_tokens(self.doc)):
+            if lemma[i] in QUOTE_VERBS and pos[i] in ("VERB", "AUX"):
                 heads = subject_heads(token)
-            elif token.lower_ == "according":
+            elif lower[i] == "according":
                 heads = according_to(token)
+            else:
+                continue
             out += [self.actor(h) for h in heads]
         return sorted(out, key=lambda a: a.start)
 
@@ -628,13 +630,16 @@ class ArticleNames:
         quadratic in the article's length."""
         run: list[Token] = []
         out = []
-        for token in self.doc:  # runs of proper nouns: 'The Kestrel Tribune'
-            if token.pos_ == "PROPN" and not in_title_line(self.doc, token.idx):
+        pos = token_column(self.doc, "pos_")
+        for i, token in enumerate(doc_tokens(self.doc)):  # runs of proper nouns: 'The Kestrel Tribune'
+            if pos[i] == "PROPN" and not in_title_line(self.doc, token.idx):
                 run.append(token)
                 continue
-            name = name_from_tokens(run) if run else ""
+            if not run:
+                continue
+            name = name_from_tokens(run)
             if name and classify(name) == "media":
-                out.append((token.i, name))
+                out.append((i, name))
             run = []
         return out
 
@@ -747,23 +752,27 @@ def article_names(analysis: Analysis) -> "ArticleNames":
 def _article_citations(analysis: Analysis) -> list[Citation]:
     names = article_names(analysis)
     found: list[Citation] = []
-    for token in analysis.doc:
+    # The tests on each token read the doc's columns: most tokens pass none.
+    lemma, pos, lower = (token_column(analysis.doc, attr) for attr in ("lemma_", "pos_", "lower_"))
+    for i, token in enumerate(doc_tokens(analysis.doc)):
         heads: list[Token] = []
-        if token.lemma_ in SOURCE_VERBS and token.pos_ in ("VERB", "AUX"):
+        if lemma[i] in SOURCE_VERBS and pos[i] in ("VERB", "AUX"):
             heads = subject_heads(token)
             heads += [o for o in outlet_objects(token) if _is_outlet(names.actor(o).name)]
-        elif token.lemma_ in QUOTE_ONLY_VERBS and token.pos_ == "VERB" and _governs_quote(token):
+        elif lemma[i] in QUOTE_ONLY_VERBS and pos[i] == "VERB" and _governs_quote(token):
             # 'Rubio called the statement "offensive"', 'Bartiromo asked, "…"'.
             heads = subject_heads(token)
-        elif token.lemma_ in ("speak", "talk", "interview") and token.pos_ == "VERB":
+        elif lemma[i] in ("speak", "talk", "interview") and pos[i] == "VERB":
             heads = [o for o in outlet_objects(token) if _is_outlet(names.actor(o).name)]
-        elif token.lower_ == "according":
+        elif lower[i] == "according":
             heads = according_to(token)
-        elif token.lemma_ in ("show", "find", "suggest", "indicate") and token.pos_ == "VERB":
+        elif lemma[i] in ("show", "find", "suggest", "indicate") and pos[i] == "VERB":
             heads = [h for h in subject_heads(token) if h.lemma_.lower() in STUDY_NOUNS]
-        elif token.lemma_ == "contribute" and _about_report(token):
+        elif lemma[i] == "contribute" and _about_report(token):
             found += [_citation(analysis, names.actor(h), names.actor(h).name, "contributor")
                       for h in subject_heads(token) if not is_pronoun(h)]
+            continue
+        if not heads:
             continue
         # 'according to a new Associated Press-GfK poll', 'a count by The
         # Associated Press', 'a Gallup poll shows': the pollster is the source.

@@ -72,12 +72,25 @@ def _group(citations: list[Citation]) -> list[list[Citation]]:
     name, or 'Bill' for 'William' before one surname), so the order rarely
     matters, and a story has tens of names."""
     groups: list[list[Citation]] = []
+    # Each group's distinct names, and each pair's answer: a source is cited
+    # by a few names many times, and `same_person` reads only the names.
+    names: list[set[str]] = []
+    same: dict[tuple[str, str], bool] = {}
+
+    def joins(name: str, other: str) -> bool:
+        key = (name, other)
+        if key not in same:
+            same[key] = same_person(name, other)
+        return same[key]
+
     for citation in citations:
-        home = next((g for g in groups if any(same_person(citation.name, o.name) for o in g)), None)
+        home = next((k for k, held in enumerate(names) if any(joins(citation.name, n) for n in held)), None)
         if home is None:
             groups.append([citation])
+            names.append({citation.name})
         else:
-            home.append(citation)
+            groups[home].append(citation)
+            names[home].add(citation.name)
     return groups
 
 

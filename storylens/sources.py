@@ -27,7 +27,7 @@ phrases, per-article name resolution).
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import cached_property
 
 from spacy.tokens import Token
@@ -513,6 +513,15 @@ class ArticleNames:
         self.doc = analysis.doc
 
     def actor(self, head: Token) -> Actor:
+        """The actor a head token names, memoised per head (quotes, citations
+        and mentions ask for the same heads); each caller gets its own copy."""
+        cache = self.__dict__.setdefault("_actors", {})
+        found = cache.get(head.i)
+        if found is None:
+            found = cache[head.i] = self._actor(head)
+        return replace(found, tokens=list(found.tokens))
+
+    def _actor(self, head: Token) -> Actor:
         # The parser often hangs the name on the organisation instead:
         # 'a spokeswoman for [the Red Cross, Ana Lind]'.
         owners = [head] + [o for p in head.children if p.dep_ == "prep" and p.lower_ in ("for", "of", "at")

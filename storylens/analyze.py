@@ -184,6 +184,18 @@ def doc_tokens(doc: Doc) -> list:
     return tokens
 
 
+def sent_start(token) -> int:
+    """`token.sent.start`, from a per-doc table: spaCy finds a token's
+    sentence by scanning its tokens and slicing the doc on every call."""
+    doc = token.doc
+    starts = doc.user_data.get("storylens_sent_starts")
+    if starts is None:
+        starts = doc.user_data["storylens_sent_starts"] = [0] * len(doc)
+        for sent in doc.sents:
+            starts[sent.start:sent.end] = [sent.start] * (sent.end - sent.start)
+    return starts[token.i]
+
+
 def _column_attrs() -> dict[str, int]:
     from spacy.attrs import DEP, ENT_TYPE, LEMMA, LOWER, POS, TAG
 

@@ -32,7 +32,7 @@ from functools import cached_property
 
 from spacy.tokens import Token
 
-from .analyze import Analysis, doc_text, doc_tokens, token_column, tokens_where
+from .analyze import Analysis, doc_text, doc_tokens, sent_start, token_column, tokens_where
 from .attribution import QUOTE_ONLY_VERBS, QUOTE_VERBS, SOURCE_VERBS  # one lexicon: data/attribution.json
 from .models import Citation
 # Name matching lives in storylens.names (one canonicaliser for sources, quotes,
@@ -133,10 +133,11 @@ def _phrase_tokens(head: Token) -> list[Token]:
     """The noun phrase headed by `head`: its left modifiers, the head, the rest
     of a named entity it sits in, and 'of/for <Name>' complements of names.
     Appositions and relative clauses are left out."""
-    doc, sent = head.doc, head.sent
+    doc, first = head.doc, sent_start(head)
+    every = doc_tokens(doc)
     start = head.i
-    while start - 1 >= sent.start:
-        prev = doc[start - 1]
+    while start - 1 >= first:
+        prev = every[start - 1]
         if prev.is_space or (prev.is_punct and prev.text not in "-‑" and prev.dep_ != "case") \
                 or not _governs(head, prev) \
                 or prev.dep_ in ("advmod", "cc", "preconj", "prep", "mark", "neg"):
@@ -158,7 +159,7 @@ def _phrase_tokens(head: Token) -> list[Token]:
                         ent = _entity_of(objs[0])
                         if ent is not None:
                             end = max(end, ent[1])
-    tokens = [t for t in doc[start:end]]
+    tokens = every[start:end]
     # 'on Friday state television said' mis-attaches the date to the name.
     while len(tokens) > 1 and tokens[0].ent_type_ in _NOT_NAME and tokens[0].i != head.i:
         tokens = tokens[1:]
@@ -204,7 +205,8 @@ def title_lines(doc) -> list[tuple[int, int]]:
 
 
 def in_title_line(doc, offset: int) -> bool:
-    return any(s <= offset < e for s, e in title_lines(doc))
+    spans = title_lines(doc)
+    return bool(spans) and any(s <= offset < e for s, e in spans)
 
 
 def _verb_led(ent) -> bool:
@@ -366,15 +368,16 @@ def tag_owner(token: Token) -> Token | None:
     """'Gov. John Kasich (R-OH)': a token inside a party/state tag -> the last
     token of the name the tag follows; None for any other token."""
     doc = token.doc
+    lower, tokens = token_column(doc, "lower_"), doc_tokens(doc)  # a token's lower case is '(' only when it is '('
     i = token.i
-    while i > 0 and token.i - i < 6 and doc[i].text != "(":
+    while i > 0 and token.i - i < 6 and lower[i] != "(":
         i -= 1
-    if doc[i].text != "(" or i == 0:
+    if lower[i] != "(" or i == 0:
         return None
-    m = _PARTY_TAG.match(doc_text(doc), doc[i].idx)
+    m = _PARTY_TAG.match(doc_text(doc), tokens[i].idx)
     if not m or not (m.start() <= token.idx < m.end()):
         return None
-    owner = doc[i - 1]
+    owner = tokens[i - 1]
     return owner if owner.pos_ == "PROPN" or owner.text[:1].isupper() else None
 
 

@@ -224,7 +224,16 @@ def _verb_led(ent) -> bool:
 def swallowing(ent) -> bool:
     """'the Ted Cruz South Carolina victory party': a long name used as a
     modifier of a common noun has likely run into the next name; 'Stated
-    Stone:' has swallowed a verb."""
+    Stone:' has swallowed a verb. Memoised per doc: names, actors and
+    speakers each test every entity."""
+    cache = ent.doc.user_data.setdefault("storylens_swallowing", {})
+    key = (ent.start, ent.end)
+    if key not in cache:
+        cache[key] = _swallowing(ent)
+    return cache[key]
+
+
+def _swallowing(ent) -> bool:
     if _verb_led(ent):
         return True
     words = [t for t in ent if t.lower_ not in DETERMINERS]
@@ -357,8 +366,13 @@ class Actor:
 def subject_heads(verb: Token) -> list[Token]:
     """The subject token(s) of a reporting verb, following conjunctions,
     relative clauses, participles and one common mis-parse. A party/state tag
-    ('John Kasich (R-OH) said') stands for the name before it."""
-    return [tag_owner(h) or h for h in _subject_heads(verb)]
+    ('John Kasich (R-OH) said') stands for the name before it. Memoised
+    per doc: the speakers registry, citations and quotes ask about the same verbs."""
+    cache = verb.doc.user_data.setdefault("storylens_subjects", {})
+    heads = cache.get(verb.i)
+    if heads is None:
+        heads = cache[verb.i] = [tag_owner(h) or h for h in _subject_heads(verb)]
+    return list(heads)
 
 
 _PARTY_TAG = re.compile(r"\((?:[RDI]|Rep|Dem|Ind|GOP)\s?[-–—,.]\s?[A-Z][A-Za-z. ]{0,14}\)")

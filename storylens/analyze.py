@@ -217,9 +217,14 @@ def token_column(doc: Doc, attr: str) -> list[str]:
 
 
 def tokens_where(doc: Doc, attr: str, values) -> list:
-    """The tokens whose `attr` column (see `token_column`) is in `values`, in order."""
-    tokens = doc_tokens(doc)
-    return [tokens[i] for i, v in enumerate(token_column(doc, attr)) if v in values]
+    """The tokens whose `attr` column (see `token_column`) is in `values`, in
+    order; kept on the doc, as several scans ask for the same ones (a copy each)."""
+    found = doc.user_data.setdefault("storylens_where", {})
+    key = (attr, tuple(values))
+    if key not in found:
+        tokens = doc_tokens(doc)
+        found[key] = [tokens[i] for i, v in enumerate(token_column(doc, attr)) if v in values]
+    return list(found[key])
 
 
 @dataclass

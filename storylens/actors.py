@@ -59,6 +59,7 @@ from importlib import resources
 
 from scipy.cluster.hierarchy import DisjointSet
 
+from .analyze import doc_tokens, tokens_where
 from .ids import finding_id
 from .models import ActorDescriptor, ActorFraming, Span
 from .names import cluster_names, display_name, same_name
@@ -202,8 +203,8 @@ class _ArticleActors:
                     and not swallowing(ent):
                 mention(ent.root, ent.label_)
         # A name the model did not tag, where the article names the same actor elsewhere ('Whitcombe').
-        for token in self.doc:
-            if token.pos_ == "PROPN" and not token.ent_type_ and token.dep_ != "compound" \
+        for token in tokens_where(self.doc, "pos_", ("PROPN",)):
+            if not token.ent_type_ and token.dep_ != "compound" \
                     and token.i not in seen_heads and self.narrative(token):
                 label = self._known_label(token, known)
                 if label:
@@ -398,8 +399,9 @@ class _ArticleActors:
                 tied.setdefault(noun, set()).add(d.actor)
         covered = sorted((d.start, d.end) for _, d in heads if d.kind != "name")
         out = []
-        for token in self.doc:
-            if token.pos_ != "NOUN" or token.tag_ != "NN" or token.dep_ in ("compound", "appos", "npadvmod"):
+        tokens = doc_tokens(self.doc)
+        for token in tokens_where(self.doc, "tag_", ("NN",)):
+            if token.pos_ != "NOUN" or token.dep_ in ("compound", "appos", "npadvmod"):
                 continue
             # The word test first: spaCy finds a token's children by scanning
             # its whole subtree, which on a long run-on sentence is slow.
@@ -410,7 +412,7 @@ class _ArticleActors:
                 continue
             if any(c.dep_ in ("appos", "flat") and c.pos_ == "PROPN" for c in token.children):
                 continue  # 'the senator, Ted Cruz' is an appositive
-            nxt = self.doc[token.i + 1] if token.i + 1 < len(self.doc) else None
+            nxt = tokens[token.i + 1] if token.i + 1 < len(tokens) else None
             if nxt is not None and nxt.pos_ == "PROPN" and nxt.ent_type_ == "PERSON":
                 continue
             left = [c for c in token.lefts if c.dep_ != "det"]
@@ -460,8 +462,8 @@ class _ArticleActors:
     def _groups(self) -> list[GroupLabel]:
         out = []
         nouns = self.words.group_nouns
-        for token in self.doc:
-            if token.pos_ != "NOUN" or token.dep_ == "compound":
+        for token in tokens_where(self.doc, "pos_", ("NOUN",)):
+            if token.dep_ == "compound":
                 continue
             lemma = normal_group(token.lemma_)
             if lemma not in nouns or not self.narrative(token):

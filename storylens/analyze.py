@@ -174,6 +174,59 @@ def doc_text(doc: Doc) -> str:
     return text
 
 
+def doc_tokens(doc: Doc) -> list:
+    """Every `Token` of the doc, made once. spaCy builds a new `Token` object
+    on each `doc[i]` and each step of `for t in doc`, and the extractors walk
+    the same doc a dozen times over; slices of this list are the same tokens."""
+    tokens = doc.user_data.get("storylens_tokens")
+    if tokens is None:
+        tokens = doc.user_data["storylens_tokens"] = list(doc)
+    return tokens
+
+
+def sent_start(token) -> int:
+    """`token.sent.start`, from a per-doc table: spaCy finds a token's
+    sentence by scanning its tokens and slicing the doc on every call."""
+    doc = token.doc
+    starts = doc.user_data.get("storylens_sent_starts")
+    if starts is None:
+        starts = doc.user_data["storylens_sent_starts"] = [0] * len(doc)
+        for sent in doc.sents:
+            starts[sent.start:sent.end] = [sent.start] * (sent.end - sent.start)
+    return starts[token.i]
+
+
+def _column_attrs() -> dict[str, int]:
+    from spacy.attrs import DEP, ENT_TYPE, LEMMA, LOWER, POS, TAG
+
+    return {"pos_": POS, "tag_": TAG, "dep_": DEP, "lemma_": LEMMA, "lower_": LOWER, "ent_type_": ENT_TYPE}
+
+
+def token_column(doc: Doc, attr: str) -> list[str]:
+    """One string attribute of every token ('pos_', 'tag_', 'dep_', 'lemma_',
+    'lower_' or 'ent_type_'), read in one `Doc.to_array` call and kept on the
+    doc: a whole-doc scan can test it before it touches any `Token`."""
+    columns = doc.user_data.setdefault("storylens_columns", {})
+    column = columns.get(attr)
+    if column is None:
+        strings = doc.vocab.strings
+        names: dict[int, str] = {0: ""}  # an unset attribute reads as '' on a Token
+        hashes = doc.to_array(_column_attrs()[attr]).tolist() if len(doc) else []
+        column = columns[attr] = [names[h] if h in names else names.setdefault(h, strings[h]) for h in hashes]
+    return column
+
+
+def tokens_where(doc: Doc, attr: str, values) -> list:
+    """The tokens whose `attr` column (see `token_column`) is in `values`, in
+    order; kept on the doc, as several scans ask for the same ones (a copy each)."""
+    found = doc.user_data.setdefault("storylens_where", {})
+    key = (attr, tuple(values))
+    if key not in found:
+        tokens = doc_tokens(doc)
+        found[key] = [tokens[i] for i, v in enumerate(token_column(doc, attr)) if v in values]
+    return list(found[key])
+
+
 @dataclass
 class Analysis:
     """An article with its parse. `doc.text == article.text`, so token and

@@ -21,7 +21,7 @@ from spacy.tokens import Span as SpacySpan
 from spacy.tokens import Token
 from text_to_num import text2num
 
-from .analyze import Analysis, doc_text
+from .analyze import Analysis, doc_text, doc_tokens, tokens_where
 from .attribution import CLAIM_VERBS
 from .sources import according_to
 
@@ -609,7 +609,7 @@ class _Sentence:
         self.start, self.end = span.start, span.end
         self.start_char, self.end_char = span.start_char, span.end_char
         self.text = text[self.start_char:self.end_char]
-        self.tokens = list(span)
+        self.tokens = doc_tokens(span.doc)[self.start:self.end]
 
     def __iter__(self):
         return iter(self.tokens)
@@ -1251,9 +1251,7 @@ def alias_evidence(analysis: Analysis) -> dict[str, dict[str, int]]:
         slot = counts.setdefault(noun.lemma_.lower(), {})
         slot[name.lower()] = slot.get(name.lower(), 0) + 1
 
-    for t in analysis.doc:
-        if t.pos_ != "NOUN":
-            continue
+    for t in tokens_where(analysis.doc, "pos_", ("NOUN",)):
         propn = [c for c in t.children if c.dep_ == "compound" and c.pos_ == "PROPN"]
         if propn and not any(p.like_num or p.lower_ in WEEKDAYS or p.ent_type_ in ("DATE", "TIME") for p in propn):
             add(t, _token_range_text(t.doc, min(x.i for p in propn for x in p.subtree), propn[-1].i + 1))

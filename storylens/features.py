@@ -300,20 +300,20 @@ def _date(value: str | None) -> dt.date | None:
 def _token_columns(doc) -> tuple[np.ndarray, np.ndarray, list[str], list[str], np.ndarray]:
     """Token columns read in one `Doc.to_array` call: spaCy's per-token
     Python attributes cost a sixth of the article phase on short articles."""
-    from spacy.attrs import IDX, IS_ALPHA, IS_PUNCT, IS_SPACE, IS_STOP, LEMMA, LENGTH, LIKE_NUM, POS
+    from spacy.attrs import IDX, IS_ALPHA, IS_PUNCT, IS_SPACE, IS_STOP, LENGTH, LIKE_NUM
+
+    from .analyze import token_column
 
     if not len(doc):
         empty = np.zeros(0, dtype=np.int32)
         return empty, empty.copy(), [], [], np.zeros(0, dtype=np.uint8)
-    cols = doc.to_array([IDX, LENGTH, IS_PUNCT, IS_ALPHA, IS_STOP, IS_SPACE, LIKE_NUM, LEMMA, POS])
+    cols = doc.to_array([IDX, LENGTH, IS_PUNCT, IS_ALPHA, IS_STOP, IS_SPACE, LIKE_NUM])
     starts = cols[:, 0].astype(np.int32)
     ends = (cols[:, 0] + cols[:, 1]).astype(np.int32)
     flags = (_PUNCT * cols[:, 2] | _ALPHA * cols[:, 3] | _STOP * cols[:, 4] | _SPACE * cols[:, 5]
              | _NUM * cols[:, 6]).astype(np.uint8)
-    strings = doc.vocab.strings
-    lemmas = [strings[int(h)] for h in cols[:, 7]]
-    pos = [strings[int(h)] if h else "" for h in cols[:, 8]]
-    return starts, ends, lemmas, pos, flags
+    # the extractors' own columns, read once per doc (copies: a record owns its lists)
+    return starts, ends, list(token_column(doc, "lemma_")), list(token_column(doc, "pos_")), flags
 
 
 # A sentence vector is a mean over word pieces: a few thousand characters fix

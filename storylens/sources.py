@@ -28,12 +28,12 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import cached_property
 
 from spacy.tokens import Token
 
-from .analyze import Analysis, doc_text
+from .analyze import Analysis, doc_text, doc_tokens, sent_start, token_column, tokens_where
 from .attribution import QUOTE_ONLY_VERBS, QUOTE_VERBS, SOURCE_VERBS  # one lexicon: data/attribution.json
 from .models import Citation
 # Name matching lives in storylens.names (one canonicaliser for sources, quotes,
@@ -135,10 +135,11 @@ def _phrase_tokens(head: Token) -> list[Token]:
     """The noun phrase headed by `head`: its left modifiers, the head, the rest
     of a named entity it sits in, and 'of/for <Name>' complements of names.
     Appositions and relative clauses are left out."""
-    doc, sent = head.doc, head.sent
+    doc, first = head.doc, sent_start(head)
+    every = doc_tokens(doc)
     start = head.i
-    while start - 1 >= sent.start:
-        prev = doc[start - 1]
+    while start - 1 >= first:
+        prev = every[start - 1]
         if prev.is_space or (prev.is_punct and prev.text not in "-‑" and prev.dep_ != "case") \
                 or not _governs(head, prev) \
                 or prev.dep_ in ("advmod", "cc", "preconj", "prep", "mark", "neg"):
@@ -160,7 +161,7 @@ def _phrase_tokens(head: Token) -> list[Token]:
                         ent = _entity_of(objs[0])
                         if ent is not None:
                             end = max(end, ent[1])
-    tokens = [t for t in doc[start:end]]
+    tokens = every[start:end]
     # 'on Friday state television said' mis-attaches the date to the name.
     while len(tokens) > 1 and tokens[0].ent_type_ in _NOT_NAME and tokens[0].i != head.i:
         tokens = tokens[1:]
@@ -206,7 +207,8 @@ def title_lines(doc) -> list[tuple[int, int]]:
 
 
 def in_title_line(doc, offset: int) -> bool:
-    return any(s <= offset < e for s, e in title_lines(doc))
+    spans = title_lines(doc)
+    return bool(spans) and any(s <= offset < e for s, e in spans)
 
 
 def _verb_led(ent) -> bool:
@@ -224,7 +226,16 @@ def _verb_led(ent) -> bool:
 def swallowing(ent) -> bool:
     """'the Ted Cruz South Carolina victory party': a long name used as a
     modifier of a common noun has likely run into the next name; 'Stated
-    Stone:' has swallowed a verb."""
+    Stone:' has swallowed a verb. Memoised per doc: names, actors and
+    speakers each test every entity."""
+    cache = ent.doc.user_data.setdefault("storylens_swallowing", {})
+    key = (ent.start, ent.end)
+    if key not in cache:
+        cache[key] = _swallowing(ent)
+    return cache[key]
+
+
+def _swallowing(ent) -> bool:
     if _verb_led(ent):
         return True
     words = [t for t in ent if t.lower_ not in DETERMINERS]
@@ -361,8 +372,13 @@ class Actor:
 def subject_heads(verb: Token) -> list[Token]:
     """The subject token(s) of a reporting verb, following conjunctions,
     relative clauses, participles and one common mis-parse. A party/state tag
-    ('John Kasich (R-OH) said') stands for the name before it."""
-    return [tag_owner(h) or h for h in _subject_heads(verb)]
+    ('John Kasich (R-OH) said') stands for the name before it. Memoised
+    per doc: the speakers registry, citations and quotes ask about the same verbs."""
+    cache = verb.doc.user_data.setdefault("storylens_subjects", {})
+    heads = cache.get(verb.i)
+    if heads is None:
+        heads = cache[verb.i] = [tag_owner(h) or h for h in _subject_heads(verb)]
+    return list(heads)
 
 
 _PARTY_TAG = re.compile(r"\((?:[RDI]|Rep|Dem|Ind|GOP)\s?[-–—,.]\s?[A-Z][A-Za-z. ]{0,14}\)")
@@ -372,15 +388,16 @@ def tag_owner(token: Token) -> Token | None:
     """'Gov. John Kasich (R-OH)': a token inside a party/state tag -> the last
     token of the name the tag follows; None for any other token."""
     doc = token.doc
+    lower, tokens = token_column(doc, "lower_"), doc_tokens(doc)  # a token's lower case is '(' only when it is '('
     i = token.i
-    while i > 0 and token.i - i < 6 and doc[i].text != "(":
+    while i > 0 and token.i - i < 6 and lower[i] != "(":
         i -= 1
-    if doc[i].text != "(" or i == 0:
+    if lower[i] != "(" or i == 0:
         return None
-    m = _PARTY_TAG.match(doc_text(doc), doc[i].idx)
+    m = _PARTY_TAG.match(doc_text(doc), tokens[i].idx)
     if not m or not (m.start() <= token.idx < m.end()):
         return None
-    owner = doc[i - 1]
+    owner = tokens[i - 1]
     return owner if owner.pos_ == "PROPN" or owner.text[:1].isupper() else None
 
 
@@ -540,6 +557,15 @@ class ArticleNames:
         self.doc = analysis.doc
 
     def actor(self, head: Token) -> Actor:
+        """The actor a head token names, memoised per head (quotes, citations
+        and mentions ask for the same heads); each caller gets its own copy."""
+        cache = self.__dict__.setdefault("_actors", {})
+        found = cache.get(head.i)
+        if found is None:
+            found = cache[head.i] = self._actor(head)
+        return replace(found, tokens=list(found.tokens))
+
+    def _actor(self, head: Token) -> Actor:
         # The parser often hangs the name on the organisation instead:
         # 'a spokeswoman for [the Red Cross, Ana Lind]'.
         owners = [head] + [o for p in head.children if p.dep_ == "prep" and p.lower_ in ("for", "of", "at")
@@ -592,8 +618,8 @@ class ArticleNames:
         """(offset, title word, person) for names written after a lower-case
         title: 'UN envoy Staffan de Mistura', 'the spokesman, John Doe'."""
         out = []
-        for token in self.doc:
-            if token.pos_ != "PROPN" or token.dep_ == "compound" or in_title_line(self.doc, token.idx):
+        for token in tokens_where(self.doc, "pos_", ("PROPN",)):
+            if token.dep_ == "compound" or in_title_line(self.doc, token.idx):
                 continue  # not a headline's 'Governor Appoints Ex-Aide'
             tokens = phrase_tokens(token)
             titled = [t for t in tokens if t.lower_ in OFFICIAL_WORDS and t.i < token.i]
@@ -607,12 +633,14 @@ class ArticleNames:
     def speakers(self) -> list[Actor]:
         """Subjects of reporting verbs (and 'according to' objects) in order."""
         out = []
-        for token in self.doc:
-            heads = []
-            if token.lemma_ in QUOTE_VERBS and token.pos_ in ("VERB", "AUX"):
+        lemma, pos, lower = (token_column(self.doc, attr) for attr in ("lemma_", "pos_", "lower_"))
+        for i, token in enumerate(doc_tokens(self.doc)):
+            if lemma[i] in QUOTE_VERBS and pos[i] in ("VERB", "AUX"):
                 heads = subject_heads(token)
-            elif token.lower_ == "according":
+            elif lower[i] == "according":
                 heads = according_to(token)
+            else:
+                continue
             out += [self.actor(h) for h in heads]
         return sorted(out, key=lambda a: a.start)
 
@@ -671,13 +699,16 @@ class ArticleNames:
         quadratic in the article's length."""
         run: list[Token] = []
         out = []
-        for token in self.doc:  # runs of proper nouns: 'The Kestrel Tribune'
-            if token.pos_ == "PROPN" and not in_title_line(self.doc, token.idx):
+        pos = token_column(self.doc, "pos_")
+        for i, token in enumerate(doc_tokens(self.doc)):  # runs of proper nouns: 'The Kestrel Tribune'
+            if pos[i] == "PROPN" and not in_title_line(self.doc, token.idx):
                 run.append(token)
                 continue
-            name = name_from_tokens(run) if run else ""
+            if not run:
+                continue
+            name = name_from_tokens(run)
             if name and classify(name) == "media":
-                out.append((token.i, name))
+                out.append((i, name))
             run = []
         return out
 
@@ -798,23 +829,27 @@ def article_names(analysis: Analysis) -> "ArticleNames":
 def _article_citations(analysis: Analysis) -> list[Citation]:
     names = article_names(analysis)
     found: list[Citation] = []
-    for token in analysis.doc:
+    # The tests on each token read the doc's columns: most tokens pass none.
+    lemma, pos, lower = (token_column(analysis.doc, attr) for attr in ("lemma_", "pos_", "lower_"))
+    for i, token in enumerate(doc_tokens(analysis.doc)):
         heads: list[Token] = []
-        if token.lemma_ in SOURCE_VERBS and token.pos_ in ("VERB", "AUX"):
+        if lemma[i] in SOURCE_VERBS and pos[i] in ("VERB", "AUX"):
             heads = subject_heads(token)
             heads += [o for o in outlet_objects(token) if _is_outlet(names.actor(o).name)]
-        elif token.lemma_ in QUOTE_ONLY_VERBS and token.pos_ == "VERB" and _governs_quote(token):
+        elif lemma[i] in QUOTE_ONLY_VERBS and pos[i] == "VERB" and _governs_quote(token):
             # 'Rubio called the statement "offensive"', 'Bartiromo asked, "…"'.
             heads = subject_heads(token)
-        elif token.lemma_ in ("speak", "talk", "interview") and token.pos_ == "VERB":
+        elif lemma[i] in ("speak", "talk", "interview") and pos[i] == "VERB":
             heads = [o for o in outlet_objects(token) if _is_outlet(names.actor(o).name)]
-        elif token.lower_ == "according":
+        elif lower[i] == "according":
             heads = according_to(token)
-        elif token.lemma_ in ("show", "find", "suggest", "indicate") and token.pos_ == "VERB":
+        elif lemma[i] in ("show", "find", "suggest", "indicate") and pos[i] == "VERB":
             heads = [h for h in subject_heads(token) if h.lemma_.lower() in STUDY_NOUNS]
-        elif token.lemma_ == "contribute" and _about_report(token):
+        elif lemma[i] == "contribute" and _about_report(token):
             found += [_citation(analysis, names.actor(h), names.actor(h).name, "contributor")
                       for h in subject_heads(token) if not is_pronoun(h)]
+            continue
+        if not heads:
             continue
         # 'according to a new Associated Press-GfK poll', 'a count by The
         # Associated Press', 'a Gallup poll shows': the pollster is the source.

@@ -32,7 +32,7 @@ from pathlib import Path
 
 from spacy.tokens import Token
 
-from .analyze import Analysis
+from .analyze import Analysis, tokens_where
 from .attribution import QUOTE_VERBS
 from .sources import (GENERIC_HEADS, MEDIA_HEADS, MONITOR_WORDS, OFFICIAL_WORDS, ORG_WORDS, SERVICE_HEADS, TITLE_WORDS, Actor, ArticleNames, name_from_tokens, _is_proper, according_to, in_title_line, is_pronoun,
                       name_words, not_a_speaker, same_actor, subject_heads, swallowing, tag_owner)
@@ -168,8 +168,8 @@ class SpeakerContext:
         for ent in doc.ents:
             if ent.label_ in ("PERSON", "ORG") and not self.in_quote(ent.start_char) and not swallowing(ent):
                 heads[ent.root.i] = (ent.root, list(ent))
-        for token in doc:
-            if token.pos_ == "PROPN" and token.dep_ in ("nsubj", "nsubjpass") and token.i not in heads \
+        for token in tokens_where(doc, "pos_", ("PROPN",)):
+            if token.dep_ in ("nsubj", "nsubjpass") and token.i not in heads \
                     and token.ent_type_ in ("", "PERSON", "ORG") and not self.in_quote(token.idx):
                 heads[token.i] = (token, None)
         out = []

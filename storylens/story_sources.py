@@ -25,7 +25,7 @@ from collections import Counter
 from scipy.cluster.hierarchy import DisjointSet
 
 from .models import Citation, Passage, StorySource
-from .names import same_actor, same_person
+from .names import name_words, same_actor, same_person
 
 # Passage kinds that are copy from a common source. A `quotation` is the
 # speaker's words reproduced by each outlet: citing the speaker there is
@@ -72,12 +72,33 @@ def _group(citations: list[Citation]) -> list[list[Citation]]:
     name, or 'Bill' for 'William' before one surname), so the order rarely
     matters, and a story has tens of names."""
     groups: list[list[Citation]] = []
+    # Each group's distinct names, and each pair's answer: a source is cited
+    # by a few names many times, and `same_person` reads only the names.
+    names: list[set[str]] = []
+    same: dict[tuple[str, str], bool] = {}
+    # word -> the groups with a name holding it. Two names that share no word
+    # are never `same_person` (one's words run inside the other's, or both
+    # end in one surname), so only these groups are tried, in order.
+    by_word: dict[str, set[int]] = {}
+
+    def joins(name: str, other: str) -> bool:
+        key = (name, other)
+        if key not in same:
+            same[key] = same_person(name, other)
+        return same[key]
+
     for citation in citations:
-        home = next((g for g in groups if any(same_person(citation.name, o.name) for o in g)), None)
+        words = name_words(citation.name)
+        near = sorted({k for w in words for k in by_word.get(w, ())})
+        home = next((k for k in near if any(joins(citation.name, n) for n in names[k])), None)
         if home is None:
-            groups.append([citation])
-        else:
-            home.append(citation)
+            home = len(groups)
+            groups.append([])
+            names.append(set())
+        groups[home].append(citation)
+        names[home].add(citation.name)
+        for w in words:
+            by_word.setdefault(w, set()).add(home)
     return groups
 
 

@@ -134,3 +134,14 @@ def test_the_own_outlet_is_a_contributor_not_a_story_source():
 def test_a_short_first_name_is_the_same_source():
     sources = story_sources([cite("a", "William Kristol"), cite("b", "Bill Kristol")], [])
     assert [(s.name, s.articles, s.reports) for s in sources] == [("William Kristol", ["a", "b"], 2)]
+
+
+def test_a_citation_joins_the_first_group_that_names_it_whatever_the_word_order():
+    # 'Harbour Trust' shares no word with 'Jane Roe' or 'Tom Poe' and opens its
+    # own group; 'Roe' and 'Jane Roe' join the first group; 'Trust' joins the
+    # Trust's group, found through its word though three groups came before.
+    citations = [cite("a", "Tom Poe"), cite("a", "Jane Roe", start=10), cite("b", "Harbour Trust", start=20),
+                 cite("b", "Roe", start=30), cite("c", "Trust", start=40), cite("c", "Jane Roe", start=50)]
+    sources = story_sources(citations, [])
+    assert sorted((s.name, s.articles) for s in sources) == [
+        ("Harbour Trust", ["b", "c"]), ("Jane Roe", ["a", "b", "c"]), ("Tom Poe", ["a"])]

@@ -1,0 +1,48 @@
+"""The per-doc tables the extractors read instead of spaCy `Token` attributes:
+they must say exactly what the tokens say."""
+
+import pytest
+
+from storylens.analyze import analyze, doc_tokens, sent_start, token_column, tokens_where
+from storylens.models import Article
+from storylens.sources import article_names, subject_heads
+
+TEXT = ("Harbour Trust chair Jane Roe said on Friday the pier would close.\n"
+        "Officials in Wexley, a port town, disagreed. \"It is safe,\" said Tom Poe, the mayor.\n\n"
+        "Roe's deputy told The Coastal Times that 40 boats were moved.")
+
+
+@pytest.fixture(scope="module")
+def analysis():
+    return analyze([Article(id="a", text=TEXT)])[0]
+
+
+@pytest.mark.parametrize("attr", ["pos_", "tag_", "dep_", "lemma_", "lower_", "ent_type_"])
+def test_a_column_is_the_tokens_own_attribute(analysis, attr):
+    assert token_column(analysis.doc, attr) == [getattr(t, attr) for t in analysis.doc]
+
+
+def test_selected_tokens_are_the_docs_tokens_in_order(analysis):
+    doc = analysis.doc
+    assert [t.i for t in doc_tokens(doc)] == list(range(len(doc)))
+    nouns = tokens_where(doc, "pos_", ("NOUN", "PROPN"))
+    assert [t.i for t in nouns] == [t.i for t in doc if t.pos_ in ("NOUN", "PROPN")]
+    nouns.pop()  # a caller's copy: the doc's selection stays whole
+    assert len(tokens_where(doc, "pos_", ("NOUN", "PROPN"))) == len(nouns) + 1
+
+
+def test_sentence_starts_are_the_tokens_sentences(analysis):
+    assert [sent_start(t) for t in analysis.doc] == [t.sent.start for t in analysis.doc]
+
+
+def test_memoised_answers_are_copies(analysis):
+    names = article_names(analysis)
+    said = next(t for t in analysis.doc if t.lower_ == "said")
+    heads = subject_heads(said)
+    heads.clear()
+    assert [t.text for t in subject_heads(said)] == ["Roe"]
+    actor = names.actor(subject_heads(said)[0])
+    actor.description += " changed"
+    actor.tokens.clear()
+    again = names.actor(subject_heads(said)[0])
+    assert again.tokens and not again.description.endswith("changed")

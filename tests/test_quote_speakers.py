@@ -315,37 +315,37 @@ def test_he_is_no_organisation():
     assert got["for a private conference call about the harvest"] != "Fox News"
 
 
-def test_a_surname_is_the_person_named_before_not_a_later_namesake():
-    got = speakers('Former Rep. Dale Ostrander Jr. admitted the charges on Monday.\n\n'
-                   '"I let my family down," Ostrander said.\n\n'
-                   'He once said he admired the singer Paul Ostrander, no relation.\n')
-    assert got["I let my family down"] == "Dale Ostrander Jr."
+# Documents speak for their authors, apposed names speak, and a surname is the
+# person named before it: (text, {quoted words: speaker}).
+AUTHOR_CASES = {
+    "a surname is the person named before, not a later namesake": (
+        'Former Rep. Dale Ostrander Jr. admitted the charges on Monday.\n\n'
+        '"I let my family down," Ostrander said.\n\n'
+        'He once said he admired the singer Paul Ostrander, no relation.\n',
+        {"I let my family down": "Dale Ostrander Jr."}),
+    "a statement speaks for its author, and later mentions of it too": (
+        '"We are not surprised," said the statement from the senator\'s lawyer, Ruth Alden.\n\n'
+        'The statement said the senator "has done nothing wrong" and "will be cleared."\n',
+        {"has done nothing wrong": "Ruth Alden", "will be cleared.": "Ruth Alden"}),
+    "a lawsuit speaks for the state that filed it": (
+        'The lawsuit from Vermont argues that the dam has "ruined the river for good."\n\n'
+        '"The harm grows every year," the suit says.\n',
+        {"ruined the river for good.": "Vermont", "The harm grows every year": "Vermont"}),
+    "a group's website speaks for the group": (
+        '"We need new leadership in the House," FreedomFirst\u2019s website said on Friday.\n',
+        {"We need new leadership in the House": "FreedomFirst"}),
+    "the lawyer named in apposition speaks": (
+        'A lawyer for Mr. Orrin Vale, Susan Miller of Hart Lowe, said that Mr. Vale '
+        '\u201casserts his innocence\u201d and that the case was \u201ca political vendetta.\u201d\n',
+        {"asserts his innocence": "Susan Miller", "a political vendetta.": "Susan Miller"}),
+}
 
 
-def test_a_statement_speaks_for_its_author_and_later_mentions_of_it_too():
-    got = speakers('"We are not surprised," said the statement from the senator\'s lawyer, Ruth Alden.\n\n'
-                   'The statement said the senator "has done nothing wrong" and "will be cleared."\n')
-    assert got["has done nothing wrong"] == "Ruth Alden"
-    assert got["will be cleared."] == "Ruth Alden"
-
-
-def test_a_lawsuit_speaks_for_the_state_that_filed_it():
-    got = speakers('The lawsuit from Vermont argues that the dam has "ruined the river for good."\n\n'
-                   '"The harm grows every year," the suit says.\n')
-    assert got["ruined the river for good."] == "Vermont"
-    assert got["The harm grows every year"] == "Vermont"
-
-
-def test_a_group_website_speaks_for_the_group():
-    got = speakers('"We need new leadership in the House," FreedomFirst\u2019s website said on Friday.\n')
-    assert got["We need new leadership in the House"] == "FreedomFirst"
-
-
-def test_the_lawyer_named_in_apposition_speaks():
-    got = speakers('A lawyer for Mr. Orrin Vale, Susan Miller of Hart Lowe, said that Mr. Vale '
-                   '\u201casserts his innocence\u201d and that the case was \u201ca political vendetta.\u201d\n')
-    assert got["asserts his innocence"] == "Susan Miller"
-    assert got["a political vendetta."] == "Susan Miller"
+@pytest.mark.parametrize("case", AUTHOR_CASES)
+def test_documents_and_apposed_names_speak_for_their_authors(case):
+    text, expected = AUTHOR_CASES[case]
+    got = speakers(text)
+    assert {quote: got.get(quote) for quote in expected} == expected
 
 
 def test_scare_quotes_set_in_the_writers_phrase_are_not_quotes():

@@ -95,12 +95,14 @@ def _rehydrate(gold: dict, texts: dict[str, str]) -> None:
     """The committed BASIL gold holds character offsets, not the articles'
     words (their text stays in ../shared): put the snippets back."""
     for item in gold["conflicts"] + gold["agreements"]:
+        if "value_span" in item:   # a long agreement value that is an article's words
+            item["value"] = texts[item["value_article"]][slice(*item["value_span"])]
         for side in item.get("sides", []):
             text = texts[side["article"]]
             if "evidence_span" in side:
                 side["evidence"] = text[slice(*side["evidence_span"])]
             if "value_span" in side:
-                side["value"] = text[slice(*side["value_span"])]
+                side["value"] = texts[side.get("value_article", side["article"])][slice(*side["value_span"])]
 
 
 def invented_events(split: str) -> list[tuple[str, dict, list[Article]]]:

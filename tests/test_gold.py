@@ -43,6 +43,24 @@ def test_gold_files_hold_no_copied_article_words():
                 assert all("evidence" not in side for side in item["sides"]), path.name
 
 
+@pytest.mark.parametrize("gold_set, split, data", FACT_KEYS)
+def test_no_long_value_is_an_articles_own_words(gold_set, split, data):
+    """A reader's value of more than four words that is article text (a
+    quotation) is kept as offsets, like the evidence."""
+    if not (SHARED / "data" / data).exists():
+        pytest.skip(f"../shared/data/{data} is absent")
+    texts = {}
+    for line in (SHARED / "data" / data).read_text().splitlines():
+        r = json.loads(line)
+        texts.setdefault(r["story"], []).append(r["text"].lower())
+    for path in (ROOT / "benchmarks" / "gold" / gold_set / split).glob("*.json"):
+        gold = json.loads(path.read_text())
+        for item in gold["conflicts"] + gold["agreements"]:
+            for value in [item.get("value")] + [side.get("value") for side in item["sides"]]:
+                if value and len(value.split()) > 4:
+                    assert not any(value.lower() in t for t in texts[gold["story"]]), (path.name, value[:40])
+
+
 def test_the_splits_do_not_share_an_event():
     stories = [p.stem for s in SPLITS for p in (ROOT / "benchmarks" / "gold" / "basil" / s).glob("*.json")]
     assert len(stories) == len(set(stories)) == 50

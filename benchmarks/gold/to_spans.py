@@ -66,7 +66,26 @@ def convert(gold: dict, texts: dict[str, str]) -> tuple[dict, list[str]]:
                 if inner is not None:
                     side["value_span"] = list(inner)
                     del side["value"]
-    return gold, missing
+    return hide_copied_values(gold, texts), missing
+
+
+def hide_copied_values(gold: dict, texts: dict[str, str]) -> dict:
+    """A value of more than four words that is some article's own words (a
+    reader's agreement value that is a quotation, or a side's value found in
+    another article than its own) becomes `value_span` with `value_article`,
+    so no article text is committed; the evaluation puts the words back."""
+    for item in gold.get("conflicts", []) + gold.get("agreements", []):
+        for holder in [item] + item.get("sides", []):
+            value = holder.get("value")
+            if not value or len(value.split()) <= 4:
+                continue
+            for article, text in texts.items():
+                span = find(text, value)
+                if span is not None and article in gold["articles"]:
+                    holder["value_span"], holder["value_article"] = list(span), article
+                    del holder["value"]
+                    break
+    return gold
 
 
 def convert_quotes(gold: dict, texts: dict[str, str]) -> tuple[dict, list[str]]:

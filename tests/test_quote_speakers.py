@@ -267,20 +267,31 @@ def test_posited_reports_a_quote():
     assert got["It is still spring in the valley"] == "Tomas Varga"
 
 
-def test_a_party_description_of_a_named_senator_is_the_senator():
-    text = ("Senators kept up pressure on the chairman, Rolf Steen, on Sunday.\n\n"
-            "Speaking on a morning show, Sen. Carl Bodin, R-Vt., said Steen's comments were \"wildly inaccurate.\"\n\n"
-            "The Vermont Republican said Steen needs to decide whether he can still do the job and must make "
-            "\"an appropriate decision\" about his future.\n")
-    got = speakers(text)
-    assert got["an appropriate decision"] == "Carl Bodin"
+# A description or a surname is the person named before it: (text, quoted words, speaker).
+NAMED_BEFORE_CASES = {
+    "a party description of a named senator is the senator": (
+        "Senators kept up pressure on the chairman, Rolf Steen, on Sunday.\n\n"
+        "Speaking on a morning show, Sen. Carl Bodin, R-Vt., said Steen's comments were \"wildly inaccurate.\"\n\n"
+        "The Vermont Republican said Steen needs to decide whether he can still do the job and must make "
+        "\"an appropriate decision\" about his future.\n",
+        "an appropriate decision", "Carl Bodin"),
+    "the lawmaker is the representative named earlier in the sentence": (
+        "Three days after a video surfaced showing Ohio Rep. Dale Kemper in a scuffle with a student, "
+        "the lawmaker said he is \"deeply and truly\" sorry for the tussle on a Dayton street.\n",
+        "deeply and truly", "Dale Kemper"),
+    "a surname is not expanded to a quoted phrase it opens": (
+        "Attorney General Richard Vance faced questions about his record on Tuesday.\n\n"
+        "Kevin Rowe wrote: \"The Vance Bombshell comes at the end of two months of digging.\"\n\n"
+        "As recently as the debate on March 1, Vance clearly stated \"serving in the reserve gave me a view of "
+        "the cost.\"\n",
+        "serving in the reserve gave me a view of the cost.", "Richard Vance"),
+}
 
 
-def test_the_lawmaker_is_the_representative_named_earlier_in_the_sentence():
-    text = ("Three days after a video surfaced showing Ohio Rep. Dale Kemper in a scuffle with a student, "
-            "the lawmaker said he is \"deeply and truly\" sorry for the tussle on a Dayton street.\n")
-    got = speakers(text)
-    assert got["deeply and truly"] == "Dale Kemper"
+@pytest.mark.parametrize("case", NAMED_BEFORE_CASES)
+def test_a_description_or_surname_is_the_person_named_before(case):
+    text, quote, speaker = NAMED_BEFORE_CASES[case]
+    assert speakers(text)[quote] == speaker
 
 
 def test_the_fire_chief_is_not_the_mayor_named_in_the_sentence():
@@ -298,14 +309,6 @@ def test_the_outlet_host_is_the_host_not_the_outlet():
     got = speakers(text)
     assert got["a bigger barn, a bigger barn for everyone."] == "Dirk Halvorsen"
     assert got["We need a bigger barn for everyone"] != "Valley Radio"  # 'he' is the host, not the station
-
-
-def test_a_surname_is_not_expanded_to_a_quoted_phrase_it_opens():
-    text = ("Attorney General Richard Vance faced questions about his record on Tuesday.\n\n"
-            "Kevin Rowe wrote: \"The Vance Bombshell comes at the end of two months of digging.\"\n\n"
-            "As recently as the debate on March 1, Vance clearly stated \"serving in the reserve gave me a view of the cost.\"\n")
-    got = speakers(text)
-    assert got["serving in the reserve gave me a view of the cost."] == "Richard Vance"
 
 
 def test_he_is_no_organisation():

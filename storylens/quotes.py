@@ -384,12 +384,21 @@ def _embedded_term(analysis: Analysis, start: int, end: int, mark_start: int) ->
     root = roots[0]
     if root.pos_ not in ("NOUN", "PROPN") or any(t.dep_ in ("det", "poss") or t.pos_ in ("VERB", "AUX") for t in span):
         return False
+    if root.dep_ in ("compound", "amod", "nmod") or root.head.pos_ in ("NOUN", "PROPN"):
+        return True
+    # A judgement in the quoted words ('the "final extension" of the pause',
+    # 'calling it an "offensive deprivation"', 'as a "compassionate
+    # disruptor"') is someone's wording; a bare noun after the writer's
+    # article ('a "back door"') or a label after 'as' ('referred to as
+    # "principles"') is a term.
+    if any(t.pos_ == "ADJ" for t in span):
+        return False
     before = analysis.doc[span.start - 2] if span.start >= 2 else None  # the token before the opening mark
     determined = before is not None and before.head.i == root.i and before.dep_ in ("det", "poss", "amod")
     # A label after 'as' ('referred to as "principles"'), but not 'which he
     # called a district of "strategic importance"': his words.
     labelled = root.dep_ == "pobj" and root.head.lower_ == "as"
-    return root.dep_ in ("compound", "amod", "nmod") or labelled or root.head.pos_ in ("NOUN", "PROPN") or determined
+    return labelled or determined
 
 
 def _is_term_mention(text: str, mark_start: int) -> bool:

@@ -361,6 +361,12 @@ def test_scare_quotes_set_in_the_writers_phrase_are_not_quotes():
     got = speakers('Omar Haddad said the fight went on in the old quarter, which he called a district of '
                    '"strategic importance".\n')
     assert got["strategic importance"] == "Omar Haddad"  # his words, though a noun phrase
+    # A judgement in the quoted words is the speaker's, even after an article or 'as'.
+    got = speakers('Judge Ana Ruiz blocked the rule, calling it an \u201cunlawful overreach\u201d of state power.\n\n'
+                   'The Harbour Board said this would be the \u201cfinal extension\u201d of the freeze.\n\n'
+                   'Lena Ostrova said she would run as a \u201cpractical reformer\u201d next year.\n')
+    assert got == {"unlawful overreach": "Ana Ruiz", "final extension": "Harbour Board",
+                   "practical reformer": "Lena Ostrova"}
 
 
 def test_a_long_title_after_titled_is_not_a_quote():

@@ -12,7 +12,8 @@ Rules:
   the latest earlier speaker of the article that fits; short names and bare
   titles ('Youssef', 'the envoy') resolve to the article's full name.
 - A quote of at most two words without a governing reporting verb is a term
-  or scare quote ('uses the term “terrorists”') and is skipped.
+  or scare quote ('uses the term “terrorists”') and is skipped, unless the
+  text ends inside it (a lead cut off after '“It...').
 - Across articles, quotes match when their normalised words are equal, when
   one contains the other or nearly does (only if the shorter has four words or
   more, so 2-word fragments do not glue onto long quotes), or when they differ
@@ -406,6 +407,12 @@ def _is_term_mention(text: str, mark_start: int) -> bool:
     return bool(before) and before[-1] in _TERM_CUES
 
 
+def _cut_off(text: str, mark_end: int) -> bool:
+    """A quotation still open where the text ends: a lead cut off inside it
+    ('"It...'). However short, the writer had opened someone's words."""
+    return mark_end >= len(text.rstrip()) and text[mark_end - 1] not in (_CLOSE, _BOTH)
+
+
 def _in_markup(text: str, offset: int) -> bool:
     """Inside an HTML-like tag: '<tweet id="…" author="…">'."""
     open_ = text.rfind("<", max(0, offset - 300), offset)
@@ -436,9 +443,10 @@ def article_quotes(analysis: Analysis) -> list[QuoteMention]:
         quoted = text[start:end]
         verb, governs = _reporting_verb(analysis, mark_start, mark_end, ctx.in_quote)
         short = word_count(quoted) <= SCARE_MAX_WORDS
-        if short and (not governs or _is_term_mention(text, mark_start)) \
-                or _is_title(quoted, text[max(0, mark_start - 20):mark_start]) or _not_speech(quoted, verb, governs) \
-                or _embedded_term(analysis, start, end, mark_start):
+        if not _cut_off(text, mark_end) and (
+                short and (not governs or _is_term_mention(text, mark_start))
+                or _is_title(quoted, text[max(0, mark_start - 20):mark_start]) or _not_speech(quoted, verb, governs)
+                or _embedded_term(analysis, start, end, mark_start)):
             continue
         how: dict = {}
         speaker = _speaker(names, ctx, verb, mark_start, mark_end, how)

@@ -48,10 +48,24 @@ def test_she_said_agrees_in_gender_with_the_speaker():
     assert got["We cannot keep spending money we do not have"] in ("Clara Voss", "unattributed")
 
 
-def test_continuation_paragraph_keeps_the_speaker():
-    got = speakers('"We will rebuild the pier before winter," Mayor Clara Voss said.\n\n'
-                   '"Nobody in this town will be left behind."\n')
-    assert got["Nobody in this town will be left behind."] == "Clara Voss"
+# Quotes whose speaker a reader takes from around them (news leads are often cut off).
+CONTEXT_CASES = {
+    "a continuation paragraph keeps the speaker": (
+        '"We will rebuild the pier before winter," Mayor Clara Voss said.\n\n'
+        '"Nobody in this town will be left behind."\n',
+        {"Nobody in this town will be left behind.": "Clara Voss"}),
+    "a lead cut off inside a quote keeps its first word": (
+        'Mayor Clara Voss defended the pier plan on Monday.\n\n'
+        '"We will rebuild it before winter," Ms. Voss said. "It...\n',
+        {"We will rebuild it before winter": "Clara Voss", "It...": "Clara Voss"}),
+}
+
+
+@pytest.mark.parametrize("case", CONTEXT_CASES)
+def test_a_speaker_from_the_context_of_the_quote(case):
+    text, expected = CONTEXT_CASES[case]
+    got = speakers(text)
+    assert {quote: got.get(quote) for quote in expected} == expected
 
 
 def test_titles_scare_quotes_and_labels_are_not_quotes():

@@ -22,6 +22,7 @@ Rules:
 
 from __future__ import annotations
 
+import bisect
 import re
 
 import numpy as np
@@ -38,7 +39,7 @@ from .models import Quote, QuoteMention
 from .settings import QuoteConfig
 from .sources import (Actor, _is_proper, ArticleNames, according_to, article_names, in_title_line,
                       is_pronoun, name_words, not_a_speaker, same_speaker, subject_heads)
-from .speakers import ROLE_NOUNS, SpeakerContext, can_speak, is_named, is_person_description, is_role_subject, quote_ranker, rank
+from .speakers import _CUE_WORDS, ROLE_NOUNS, SpeakerContext, can_speak, is_named, is_person_description, is_role_subject, quote_ranker, rank
 
 UNATTRIBUTED = "unattributed"
 SCARE_MAX_WORDS = 2
@@ -493,11 +494,16 @@ def _fill_from_context(analysis: Analysis, names: ArticleNames, ctx: SpeakerCont
         if intro:
             k[4], k[6] = intro, "colon"
             continue
+        signed = _dash_signature(ctx, k[2], k[3])
+        if signed:
+            k[4], k[6] = signed, "transcript"
+            continue
         # '"…," Texas delegate Bill Ness, wearing a hat, said matter-of-factly':
         # a name right next to the quote with a cue verb, which the parse missed.
-        adjacent = ctx.adjacent_names(k[2], k[3])
+        adjacent = ctx.adjacent_names(k[2], k[3]) or _inverted_after(ctx, k[3])
         if len(adjacent) == 1:
             k[4], k[6] = adjacent[0], "adjacent"
+            k[5] = True  # as good as a verb's subject for the next quote of its paragraph
             continue
         same = [j for j in range(len(kept)) if j != i and para[j] == para[i] and kept[j][5]]
         if same:
@@ -512,6 +518,72 @@ def _fill_from_context(analysis: Analysis, names: ArticleNames, ctx: SpeakerCont
         prev = [j for j in range(i) if para[j] < para[i] and kept[j][4] != UNATTRIBUTED]
         if opens and prev and para[i] - para[prev[-1]] <= 1:
             k[4], k[6] = kept[prev[-1]][4], "continued"
+            continue
+        # 'Fastly said in a status update …' or 'Wingo sent a tweet …', then a
+        # paragraph of quotation with no attribution of its own (often a lead
+        # cut off before it): the previous paragraph's speaker introduced it.
+        if opens and para[i] > 0 and not prev or opens and prev and para[i] - para[prev[-1]] > 1:
+            intro = _introducer(analysis, names, ctx, para[i] - 1, k[2])
+            if intro:
+                k[4], k[6] = intro, "introduced"
+
+
+# '"…," said Indeed Hiring Lab director of research Nick Bunker.': a cue verb,
+# then a long title the parser cannot read, ending in the name.
+_INVERTED_AFTER = re.compile(rf"[\s,]*{_CUE_WORDS}\s+[^.;:!?\"“”\n]{{0,80}}?(?=[.,;]|$)")
+
+
+def _inverted_after(ctx: SpeakerContext, mark_end: int) -> list[str]:
+    """The name that ends the inverted attribution right after a quote."""
+    match = _INVERTED_AFTER.match(ctx.text, mark_end)
+    if match is None:
+        return []
+    return [m.name for m in ctx.mentions if m.end == match.end() and m.start > mark_end][:1]
+
+
+_DASH_LINE = re.compile(r"\n\s*[—–-]+[ \t]*")
+
+
+def _dash_signature(ctx: SpeakerContext, mark_start: int, mark_end: int) -> str | None:
+    """'“…”' as a paragraph of its own, signed on the next line '— Sen. Tom
+    Hale (R-Ark.), in a tweet': the one later paragraph that names a speaker."""
+    p = ctx.para_index(mark_start)
+    end = ctx.para_starts[p + 1] if p + 1 < len(ctx.para_starts) else len(ctx.text)
+    if ctx.text[ctx.para_starts[p]:mark_start].strip() or ctx.text[mark_end:end].strip():
+        return None
+    dash = _DASH_LINE.match(ctx.text, mark_end)
+    if dash is None:
+        return None
+    # The last name before the signature's first comma or bracket:
+    # 'Harbour Party Chair Nora Lind, in a tweet' is Nora Lind's.
+    head = re.match(r"[^,(\n]{1,80}", ctx.text[dash.end():])
+    if head is None:
+        return None
+    lo = bisect.bisect_left(ctx._mention_starts, dash.end())
+    hi = bisect.bisect_left(ctx._mention_starts, dash.end() + head.end())
+    return ctx.mentions[hi - 1].name if hi > lo else None
+
+
+def _introducer(analysis: Analysis, names: ArticleNames, ctx: SpeakerContext, para: int, mark_start: int) -> str | None:
+    """The named speaker of the last sentence of paragraph `para` with an
+    attribution outside quotation marks: a reporting verb, 'according to',
+    or a verb putting out a document ('sent a tweet', 'issued a statement');
+    of several, the highest in the parse that names someone ('A memo said
+    that …, so the Treasury must release the documents' is the memo's)."""
+    start = ctx.para_starts[para]
+    end = ctx.para_starts[para + 1] if para + 1 < len(ctx.para_starts) else len(analysis.article.text)
+    span = analysis.doc.char_span(start, end, alignment_mode="expand")
+    cues = [t for t in (span if span is not None else []) if not ctx.in_quote(t.idx) and (
+        _is_reporting(t) or t.lower_ == "according" or t.lemma_ in AUTHORING_VERBS and any(
+            c.dep_ == "dobj" and c.lemma_ in DOCUMENT_NOUNS for c in t.children))]
+    if not cues:
+        return None
+    last = cues[-1].sent.start
+    for cue in sorted((t for t in cues if t.sent.start == last), key=lambda t: len(list(t.ancestors))):
+        name = _speaker(names, ctx, cue, mark_start, mark_start)
+        if is_named(name):
+            return name
+    return None
 
 
 RECORD: list | None = None  # set by benchmarks/train_speaker.py to collect candidates

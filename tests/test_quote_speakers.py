@@ -58,6 +58,19 @@ CONTEXT_CASES = {
         'Mayor Clara Voss defended the pier plan on Monday.\n\n'
         '"We will rebuild it before winter," Ms. Voss said. "It...\n',
         {"We will rebuild it before winter": "Clara Voss", "It...": "Clara Voss"}),
+    "the sender of a tweet introduces the quotation that follows": (
+        'After the vote, Tom Hale, a former harbour pilot, sent a tweet that summed up the mood.\n\n'
+        '"A unanimous vote is the equivalent of finding a unicorn...\n',
+        {"A unanimous vote is the equivalent of finding a unicorn...": "Tom Hale"}),
+    "a quotation signed on the next line after a dash": (
+        '\u201cThe harbour tax is theft. Who voted for this?\u201d\n\n'
+        '\u2014 Harbour Party Chair Nora Lind, in a tweet, April 2, 2021\n\n'
+        '\u201cWe will repeal it on day one.\u201d\n\n'
+        '\u2014 Sen. Tom Hale (R-Ark.), in a tweet, April 3, 2021\n',
+        {"The harbour tax is theft. Who voted for this?": "Nora Lind", "We will repeal it on day one.": "Tom Hale"}),
+    "a long title between 'said' and the name after the quote": (
+        '"Demand for workers is surging," said Indeed Hiring Lab director of research Nina Bell. "At the same...\n',
+        {"Demand for workers is surging": "Nina Bell", "At the same...": "Nina Bell"}),
 }
 
 

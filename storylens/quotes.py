@@ -282,12 +282,18 @@ def _is_title(quoted: str, before: str) -> bool:
     """'on "Fox News Sunday"', 'told NBC's "Today"': a capitalised name of a
     show, book or event rather than speech."""
     words = quoted.rstrip(".,;:!?").split()
+    previous = _WORD.findall(before.lower())
+    if words and previous and previous[-1] in ("titled", "entitled", "headlined"):
+        return True  # 'a story entitled "The Vice President pushed back …"', whatever its case
+    # 'known only as "Executive Assistant #1"': a label of capitalised words and numbers.
+    if words and "known" in previous[-3:] and previous[-1] == "as" \
+            and all(w[:1].isupper() or not any(c.isalpha() for c in w) for w in words):
+        return True
     if not words or not all(w[:1].isupper() or w.lower() in _MINOR for w in words) \
             or not words[-1][:1].isupper():
         return False
-    previous = _WORD.findall(before.lower())
-    if 2 <= len(words) <= 8 or previous and previous[-1] in ("titled", "entitled", "headlined"):
-        return True  # 'a BuzzFeed article titled "The Obama Girls Could Not Be More Bored …"'
+    if 2 <= len(words) <= 8:
+        return True
     return len(words) == 1 and bool(previous) and previous[-1] in ("on", "told", "s", "in", "to", "show")
 
 
@@ -375,7 +381,7 @@ def _embedded_term(analysis: Analysis, start: int, end: int, mark_start: int) ->
     not speech. Quoted words that
     bring their own determiner ('called for "a balanced approach"') or are
     no noun phrase ('is "without merit"') are someone's words."""
-    if word_count(analysis.article.text[start:end]) > TERM_MAX_WORDS:
+    if not _short(analysis.article.text[start:end], TERM_MAX_WORDS):
         return False
     span = analysis.doc.char_span(start, end, alignment_mode="expand")
     if span is None or not len(span):
@@ -401,6 +407,12 @@ def _embedded_term(analysis: Analysis, start: int, end: int, mark_start: int) ->
     # called a district of "strategic importance"': his words.
     labelled = root.dep_ == "pobj" and root.head.lower_ == "as"
     return labelled or determined
+
+
+def _short(quoted: str, most: int = SCARE_MAX_WORDS) -> bool:
+    """At most `most` words, a hyphenated compound counting as one
+    (a 'vote-a-rama', a 'door-to-door' campaign)."""
+    return word_count(quoted) <= most or len(quoted.split()) == 1
 
 
 def _is_term_mention(text: str, mark_start: int) -> bool:
@@ -443,7 +455,7 @@ def article_quotes(analysis: Analysis) -> list[QuoteMention]:
     for start, end, mark_start, mark_end in spans:
         quoted = text[start:end]
         verb, governs = _reporting_verb(analysis, mark_start, mark_end, ctx.in_quote)
-        short = word_count(quoted) <= SCARE_MAX_WORDS
+        short = _short(quoted)
         if not _cut_off(text, mark_end) and (
                 short and (not governs or _is_term_mention(text, mark_start))
                 or _is_title(quoted, text[max(0, mark_start - 20):mark_start]) or _not_speech(quoted, verb, governs)

@@ -86,6 +86,11 @@ def test_titles_scare_quotes_and_labels_are_not_quotes():
                    'Critics called the plan "reckless" and mocked the "Clean Port" slogan.\n\n'
                    '<tweet id="123" author="@pfenwick">Great day.</tweet>\n')
     assert not [t for t in got if t in ("Morning Harbour Hour", "reckless", "Clean Port", "123", "@pfenwick")]
+    got = speakers('The vote came at 4 a.m. after a \u201cvote-a-rama,\u201d during which senators offered amendments.\n\n'
+                   'Responding to criticism of the planned \u201cdoor-to-door\u201d drive, Mr. Fenwick said it was voluntary.\n\n'
+                   'A harbour clerk, known only as \u201cWitness #2\u201d in the report, testified.\n\n'
+                   'He is named in a story entitled \u201cThe governor pushed back against the port plan\u201d last year.\n')
+    assert not got
 
 
 def test_affiliation_is_kept():

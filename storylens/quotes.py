@@ -77,6 +77,8 @@ def _line_quotes(line: str) -> list[tuple[int, int, int, int]]:
     # straight marks cannot, so they alternate.
     out, opened, depth = [], None, 0
     for i, ch in enumerate(line):
+        if ch == _OPEN and opened is not None and line[i - 1] in ",.!?" and line[i + 1:i + 2] in ("", " ", "\n"):
+            ch = _CLOSE  # 'consequences,“ the secretary said': an opening mark typed for the closing one
         if ch == _OPEN or (ch == _BOTH and opened is None):
             if opened is None:
                 opened = i

@@ -483,3 +483,34 @@ def test_the_sender_of_an_email_to_members_says_it_not_the_members():
                    'Robert Dane, a member from Ohio, sent an e-mail to RNC members saying the chairman '
                    '\u201cmust step aside now for the good of the party.\u201d\n')
     assert got["must step aside now for the good of the party."] == "Robert Dane"
+
+
+# The subject of the reporting verb, through mis-parses met in news leads.
+PARSE_CASES = {
+    'an opening mark typed for the closing one ends the quote before its attribution': (
+        'The rule will cover every clinic in the state.\n\n\u201cFear of judgement can keep people from '
+        'care, which can do real harm,\u201c the Department of Health Secretary Nora Lind said in a '
+        'statement.\n',
+        {'Fear of judgement can keep people from care, which can do real harm': 'Nora Lind'}),
+    "a relative 'which' the parser leaves without its clause is the name before it": (
+        'The problems appear related to Boston-based cloud computing services provider Skyline, which said '
+        'in a status update just before 7 a.m. Eastern time, that the \u201cissue has been found and a fix '
+        'is in place.\u201d\n',
+        {'issue has been found and a fix is in place.': 'Skyline'}),
+    "'by saying' reports for the subject of the clause above": (
+        'Governor Paul Fenwick reacted on Friday to a weak jobs report by saying the state economy has a '
+        '\u201clong way to go\u201d before it recovers.\n',
+        {'long way to go': 'Paul Fenwick'}),
+    'a participle after a mis-parsed conjunct reports for the subject above': (
+        'U.S. District Judge Ana Ruiz granted the Harbour administration\u2019s request to temporarily block '
+        'enforcement of the dock ban and denied the state\u2019s request to pause her ruling pending appeal, '
+        'saying \u201cthis court will not allow one more day of this harm.\u201d\n',
+        {'this court will not allow one more day of this harm.': 'Ana Ruiz'}),
+}
+
+
+@pytest.mark.parametrize("case", PARSE_CASES)
+def test_the_reporting_verbs_subject_through_a_mis_parse(case):
+    text, expected = PARSE_CASES[case]
+    got = speakers(text)
+    assert {quote: got.get(quote) for quote in expected} == expected

@@ -246,7 +246,7 @@ def _speaker(names: ArticleNames, ctx: SpeakerContext, verb: Token | None, mark_
                 if not _is_proper(name) and is_person_description(head):
                     name = ctx.resolve_pronoun(head, described=True) or name
                     how["via"] = "described"
-            if _role_description(head, name):
+            if _role_description(head, name) or _owned_role(head, name):
                 # 'The Arizona Republican said', 'the Fox News host complained':
                 # a description of someone named before, not a name.
                 described = ctx.resolve_pronoun(head, described=True)
@@ -258,6 +258,17 @@ def _speaker(names: ArticleNames, ctx: SpeakerContext, verb: Token | None, mark_
         if name and name != UNATTRIBUTED and name not in resolved:
             resolved.append(name)
     return " and ".join(resolved) or UNATTRIBUTED
+
+
+def _owned_role(head: Token, name: str) -> bool:
+    """'the committee's ranking Republican', 'the federal government's top
+    health official': a role owned by an institution stands for the person
+    of that role named before, when the rules' name is only the role ('Trump's
+    spokesman' is not Trump: the owner must be a common noun)."""
+    owners = [c for c in head.children if c.dep_ == "poss"]
+    return bool(owners) and head.lower_ in ROLE_NOUNS \
+        and (not is_named(name) or name_words(name)[-1:] == [head.lower_]) \
+        and all(o.pos_ == "NOUN" and any(d.lower_ == "the" for d in o.children) for o in owners)
 
 
 def _line_label(token: Token) -> bool:

@@ -301,6 +301,11 @@ def test_posited_reports_a_quote():
 
 # A description or a surname is the person named before it: (text, quoted words, speaker).
 NAMED_BEFORE_CASES = {
+    "a role owned by an institution is the person of that role named before": (
+        "Rep. Dan Moore, R-Ohio, shared new findings from the committee\u2019s probe on Monday.\n\n"
+        "The committee\u2019s ranking Republican, during an appearance on \u201cHarbour Hour,\u201d laid out the "
+        "findings and asserted that the agency is likely \u201cdeeply worried\u201d by the report.\n",
+        "deeply worried", "Dan Moore"),
     "a party description of a named senator is the senator": (
         "Senators kept up pressure on the chairman, Rolf Steen, on Sunday.\n\n"
         "Speaking on a morning show, Sen. Carl Bodin, R-Vt., said Steen's comments were \"wildly inaccurate.\"\n\n"

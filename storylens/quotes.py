@@ -486,9 +486,29 @@ def article_quotes(analysis: Analysis) -> list[QuoteMention]:
     _rank_speakers(analysis, ctx, kept)
     out = []
     for start, end, _, _, speaker, *_ in kept:
+        speaker = _spelled_out(text, speaker)
         span = analysis.span(start, end)
         out.append(QuoteMention(**span.model_dump(), speaker=speaker))
     return out
+
+
+_ACRONYM = re.compile(r"[A-Z]{2,6}")
+_NAME_RUN = re.compile(r"[A-Z][\w'’-]*(?:[^\S\n]+(?:(?:of|and|for|the|on)[^\S\n]+)*[A-Z][\w'’-]*)+")
+
+
+def _spelled_out(text: str, speaker: str) -> str:
+    """'FDA' -> 'Food and Drug Administration' when the article spells the
+    initials out: one name for the speaker however the sentence wrote it."""
+    if not _ACRONYM.fullmatch(speaker):
+        return speaker
+    for run in _NAME_RUN.finditer(text):
+        words = run.group().split()
+        capital = [i for i, w in enumerate(words) if w[0].isupper()]
+        n = len(speaker)
+        for k in range(len(capital) - n + 1):  # 'The US Food and Drug Administration on Wednesday' holds it
+            if "".join(words[i][0] for i in capital[k:k + n]) == speaker:
+                return " ".join(words[capital[k]:capital[k + n - 1] + 1])
+    return speaker
 
 
 def _fill_from_context(analysis: Analysis, names: ArticleNames, ctx: SpeakerContext, kept: list) -> None:

@@ -68,6 +68,10 @@ CONTEXT_CASES = {
         '\u201cWe will repeal it on day one.\u201d\n\n'
         '\u2014 Sen. Tom Hale (R-Ark.), in a tweet, April 3, 2021\n',
         {"The harbour tax is theft. Who voted for this?": "Nora Lind", "We will repeal it on day one.": "Tom Hale"}),
+    "initials are the name the article spells out": (
+        'The Harbour Safety Board (HSB) closed the pier on Monday.\n\n'
+        '"The risk is very low," the HSB said in a statement.\n',
+        {"The risk is very low": "Harbour Safety Board"}),
     "a long title between 'said' and the name after the quote": (
         '"Demand for workers is surging," said Indeed Hiring Lab director of research Nina Bell. "At the same...\n',
         {"Demand for workers is surging": "Nina Bell", "At the same...": "Nina Bell"}),

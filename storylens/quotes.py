@@ -223,6 +223,10 @@ def _speaker(names: ArticleNames, ctx: SpeakerContext, verb: Token | None, mark_
         agents = _passive_agents(verb)
         if agents:
             heads = agents
+    # 'Senate Majority Leader Chuck Schumer, D-N.Y., called': the parser makes
+    # the title the subject and the person its apposition.
+    heads = [next((c for c in h.children if c.dep_ == "appos" and c.ent_type_ == "PERSON"), h)
+             if h.lower_ in ROLE_NOUNS else h for h in heads]
     heads = [h for h in heads if not (mark_start <= h.idx < mark_end)
              and h.ent_type_ not in ("DATE", "TIME")  # 'Tuesday said' is a mis-parse
              and not not_a_speaker(h, None if h.i in owners else verb) and not in_title_line(h.doc, h.idx)

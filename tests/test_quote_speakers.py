@@ -496,6 +496,12 @@ def test_the_sender_of_an_email_to_members_says_it_not_the_members():
 
 # The subject of the reporting verb, through mis-parses met in news leads.
 PARSE_CASES = {
+    "a title parsed as the subject stands for the person in apposition": (
+        'The White House is asking for $14 billion in aid.\n\n'
+        'Senate Majority Leader Dan Moore, D-N.Y., called the request for disaster relief necessary to help '
+        'communities recover quickly from the destruction caused by hurricanes.\n\n'
+        '"Given...\n',
+        {"Given...": "Dan Moore"}),
     'an opening mark typed for the closing one ends the quote before its attribution': (
         'The rule will cover every clinic in the state.\n\n\u201cFear of judgement can keep people from '
         'care, which can do real harm,\u201c the Department of Health Secretary Nora Lind said in a '

@@ -126,7 +126,7 @@ def _reporting_verb(analysis: Analysis, mark_start: int, mark_end: int,
         return mark_start <= t.idx < mark_end
 
     def reporting(t: Token) -> bool:
-        return _is_reporting(t) and not quoted(t.idx)
+        return _is_reporting(t) and not quoted(t.idx) and not _in_label(doc_text(doc), t.idx, mark_start)
 
     sents = [s for s in analysis.sentences if s.start_char < mark_end and s.end_char > mark_start]
     if not sents:
@@ -148,6 +148,18 @@ def _reporting_verb(analysis: Analysis, mark_start: int, mark_end: int,
     if not frame:
         return (_any_governing_verb(sents, inside) if ANY_VERB else None), False
     return min(frame, key=lambda t: min(abs(t.idx - mark_start), abs(t.idx - mark_end))), False
+
+
+_LABEL = re.compile(r"[^\n:“”\"]{1,30}:[^\S\n]+(?=\S)")
+
+
+def _in_label(text: str, offset: int, mark_start: int) -> bool:
+    """'What he's saying: Newsom thanked voters for "…"': a section label
+    opening the paragraph, whose verb reports nothing that follows it (unless
+    the quote comes right after the colon: 'Trump told the crowd: "…"')."""
+    para = text.rfind("\n", 0, offset) + 1
+    label = _LABEL.match(text, para)
+    return label is not None and offset < label.end() < mark_start
 
 
 def _any_governing_verb(sents, inside) -> Token | None:

@@ -496,6 +496,11 @@ def test_the_sender_of_an_email_to_members_says_it_not_the_members():
 
 # The subject of the reporting verb, through mis-parses met in news leads.
 PARSE_CASES = {
+    "a section label's verb ('What she's saying:') reports nothing after it": (
+        'The campaign of Tom Hale may have done more to help Voss than hurt him.\n\n'
+        'What she\'s saying: Voss thanked voters at a news conference for "saying no to this recall so '
+        'clearly" on Tuesday.\n',
+        {"saying no to this recall so clearly": "Voss"}),
     "a title parsed as the subject stands for the person in apposition": (
         'The White House is asking for $14 billion in aid.\n\n'
         'Senate Majority Leader Dan Moore, D-N.Y., called the request for disaster relief necessary to help '

@@ -462,11 +462,14 @@ def _in_markup(text: str, offset: int) -> bool:
 
 
 def _not_speech(quoted: str, verb: Token | None, governs: bool) -> bool:
-    """One-word labels ('called him "stupid"'), handles and numbers."""
+    """One-word labels ('critics called him "stupid"'), handles and numbers."""
     words = _WORD.findall(quoted)
     if not any(any(c.isalpha() for c in w) and len(w) > 1 for w in words) or quoted.lstrip().startswith("@"):
         return True
-    return len(words) == 1 and not (governs and verb is not None and verb.lemma_ not in QUOTE_ONLY_VERBS)
+    # 'calling it "liberating"' is a named person's word; 'critics called the
+    # plan "reckless"' a label.
+    return len(words) == 1 and not (governs and verb is not None and (
+        verb.lemma_ not in QUOTE_ONLY_VERBS or any(h.pos_ == "PROPN" for h in subject_heads(verb))))
 
 
 _NOT_LABELS = {"VIDEO", "AUDIO", "PHOTO", "PHOTOS", "UPDATE", "NOTE", "EDITOR'S NOTE", "EDITOR’S NOTE",

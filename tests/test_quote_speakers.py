@@ -405,9 +405,11 @@ def test_scare_quotes_set_in_the_writers_phrase_are_not_quotes():
     # A judgement in the quoted words is the speaker's, even after an article or 'as'.
     got = speakers('Judge Ana Ruiz blocked the rule, calling it an \u201cunlawful overreach\u201d of state power.\n\n'
                    'The Harbour Board said this would be the \u201cfinal extension\u201d of the freeze.\n\n'
-                   'Lena Ostrova said she would run as a \u201cpractical reformer\u201d next year.\n')
+                   'Lena Ostrova said she would run as a \u201cpractical reformer\u201d next year.\n\n'
+                   'Gov. Andrew Hale said the state would adopt the guidance at once, calling it '
+                   '\u201cliberating.\u201d\n')
     assert got == {"unlawful overreach": "Ana Ruiz", "final extension": "Harbour Board",
-                   "practical reformer": "Lena Ostrova"}
+                   "practical reformer": "Lena Ostrova", "liberating.": "Andrew Hale"}
 
 
 def test_a_long_title_after_titled_is_not_a_quote():

@@ -37,7 +37,7 @@ from .attribution import QUOTE_ONLY_VERBS, QUOTE_VERBS
 from .ids import finding_id
 from .models import Quote, QuoteMention
 from .settings import QuoteConfig
-from .sources import (Actor, _is_proper, ArticleNames, according_to, article_names, in_title_line,
+from .sources import (ORG_WORDS, Actor, _is_proper, ArticleNames, according_to, article_names, in_title_line,
                       is_pronoun, name_words, not_a_speaker, same_speaker, subject_heads)
 from .speakers import _CUE_WORDS, ROLE_NOUNS, SpeakerContext, can_speak, is_named, is_person_description, is_role_subject, quote_ranker, rank
 
@@ -269,11 +269,29 @@ def _speaker(names: ArticleNames, ctx: SpeakerContext, verb: Token | None, mark_
                 if described:
                     name = described
                     how["via"] = "described"
+            if not is_named(name):
+                name = _named_institution(ctx, head, mark_start) or name
             if not is_named(name) and not can_speak(head):
                 continue  # "Clinton's track record said", 'his eyes gleaming, as if to say'
         if name and name != UNATTRIBUTED and name not in resolved:
             resolved.append(name)
     return " and ".join(resolved) or UNATTRIBUTED
+
+
+def _named_institution(ctx: SpeakerContext, head: Token, before: int) -> str | None:
+    """'the central bank said', after 'the People's Bank of China': the
+    latest institution of this or the previous paragraph whose name holds
+    the word."""
+    if head.pos_ != "NOUN" or head.lower_ not in ORG_WORDS or not any(
+            c.dep_ == "det" and c.lower_ == "the" for c in head.children):
+        return None
+    p0 = ctx.para_index(before)
+    for m in reversed(ctx.mentions[:bisect.bisect_left(ctx._mention_starts, before)]):
+        if m.para < p0 - 1:
+            break
+        if not m.person and head.lower_ in name_words(m.name):
+            return m.name
+    return None
 
 
 def _owned_role(head: Token, name: str) -> bool:

@@ -305,6 +305,11 @@ def test_posited_reports_a_quote():
 
 # A description or a surname is the person named before it: (text, quoted words, speaker).
 NAMED_BEFORE_CASES = {
+    "'the central bank' is the bank named before": (
+        "In a notice posted to its website, the Harbour Bank of Norland said all coin trading is banned. "
+        "Overseas exchanges are also illegal, the HBN said.\n\n"
+        "\u201cOverseas exchanges that serve residents online are also illegal,\u201d the central bank said.\n",
+        "Overseas exchanges that serve residents online are also illegal", "Harbour Bank of Norland"),
     "a role owned by an institution is the person of that role named before": (
         "Rep. Dan Moore, R-Ohio, shared new findings from the committee\u2019s probe on Monday.\n\n"
         "The committee\u2019s ranking Republican, during an appearance on \u201cHarbour Hour,\u201d laid out the "

@@ -10,7 +10,13 @@ Rules:
   e.g. '"...," X said', 'said "..."', 'which he called "..."'), else the nearest
   reporting verb or 'according to X' in the same sentence. Pronouns resolve to
   the latest earlier speaker of the article that fits; short names and bare
-  titles ('Youssef', 'the envoy') resolve to the article's full name.
+  titles ('Youssef', 'the envoy') resolve to the article's full name, initials
+  to the name the article spells out ('FDA').
+- A quote with no attribution of its own takes, in order: a transcript label
+  or a signature line after it ('— Sen. X, in a tweet'), a colon
+  introduction, a name right next to it, another quote of its paragraph, the
+  quote of the previous paragraph it continues, or the named speaker of the
+  previous paragraph's last attribution ('X sent a tweet …' then the tweet).
 - A quote of at most two words without a governing reporting verb is a term
   or scare quote ('uses the term “terrorists”') and is skipped, unless the
   text ends inside it (a lead cut off after '“It...').

@@ -89,9 +89,15 @@ def evaluate(verbose: bool = False, gold_set: str = "basil") -> dict:
                 if not item["is_quote"]:
                     n["non_quotes"] += 1
                     n["non_quotes_reported"] += bool(hits)
+                    if verbose and hits:
+                        print(f"{gold['story'][:8]} {article_id[:8]} non-quote reported: {hits[0].speaker!r} "
+                              f"| {texts[article_id][start:end][:60]!r}")
                     continue
                 n["quotes"] += 1
                 if not hits:
+                    if verbose:
+                        print(f"{gold['story'][:8]} {article_id[:8]} missed: {item.get('speaker')!r} "
+                              f"| {texts[article_id][start:end][:60]!r}")
                     continue
                 n["found"] += 1
                 said = hits[0].speaker

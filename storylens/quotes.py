@@ -10,9 +10,16 @@ Rules:
   e.g. '"...," X said', 'said "..."', 'which he called "..."'), else the nearest
   reporting verb or 'according to X' in the same sentence. Pronouns resolve to
   the latest earlier speaker of the article that fits; short names and bare
-  titles ('Youssef', 'the envoy') resolve to the article's full name.
+  titles ('Youssef', 'the envoy') resolve to the article's full name, initials
+  to the name the article spells out ('FDA').
+- A quote with no attribution of its own takes, in order: a transcript label
+  or a signature line after it ('— Sen. X, in a tweet'), a colon
+  introduction, a name right next to it, another quote of its paragraph, the
+  quote of the previous paragraph it continues, or the named speaker of the
+  previous paragraph's last attribution ('X sent a tweet …' then the tweet).
 - A quote of at most two words without a governing reporting verb is a term
-  or scare quote ('uses the term “terrorists”') and is skipped.
+  or scare quote ('uses the term “terrorists”') and is skipped, unless the
+  text ends inside it (a lead cut off after '“It...').
 - Across articles, quotes match when their normalised words are equal, when
   one contains the other or nearly does (only if the shorter has four words or
   more, so 2-word fragments do not glue onto long quotes), or when they differ
@@ -21,6 +28,7 @@ Rules:
 
 from __future__ import annotations
 
+import bisect
 import re
 
 import numpy as np
@@ -35,9 +43,9 @@ from .attribution import QUOTE_ONLY_VERBS, QUOTE_VERBS
 from .ids import finding_id
 from .models import Quote, QuoteMention
 from .settings import QuoteConfig
-from .sources import (Actor, _is_proper, ArticleNames, according_to, article_names, in_title_line,
+from .sources import (ORG_WORDS, Actor, _is_proper, ArticleNames, according_to, article_names, in_title_line,
                       is_pronoun, name_words, not_a_speaker, same_speaker, subject_heads)
-from .speakers import ROLE_NOUNS, SpeakerContext, can_speak, is_named, is_person_description, is_role_subject, quote_ranker, rank
+from .speakers import _CUE_WORDS, ROLE_NOUNS, SpeakerContext, can_speak, is_named, is_person_description, is_role_subject, quote_ranker, rank
 
 UNATTRIBUTED = "unattributed"
 SCARE_MAX_WORDS = 2
@@ -75,6 +83,8 @@ def _line_quotes(line: str) -> list[tuple[int, int, int, int]]:
     # straight marks cannot, so they alternate.
     out, opened, depth = [], None, 0
     for i, ch in enumerate(line):
+        if ch == _OPEN and opened is not None and line[i - 1] in ",.!?" and line[i + 1:i + 2] in ("", " ", "\n"):
+            ch = _CLOSE  # 'consequences,“ the secretary said': an opening mark typed for the closing one
         if ch == _OPEN or (ch == _BOTH and opened is None):
             if opened is None:
                 opened = i
@@ -122,7 +132,7 @@ def _reporting_verb(analysis: Analysis, mark_start: int, mark_end: int,
         return mark_start <= t.idx < mark_end
 
     def reporting(t: Token) -> bool:
-        return _is_reporting(t) and not quoted(t.idx)
+        return _is_reporting(t) and not quoted(t.idx) and not _in_label(doc_text(doc), t.idx, mark_start)
 
     sents = [s for s in analysis.sentences if s.start_char < mark_end and s.end_char > mark_start]
     if not sents:
@@ -144,6 +154,18 @@ def _reporting_verb(analysis: Analysis, mark_start: int, mark_end: int,
     if not frame:
         return (_any_governing_verb(sents, inside) if ANY_VERB else None), False
     return min(frame, key=lambda t: min(abs(t.idx - mark_start), abs(t.idx - mark_end))), False
+
+
+_LABEL = re.compile(r"[^\n:“”\"]{1,30}:[^\S\n]+(?=\S)")
+
+
+def _in_label(text: str, offset: int, mark_start: int) -> bool:
+    """'What he's saying: Newsom thanked voters for "…"': a section label
+    opening the paragraph, whose verb reports nothing that follows it (unless
+    the quote comes right after the colon: 'Trump told the crowd: "…"')."""
+    para = text.rfind("\n", 0, offset) + 1
+    label = _LABEL.match(text, para)
+    return label is not None and offset < label.end() < mark_start
 
 
 def _any_governing_verb(sents, inside) -> Token | None:
@@ -219,6 +241,10 @@ def _speaker(names: ArticleNames, ctx: SpeakerContext, verb: Token | None, mark_
         agents = _passive_agents(verb)
         if agents:
             heads = agents
+    # 'Senate Majority Leader Chuck Schumer, D-N.Y., called': the parser makes
+    # the title the subject and the person its apposition.
+    heads = [next((c for c in h.children if c.dep_ == "appos" and c.ent_type_ == "PERSON"), h)
+             if h.lower_ in ROLE_NOUNS else h for h in heads]
     heads = [h for h in heads if not (mark_start <= h.idx < mark_end)
              and h.ent_type_ not in ("DATE", "TIME")  # 'Tuesday said' is a mis-parse
              and not not_a_speaker(h, None if h.i in owners else verb) and not in_title_line(h.doc, h.idx)
@@ -242,18 +268,47 @@ def _speaker(names: ArticleNames, ctx: SpeakerContext, verb: Token | None, mark_
                 if not _is_proper(name) and is_person_description(head):
                     name = ctx.resolve_pronoun(head, described=True) or name
                     how["via"] = "described"
-            if _role_description(head, name):
+            if _role_description(head, name) or _owned_role(head, name):
                 # 'The Arizona Republican said', 'the Fox News host complained':
                 # a description of someone named before, not a name.
                 described = ctx.resolve_pronoun(head, described=True)
                 if described:
                     name = described
                     how["via"] = "described"
+            if not is_named(name):
+                name = _named_institution(ctx, head, mark_start) or name
             if not is_named(name) and not can_speak(head):
                 continue  # "Clinton's track record said", 'his eyes gleaming, as if to say'
         if name and name != UNATTRIBUTED and name not in resolved:
             resolved.append(name)
     return " and ".join(resolved) or UNATTRIBUTED
+
+
+def _named_institution(ctx: SpeakerContext, head: Token, before: int) -> str | None:
+    """'the central bank said', after 'the People's Bank of China': the
+    latest institution of this or the previous paragraph whose name holds
+    the word."""
+    if head.pos_ != "NOUN" or head.lower_ not in ORG_WORDS or not any(
+            c.dep_ == "det" and c.lower_ == "the" for c in head.children):
+        return None
+    p0 = ctx.para_index(before)
+    for m in reversed(ctx.mentions[:bisect.bisect_left(ctx._mention_starts, before)]):
+        if m.para < p0 - 1:
+            break
+        if not m.person and head.lower_ in name_words(m.name):
+            return m.name
+    return None
+
+
+def _owned_role(head: Token, name: str) -> bool:
+    """'the committee's ranking Republican', 'the federal government's top
+    health official': a role owned by an institution stands for the person
+    of that role named before, when the rules' name is only the role ('Trump's
+    spokesman' is not Trump: the owner must be a common noun)."""
+    owners = [c for c in head.children if c.dep_ == "poss"]
+    return bool(owners) and head.lower_ in ROLE_NOUNS \
+        and (not is_named(name) or name_words(name)[-1:] == [head.lower_]) \
+        and all(o.pos_ == "NOUN" and any(d.lower_ == "the" for d in o.children) for o in owners)
 
 
 def _line_label(token: Token) -> bool:
@@ -280,12 +335,18 @@ def _is_title(quoted: str, before: str) -> bool:
     """'on "Fox News Sunday"', 'told NBC's "Today"': a capitalised name of a
     show, book or event rather than speech."""
     words = quoted.rstrip(".,;:!?").split()
+    previous = _WORD.findall(before.lower())
+    if words and previous and previous[-1] in ("titled", "entitled", "headlined"):
+        return True  # 'a story entitled "The Vice President pushed back …"', whatever its case
+    # 'known only as "Executive Assistant #1"': a label of capitalised words and numbers.
+    if words and "known" in previous[-3:] and previous[-1] == "as" \
+            and all(w[:1].isupper() or not any(c.isalpha() for c in w) for w in words):
+        return True
     if not words or not all(w[:1].isupper() or w.lower() in _MINOR for w in words) \
             or not words[-1][:1].isupper():
         return False
-    previous = _WORD.findall(before.lower())
-    if 2 <= len(words) <= 8 or previous and previous[-1] in ("titled", "entitled", "headlined"):
-        return True  # 'a BuzzFeed article titled "The Obama Girls Could Not Be More Bored …"'
+    if 2 <= len(words) <= 8:
+        return True
     return len(words) == 1 and bool(previous) and previous[-1] in ("on", "told", "s", "in", "to", "show")
 
 
@@ -373,7 +434,7 @@ def _embedded_term(analysis: Analysis, start: int, end: int, mark_start: int) ->
     not speech. Quoted words that
     bring their own determiner ('called for "a balanced approach"') or are
     no noun phrase ('is "without merit"') are someone's words."""
-    if word_count(analysis.article.text[start:end]) > TERM_MAX_WORDS:
+    if not _short(analysis.article.text[start:end], TERM_MAX_WORDS):
         return False
     span = analysis.doc.char_span(start, end, alignment_mode="expand")
     if span is None or not len(span):
@@ -384,17 +445,38 @@ def _embedded_term(analysis: Analysis, start: int, end: int, mark_start: int) ->
     root = roots[0]
     if root.pos_ not in ("NOUN", "PROPN") or any(t.dep_ in ("det", "poss") or t.pos_ in ("VERB", "AUX") for t in span):
         return False
+    if root.dep_ in ("compound", "amod", "nmod") or root.head.pos_ in ("NOUN", "PROPN"):
+        return True
+    # A judgement in the quoted words ('the "final extension" of the pause',
+    # 'calling it an "offensive deprivation"', 'as a "compassionate
+    # disruptor"') is someone's wording; a bare noun after the writer's
+    # article ('a "back door"') or a label after 'as' ('referred to as
+    # "principles"') is a term.
+    if any(t.pos_ == "ADJ" for t in span):
+        return False
     before = analysis.doc[span.start - 2] if span.start >= 2 else None  # the token before the opening mark
     determined = before is not None and before.head.i == root.i and before.dep_ in ("det", "poss", "amod")
     # A label after 'as' ('referred to as "principles"'), but not 'which he
     # called a district of "strategic importance"': his words.
     labelled = root.dep_ == "pobj" and root.head.lower_ == "as"
-    return root.dep_ in ("compound", "amod", "nmod") or labelled or root.head.pos_ in ("NOUN", "PROPN") or determined
+    return labelled or determined
+
+
+def _short(quoted: str, most: int = SCARE_MAX_WORDS) -> bool:
+    """At most `most` words, a hyphenated compound counting as one
+    (a 'vote-a-rama', a 'door-to-door' campaign)."""
+    return word_count(quoted) <= most or len(quoted.split()) == 1
 
 
 def _is_term_mention(text: str, mark_start: int) -> bool:
     before = _WORD.findall(text[max(0, mark_start - 30):mark_start].lower())
     return bool(before) and before[-1] in _TERM_CUES
+
+
+def _cut_off(text: str, mark_end: int) -> bool:
+    """A quotation still open where the text ends: a lead cut off inside it
+    ('"It...'). However short, the writer had opened someone's words."""
+    return mark_end >= len(text.rstrip()) and text[mark_end - 1] not in (_CLOSE, _BOTH)
 
 
 def _in_markup(text: str, offset: int) -> bool:
@@ -404,11 +486,14 @@ def _in_markup(text: str, offset: int) -> bool:
 
 
 def _not_speech(quoted: str, verb: Token | None, governs: bool) -> bool:
-    """One-word labels ('called him "stupid"'), handles and numbers."""
+    """One-word labels ('critics called him "stupid"'), handles and numbers."""
     words = _WORD.findall(quoted)
     if not any(any(c.isalpha() for c in w) and len(w) > 1 for w in words) or quoted.lstrip().startswith("@"):
         return True
-    return len(words) == 1 and not (governs and verb is not None and verb.lemma_ not in QUOTE_ONLY_VERBS)
+    # 'calling it "liberating"' is a named person's word; 'critics called the
+    # plan "reckless"' a label.
+    return len(words) == 1 and not (governs and verb is not None and (
+        verb.lemma_ not in QUOTE_ONLY_VERBS or any(h.pos_ == "PROPN" for h in subject_heads(verb))))
 
 
 _NOT_LABELS = {"VIDEO", "AUDIO", "PHOTO", "PHOTOS", "UPDATE", "NOTE", "EDITOR'S NOTE", "EDITOR’S NOTE",
@@ -426,10 +511,11 @@ def article_quotes(analysis: Analysis) -> list[QuoteMention]:
     for start, end, mark_start, mark_end in spans:
         quoted = text[start:end]
         verb, governs = _reporting_verb(analysis, mark_start, mark_end, ctx.in_quote)
-        short = word_count(quoted) <= SCARE_MAX_WORDS
-        if short and (not governs or _is_term_mention(text, mark_start)) \
-                or _is_title(quoted, text[max(0, mark_start - 20):mark_start]) or _not_speech(quoted, verb, governs) \
-                or _embedded_term(analysis, start, end, mark_start):
+        short = _short(quoted)
+        if not _cut_off(text, mark_end) and (
+                short and (not governs or _is_term_mention(text, mark_start))
+                or _is_title(quoted, text[max(0, mark_start - 20):mark_start]) or _not_speech(quoted, verb, governs)
+                or _embedded_term(analysis, start, end, mark_start)):
             continue
         how: dict = {}
         speaker = _speaker(names, ctx, verb, mark_start, mark_end, how)
@@ -443,9 +529,29 @@ def article_quotes(analysis: Analysis) -> list[QuoteMention]:
     _rank_speakers(analysis, ctx, kept)
     out = []
     for start, end, _, _, speaker, *_ in kept:
+        speaker = _spelled_out(text, speaker)
         span = analysis.span(start, end)
         out.append(QuoteMention(**span.model_dump(), speaker=speaker))
     return out
+
+
+_ACRONYM = re.compile(r"[A-Z]{2,6}")
+_NAME_RUN = re.compile(r"[A-Z][\w'’-]*(?:[^\S\n]+(?:(?:of|and|for|the|on)[^\S\n]+)*[A-Z][\w'’-]*)+")
+
+
+def _spelled_out(text: str, speaker: str) -> str:
+    """'FDA' -> 'Food and Drug Administration' when the article spells the
+    initials out: one name for the speaker however the sentence wrote it."""
+    if not _ACRONYM.fullmatch(speaker):
+        return speaker
+    for run in _NAME_RUN.finditer(text):
+        words = run.group().split()
+        capital = [i for i, w in enumerate(words) if w[0].isupper()]
+        n = len(speaker)
+        for k in range(len(capital) - n + 1):  # 'The US Food and Drug Administration on Wednesday' holds it
+            if "".join(words[i][0] for i in capital[k:k + n]) == speaker:
+                return " ".join(words[capital[k]:capital[k + n - 1] + 1])
+    return speaker
 
 
 def _fill_from_context(analysis: Analysis, names: ArticleNames, ctx: SpeakerContext, kept: list) -> None:
@@ -476,11 +582,16 @@ def _fill_from_context(analysis: Analysis, names: ArticleNames, ctx: SpeakerCont
         if intro:
             k[4], k[6] = intro, "colon"
             continue
+        signed = _dash_signature(ctx, k[2], k[3])
+        if signed:
+            k[4], k[6] = signed, "transcript"
+            continue
         # '"…," Texas delegate Bill Ness, wearing a hat, said matter-of-factly':
         # a name right next to the quote with a cue verb, which the parse missed.
-        adjacent = ctx.adjacent_names(k[2], k[3])
+        adjacent = ctx.adjacent_names(k[2], k[3]) or _inverted_after(ctx, k[3])
         if len(adjacent) == 1:
             k[4], k[6] = adjacent[0], "adjacent"
+            k[5] = True  # as good as a verb's subject for the next quote of its paragraph
             continue
         same = [j for j in range(len(kept)) if j != i and para[j] == para[i] and kept[j][5]]
         if same:
@@ -495,6 +606,72 @@ def _fill_from_context(analysis: Analysis, names: ArticleNames, ctx: SpeakerCont
         prev = [j for j in range(i) if para[j] < para[i] and kept[j][4] != UNATTRIBUTED]
         if opens and prev and para[i] - para[prev[-1]] <= 1:
             k[4], k[6] = kept[prev[-1]][4], "continued"
+            continue
+        # 'Fastly said in a status update …' or 'Wingo sent a tweet …', then a
+        # paragraph of quotation with no attribution of its own (often a lead
+        # cut off before it): the previous paragraph's speaker introduced it.
+        if opens and para[i] > 0 and not prev or opens and prev and para[i] - para[prev[-1]] > 1:
+            intro = _introducer(analysis, names, ctx, para[i] - 1, k[2])
+            if intro:
+                k[4], k[6] = intro, "introduced"
+
+
+# '"…," said Indeed Hiring Lab director of research Nick Bunker.': a cue verb,
+# then a long title the parser cannot read, ending in the name.
+_INVERTED_AFTER = re.compile(rf"[\s,]*{_CUE_WORDS}\s+[^.;:!?\"“”\n]{{0,80}}?(?=[.,;]|$)")
+
+
+def _inverted_after(ctx: SpeakerContext, mark_end: int) -> list[str]:
+    """The name that ends the inverted attribution right after a quote."""
+    match = _INVERTED_AFTER.match(ctx.text, mark_end)
+    if match is None:
+        return []
+    return [m.name for m in ctx.mentions if m.end == match.end() and m.start > mark_end][:1]
+
+
+_DASH_LINE = re.compile(r"\n\s*[—–-]+[ \t]*")
+
+
+def _dash_signature(ctx: SpeakerContext, mark_start: int, mark_end: int) -> str | None:
+    """'“…”' as a paragraph of its own, signed on the next line '— Sen. Tom
+    Hale (R-Ark.), in a tweet': the one later paragraph that names a speaker."""
+    p = ctx.para_index(mark_start)
+    end = ctx.para_starts[p + 1] if p + 1 < len(ctx.para_starts) else len(ctx.text)
+    if ctx.text[ctx.para_starts[p]:mark_start].strip() or ctx.text[mark_end:end].strip():
+        return None
+    dash = _DASH_LINE.match(ctx.text, mark_end)
+    if dash is None:
+        return None
+    # The last name before the signature's first comma or bracket:
+    # 'Harbour Party Chair Nora Lind, in a tweet' is Nora Lind's.
+    head = re.match(r"[^,(\n]{1,80}", ctx.text[dash.end():])
+    if head is None:
+        return None
+    lo = bisect.bisect_left(ctx._mention_starts, dash.end())
+    hi = bisect.bisect_left(ctx._mention_starts, dash.end() + head.end())
+    return ctx.mentions[hi - 1].name if hi > lo else None
+
+
+def _introducer(analysis: Analysis, names: ArticleNames, ctx: SpeakerContext, para: int, mark_start: int) -> str | None:
+    """The named speaker of the last sentence of paragraph `para` with an
+    attribution outside quotation marks: a reporting verb, 'according to',
+    or a verb putting out a document ('sent a tweet', 'issued a statement');
+    of several, the highest in the parse that names someone ('A memo said
+    that …, so the Treasury must release the documents' is the memo's)."""
+    start = ctx.para_starts[para]
+    end = ctx.para_starts[para + 1] if para + 1 < len(ctx.para_starts) else len(analysis.article.text)
+    span = analysis.doc.char_span(start, end, alignment_mode="expand")
+    cues = [t for t in (span if span is not None else []) if not ctx.in_quote(t.idx) and (
+        _is_reporting(t) or t.lower_ == "according" or t.lemma_ in AUTHORING_VERBS and any(
+            c.dep_ == "dobj" and c.lemma_ in DOCUMENT_NOUNS for c in t.children))]
+    if not cues:
+        return None
+    last = cues[-1].sent.start
+    for cue in sorted((t for t in cues if t.sent.start == last), key=lambda t: len(list(t.ancestors))):
+        name = _speaker(names, ctx, cue, mark_start, mark_start)
+        if is_named(name):
+            return name
+    return None
 
 
 RECORD: list | None = None  # set by benchmarks/train_speaker.py to collect candidates

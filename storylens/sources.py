@@ -410,10 +410,17 @@ def _subject_heads(verb: Token) -> list[Token]:
     # 'in Salem, New Hampshire, Trump went': two subjects; the place is not the one.
     # (list.sort empties the list while it sorts: its length is taken before.)
     several = len(subjects) > 1
-    subjects.sort(key=lambda c: several and c.ent_type_ in ("GPE", "LOC", "FAC"))
+    # Of several, a place last and the one nearest before the verb first: 'the
+    # Department of Health and Human Services Secretary Xavier Becerra said'
+    # parses 'Department' and 'Becerra' both as subjects.
+    subjects.sort(key=lambda c: (several and c.ent_type_ in ("GPE", "LOC", "FAC"),
+                                 several and (verb.i - c.i if c.i < verb.i else len(verb.doc))))
     for child in subjects:
         if child.lower_ in ("who", "which", "that") and verb.dep_ == "relcl":
             return _with_conjuncts(verb.head)
+        if child.lower_ in ("who", "which") and child.i >= 2 and child.nbor(-1).text == "," \
+                and child.nbor(-2).pos_ == "PROPN":
+            return [child.nbor(-2)]  # 'provider Fastly, which said …' parsed without the relative clause
         return [t for t in _with_conjuncts(child) if not _is_dateline(t)] or [child]
     recipient = verb.head
     if verb.dep_ == "acl" and verb.tag_ == "VBG" and recipient.dep_ == "pobj" and recipient.head.lower_ == "to" \
@@ -438,7 +445,9 @@ def _subject_heads(verb: Token) -> list[Token]:
                 node = node.head
             if node.lemma_ in QUOTE_VERBS and node.pos_ in ("VERB", "AUX"):
                 return _subject_heads(node)
-        return _subject_heads(verb.head)
+        above = _subject_heads(verb.head)
+        if above or verb.tag_ != "VBG":
+            return above
     if verb.dep_ == "relcl":
         return _with_conjuncts(verb.head)
     # 'On Friday, the aide, Jo Lane, who …, was at the time a spokeswoman …,
@@ -447,6 +456,13 @@ def _subject_heads(verb: Token) -> list[Token]:
     ahead = [c for c in verb.children if c.dep_ == "ccomp" and c.i < verb.i]
     if ahead and not any(c.dep_ == "punct" and c.text in _QUOTE_MARKS for c in ahead[0].subtree):
         return [c for c in ahead[0].children if c.dep_ in ("nsubj", "nsubjpass") and c.pos_ in ("NOUN", "PROPN")][:1]
+    if verb.tag_ == "VBG" and verb.dep_ in ("advcl", "pcomp"):
+        # 'Biden reacted … by saying', 'Pitman granted the request to block …
+        # and denied …, saying': the subject of the nearest clause above.
+        for node in verb.ancestors:
+            subjects = [c for c in node.children if c.dep_ in ("nsubj", "nsubjpass")]
+            if node.pos_ in ("VERB", "AUX") and subjects:
+                return subjects[:1]
     return []
 
 

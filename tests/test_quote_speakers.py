@@ -48,10 +48,41 @@ def test_she_said_agrees_in_gender_with_the_speaker():
     assert got["We cannot keep spending money we do not have"] in ("Clara Voss", "unattributed")
 
 
-def test_continuation_paragraph_keeps_the_speaker():
-    got = speakers('"We will rebuild the pier before winter," Mayor Clara Voss said.\n\n'
-                   '"Nobody in this town will be left behind."\n')
-    assert got["Nobody in this town will be left behind."] == "Clara Voss"
+# Quotes whose speaker a reader takes from around them (news leads are often cut off).
+CONTEXT_CASES = {
+    "a continuation paragraph keeps the speaker": (
+        '"We will rebuild the pier before winter," Mayor Clara Voss said.\n\n'
+        '"Nobody in this town will be left behind."\n',
+        {"Nobody in this town will be left behind.": "Clara Voss"}),
+    "a lead cut off inside a quote keeps its first word": (
+        'Mayor Clara Voss defended the pier plan on Monday.\n\n'
+        '"We will rebuild it before winter," Ms. Voss said. "It...\n',
+        {"We will rebuild it before winter": "Clara Voss", "It...": "Clara Voss"}),
+    "the sender of a tweet introduces the quotation that follows": (
+        'After the vote, Tom Hale, a former harbour pilot, sent a tweet that summed up the mood.\n\n'
+        '"A unanimous vote is the equivalent of finding a unicorn...\n',
+        {"A unanimous vote is the equivalent of finding a unicorn...": "Tom Hale"}),
+    "a quotation signed on the next line after a dash": (
+        '\u201cThe harbour tax is theft. Who voted for this?\u201d\n\n'
+        '\u2014 Harbour Party Chair Nora Lind, in a tweet, April 2, 2021\n\n'
+        '\u201cWe will repeal it on day one.\u201d\n\n'
+        '\u2014 Sen. Tom Hale (R-Ark.), in a tweet, April 3, 2021\n',
+        {"The harbour tax is theft. Who voted for this?": "Nora Lind", "We will repeal it on day one.": "Tom Hale"}),
+    "initials are the name the article spells out": (
+        'The Harbour Safety Board (HSB) closed the pier on Monday.\n\n'
+        '"The risk is very low," the HSB said in a statement.\n',
+        {"The risk is very low": "Harbour Safety Board"}),
+    "a long title between 'said' and the name after the quote": (
+        '"Demand for workers is surging," said Indeed Hiring Lab director of research Nina Bell. "At the same...\n',
+        {"Demand for workers is surging": "Nina Bell", "At the same...": "Nina Bell"}),
+}
+
+
+@pytest.mark.parametrize("case", CONTEXT_CASES)
+def test_a_speaker_from_the_context_of_the_quote(case):
+    text, expected = CONTEXT_CASES[case]
+    got = speakers(text)
+    assert {quote: got.get(quote) for quote in expected} == expected
 
 
 def test_titles_scare_quotes_and_labels_are_not_quotes():
@@ -59,6 +90,11 @@ def test_titles_scare_quotes_and_labels_are_not_quotes():
                    'Critics called the plan "reckless" and mocked the "Clean Port" slogan.\n\n'
                    '<tweet id="123" author="@pfenwick">Great day.</tweet>\n')
     assert not [t for t in got if t in ("Morning Harbour Hour", "reckless", "Clean Port", "123", "@pfenwick")]
+    got = speakers('The vote came at 4 a.m. after a \u201cvote-a-rama,\u201d during which senators offered amendments.\n\n'
+                   'Responding to criticism of the planned \u201cdoor-to-door\u201d drive, Mr. Fenwick said it was voluntary.\n\n'
+                   'A harbour clerk, known only as \u201cWitness #2\u201d in the report, testified.\n\n'
+                   'He is named in a story entitled \u201cThe governor pushed back against the port plan\u201d last year.\n')
+    assert not got
 
 
 def test_affiliation_is_kept():
@@ -269,6 +305,16 @@ def test_posited_reports_a_quote():
 
 # A description or a surname is the person named before it: (text, quoted words, speaker).
 NAMED_BEFORE_CASES = {
+    "'the central bank' is the bank named before": (
+        "In a notice posted to its website, the Harbour Bank of Norland said all coin trading is banned. "
+        "Overseas exchanges are also illegal, the HBN said.\n\n"
+        "\u201cOverseas exchanges that serve residents online are also illegal,\u201d the central bank said.\n",
+        "Overseas exchanges that serve residents online are also illegal", "Harbour Bank of Norland"),
+    "a role owned by an institution is the person of that role named before": (
+        "Rep. Dan Moore, R-Ohio, shared new findings from the committee\u2019s probe on Monday.\n\n"
+        "The committee\u2019s ranking Republican, during an appearance on \u201cHarbour Hour,\u201d laid out the "
+        "findings and asserted that the agency is likely \u201cdeeply worried\u201d by the report.\n",
+        "deeply worried", "Dan Moore"),
     "a party description of a named senator is the senator": (
         "Senators kept up pressure on the chairman, Rolf Steen, on Sunday.\n\n"
         "Speaking on a morning show, Sen. Carl Bodin, R-Vt., said Steen's comments were \"wildly inaccurate.\"\n\n"
@@ -361,6 +407,14 @@ def test_scare_quotes_set_in_the_writers_phrase_are_not_quotes():
     got = speakers('Omar Haddad said the fight went on in the old quarter, which he called a district of '
                    '"strategic importance".\n')
     assert got["strategic importance"] == "Omar Haddad"  # his words, though a noun phrase
+    # A judgement in the quoted words is the speaker's, even after an article or 'as'.
+    got = speakers('Judge Ana Ruiz blocked the rule, calling it an \u201cunlawful overreach\u201d of state power.\n\n'
+                   'The Harbour Board said this would be the \u201cfinal extension\u201d of the freeze.\n\n'
+                   'Lena Ostrova said she would run as a \u201cpractical reformer\u201d next year.\n\n'
+                   'Gov. Andrew Hale said the state would adopt the guidance at once, calling it '
+                   '\u201cliberating.\u201d\n')
+    assert got == {"unlawful overreach": "Ana Ruiz", "final extension": "Harbour Board",
+                   "practical reformer": "Lena Ostrova", "liberating.": "Andrew Hale"}
 
 
 def test_a_long_title_after_titled_is_not_a_quote():
@@ -445,3 +499,45 @@ def test_the_sender_of_an_email_to_members_says_it_not_the_members():
                    'Robert Dane, a member from Ohio, sent an e-mail to RNC members saying the chairman '
                    '\u201cmust step aside now for the good of the party.\u201d\n')
     assert got["must step aside now for the good of the party."] == "Robert Dane"
+
+
+# The subject of the reporting verb, through mis-parses met in news leads.
+PARSE_CASES = {
+    "a section label's verb ('What she's saying:') reports nothing after it": (
+        'The campaign of Tom Hale may have done more to help Voss than hurt him.\n\n'
+        'What she\'s saying: Voss thanked voters at a news conference for "saying no to this recall so '
+        'clearly" on Tuesday.\n',
+        {"saying no to this recall so clearly": "Voss"}),
+    "a title parsed as the subject stands for the person in apposition": (
+        'The White House is asking for $14 billion in aid.\n\n'
+        'Senate Majority Leader Dan Moore, D-N.Y., called the request for disaster relief necessary to help '
+        'communities recover quickly from the destruction caused by hurricanes.\n\n'
+        '"Given...\n',
+        {"Given...": "Dan Moore"}),
+    'an opening mark typed for the closing one ends the quote before its attribution': (
+        'The rule will cover every clinic in the state.\n\n\u201cFear of judgement can keep people from '
+        'care, which can do real harm,\u201c the Department of Health Secretary Nora Lind said in a '
+        'statement.\n',
+        {'Fear of judgement can keep people from care, which can do real harm': 'Nora Lind'}),
+    "a relative 'which' the parser leaves without its clause is the name before it": (
+        'The problems appear related to Boston-based cloud computing services provider Skyline, which said '
+        'in a status update just before 7 a.m. Eastern time, that the \u201cissue has been found and a fix '
+        'is in place.\u201d\n',
+        {'issue has been found and a fix is in place.': 'Skyline'}),
+    "'by saying' reports for the subject of the clause above": (
+        'Governor Paul Fenwick reacted on Friday to a weak jobs report by saying the state economy has a '
+        '\u201clong way to go\u201d before it recovers.\n',
+        {'long way to go': 'Paul Fenwick'}),
+    'a participle after a mis-parsed conjunct reports for the subject above': (
+        'U.S. District Judge Ana Ruiz granted the Harbour administration\u2019s request to temporarily block '
+        'enforcement of the dock ban and denied the state\u2019s request to pause her ruling pending appeal, '
+        'saying \u201cthis court will not allow one more day of this harm.\u201d\n',
+        {'this court will not allow one more day of this harm.': 'Ana Ruiz'}),
+}
+
+
+@pytest.mark.parametrize("case", PARSE_CASES)
+def test_the_reporting_verbs_subject_through_a_mis_parse(case):
+    text, expected = PARSE_CASES[case]
+    got = speakers(text)
+    assert {quote: got.get(quote) for quote in expected} == expected

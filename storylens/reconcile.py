@@ -510,6 +510,20 @@ def _nearest(x: float, y: float, figures: list[float], margin: float) -> bool:
     return all(z == x or math.log(max(z, y) / min(z, y)) >= margin * gap for z in figures[max(0, i - 1):i + 1])
 
 
+def exact_figures(claims: list[ClaimInfo]) -> dict[tuple[str, str, str | None], frozenset[float]]:
+    """(article, unit, counted thing) -> the exact figures the article writes ('500 million doses')."""
+    out: dict[tuple, set[float]] = {}
+    for c in claims:
+        if c.kind == "number" and c.interval is not None and c.interval.lo == c.interval.hi and c.unit != "tally":
+            out.setdefault((c.article, c.unit, c.thing), set()).add(c.interval.lo)
+    return {k: frozenset(v) for k, v in out.items()}
+
+
+def _writes_exactly(exact: dict, c: ClaimInfo, figure: float | None) -> bool:
+    """The article of `c` writes `figure` exactly, of the thing `c` counts, for another claim."""
+    return figure is not None and figure != stated_number(c) and figure in exact.get((c.article, c.unit, c.thing), ())
+
+
 def _same_figure(a: ClaimInfo, b: ClaimInfo, evidence: "_Evidence", figures: dict[tuple[str, str], list[float]],
                  config: FactsConfig) -> bool:
     """Two figures of one unit within `figure_max_ratio` of each other, each
@@ -647,6 +661,7 @@ def _candidate_pairs(claims: list[ClaimInfo], evidence: _Evidence, checker: Chec
                      config: FactsConfig) -> list[_Pair]:
     pairs = []
     sole, days, figures = sole_figures(claims), sole_dates(claims), stated_figures(claims)
+    exact = exact_figures(claims)
     for a, b in (pair for block in _blocks(claims) for pair in combinations(block, 2)):
         if a.article == b.article:
             continue
@@ -673,10 +688,13 @@ def _candidate_pairs(claims: list[ClaimInfo], evidence: _Evidence, checker: Chec
         if not supported and not compatible:
             continue
         # an article that writes both figures tells them apart: they count different things or
-        # times (a revision, 'rose to nine, up from seven', is a timeline and stays)
+        # times (a revision, 'rose to nine, up from seven', is a timeline and stays). Beside the
+        # claim in any words; elsewhere in the article exactly, of the same thing ('500 million
+        # doses' bought, and '300 million doses' of them next year)
         if verdict.status == "conflict" and a.kind == b.kind == "number" and a.previous is None \
                 and b.previous is None and (
-                evidence.states_beside(b, stated_number(a)) or evidence.states_beside(a, stated_number(b))):
+                evidence.states_beside(b, stated_number(a)) or evidence.states_beside(a, stated_number(b))
+                or _writes_exactly(exact, b, stated_number(a)) or _writes_exactly(exact, a, stated_number(b))):
             continue
         # A conflict needs a key that names the quantity (or the sole figure of
         # it in each article, or one figure in like words: `_same_figure`), or

@@ -7,7 +7,7 @@ import pytest
 
 from helpers import features_of as analyze
 from storylens.models import Article, Quote, QuoteMention
-from storylens.reconcile import RuleChecker, find_facts
+from storylens.reconcile import RuleChecker, _writes_exactly, exact_figures, find_facts
 
 SHARED = Path(__file__).parents[1] / ".." / "shared"
 DAY = dt.date(2025, 9, 18)
@@ -617,6 +617,18 @@ def test_figures_an_article_writes_side_by_side_do_not_conflict():
     facts = _story("Police in Tarnhollow made 31 arrests overnight as the harbour protests went on.",
                    "The police chief said there were nine arrests overnight as the harbour protests went on.")
     assert [f for f in facts if f.status == "conflict" and f.kind == "number"]
+
+
+@pytest.mark.parametrize("text, writes", [
+    # the article writes 500 million doses exactly: its 300 million doses are another quantity
+    ("Velmar is purchasing 500 million doses of the vaccine. It will ship 300 million doses next year.", True),
+    # roughly 500 million may be another article's figure rounded: no telling them apart
+    ("Velmar is purchasing roughly 500 million doses of the vaccine. It will ship 300 million doses next year.", False),
+])
+def test_an_article_writing_the_other_figure_exactly_tells_them_apart(text, writes):
+    claims = [c for f in analyze([Article(id="b", text=text, date=dt.date(2018, 6, 20))]) for c in f.claims]
+    [shipped] = [c for c in claims if c.text.startswith("300")]
+    assert _writes_exactly(exact_figures(claims), shipped, 500_000_000) is writes
 
 
 def test_the_one_day_each_article_gives_an_act_conflicts_though_one_names_no_doer():

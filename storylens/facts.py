@@ -306,7 +306,8 @@ def resolve_month_day(month: str, day: int, year: int | None, published: dt.date
 
 
 _COUNT_WORD = r"\d{1,3}|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|thirteen|fourteen|fifteen"
-TALLY = re.compile(rf"\b(?P<x>{_COUNT_WORD})\s*(?:-|–|to)\s*(?P<y>{_COUNT_WORD})\b(?!\s*(?:percent|%|years|days|months|weeks))", re.I)
+# '7-2', '7 to 2' and the hyphenated '220-to-190'
+TALLY = re.compile(rf"\b(?P<x>{_COUNT_WORD})\s*(?:[-–]to[-–]|-|–|to)\s*(?P<y>{_COUNT_WORD})\b(?!\s*(?:percent|%|years|days|months|weeks))", re.I)
 # words that make 'x-y' a vote's split: a vote's nouns, and the verbs a chamber decides with
 # ('the House passed the bill 232-190')
 TALLY_WORDS = {"vote", "split", "ballot", "margin", "tally", "pass", "approve", "confirm", "reject", "adopt", "ratify"}

@@ -577,11 +577,16 @@ def test_a_hyphenated_number_word_is_one_number():
     assert not [f for f in facts if f.status == "unique" and f.kind == "number"]
 
 
-def test_a_split_with_a_chamber_verb_is_a_vote():
-    facts = _story("The bill passed the House 232-190 on Thursday.",
-                   "The House approved the bill by a vote of 230 to 192 on Thursday.")
-    [conflict] = [f for f in facts if f.status == "conflict" and f.kind == "number"]
-    assert conflict.what == "split of the vote" and {c.value for c in conflict.claims} == {"232-190", "230-192"}
+@pytest.mark.parametrize("a, b, values", [
+    ("The bill passed the House 232-190 on Thursday.",
+     "The House approved the bill by a vote of 230 to 192 on Thursday.", {"232-190", "230-192"}),
+    # the hyphenated split: 'the 220-to-190 vote'
+    ("The 220-to-190 party-line vote sent the bill to the Senate on Thursday.",
+     "The House passed the bill 222-190 on Thursday.", {"220-190", "222-190"}),
+])
+def test_a_split_with_a_chamber_verb_is_a_vote(a, b, values):
+    [conflict] = [f for f in _story(a, b) if f.status == "conflict" and f.kind == "number"]
+    assert conflict.what == "split of the vote" and {c.value for c in conflict.claims} == values
 
 
 @pytest.mark.parametrize("a, b", [

@@ -944,6 +944,11 @@ class _Extractor:
         if claim.thing in MEASURES and claim.thing != "money" and not claim.unit and noun is not None \
                 and noun.lemma_.lower() not in MEASURES:
             claim.extra["of"] = canon_thing(noun.lemma_)
+        elif noun is not None and noun.dep_ in ("compound", "amod") and noun.head.pos_ == "NOUN" \
+                and noun.i > 0 and noun.doc[noun.i - 1].text == "-":
+            # a hyphenated count modifies another noun: a '60-vote threshold' and a '50-vote
+            # minority' are two things, neither a count of votes cast
+            claim.extra["of"] = canon_thing(noun.head.lemma_)
         verb = _governing_verb(noun if noun is not None else root)
         of = next((c for c in root.children if c.dep_ == "prep" and c.lower_ == "of"), None)
         counted = next((c for c in of.children if c.dep_ == "pobj"), None) if of is not None else None

@@ -705,6 +705,9 @@ def test_one_figure_under_two_nouns_is_a_conflict(a, b, incompatible, why):
     # small counts recur by chance: 50 votes to pass are not 60 to end a filibuster
     ("The measure needs 50 votes in the Senate to pass.",
      "Sixty votes would be needed to break a filibuster in the Senate."),
+    # a hyphenated count names another thing: a minority of 50 seats, a threshold of 60 votes
+    ("Republicans blocked the bill, the first filibuster of the year by the chamber's 50-vote minority.",
+     "Most Republicans refused to back the measure, depriving Democrats of the 60-vote threshold needed to begin debate."),
 ])
 def test_near_figures_that_are_two_quantities_do_not_conflict(a, b):
     assert not [f for f in _story(a, b) if f.status == "conflict" and f.kind == "number"]

@@ -306,7 +306,8 @@ def resolve_month_day(month: str, day: int, year: int | None, published: dt.date
 
 
 _COUNT_WORD = r"\d{1,3}|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|thirteen|fourteen|fifteen"
-TALLY = re.compile(rf"\b(?P<x>{_COUNT_WORD})\s*(?:-|–|to)\s*(?P<y>{_COUNT_WORD})\b(?!\s*(?:percent|%|years|days|months|weeks))", re.I)
+# '7-2', '7 to 2' and the hyphenated '220-to-190'
+TALLY = re.compile(rf"\b(?P<x>{_COUNT_WORD})\s*(?:[-–]to[-–]|-|–|to)\s*(?P<y>{_COUNT_WORD})\b(?!\s*(?:percent|%|years|days|months|weeks))", re.I)
 # words that make 'x-y' a vote's split: a vote's nouns, and the verbs a chamber decides with
 # ('the House passed the bill 232-190')
 TALLY_WORDS = {"vote", "split", "ballot", "margin", "tally", "pass", "approve", "confirm", "reject", "adopt", "ratify"}
@@ -943,6 +944,11 @@ class _Extractor:
         if claim.thing in MEASURES and claim.thing != "money" and not claim.unit and noun is not None \
                 and noun.lemma_.lower() not in MEASURES:
             claim.extra["of"] = canon_thing(noun.lemma_)
+        elif noun is not None and noun.dep_ in ("compound", "amod") and noun.head.pos_ == "NOUN" \
+                and noun.i > 0 and noun.doc[noun.i - 1].text == "-":
+            # a hyphenated count modifies another noun: a '60-vote threshold' and a '50-vote
+            # minority' are two things, neither a count of votes cast
+            claim.extra["of"] = canon_thing(noun.head.lemma_)
         verb = _governing_verb(noun if noun is not None else root)
         of = next((c for c in root.children if c.dep_ == "prep" and c.lower_ == "of"), None)
         counted = next((c for c in of.children if c.dep_ == "pobj"), None) if of is not None else None

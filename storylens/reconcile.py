@@ -13,8 +13,10 @@ model-based checker can be plugged in with the same signature.
 
 from __future__ import annotations
 
+import bisect
 import datetime as dt
 import json
+import math
 import re
 from dataclasses import dataclass
 from importlib import resources
@@ -450,6 +452,14 @@ def _same_purchase(a: ClaimInfo, b: ClaimInfo, evidence: "_Evidence", config: Fa
     return evidence.context_overlap(a, b)[0] >= config.context_min_shared
 
 
+def _closeness(a: ClaimInfo, b: ClaimInfo) -> float:
+    """1 for one figure, toward 0 as two figures part: of two ways to pair a
+    figure, the closer one is likelier the same quantity ('37.3%' of adults
+    fully vaccinated with '39%', not with 'over 55%')."""
+    x, y = (stated_number(c) if c.kind == "number" else None for c in (a, b))
+    return min(x, y) / max(x, y) if x and y and x > 0 and y > 0 else 0.0
+
+
 def _near(x: float, y: float, ratio: float) -> bool:
     return min(x, y) > 0 and max(x, y) / min(x, y) <= ratio
 
@@ -474,6 +484,78 @@ def _sole_key(a: ClaimInfo, b: ClaimInfo, sole: dict[int, frozenset[float]], con
     if any(_near(z, y, ratio) for z in sole[id(a)] - {x}) or any(_near(z, x, ratio) for z in sole[id(b)] - {y}):
         return None
     return SOLE
+
+
+# The same distinctive figure, near enough, said in like words: one quantity
+# whatever noun each article's parse hung it on ('1,495,709' / 'roughly 1.5
+# million signatures').
+FIGURE = "figure"
+
+
+def stated_figures(claims: list[ClaimInfo]) -> dict[tuple[str, str], list[float]]:
+    """(article, unit) -> the figures the article states in that unit, sorted."""
+    out: dict[tuple[str, str], list[float]] = {}
+    for c in claims:
+        if c.kind == "number" and (n := stated_number(c)) is not None and n > 0:
+            out.setdefault((c.article, c.unit), []).append(n)
+    return {k: sorted(v) for k, v in out.items()}
+
+
+def _nearest(x: float, y: float, figures: list[float], margin: float) -> bool:
+    """`x` is the figure in `figures` (sorted) closest to `y`, by ratio, and
+    every other one is `margin` times as far: with 1.4 and 1.6 million in one
+    article, which is another's 1.5 million is anyone's guess."""
+    i = bisect.bisect_left(figures, y)
+    gap = math.log(max(x, y) / min(x, y))
+    return all(z == x or math.log(max(z, y) / min(z, y)) >= margin * gap for z in figures[max(0, i - 1):i + 1])
+
+
+def exact_figures(claims: list[ClaimInfo]) -> dict[tuple[str, str, str | None], frozenset[float]]:
+    """(article, unit, counted thing) -> the exact figures the article writes ('500 million doses')."""
+    out: dict[tuple, set[float]] = {}
+    for c in claims:
+        if c.kind == "number" and c.interval is not None and c.interval.lo == c.interval.hi and c.unit != "tally":
+            out.setdefault((c.article, c.unit, c.thing), set()).add(c.interval.lo)
+    return {k: frozenset(v) for k, v in out.items()}
+
+
+def _writes_exactly(exact: dict, c: ClaimInfo, figure: float | None) -> bool:
+    """The article of `c` writes `figure` exactly, of the thing `c` counts, for another claim."""
+    return figure is not None and figure != stated_number(c) and figure in exact.get((c.article, c.unit, c.thing), ())
+
+
+def _same_figure(a: ClaimInfo, b: ClaimInfo, evidence: "_Evidence", figures: dict[tuple[str, str], list[float]],
+                 config: FactsConfig) -> bool:
+    """Two figures of one unit within `figure_max_ratio` of each other, each
+    large or measured (a share, an amount: unlikely to recur by chance), with
+    the words around them or their sentences alike: the same quantity told
+    twice, though the counted noun each claim carries differs ('331 million
+    people' / '331.5 million'). Scope words still tell quantities apart
+    (`_same_scope`): votes to confirm are not votes to end a filibuster."""
+    if a.kind != "number" or a.unit == "tally" or a.unit in ("day", "week", "month", "year", "hour") \
+            or a.is_previous or b.is_previous or not _same_scope(a, b):
+        return False
+    x, y = stated_number(a), stated_number(b)
+    if x is None or y is None or not _near(x, y, config.figure_max_ratio):
+        return False
+    if not a.unit and min(x, y) < config.figure_min_count:
+        return False
+    # each the other's closest figure: '$1.2 trillion' is not another article's
+    # '$1.5 trillion' where its own article also writes $1.5 trillion
+    margin = config.figure_nearest_margin
+    if not (_nearest(x, y, figures[(a.article, a.unit)], margin) and _nearest(y, x, figures[(b.article, b.unit)], margin)):
+        return False
+    if a.window is not None and b.window is not None and not _windows_compatible(a.window, b.window):
+        return False
+    if x == y and _significant_digits(x) >= config.figure_precise_digits:
+        return True   # '188,829' twice does not recur by chance, whatever the words around it
+    shared, _ = evidence.context_overlap(a, b)
+    return shared >= config.context_min_shared or evidence.similarity(a, b) >= config.figure_similarity
+
+
+def _significant_digits(x: float) -> int:
+    """3 for 37.3 and for 331,000,000; 6 for 188,829."""
+    return len(f"{x:.10g}".replace(".", "").replace("-", "").strip("0").split("e")[0])
 
 
 def _key(a: ClaimInfo, b: ClaimInfo) -> str | None:
@@ -561,7 +643,7 @@ def _swapped_noun(a: ClaimInfo, b: ClaimInfo, evidence: "_Evidence") -> str | No
     aligned passage count the same people under another name (a framing swap).
     Only ever an agreement: a noun swap is no ground for a conflict."""
     if a.kind == b.kind == "number" and a.unit == b.unit and a.event and a.event == b.event \
-            and evidence.counterpart(a, b):
+            and _same_scope(a, b) and evidence.counterpart(a, b):   # an earlier flood's evacuees are others
         return AGREE_ONLY
     return None
 
@@ -578,7 +660,8 @@ def _blocks(claims: list[ClaimInfo]) -> list[list[ClaimInfo]]:
 def _candidate_pairs(claims: list[ClaimInfo], evidence: _Evidence, checker: Checker,
                      config: FactsConfig) -> list[_Pair]:
     pairs = []
-    sole, days = sole_figures(claims), sole_dates(claims)
+    sole, days, figures = sole_figures(claims), sole_dates(claims), stated_figures(claims)
+    exact = exact_figures(claims)
     for a, b in (pair for block in _blocks(claims) for pair in combinations(block, 2)):
         if a.article == b.article:
             continue
@@ -591,11 +674,13 @@ def _candidate_pairs(claims: list[ClaimInfo], evidence: _Evidence, checker: Chec
         if level == WEAK and _sole_date(a, b, days) and \
                 evidence.context_overlap(a, b)[0] >= config.context_min_shared:
             level = SOLE   # and said of the same thing: 'apologized for a Facebook post'
+        if level in (None, AGREE_ONLY, WEAK) and _same_figure(a, b, evidence, figures, config):
+            level = FIGURE
         if level is None:
             continue
         sim = evidence.similarity(a, b)
         counterpart = evidence.counterpart(a, b)
-        supported = level in (STRONG, MONEY, SOLE) or counterpart or sim >= config.related_similarity
+        supported = level in (STRONG, MONEY, SOLE, FIGURE) or counterpart or sim >= config.related_similarity
         if not supported and not (a.event == b.event and a.event and _specific(a, b)):
             continue   # decided before the checker, which writes an explanation for every pair it sees
         verdict = checker.compare(a, b)
@@ -603,23 +688,27 @@ def _candidate_pairs(claims: list[ClaimInfo], evidence: _Evidence, checker: Chec
         if not supported and not compatible:
             continue
         # an article that writes both figures tells them apart: they count different things or
-        # times (a revision, 'rose to nine, up from seven', is a timeline and stays)
+        # times (a revision, 'rose to nine, up from seven', is a timeline and stays). Beside the
+        # claim in any words; elsewhere in the article exactly, of the same thing ('500 million
+        # doses' bought, and '300 million doses' of them next year)
         if verdict.status == "conflict" and a.kind == b.kind == "number" and a.previous is None \
                 and b.previous is None and (
-                evidence.states_beside(b, stated_number(a)) or evidence.states_beside(a, stated_number(b))):
+                evidence.states_beside(b, stated_number(a)) or evidence.states_beside(a, stated_number(b))
+                or _writes_exactly(exact, b, stated_number(a)) or _writes_exactly(exact, a, stated_number(b))):
             continue
         # A conflict needs a key that names the quantity (or the sole figure of
-        # it in each article), or the two claims in one aligned passage:
+        # it in each article, or one figure in like words: `_same_figure`), or
+        # the two claims in one aligned passage:
         # sentence similarity alone lets claims agree, never conflict.
-        if not compatible and level != MONEY and (level == AGREE_ONLY or not (level in (STRONG, SOLE) or counterpart)):
+        if not compatible and level != MONEY and (level == AGREE_ONLY or not (level in (STRONG, SOLE, FIGURE) or counterpart)):
             continue
         if level == MONEY and verdict.status == "conflict" and not purchase:
             shared, overlap = evidence.context_overlap(a, b)
             if not (counterpart or sim >= config.money_conflict_similarity or (
                     shared >= config.context_min_shared and overlap >= config.context_overlap)):
                 continue
-        strong = level == STRONG
-        score = 1.0 * strong + 1.0 * counterpart + sim + 0.5 * compatible
+        strong = level in (STRONG, FIGURE)
+        score = 1.0 * strong + 1.0 * counterpart + sim + 0.5 * compatible + 0.5 * _closeness(a, b)
         pairs.append(_Pair(a, b, score, strong, counterpart, sim))
     return sorted(pairs, key=lambda p: -p.score)
 

@@ -42,6 +42,11 @@ class FactsConfig:
     context_overlap: float = 0.5       # ... or this share of the content words near the two amounts
     context_min_shared: int = 2        # ... and at least this many of them
     sole_figure_max_ratio: float = 1.5  # the sole figures of one counted thing in two articles pair up to this ratio
+    figure_max_ratio: float = 1.25     # one figure told two ways (rounded, a bound, an update) lies this close ...
+    figure_min_count: float = 1000     # ... and, without a unit (%, $), is a count at least this large ...
+    figure_similarity: float = 0.6     # ... with its sentences this close, or `context_min_shared` words near both
+    figure_nearest_margin: float = 2.0  # ... each the other's closest figure, every other one this many times as far
+    figure_precise_digits: int = 4     # one figure this precise ('188,829') in two articles is one quantity in any words
     purchase_max_ratio: float = 1.1    # amounts of money said of the same thing (shared words near both) pair up to this ratio
     unique_distinct_from: float = 10   # a count this large found in another article, in any words, is not unique
     show_bare_uniques: bool = False    # list bare weekdays, years and event-less figures as 'unique'

@@ -7,7 +7,7 @@ import pytest
 
 from helpers import features_of as analyze
 from storylens.models import Article, Quote, QuoteMention
-from storylens.reconcile import RuleChecker, find_facts
+from storylens.reconcile import RuleChecker, _writes_exactly, exact_figures, find_facts
 
 SHARED = Path(__file__).parents[1] / ".." / "shared"
 DAY = dt.date(2025, 9, 18)
@@ -577,11 +577,16 @@ def test_a_hyphenated_number_word_is_one_number():
     assert not [f for f in facts if f.status == "unique" and f.kind == "number"]
 
 
-def test_a_split_with_a_chamber_verb_is_a_vote():
-    facts = _story("The bill passed the House 232-190 on Thursday.",
-                   "The House approved the bill by a vote of 230 to 192 on Thursday.")
-    [conflict] = [f for f in facts if f.status == "conflict" and f.kind == "number"]
-    assert conflict.what == "split of the vote" and {c.value for c in conflict.claims} == {"232-190", "230-192"}
+@pytest.mark.parametrize("a, b, values", [
+    ("The bill passed the House 232-190 on Thursday.",
+     "The House approved the bill by a vote of 230 to 192 on Thursday.", {"232-190", "230-192"}),
+    # the hyphenated split: 'the 220-to-190 vote'
+    ("The 220-to-190 party-line vote sent the bill to the Senate on Thursday.",
+     "The House passed the bill 222-190 on Thursday.", {"220-190", "222-190"}),
+])
+def test_a_split_with_a_chamber_verb_is_a_vote(a, b, values):
+    [conflict] = [f for f in _story(a, b) if f.status == "conflict" and f.kind == "number"]
+    assert conflict.what == "split of the vote" and {c.value for c in conflict.claims} == values
 
 
 @pytest.mark.parametrize("a, b", [
@@ -619,6 +624,18 @@ def test_figures_an_article_writes_side_by_side_do_not_conflict():
     assert [f for f in facts if f.status == "conflict" and f.kind == "number"]
 
 
+@pytest.mark.parametrize("text, writes", [
+    # the article writes 500 million doses exactly: its 300 million doses are another quantity
+    ("Velmar is purchasing 500 million doses of the vaccine. It will ship 300 million doses next year.", True),
+    # roughly 500 million may be another article's figure rounded: no telling them apart
+    ("Velmar is purchasing roughly 500 million doses of the vaccine. It will ship 300 million doses next year.", False),
+])
+def test_an_article_writing_the_other_figure_exactly_tells_them_apart(text, writes):
+    claims = [c for f in analyze([Article(id="b", text=text, date=dt.date(2018, 6, 20))]) for c in f.claims]
+    [shipped] = [c for c in claims if c.text.startswith("300")]
+    assert _writes_exactly(exact_figures(claims), shipped, 500_000_000) is writes
+
+
 def test_the_one_day_each_article_gives_an_act_conflicts_though_one_names_no_doer():
     a = ("A harbour board clerk on Friday apologized for a Facebook post mocking the growers, "
          "saying she had written it in anger.")
@@ -647,3 +664,58 @@ def test_a_unique_figure_is_explained_in_words_not_with_a_raw_verb():
     explanations = [f.explanation for f in _story(a, b) if f.status == "unique"]
     assert "Only Outlet 0 reports 3,000 more troops (officials)." in explanations
     assert not any(" send " in e or " put " in e for e in explanations)
+
+
+# One figure told two ways under different nouns (or none): paired by the
+# figure, its size and the words around it; a conflict that says whether both
+# could hold, never an agreement.
+@pytest.mark.parametrize("a, b, incompatible, why", [
+    ("Organisers of the recall drive against Governor Vell gathered roughly 1.5 million signatures, "
+     "officials said on Monday.",
+     "To force the recall of Governor Vell, 1,495,709 were needed, the state's election office said on Monday.",
+     False, "rounding"),
+    ("Agents made more than 178,000 arrests at the southern border in June, officials said.",
+     "More than 188,000 migrants were stopped at the southern border in June, officials said.",
+     False, "two lower bounds"),
+    ("The Senate on Tuesday advanced the $1.2 trillion infrastructure bill for roads and bridges.",
+     "Senators voted on Tuesday to start debate on the nearly $1 trillion infrastructure bill.",
+     True, "incompatible"),
+    ("The census counted 331.5 million residents in the country.",
+     "The country's population topped 331 million people, according to the census.",
+     True, "incompatible"),
+])
+def test_one_figure_under_two_nouns_is_a_conflict(a, b, incompatible, why):
+    [conflict] = [f for f in _story(a, b) if f.status == "conflict" and f.kind == "number"]
+    assert conflict.incompatible is incompatible and why in conflict.explanation
+    assert not [f for f in _story(a, b) if f.status == "agree" and f.kind == "number"]
+
+
+@pytest.mark.parametrize("a, b", [
+    # the article that writes $1.2 trillion also writes the other's $1.5 trillion: two amounts
+    ("The Senate on Tuesday advanced the $1.2 trillion infrastructure bill, while the House weighs a "
+     "$1.5 trillion plan.",
+     "Senators voted on Tuesday to start debate on the $1.5 trillion spending package."),
+    # an earlier flood's count is not this week's
+    ("In 2016, more than 1.2 million people fled the floods along the Varna river.",
+     "Officials said 1.25 million residents fled the floods along the Varna river this week."),
+    # 1.6 million is nearest 1.5 million, but 1.35 million is nearly as near: no telling which
+    ("The lawsuit covers 1.5 million workers at the chain, lawyers said.",
+     "The court may block a lawsuit by 1.6 million women at the chain. "
+     "Another suit filed by the union counts 1.35 million shoppers."),
+    # small counts recur by chance: 50 votes to pass are not 60 to end a filibuster
+    ("The measure needs 50 votes in the Senate to pass.",
+     "Sixty votes would be needed to break a filibuster in the Senate."),
+    # a hyphenated count names another thing: a minority of 50 seats, a threshold of 60 votes
+    ("Republicans blocked the bill, the first filibuster of the year by the chamber's 50-vote minority.",
+     "Most Republicans refused to back the measure, depriving Democrats of the 60-vote threshold needed to begin debate."),
+])
+def test_near_figures_that_are_two_quantities_do_not_conflict(a, b):
+    assert not [f for f in _story(a, b) if f.status == "conflict" and f.kind == "number"]
+
+
+def test_one_precise_figure_in_unlike_words_agrees():
+    [agree] = [f for f in _story("The agency counted 188,829 border crossers last month.",
+                                 "Officials reported that 188,829 migrants were encountered, a new high.")
+               if f.status == "agree" and f.kind == "number"]
+    assert {c.text for c in agree.claims} == {"188,829 border crossers", "188,829 migrants"}
+

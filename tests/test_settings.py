@@ -74,6 +74,26 @@ FACT_STORIES = {
     # one figure in other words: not 'reported by one outlet only' while 71 >= 10
     "unique": ("The referee halted play in the 71st minute as smoke filled the ground.",
                "The match was abandoned in the 71st minute after the flare."),
+    # one figure under two nouns ('signatures' / none): 1.5 million and 1,495,709 pair as rounding
+    "figure": ("Organisers of the recall drive against Governor Vell gathered roughly 1.5 million signatures, "
+               "officials said on Monday.",
+               "To force the recall of Governor Vell, 1,495,709 were needed, the state's election office said on Monday."),
+    # $1.2 trillion and nearly $1 trillion for one bill: 1.2 apart
+    "figure_ratio": ("The Senate on Tuesday advanced the $1.2 trillion infrastructure bill for roads and bridges.",
+                     "Senators voted on Tuesday to start debate on the nearly $1 trillion infrastructure bill."),
+    # counts of 5,000 (no unit): paired while figure_min_count allows them
+    "figure_count": ("Police said 5,200 protesters marched through central Arvel on Saturday.",
+                     "Some 5,000 demonstrators filled the streets of central Arvel on Saturday, police said."),
+    # 1.6 million is nearer 1.5 million than 1.35 million is, but not twice as near
+    "figure_margin": ("The lawsuit covers 1.5 million workers at the chain, lawyers said.",
+                      "The court may block a lawsuit by 1.6 million women at the chain. "
+                      "Another suit filed by the union counts 1.35 million shoppers."),
+    # 2.1 and 2 million with one word alike near them and unlike sentences
+    "figure_similar": ("Agents stopped 2.1 million migrants crossing from Mexico last year.",
+                       "The yearly total of arrests of people coming from Mexico reached 2 million, a record."),
+    # a six-digit figure in two articles, in no words alike
+    "figure_precise": ("The agency counted 188,829 border crossers last month.",
+                       "Officials reported that 188,829 migrants were encountered, a new high."),
 }
 
 
@@ -90,6 +110,16 @@ FACT_MOVES = [
     ("sole", {"sole_figure_max_ratio": 1.5}, lambda fs: any(f.status == "conflict" and f.kind == "number" for f in fs)),
     ("sole", {"sole_figure_max_ratio": 1.1}, lambda fs: not any(f.status == "conflict" for f in fs)),
     ("unique", {"unique_distinct_from": 10}, lambda fs: not any(f.status == "unique" and "71st" in f.claims[0].text for f in fs)),
+    ("figure_ratio", {"figure_max_ratio": 1.25}, lambda fs: any(f.status == "conflict" and f.kind == "number" for f in fs)),
+    ("figure_ratio", {"figure_max_ratio": 1.1}, lambda fs: not any(f.status == "conflict" for f in fs)),
+    ("figure_count", {"figure_min_count": 1000}, lambda fs: any(f.status == "conflict" and f.kind == "number" for f in fs)),
+    ("figure_count", {"figure_min_count": 10000}, lambda fs: not any(f.status == "conflict" for f in fs)),
+    ("figure_margin", {"figure_nearest_margin": 2.0}, lambda fs: not any(f.status == "conflict" for f in fs)),
+    ("figure_margin", {"figure_nearest_margin": 1.2}, lambda fs: any(f.status == "conflict" and f.kind == "number" for f in fs)),
+    ("figure_similar", {"figure_similarity": 0.6}, lambda fs: not any(f.status == "conflict" for f in fs)),
+    ("figure_similar", {"figure_similarity": 0.2}, lambda fs: any(f.status == "conflict" and f.kind == "number" for f in fs)),
+    ("figure_precise", {"figure_precise_digits": 4}, lambda fs: any(f.status == "agree" and f.kind == "number" for f in fs)),
+    ("figure_precise", {"figure_precise_digits": 7}, lambda fs: not any(f.status == "agree" for f in fs)),
     ("unique", {"unique_distinct_from": 100}, lambda fs: any(f.status == "unique" and "71st" in f.claims[0].text for f in fs)),
 ]
 

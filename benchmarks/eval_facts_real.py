@@ -62,7 +62,8 @@ HERE = Path(__file__).resolve().parent
 GOLD = HERE / "gold"
 SHARED = HERE.parent.parent / "shared" / "data"
 BASIL = SHARED / "basil-2010-2014.jsonl"
-# allsides: leads of 120 AllSides stories read blind in round 5, a held-out set only
+# allsides: leads of AllSides stories read blind, heldout (120, round 5; tuning data since
+# round 6) and heldout2 (120 other stories, round 6)
 REAL = {"basil": BASIL, "allsides": SHARED / "allsides-2021.jsonl"}
 RESULTS = HERE / "facts_eval" / "REAL_LATEST.md"   # never the history in REAL_RESULTS.md
 
@@ -267,7 +268,7 @@ def run(sets=("basil", "invented"), splits=("dev",), verbose: bool = False) -> d
     for gold_set in sets:
         for split in splits:
             if not (GOLD / gold_set / split).is_dir():
-                continue   # the invented set has no heldout2, allsides only heldout
+                continue   # the invented set has no heldout2, allsides no dev
             events = invented_events(split) if gold_set == "invented" else real_events(gold_set, split)
             totals = {k: 0 for k in KEYS}
             totals["events"] = len(events)
@@ -314,7 +315,7 @@ def main(argv: list[str] | None = None) -> None:
     # heldout2: 14 more BASIL events read blind in round 4 and measured at its end; all three BASIL
     # splits have been measured as held-out and are tuning data since round 5, so "all" holds them all
     parser.add_argument("--split", choices=("dev", "heldout", "heldout2", "all"), default="dev")
-    # allsides (its gold has one split, heldout) is never part of "all"
+    # allsides (splits heldout and heldout2) is never part of "all"
     parser.add_argument("--set", choices=("basil", "invented", "allsides", "all"), default="all")
     parser.add_argument("--label", default="this commit")
     parser.add_argument("-v", "--verbose", action="store_true")

@@ -101,6 +101,7 @@ def convert_quotes(gold: dict, texts: dict[str, str]) -> tuple[dict, list[str]]:
                 missing.append(f"{gold['story'][:8]} {article[:8]}: snippet not found")
                 continue
             item["span"] = list(span)
+            item.setdefault("speaker", None)   # a non-quotation has none (round 6's readers left it out)
             if item.get("speaker_kind") == "organisation":   # one spelling, the scorer's
                 item["speaker_kind"] = "organization"
     return gold, missing

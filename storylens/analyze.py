@@ -8,10 +8,11 @@ once however many comparisons it runs.
 from __future__ import annotations
 
 import os
+from bisect import bisect_left
 from dataclasses import dataclass
 from functools import cached_property, lru_cache
 from pathlib import Path
-from typing import Iterable
+from typing import Callable, Iterable
 
 import numpy as np
 from spacy.language import Language
@@ -216,15 +217,32 @@ def token_column(doc: Doc, attr: str) -> list[str]:
     return column
 
 
-def tokens_where(doc: Doc, attr: str, values) -> list:
+def tokens_where(doc: Doc, attr: str, values, start: int = 0, end: int | None = None) -> list:
     """The tokens whose `attr` column (see `token_column`) is in `values`, in
-    order; kept on the doc, as several scans ask for the same ones (a copy each)."""
+    order, among tokens `start` to `end` (see `tokens_selected`)."""
+    def pick(doc: Doc) -> list[int]:
+        return [i for i, v in enumerate(token_column(doc, attr)) if v in values]
+
+    return tokens_selected(doc, (attr, tuple(values)), pick, start, end)
+
+
+def tokens_selected(doc: Doc, key, pick: Callable[[Doc], list[int]], start: int = 0,
+                    end: int | None = None) -> list:
+    """The tokens at the indices `pick(doc)` gives (in increasing order), among
+    tokens `start` to `end` (the whole doc by default). `pick` runs once per
+    doc, its selection kept on the doc under `key`: several scans ask for the
+    same tokens, and a scan of one sentence finds its own by bisection
+    instead of testing every token. Each call returns a new list."""
     found = doc.user_data.setdefault("storylens_where", {})
-    key = (attr, tuple(values))
-    if key not in found:
+    selection = found.get(key)
+    if selection is None:
         tokens = doc_tokens(doc)
-        found[key] = [tokens[i] for i, v in enumerate(token_column(doc, attr)) if v in values]
-    return list(found[key])
+        indices = pick(doc)
+        selection = found[key] = (indices, [tokens[i] for i in indices])
+    indices, tokens = selection
+    if start <= 0 and end is None:
+        return list(tokens)
+    return tokens[bisect_left(indices, start):bisect_left(indices, len(doc) if end is None else end)]
 
 
 @dataclass

@@ -31,6 +31,14 @@ def test_selected_tokens_are_the_docs_tokens_in_order(analysis):
     assert len(tokens_where(doc, "pos_", ("NOUN", "PROPN"))) == len(nouns) + 1
 
 
+def test_a_sentences_selection_is_the_docs_selection_in_its_range(analysis):
+    doc = analysis.doc
+    for sent in doc.sents:
+        got = tokens_where(doc, "pos_", ("NOUN", "PROPN"), sent.start, sent.end)
+        assert [t.i for t in got] == [t.i for t in sent if t.pos_ in ("NOUN", "PROPN")]
+    assert [t.i for t in tokens_where(doc, "pos_", ("NOUN",), 5)] == [t.i for t in doc[5:] if t.pos_ == "NOUN"]
+
+
 def test_sentence_starts_are_the_tokens_sentences(analysis):
     assert [sent_start(t) for t in analysis.doc] == [t.sent.start for t in analysis.doc]
 

@@ -185,6 +185,15 @@ def doc_tokens(doc: Doc) -> list:
     return tokens
 
 
+def doc_ents(doc: Doc) -> tuple:
+    """`doc.ents`, made once: spaCy builds a new `Span` for every entity on
+    each access, and names, actors and speakers each walk them."""
+    ents = doc.user_data.get("storylens_ents_spans")
+    if ents is None:
+        ents = doc.user_data["storylens_ents_spans"] = doc.ents
+    return ents
+
+
 def sent_start(token) -> int:
     """`token.sent.start`, from a per-doc table: spaCy finds a token's
     sentence by scanning its tokens and slicing the doc on every call."""
@@ -223,7 +232,8 @@ def tokens_where(doc: Doc, attr: str, values, start: int = 0, end: int | None = 
     def pick(doc: Doc) -> list[int]:
         return [i for i, v in enumerate(token_column(doc, attr)) if v in values]
 
-    return tokens_selected(doc, (attr, tuple(values)), pick, start, end)
+    key = (attr, values if isinstance(values, (tuple, frozenset)) else tuple(values))
+    return tokens_selected(doc, key, pick, start, end)
 
 
 def tokens_selected(doc: Doc, key, pick: Callable[[Doc], list[int]], start: int = 0,

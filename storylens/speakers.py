@@ -32,7 +32,7 @@ from pathlib import Path
 
 from spacy.tokens import Token
 
-from .analyze import Analysis, tokens_where
+from .analyze import Analysis, doc_ents, tokens_where
 from .attribution import QUOTE_VERBS
 from .sources import (GENERIC_HEADS, MEDIA_HEADS, MONITOR_WORDS, OFFICIAL_WORDS, ORG_WORDS, SERVICE_HEADS, TITLE_WORDS, Actor, ArticleNames, name_from_tokens, _is_proper, according_to, in_title_line, is_pronoun,
                       name_words, not_a_speaker, same_actor, subject_heads, swallowing, tag_owner)
@@ -173,7 +173,7 @@ class SpeakerContext:
         doc = self.analysis.doc
         speaker_heads = {t.i for a in self.names.speakers for t in a.tokens}
         heads: dict[int, tuple[Token, list[Token] | None]] = {}
-        for ent in doc.ents:
+        for ent in doc_ents(doc):
             if ent.label_ in ("PERSON", "ORG") and not self.in_quote(ent.start_char) and not swallowing(ent):
                 heads[ent.root.i] = (ent.root, list(ent))
         for token in tokens_where(doc, "pos_", ("PROPN",)):

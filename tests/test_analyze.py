@@ -3,7 +3,7 @@ they must say exactly what the tokens say."""
 
 import pytest
 
-from storylens.analyze import analyze, doc_tokens, sent_start, token_column, tokens_where
+from storylens.analyze import analyze, doc_ents, doc_tokens, sent_start, token_column, tokens_where
 from storylens.models import Article
 from storylens.sources import article_names, subject_heads
 
@@ -37,6 +37,12 @@ def test_a_sentences_selection_is_the_docs_selection_in_its_range(analysis):
         got = tokens_where(doc, "pos_", ("NOUN", "PROPN"), sent.start, sent.end)
         assert [t.i for t in got] == [t.i for t in sent if t.pos_ in ("NOUN", "PROPN")]
     assert [t.i for t in tokens_where(doc, "pos_", ("NOUN",), 5)] == [t.i for t in doc[5:] if t.pos_ == "NOUN"]
+
+
+def test_entities_are_the_docs_made_once(analysis):
+    doc = analysis.doc
+    assert [(e.start, e.end, e.label_) for e in doc_ents(doc)] == [(e.start, e.end, e.label_) for e in doc.ents]
+    assert doc_ents(doc) is doc_ents(doc)
 
 
 def test_sentence_starts_are_the_tokens_sentences(analysis):

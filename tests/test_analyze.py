@@ -60,3 +60,12 @@ def test_memoised_answers_are_copies(analysis):
     actor.tokens.clear()
     again = names.actor(subject_heads(said)[0])
     assert again.tokens and not again.description.endswith("changed")
+
+
+def test_loading_the_model_freezes_what_lives_as_long_as_the_process():
+    import gc
+
+    from storylens.analyze import load_nlp
+
+    load_nlp()
+    assert gc.get_freeze_count() > 10_000  # the model's objects: full collections skip them

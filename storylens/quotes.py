@@ -22,6 +22,7 @@ Rules:
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 import numpy as np
 from rapidfuzz import fuzz
@@ -30,7 +31,7 @@ from rapidfuzz.process import cpdist
 from scipy.cluster.hierarchy import DisjointSet
 from spacy.tokens import Token
 
-from .analyze import Analysis, doc_text
+from .analyze import Analysis, doc_text, doc_tokens
 from .attribution import QUOTE_ONLY_VERBS, QUOTE_VERBS
 from .ids import finding_id
 from .models import Quote, QuoteMention
@@ -52,8 +53,11 @@ _WORD = re.compile(r"\w+(?:['’]\w+)*")
 
 # ------------------------------------------------------------ quote marks
 
-def quote_spans(text: str) -> list[tuple[int, int, int, int]]:
-    """(start, end, mark_start, mark_end) of every quotation in `text`."""
+@lru_cache(maxsize=64)
+def quote_spans(text: str) -> tuple[tuple[int, int, int, int], ...]:
+    """(start, end, mark_start, mark_end) of every quotation in `text`. Kept
+    for the last texts: the quotes stage and the narrative mask of the actors
+    stage each ask for the same article's."""
     spans = []
     offset = 0
     for line in text.splitlines(keepends=True):
@@ -67,7 +71,7 @@ def quote_spans(text: str) -> list[tuple[int, int, int, int]]:
         s, e = _trim(text, s, e)
         if e > s and _WORD.search(text[s:e]):
             out.append((s, e, ms, me))
-    return out
+    return tuple(out)
 
 
 def _line_quotes(line: str) -> list[tuple[int, int, int, int]]:
@@ -140,7 +144,8 @@ def _reporting_verb(analysis: Analysis, mark_start: int, mark_end: int,
     verb = _climb_from_quote(sents, inside, reporting)
     if verb is not None:
         return verb, True
-    frame = [t for s in sents for t in s if not inside(t) and (reporting(t) or t.lower_ == "according")]
+    frame = [t for s in sents for t in doc_tokens(doc)[s.start:s.end]
+             if not inside(t) and (reporting(t) or t.lower_ == "according")]
     if not frame:
         return (_any_governing_verb(sents, inside) if ANY_VERB else None), False
     return min(frame, key=lambda t: min(abs(t.idx - mark_start), abs(t.idx - mark_end))), False
@@ -170,7 +175,7 @@ def _climb_from_quote(sents, inside, accept) -> Token | None:
     """The first token outside the quote, up the heads from the quoted words,
     that `accept`s. Bounded by the sentence length: a head chain is a tree path."""
     for sent in sents:
-        for token in sent:
+        for token in doc_tokens(sent.doc)[sent.start:sent.end]:  # no new Token per position
             if not inside(token) or inside(token.head):
                 continue
             node = token.head

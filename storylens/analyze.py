@@ -200,6 +200,19 @@ def doc_ents(doc: Doc) -> tuple:
     return ents
 
 
+def head_indices(doc: Doc) -> list[int]:
+    """`token.head.i` of every token, read in one `Doc.to_array` call and kept
+    on the doc: a walk up the tree by `token.head` makes a new `Token` per step."""
+    heads = doc.user_data.get("storylens_heads")
+    if heads is None:
+        from spacy.attrs import HEAD
+
+        # HEAD is relative; to_array gives it as unsigned, so a head to the left wraps round
+        relative = doc.to_array(HEAD).astype(np.int64) if len(doc) else np.zeros(0, np.int64)
+        heads = doc.user_data["storylens_heads"] = (np.arange(len(doc)) + relative).tolist()
+    return heads
+
+
 def sent_start(token) -> int:
     """`token.sent.start`, from a per-doc table: spaCy finds a token's
     sentence by scanning its tokens and slicing the doc on every call."""
@@ -218,6 +231,13 @@ def _column_attrs() -> dict[str, int]:
     return {"pos_": POS, "tag_": TAG, "dep_": DEP, "lemma_": LEMMA, "lower_": LOWER, "ent_type_": ENT_TYPE}
 
 
+# Hash -> string of every token attribute read so far. spaCy's string hashes
+# are a function of the string alone, so one table serves every doc and model;
+# it holds no more strings than the vocabulary's own StringStore, whose
+# lookups cost most of a column when each doc makes its own.
+_STRINGS: dict[int, str] = {0: ""}  # an unset attribute reads as '' on a Token
+
+
 def token_column(doc: Doc, attr: str) -> list[str]:
     """One string attribute of every token ('pos_', 'tag_', 'dep_', 'lemma_',
     'lower_' or 'ent_type_'), read in one `Doc.to_array` call and kept on the
@@ -225,10 +245,12 @@ def token_column(doc: Doc, attr: str) -> list[str]:
     columns = doc.user_data.setdefault("storylens_columns", {})
     column = columns.get(attr)
     if column is None:
-        strings = doc.vocab.strings
-        names: dict[int, str] = {0: ""}  # an unset attribute reads as '' on a Token
         hashes = doc.to_array(_column_attrs()[attr]).tolist() if len(doc) else []
-        column = columns[attr] = [names[h] if h in names else names.setdefault(h, strings[h]) for h in hashes]
+        new = set(hashes).difference(_STRINGS)
+        if new:
+            strings = doc.vocab.strings
+            _STRINGS.update((h, strings[h]) for h in new)
+        column = columns[attr] = list(map(_STRINGS.__getitem__, hashes))
     return column
 
 

@@ -31,7 +31,7 @@ from rapidfuzz.process import cpdist
 from scipy.cluster.hierarchy import DisjointSet
 from spacy.tokens import Token
 
-from .analyze import Analysis, doc_text, doc_tokens
+from .analyze import Analysis, doc_text, doc_tokens, head_indices
 from .attribution import QUOTE_ONLY_VERBS, QUOTE_VERBS
 from .ids import finding_id
 from .models import Quote, QuoteMention
@@ -175,16 +175,18 @@ def _climb_from_quote(sents, inside, accept) -> Token | None:
     """The first token outside the quote, up the heads from the quoted words,
     that `accept`s. Bounded by the sentence length: a head chain is a tree path."""
     for sent in sents:
-        for token in doc_tokens(sent.doc)[sent.start:sent.end]:  # no new Token per position
-            if not inside(token) or inside(token.head):
+        # the doc's own tokens and head table: no new Token per position or step
+        tokens, heads = doc_tokens(sent.doc), head_indices(sent.doc)
+        for i in range(sent.start, sent.end):
+            if not inside(tokens[i]) or inside(tokens[heads[i]]):
                 continue
-            node = token.head
+            node = heads[i]
             for _ in range(len(sent) + 1):
-                if not inside(node) and accept(node):
-                    return node
-                if node.head.i == node.i:
+                if not inside(tokens[node]) and accept(tokens[node]):
+                    return tokens[node]
+                if heads[node] == node:
                     break
-                node = node.head
+                node = heads[node]
     return None
 
 

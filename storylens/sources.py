@@ -33,7 +33,7 @@ from functools import cached_property
 
 from spacy.tokens import Token
 
-from .analyze import Analysis, doc_ents, doc_text, doc_tokens, sent_start, token_column, tokens_where
+from .analyze import Analysis, doc_ents, doc_text, doc_tokens, head_indices, sent_start, token_column, tokens_where
 from .attribution import QUOTE_ONLY_VERBS, QUOTE_VERBS, SOURCE_VERBS  # one lexicon: data/attribution.json
 from .models import Citation
 # Name matching lives in storylens.names (one canonicaliser for sources, quotes,
@@ -262,10 +262,11 @@ def not_a_speaker(token: Token, verb: Token | None = None) -> bool:
 
 
 def _governs(head: Token, token: Token) -> bool:
-    while token.head.i != token.i:
-        if token.head.i == head.i:
+    heads, i = head_indices(token.doc), token.i
+    while heads[i] != i:
+        if heads[i] == head.i:
             return True
-        token = token.head
+        i = heads[i]
     return False
 
 

@@ -3,7 +3,7 @@ they must say exactly what the tokens say."""
 
 import pytest
 
-from storylens.analyze import analyze, doc_ents, doc_tokens, sent_start, token_column, tokens_where
+from storylens.analyze import analyze, doc_ents, doc_tokens, head_indices, sent_start, token_column, tokens_where
 from storylens.models import Article
 from storylens.sources import article_names, subject_heads
 
@@ -43,6 +43,10 @@ def test_entities_are_the_docs_made_once(analysis):
     doc = analysis.doc
     assert [(e.start, e.end, e.label_) for e in doc_ents(doc)] == [(e.start, e.end, e.label_) for e in doc.ents]
     assert doc_ents(doc) is doc_ents(doc)
+
+
+def test_head_indices_are_the_tokens_heads(analysis):
+    assert head_indices(analysis.doc) == [t.head.i for t in analysis.doc]
 
 
 def test_sentence_starts_are_the_tokens_sentences(analysis):

@@ -113,6 +113,7 @@ TOLL_NOUNS = {"number", "toll", "tally", "count", "total", "figure"}
 SKIP_INTERMEDIATE = {"include", "including", "among"}
 
 WEEKDAYS = ["monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"]
+_WEEKDAY_SET = frozenset(WEEKDAYS)
 MONTHS = ["january", "february", "march", "april", "may", "june", "july", "august",
           "september", "october", "november", "december"]
 _MONTH_RE = r"(Jan(?:uary)?|Feb(?:ruary)?|Mar(?:ch)?|Apr(?:il)?|May|June?|July?|Aug(?:ust)?|Sept?(?:ember)?|Oct(?:ober)?|Nov(?:ember)?|Dec(?:ember)?)\.?"
@@ -1241,18 +1242,21 @@ class _Extractor:
 
 # Per-doc selections of the tokens the rules above test one by one
 # (`analyze.tokens_selected`): read from the token columns once, a sentence
-# finds its few candidates by bisection.
+# finds its few candidates by bisection. Each string is tested once per doc.
 
 def _day_or_year(doc) -> list[int]:
     """Weekday names and four-digit years ('1998'), as `_dates` and `_scope`
     test them; a token's lower case is its text when it is a year."""
-    return [i for i, w in enumerate(token_column(doc, "lower_"))
-            if w in WEEKDAYS or len(w) == 4 and YEAR.fullmatch(w)]
+    lower = token_column(doc, "lower_")
+    words = {w for w in set(lower) if w in _WEEKDAY_SET or len(w) == 4 and YEAR.fullmatch(w)}
+    return [i for i, w in enumerate(lower) if w in words]
 
 
 def _tally_words(doc) -> list[int]:
     """The words that make 'x-y' a vote's split (`_tallies`)."""
-    return [i for i, w in enumerate(token_column(doc, "lemma_")) if w.lower() in TALLY_WORDS]
+    lemmas = token_column(doc, "lemma_")
+    words = {w for w in set(lemmas) if w.lower() in TALLY_WORDS}
+    return [i for i, w in enumerate(lemmas) if w in words]
 
 
 def _number_starts(doc) -> list[int]:
@@ -1261,11 +1265,11 @@ def _number_starts(doc) -> list[int]:
     words the test names; only those are tested."""
     from spacy.attrs import LIKE_NUM
 
-    tokens = doc_tokens(doc)
+    tokens, lower = doc_tokens(doc), token_column(doc, "lower_")
+    words = {w for w in set(lower) if w[:1].isdecimal() or w in VAGUE or w in ("tens", "one", "dozen")}
     like_num = doc.to_array(LIKE_NUM).tolist() if len(doc) else []
-    return [i for i, (w, num) in enumerate(zip(token_column(doc, "lower_"), like_num))
-            if (num or w[:1].isdecimal() or w in VAGUE or w in ("tens", "one", "dozen"))
-            and _Extractor._starts_number(tokens[i])]
+    return [i for i, (w, num) in enumerate(zip(lower, like_num))
+            if (num or w in words) and _Extractor._starts_number(tokens[i])]
 
 
 def alias_evidence(analysis: Analysis) -> dict[str, dict[str, int]]:

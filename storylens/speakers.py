@@ -515,7 +515,8 @@ class SpeakerContext:
             agree[0]["only_agree"] = True
             agree[0]["rule_only_agree"] = agree[0]["rule"]
         # 'she said' is never a man the article has shown to be one (nor 'he' a woman).
-        return [(n, {k: float(v) for k, v in f.items() if k != "g_clash"}) for n, f in out if not f["g_clash"]]
+        kept = [(n, f) for n, f in out if not f.pop("g_clash")]
+        return [(n, dict(zip(f, map(float, f.values())))) for n, f in kept]
 
 
 _VIA_GROUP = {"verb": "verb", "pronoun": "pronoun", "role": "role", "described": "described",

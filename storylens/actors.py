@@ -59,7 +59,7 @@ from importlib import resources
 
 from scipy.cluster.hierarchy import DisjointSet
 
-from .analyze import doc_tokens, tokens_where
+from .analyze import doc_ents, doc_tokens, tokens_where
 from .ids import finding_id
 from .models import ActorDescriptor, ActorFraming, Span
 from .names import cluster_names, display_name, same_name
@@ -198,7 +198,7 @@ class _ArticleActors:
             mentions.append((head.i, self.sent_of.get(head.i, -1), actor, kind))
             heads.extend(descriptors)
 
-        for ent in self.doc.ents:
+        for ent in doc_ents(self.doc):
             if ent.label_ in _NAMED_ENTS and ent.root.i not in seen_heads and self.narrative(ent.root) \
                     and not swallowing(ent):
                 mention(ent.root, ent.label_)

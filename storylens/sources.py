@@ -33,7 +33,7 @@ from functools import cached_property
 
 from spacy.tokens import Token
 
-from .analyze import Analysis, doc_text, doc_tokens, sent_start, token_column, tokens_where
+from .analyze import Analysis, doc_ents, doc_text, doc_tokens, head_indices, sent_start, token_column, tokens_where
 from .attribution import QUOTE_ONLY_VERBS, QUOTE_VERBS, SOURCE_VERBS  # one lexicon: data/attribution.json
 from .models import Citation
 # Name matching lives in storylens.names (one canonicaliser for sources, quotes,
@@ -176,7 +176,7 @@ def _entity_of(token: Token) -> tuple[int, int] | None:
     index = token.doc.user_data.get("storylens_ents")
     if index is None:
         index = {}
-        for ent in token.doc.ents:
+        for ent in doc_ents(token.doc):
             for i in range(ent.start, ent.end):
                 index[i] = (ent.start, ent.end)
         token.doc.user_data["storylens_ents"] = index
@@ -262,10 +262,11 @@ def not_a_speaker(token: Token, verb: Token | None = None) -> bool:
 
 
 def _governs(head: Token, token: Token) -> bool:
-    while token.head.i != token.i:
-        if token.head.i == head.i:
+    heads, i = head_indices(token.doc), token.i
+    while heads[i] != i:
+        if heads[i] == head.i:
             return True
-        token = token.head
+        i = heads[i]
     return False
 
 
@@ -616,7 +617,7 @@ class ArticleNames:
         """(offset, name) of multi-word proper names: entity spans and
         reporting-verb subjects, used to expand short forms."""
         out = []
-        for ent in self.doc.ents:
+        for ent in doc_ents(self.doc):
             if ent.label_ in _NOT_NAME or in_title_line(self.doc, ent.start_char) or swallowing(ent):
                 continue
             name = name_from_tokens(list(ent))
@@ -650,7 +651,9 @@ class ArticleNames:
         """Subjects of reporting verbs (and 'according to' objects) in order."""
         out = []
         lemma, pos, lower = (token_column(self.doc, attr) for attr in ("lemma_", "pos_", "lower_"))
-        for i, token in enumerate(doc_tokens(self.doc)):
+        found = tokens_where(self.doc, "lemma_", QUOTE_VERBS) + tokens_where(self.doc, "lower_", ("according",))
+        for token in sorted({t.i: t for t in found}.values(), key=lambda t: t.i):
+            i = token.i
             if lemma[i] in QUOTE_VERBS and pos[i] in ("VERB", "AUX"):
                 heads = subject_heads(token)
             elif lower[i] == "according":

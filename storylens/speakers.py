@@ -32,7 +32,7 @@ from pathlib import Path
 
 from spacy.tokens import Token
 
-from .analyze import Analysis, tokens_where
+from .analyze import Analysis, doc_ents, tokens_where
 from .attribution import QUOTE_VERBS
 from .sources import (GENERIC_HEADS, MEDIA_HEADS, MONITOR_WORDS, OFFICIAL_WORDS, ORG_WORDS, SERVICE_HEADS, TITLE_WORDS, Actor, ArticleNames, name_from_tokens, _is_proper, according_to, in_title_line, is_pronoun,
                       name_words, not_a_speaker, same_actor, subject_heads, swallowing, tag_owner)
@@ -136,6 +136,8 @@ class SpeakerContext:
         self.para_starts = [0] + [m.end() for m in re.finditer(r"\n\s*", self.text)]
         self.mentions = self._mentions()
         self._mention_starts = [m.start for m in self.mentions]
+        # Mentions come in the order of their head tokens, so their paragraphs never decrease.
+        self._mention_paras = [m.para for m in self.mentions]
         self.counts: dict[str, int] = {}
         for m in self.mentions:
             self.counts[m.name] = self.counts.get(m.name, 0) + 1
@@ -155,6 +157,12 @@ class SpeakerContext:
     def para_index(self, offset: int) -> int:
         return max(0, bisect.bisect_right(self.para_starts, offset) - 1)
 
+    def mentions_in_paras(self, first: int, last: int) -> list[Mention]:
+        """The mentions of paragraphs `first` to `last` (inclusive), in order:
+        the rankers look a few paragraphs back, not through the whole article."""
+        return self.mentions[bisect.bisect_left(self._mention_paras, first):
+                             bisect.bisect_right(self._mention_paras, last)]
+
     def in_quote(self, offset: int) -> bool:
         i = bisect.bisect_right(self._quote_starts, offset) - 1
         return i >= 0 and self.quotes[i][0] <= offset < self.quotes[i][1]
@@ -165,7 +173,7 @@ class SpeakerContext:
         doc = self.analysis.doc
         speaker_heads = {t.i for a in self.names.speakers for t in a.tokens}
         heads: dict[int, tuple[Token, list[Token] | None]] = {}
-        for ent in doc.ents:
+        for ent in doc_ents(doc):
             if ent.label_ in ("PERSON", "ORG") and not self.in_quote(ent.start_char) and not swallowing(ent):
                 heads[ent.root.i] = (ent.root, list(ent))
         for token in tokens_where(doc, "pos_", ("PROPN",)):
@@ -298,8 +306,8 @@ class SpeakerContext:
         want = "m" if word in MALE_PRONOUNS else "f" if word in FEMALE_PRONOUNS else None
         seen: dict[str, Mention] = {}
         inside = pronoun.left_edge.idx  # 'the Fox News host': not the outlet it names
-        for m in reversed(self.mentions):
-            if m.start >= inside or here_para - m.para > 4:
+        for m in reversed(self.mentions[bisect.bisect_left(self._mention_paras, here_para - 4):]):
+            if m.start >= inside:
                 continue
             titles = self.name_titles.get(m.name, set())
             if m.sent == here_sent and not m.subject and not (described and _kin(word, titles)):
@@ -420,9 +428,7 @@ class SpeakerContext:
         opens = self.text[self.para_starts[p0]:mark_start].strip() == ""
         nearest: dict[str, Mention] = {}
         ranks: dict[str, int] = {}
-        for m in reversed(self.mentions):
-            if m.para > p0 or p0 - m.para > 3:
-                continue
+        for m in reversed(self.mentions_in_paras(p0 - 3, p0)):
             if mark_start <= m.start < mark_end:
                 continue
             if (m.affiliation or m.org and self.gender(m.name) is None) and pronoun in MALE_PRONOUNS | FEMALE_PRONOUNS:
@@ -457,8 +463,8 @@ class SpeakerContext:
                 spk_order.append(m.name)
             if m.subject and not any(same_actor(m.name, o) for o in subj_order):
                 subj_order.append(m.name)
-        after_speakers = {m.name for m in self.mentions
-                          if m.start >= mark_end and m.para == p0 and m.sent <= s1 + 1 and m.speaker}
+        after_speakers = {m.name for m in self.mentions_in_paras(p0, p0)
+                          if m.start >= mark_end and m.sent <= s1 + 1 and m.speaker}
         adjacent = set(self.adjacent_names(mark_start, mark_end))
         out = []
         for n in names:
@@ -509,7 +515,8 @@ class SpeakerContext:
             agree[0]["only_agree"] = True
             agree[0]["rule_only_agree"] = agree[0]["rule"]
         # 'she said' is never a man the article has shown to be one (nor 'he' a woman).
-        return [(n, {k: float(v) for k, v in f.items() if k != "g_clash"}) for n, f in out if not f["g_clash"]]
+        kept = [(n, f) for n, f in out if not f.pop("g_clash")]
+        return [(n, dict(zip(f, map(float, f.values())))) for n, f in kept]
 
 
 _VIA_GROUP = {"verb": "verb", "pronoun": "pronoun", "role": "role", "described": "described",

@@ -3,7 +3,7 @@ they must say exactly what the tokens say."""
 
 import pytest
 
-from storylens.analyze import analyze, doc_tokens, sent_start, token_column, tokens_where
+from storylens.analyze import analyze, doc_ents, doc_tokens, head_indices, sent_start, token_column, tokens_where
 from storylens.models import Article
 from storylens.sources import article_names, subject_heads
 
@@ -31,6 +31,24 @@ def test_selected_tokens_are_the_docs_tokens_in_order(analysis):
     assert len(tokens_where(doc, "pos_", ("NOUN", "PROPN"))) == len(nouns) + 1
 
 
+def test_a_sentences_selection_is_the_docs_selection_in_its_range(analysis):
+    doc = analysis.doc
+    for sent in doc.sents:
+        got = tokens_where(doc, "pos_", ("NOUN", "PROPN"), sent.start, sent.end)
+        assert [t.i for t in got] == [t.i for t in sent if t.pos_ in ("NOUN", "PROPN")]
+    assert [t.i for t in tokens_where(doc, "pos_", ("NOUN",), 5)] == [t.i for t in doc[5:] if t.pos_ == "NOUN"]
+
+
+def test_entities_are_the_docs_made_once(analysis):
+    doc = analysis.doc
+    assert [(e.start, e.end, e.label_) for e in doc_ents(doc)] == [(e.start, e.end, e.label_) for e in doc.ents]
+    assert doc_ents(doc) is doc_ents(doc)
+
+
+def test_head_indices_are_the_tokens_heads(analysis):
+    assert head_indices(analysis.doc) == [t.head.i for t in analysis.doc]
+
+
 def test_sentence_starts_are_the_tokens_sentences(analysis):
     assert [sent_start(t) for t in analysis.doc] == [t.sent.start for t in analysis.doc]
 
@@ -46,3 +64,12 @@ def test_memoised_answers_are_copies(analysis):
     actor.tokens.clear()
     again = names.actor(subject_heads(said)[0])
     assert again.tokens and not again.description.endswith("changed")
+
+
+def test_loading_the_model_freezes_what_lives_as_long_as_the_process():
+    import gc
+
+    from storylens.analyze import load_nlp
+
+    load_nlp()
+    assert gc.get_freeze_count() > 10_000  # the model's objects: full collections skip them

@@ -6,7 +6,9 @@ import math
 import pytest
 
 from helpers import features_of
-from storylens.facts import Interval, apply_aliases, resolve_weekday, story_aliases
+from storylens.analyze import analyze
+from storylens.facts import (YEAR, Interval, _day_or_year, _Extractor, _number_starts, _tally_words, apply_aliases,
+                             resolve_weekday, story_aliases)
 from storylens.models import Article
 
 TEXTS = {
@@ -198,3 +200,15 @@ def test_according_to_is_read_by_the_one_parser():
     [c] = [c for c in _claims_of("Floods destroyed 40 homes, according to figures from the Norland Red Cross.")
            if c.kind == "number"]
     assert c.attribution == "Norland Red Cross"
+
+
+def test_per_doc_selections_are_the_tokens_the_rules_test():
+    text = ("On Tuesday, 1,500 people and twenty-one boats left; a dozen stayed, one man said. "
+            "In 1998 the vote was 7-2, the 3rd in 2 years, with hundreds of fans and tens of thousands "
+            "watching at 9 p.m. One of them, SUNDAY, approved 40.5 percent of the 2012 plan.")
+    doc = analyze([Article(id="t", text=text)])[0].doc
+    assert _number_starts(doc) == [t.i for t in doc if _Extractor._starts_number(t)]
+    assert {"1,500", "twenty", "dozen", "3rd", "hundreds", "40.5"} <= {doc[i].text for i in _number_starts(doc)}
+    assert _day_or_year(doc) == [t.i for t in doc if t.lower_ in ("tuesday", "sunday")
+                                 or len(t.text) == 4 and YEAR.fullmatch(t.text)]
+    assert [doc[i].lemma_ for i in _tally_words(doc)] == ["vote", "approve"]

@@ -541,3 +541,19 @@ def test_the_reporting_verbs_subject_through_a_mis_parse(case):
     text, expected = PARSE_CASES[case]
     got = speakers(text)
     assert {quote: got.get(quote) for quote in expected} == expected
+
+
+def test_mentions_of_a_paragraph_range_are_those_the_whole_list_holds():
+    from storylens.sources import article_names
+    from storylens.speakers import SpeakerContext
+
+    analysis = analyze([Article(id="t", text=(
+        "Mayor Clara Voss opened the pier on Monday.\n\n"
+        "Tom Hale, her rival, stayed away. Hale said the cost was too high.\n\n"
+        "The Harbour Trust backed Voss.\n\n"
+        "\"It is a fine pier,\" Dana Kroll said.\n"))])[0]
+    ctx = SpeakerContext(analysis, article_names(analysis), [])
+    assert {m.para for m in ctx.mentions} == {0, 1, 2, 3}
+    for first in range(-2, 5):
+        for last in range(first, 6):
+            assert ctx.mentions_in_paras(first, last) == [m for m in ctx.mentions if first <= m.para <= last]

@@ -20,6 +20,12 @@ def speakers(text):
     return {q.text: q.speaker for q in article_quotes(analysis)}
 
 
+def assert_speakers(text: str, expected: dict[str, str | None]) -> None:
+    """Each quotation of `expected` (by its words) has that speaker, None for unresolved."""
+    got = speakers(text)
+    assert {quote: got.get(quote) for quote in expected} == expected
+
+
 def test_attack_is_not_credited_to_its_target():
     got = speakers('Senator Maria Dorn attacked Governor Paul Fenwick on Monday.\n\n'
                    '"He has failed every family in this state," she said of Fenwick.\n')
@@ -80,9 +86,7 @@ CONTEXT_CASES = {
 
 @pytest.mark.parametrize("case", CONTEXT_CASES)
 def test_a_speaker_from_the_context_of_the_quote(case):
-    text, expected = CONTEXT_CASES[case]
-    got = speakers(text)
-    assert {quote: got.get(quote) for quote in expected} == expected
+    assert_speakers(*CONTEXT_CASES[case])
 
 
 def test_titles_scare_quotes_and_labels_are_not_quotes():
@@ -392,9 +396,7 @@ AUTHOR_CASES = {
 
 @pytest.mark.parametrize("case", AUTHOR_CASES)
 def test_documents_and_apposed_names_speak_for_their_authors(case):
-    text, expected = AUTHOR_CASES[case]
-    got = speakers(text)
-    assert {quote: got.get(quote) for quote in expected} == expected
+    assert_speakers(*AUTHOR_CASES[case])
 
 
 def test_scare_quotes_set_in_the_writers_phrase_are_not_quotes():
@@ -538,9 +540,7 @@ PARSE_CASES = {
 
 @pytest.mark.parametrize("case", PARSE_CASES)
 def test_the_reporting_verbs_subject_through_a_mis_parse(case):
-    text, expected = PARSE_CASES[case]
-    got = speakers(text)
-    assert {quote: got.get(quote) for quote in expected} == expected
+    assert_speakers(*PARSE_CASES[case])
 
 
 def test_mentions_of_a_paragraph_range_are_those_the_whole_list_holds():

@@ -28,7 +28,6 @@ Rules:
 
 from __future__ import annotations
 
-import bisect
 import re
 from functools import lru_cache
 
@@ -46,7 +45,7 @@ from .models import Quote, QuoteMention
 from .settings import QuoteConfig
 from .sources import (ORG_WORDS, Actor, _is_proper, ArticleNames, according_to, article_names, in_title_line,
                       is_pronoun, name_words, not_a_speaker, same_speaker, subject_heads)
-from .speakers import _CUE_WORDS, ROLE_NOUNS, SpeakerContext, can_speak, is_named, is_person_description, is_role_subject, quote_ranker, rank
+from .speakers import CUE_WORDS, ROLE_NOUNS, SpeakerContext, can_speak, is_named, is_person_description, is_role_subject, quote_ranker, rank
 
 UNATTRIBUTED = "unattributed"
 SCARE_MAX_WORDS = 2
@@ -299,7 +298,7 @@ def _named_institution(ctx: SpeakerContext, head: Token, before: int) -> str | N
             c.dep_ == "det" and c.lower_ == "the" for c in head.children):
         return None
     p0 = ctx.para_index(before)
-    for m in reversed(ctx.mentions[:bisect.bisect_left(ctx._mention_starts, before)]):
+    for m in reversed(ctx.mentions_between(0, before)):
         if m.para < p0 - 1:
             break
         if not m.person and head.lower_ in name_words(m.name):
@@ -625,7 +624,7 @@ def _fill_from_context(analysis: Analysis, names: ArticleNames, ctx: SpeakerCont
 
 # '"…," said Indeed Hiring Lab director of research Nick Bunker.': a cue verb,
 # then a long title the parser cannot read, ending in the name.
-_INVERTED_AFTER = re.compile(rf"[\s,]*{_CUE_WORDS}\s+[^.;:!?\"“”\n]{{0,80}}?(?=[.,;]|$)")
+_INVERTED_AFTER = re.compile(rf"[\s,]*{CUE_WORDS}\s+[^.;:!?\"“”\n]{{0,80}}?(?=[.,;]|$)")
 
 
 def _inverted_after(ctx: SpeakerContext, mark_end: int) -> list[str]:
@@ -633,7 +632,7 @@ def _inverted_after(ctx: SpeakerContext, mark_end: int) -> list[str]:
     match = _INVERTED_AFTER.match(ctx.text, mark_end)
     if match is None:
         return []
-    return [m.name for m in ctx.mentions if m.end == match.end() and m.start > mark_end][:1]
+    return [m.name for m in ctx.mentions_between(mark_end + 1, match.end()) if m.end == match.end()][:1]
 
 
 _DASH_LINE = re.compile(r"\n\s*[—–-]+[ \t]*")
@@ -654,9 +653,8 @@ def _dash_signature(ctx: SpeakerContext, mark_start: int, mark_end: int) -> str 
     head = re.match(r"[^,(\n]{1,80}", ctx.text[dash.end():])
     if head is None:
         return None
-    lo = bisect.bisect_left(ctx._mention_starts, dash.end())
-    hi = bisect.bisect_left(ctx._mention_starts, dash.end() + head.end())
-    return ctx.mentions[hi - 1].name if hi > lo else None
+    signed = ctx.mentions_between(dash.end(), dash.end() + head.end())
+    return signed[-1].name if signed else None
 
 
 def _introducer(analysis: Analysis, names: ArticleNames, ctx: SpeakerContext, para: int, mark_start: int) -> str | None:

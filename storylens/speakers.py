@@ -163,6 +163,11 @@ class SpeakerContext:
         return self.mentions[bisect.bisect_left(self._mention_paras, first):
                              bisect.bisect_right(self._mention_paras, last)]
 
+    def mentions_between(self, start: int, end: int) -> list[Mention]:
+        """The mentions that start at `start` or later and before `end`, in order."""
+        return self.mentions[bisect.bisect_left(self._mention_starts, start):
+                             bisect.bisect_left(self._mention_starts, end)]
+
     def in_quote(self, offset: int) -> bool:
         i = bisect.bisect_right(self._quote_starts, offset) - 1
         return i >= 0 and self.quotes[i][0] <= offset < self.quotes[i][1]
@@ -387,8 +392,7 @@ class SpeakerContext:
         want = "m" if word in MALE_PRONOUNS else "f" if word in FEMALE_PRONOUNS else None
         if want is None:
             return None
-        lo = bisect.bisect_right(self._mention_starts, offset)
-        for m in self.mentions[lo:bisect.bisect_left(self._mention_starts, pronoun.idx)]:
+        for m in self.mentions_between(offset + 1, pronoun.idx):
             g = self.gender(m.name)
             if m.subject and not same_actor(m.name, name) and (m.person or g) and g in (want, None):
                 return None
@@ -402,8 +406,7 @@ class SpeakerContext:
         X', 'Ryan said, "…"'."""
         p0 = self.para_index(mark_start)
         out: list[str] = []
-        lo = bisect.bisect_left(self._mention_starts, mark_start - 200)
-        for m in self.mentions[lo:bisect.bisect_left(self._mention_starts, mark_end + 40)]:
+        for m in self.mentions_between(mark_start - 200, mark_end + 40):
             if m.para != p0 or m.name in out:
                 continue
             if mark_end <= m.start < mark_end + 40 and _ADJ_AFTER.match(self.text, mark_end, m.start):
@@ -453,7 +456,7 @@ class SpeakerContext:
         # pronoun, as a reader would resolve 'he said' in a run of attributions.
         spk_order: list[str] = []
         subj_order: list[str] = []
-        for m in reversed(self.mentions[:bisect.bisect_left(self._mention_starts, mark_start)]):
+        for m in reversed(self.mentions_between(0, mark_start)):
             if m.para < p0 - 3:
                 break
             g = self.gender(m.name)
@@ -528,10 +531,10 @@ QUOTE_FEATURES = ["bias", "rule", "rule_verb", "rule_pronoun", "rule_role", "rul
                   "plural_person", "opens_last", "only_agree", "rule_only_agree", "spk_rank0",
                   "spk_rank1", "subj_rank0", "subj_rank1", "after_speaker", "sent_subject", "sent_object",
                   "adjacent"]
-_CUE_WORDS = r"(?:said|says|say|added|adds|asked|asks|told|tells|wrote|writes|tweeted|continued|explained|" \
+CUE_WORDS = r"(?:said|says|say|added|adds|asked|asks|told|tells|wrote|writes|tweeted|continued|explained|" \
              r"insisted|replied|responded|noted|recalled|argued|warned|declared|shouted|quipped|retorted)"
-_ADJ_AFTER = re.compile(rf"[\s,]*(?:{_CUE_WORDS}\s+)?(?:the\s+|[A-Z][\w.'’-]*\s+(?:[a-z][\w-]*\s+)?)?$")
-_ADJ_BEFORE = re.compile(rf"(?:,[^,“”\"]{{0,30}},)?\s+{_CUE_WORDS}(?:\s+\w+)?\s*[,:]?\s*$")
+_ADJ_AFTER = re.compile(rf"[\s,]*(?:{CUE_WORDS}\s+)?(?:the\s+|[A-Z][\w.'’-]*\s+(?:[a-z][\w-]*\s+)?)?$")
+_ADJ_BEFORE = re.compile(rf"(?:,[^,“”\"]{{0,30}},)?\s+{CUE_WORDS}(?:\s+\w+)?\s*[,:]?\s*$")
 _QUOTE_MODEL = Path(__file__).parent / "data" / "quote_speakers.json"
 
 

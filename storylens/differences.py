@@ -31,7 +31,7 @@ from text_to_num import text2num
 
 from .facts import MONTHS, WEEKDAYS
 from .models import Claim, Fact, Passage
-from .names import first_name_same
+from .names import first_name_same, nickname_same
 from .naming import Who, who
 from .settings import FactsConfig
 
@@ -67,6 +67,27 @@ def regional(word: str) -> str:
     for pattern, repl in _REGIONAL:
         word = pattern.sub(repl, word)
     return word
+
+
+# Endings that make another word of a name: a plural ('Disease' / 'Diseases'), or the
+# name of its people ('Florida' / 'Floridian', 'America' / 'American', 'Texas' / 'Texan').
+_DERIVED_ENDINGS = ("s", "es", "n", "an", "ian", "ese", "ish", "i")
+
+
+def plural(x: str, y: str) -> bool:
+    """'Disease' / 'Diseases': one word, not a short form of a first name."""
+    short, long = sorted((x, y), key=len)
+    return long in (short + "s", short + "es")
+
+
+def derived(x: str, y: str) -> bool:
+    """One word is the other with an ending that makes another word of it,
+    not another spelling of it: two words of the story, not a misspelling."""
+    if nickname_same(x, y):
+        return False   # 'Steve' / 'Steven': a short form of one first name
+    short, long = sorted((x, y), key=len)
+    return any(long.endswith(end) and long[:-len(end)] in (short, short[:-1])
+               for end in _DERIVED_ENDINGS if len(long) - len(end) >= len(short) - 1)
 
 
 # --- values of an edit side ------------------------------------------------------
@@ -174,6 +195,8 @@ def compare_slot(a_tokens, b_tokens, config: FactsConfig = FactsConfig(), dates=
         pa, pb = tuple(regional(w) for w in pa), tuple(regional(w) for w in pb)
         if pa == pb or set(pa) <= set(pb) or set(pb) <= set(pa):
             return None   # a name with and without its first name or initial
+        if len(pa) == len(pb) and all(x == y or derived(x, y) for x, y in zip(pa, pb)):
+            return None   # 'Florida' / 'Floridian': the sentence's grammar, not the name
         if len(pa) == len(pb) and all(first_name_same(x, y) for x, y in zip(pa, pb)):
             return _Slot("name", pa, pb, False, "the same name in another form (a short first name)")
         close = all(x == y or Levenshtein.normalized_similarity(x, y) >= config.name_spelling_similarity
@@ -443,29 +466,34 @@ def _judge(x: _Mention, y: _Mention, words_a: set[str], words_b: set[str], full_
     lx, ly = x.words[-1], y.words[-1]
     fx, fy = _first_name(x), _first_name(y)
     if lx == ly and fx and fy and len(fx) >= 2 and len(fy) >= 2 and fx != fy and first_name_same(fx, fy) \
-            and (fx, lx) not in full_b and (fy, ly) not in full_a:
+            and not plural(fx, fy) and (fx, lx) not in full_b and (fy, ly) not in full_a:
         # one first name written short and long ('Dave' / 'David Brat'): the pair of
         # names says it is one person, wherever in the stories the two stand
         return ((fx, fy, lx), False, f"the same person under another form of the first name "
                 f"('{fx.title()}' / '{fy.title()}'): a style, both can be right", f"first name of {lx.title()}", False)
     if lx == ly and len(x.words) >= 2 and len(y.words) >= 2 and (x.surname_alone or y.surname_alone):
         # a person, named as the press names people: 'Bill Kristol' ... 'Kristol said'
-        if fx is None or fy is None or fx == fy or len(fx) < 2 or len(fy) < 2:
+        if fx is None or fy is None or len(fx) < 2 or len(fy) < 2:
             return None
-        # a middle name or a word before the name added ('Hillary Rodham Clinton'): one first name
-        if set(x.words[:-1]) & set(y.words[:-1]):
-            return None
-        # either outlet naming the other's person anywhere: both are in the story
-        if (fx, lx) in full_b or (fy, ly) in full_a:
-            return None
-        if Levenshtein.normalized_similarity(fx, fy) >= config.name_spelling_similarity and \
-                min(len(fx), len(fy)) >= config.name_min_letters:
-            return ((fx, fy, lx), False, f"the first name is spelled differently ('{fx.title()}' / "
-                    f"'{fy.title()}'): the same person, one spelling is wrong or a variant",
-                    f"spelling of {lx.title()}'s first name", True)
-        return ((fx, fy, lx), True, f"two different first names for the surname {lx.title()} in the same "
-                f"context: two different people for one role, or one outlet has the name wrong",
-                f"first name of {lx.title()}", True)
+        if fx != fy:
+            # either outlet naming the other's person anywhere: both are in the story
+            if (fx, lx) in full_b or (fy, ly) in full_a:
+                return None
+            # spelled two ways, whatever other words stand before it ('Mullah Mohammad Hassan' /
+            # 'Mohammad Hasan')
+            if Levenshtein.normalized_similarity(fx, fy) >= config.name_spelling_similarity and \
+                    min(len(fx), len(fy)) >= config.name_min_letters:
+                return ((fx, fy, lx), False, f"the first name is spelled differently ('{fx.title()}' / "
+                        f"'{fy.title()}'): the same person, one spelling is wrong or a variant",
+                        f"spelling of {lx.title()}'s first name", True)
+            # a middle name or a word before the name added ('Hillary Rodham Clinton'): one first name
+            if set(x.words[:-1]) & set(y.words[:-1]):
+                return None
+            return ((fx, fy, lx), True, f"two different first names for the surname {lx.title()} in the same "
+                    f"context: two different people for one role, or one outlet has the name wrong",
+                    f"first name of {lx.title()}", True)
+        # one first name: another word of the name may still be spelled two ways
+        # ('Shelley Moore Capito' / 'Shelly Moore Capito'), as below
     # a name word spelled differently: compare the last words, then the first
     for wx, wy in _spelling_candidates(x, y):
         # each test only rejects, so the cheapest come first: most pairs are one name written alike
@@ -476,7 +504,7 @@ def _judge(x: _Mention, y: _Mention, words_a: set[str], words_b: set[str], full_
         sim = Levenshtein.normalized_similarity(wx, wy)
         if sim < config.name_spelling_similarity:
             continue
-        if regional(wx) == regional(wy) or first_name_same(wx, wy):
+        if regional(wx) == regional(wy) or first_name_same(wx, wy) or derived(wx, wy):
             continue
         one_letter = Levenshtein.distance(wx, wy) <= 1
         why = (f"'{wx.title()}' and '{wy.title()}' in the same context: "
@@ -484,15 +512,22 @@ def _judge(x: _Mention, y: _Mention, words_a: set[str], words_b: set[str], full_
                   "can have several)" if one_letter else
                   "a name spelled differently, or two different names that look alike; at most one is right "
                   "unless both are transliterations"))
-        return (tuple(sorted((wx, wy))), not one_letter, why, f"spelling of {sorted((wx, wy))[0].title()}", True)
+        # a long word one letter apart is one name slipped, wherever the two stand
+        slip = one_letter and min(len(wx), len(wy)) >= config.name_slip_min_letters
+        return (tuple(sorted((wx, wy))), not one_letter, why, f"spelling of {sorted((wx, wy))[0].title()}", not slip)
     return None
 
 
 def _spelling_candidates(x: _Mention, y: _Mention) -> list[tuple[str, str]]:
-    """Words in the same position: the last words, and the first where both
-    mentions have more than one word ('Paris Island' / 'Parris Island')."""
+    """Words in the same position: the last words, and the first where either
+    mention has more than one word ('Paris Island' / 'Parris Island'); with
+    one last word, the words before it, counted from the end."""
     out = [(x.words[-1], y.words[-1])]
-    if len(x.words) >= 2 and len(y.words) >= 2:
+    if x.words[-1] == y.words[-1]:
+        # one surname: the words before it, from the end ('Mohammad Hassan Akhund' /
+        # 'Mohammad Hasan Akhund', 'Sen. Shelly Moore Capito')
+        return list(zip(x.words[-2::-1], y.words[-2::-1]))
+    if len(x.words) >= 2 or len(y.words) >= 2:   # 'Nangahar Province' / 'Nangarhar' too
         out.append((x.words[0], y.words[0]))
     return out
 

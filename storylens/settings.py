@@ -62,6 +62,7 @@ class FactsConfig:
     edit_max_words: int = 6            # longer passage edits are rewrites, not one value replaced
     name_spelling_similarity: float = 0.7  # Levenshtein similarity of two spellings of one name word
     name_min_letters: int = 5          # shorter name words are compared only when equal
+    name_slip_min_letters: int = 8     # a name word this long, one letter apart in two outlets, is one name anywhere
     name_context_similarity: float = 0.6   # sentence cosine that puts two name mentions in the same context
     name_context_shared: int = 2       # ... or this many content words shared near the two mentions
     name_context_words: int = 6        # ... counted this many tokens either side, inside the sentence

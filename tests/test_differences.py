@@ -3,6 +3,8 @@ Every sentence here is invented."""
 
 import datetime as dt
 
+import pytest
+
 from helpers import features_of
 from storylens.models import Article
 from storylens.pipeline import compare_features
@@ -71,6 +73,16 @@ def test_british_and_american_spellings_are_not_a_name_conflict():
     assert not conflicts(facts_of(a, b), "name")
 
 
+@pytest.mark.parametrize("x,y", [
+    ("Harbour Disease Control", "Harbour Diseases Control"),   # a plural: another word, not a short first name
+    ("Tarnhollow", "Tarnhollowan"),                             # the place and its people
+])
+def test_a_word_and_a_word_made_from_it_are_no_name_conflict(x, y):
+    a = BASE + f"Officials at {x} said on Monday that the levy would fund the new clinic by the docks."
+    b = BASE + f"Officials at {y} said on Monday that the levy would fund the new clinic by the docks."
+    assert not conflicts(facts_of(a, b), "name")
+
+
 def test_a_weekday_and_the_month_day_it_falls_on_are_one_date():
     a = BASE + "The board approved the new harbour levy on 16 September after a long debate."
     b = BASE + "The board approved the new harbour levy on Tuesday after a long debate."
@@ -87,14 +99,29 @@ def test_a_place_name_spelled_differently_in_the_same_context_is_a_conflict():
     assert found[0].incompatible   # two letters apart: different names, not one letter slipped
 
 
-def test_a_short_first_name_is_the_same_person_but_still_reported():
-    a = ("The criticism grew after Joe Fenwick, editor of the Harbour Ledger, called for a recount. "
+@pytest.mark.parametrize("short,long", [("Joe", "Joseph"), ("Steve", "Steven")])
+def test_a_short_first_name_is_the_same_person_but_still_reported(short, long):
+    a = (f"The criticism grew after {short} Fenwick, editor of the Harbour Ledger, called for a recount. "
          "Fenwick said the vote was rushed.")
-    b = ("Harbour Ledger editor Joseph Fenwick called for a recount of the vote. "
+    b = (f"Harbour Ledger editor {long} Fenwick called for a recount of the vote. "
          "Fenwick wrote that the board rushed it.")
     found = conflicts(facts_of(a, b), "name")
     assert found and found[0].what == "first name of Fenwick"
     assert found[0].incompatible is False and "both can be right" in found[0].explanation
+
+
+@pytest.mark.parametrize("x,y,words", [
+    # a first name spelled two ways after other words of the name
+    ("Elder Mohammad Hassan Qureshi", "Mohammad Hasan Qureshi", {"Hassan", "Hasan"}),
+    # ... or before a middle name, with a title and a place before the one
+    ("Councillor Shelley Moore Vantongeren", "Calder Councillor Shelly Moore Vantongeren", {"Shelley", "Shelly"}),
+])
+def test_a_word_of_one_name_spelled_two_ways_is_a_conflict(x, y, words):
+    a = BASE + f"{x} voted against the levy, saying it would hurt the small ferry operators most."
+    b = BASE + f"{y} voted against the levy, saying small ferry operators would be hurt most."
+    found = conflicts(facts_of(a, b), "name")
+    assert found and found[0].incompatible is False
+    assert any(w in c.text for c in found[0].claims for w in words)
 
 
 def test_two_relatives_both_named_in_each_article_are_no_conflict():

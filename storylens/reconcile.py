@@ -937,7 +937,11 @@ def _reported_once(leftovers: list[ClaimInfo], claims: list[ClaimInfo], config: 
 
     out = []
     for c in leftovers:
-        if any(o.article != c.article and same(o.thing, c.thing) and same(o.event, c.event)
+        # a day, a clock time or a place another article gives is stated there, whatever it
+        # says happened then or there ('Sept. 3' / 'on Friday', the same day); a figure counts
+        # something, and the same figure of another thing is another figure
+        anything = c.kind in ("date", "time", "place")
+        if any(o.article != c.article and (anything or same(o.thing, c.thing) and same(o.event, c.event))
                for o in stated.get((c.kind, c.unit, c.value), ())):
             continue
         # the same figure in other words elsewhere ('halted play in the 71st minute' /
@@ -1130,8 +1134,8 @@ def compare_wording(a: str, b: str, config: FactsConfig = FactsConfig()) -> Word
 
     def far(x, y, word: str) -> bool:
         gaps = (y.a - x.a - x.size, y.b - x.b - x.size)
-        if all(0 < g <= edge for g in gaps):   # only a replaced word or two between them
-            return False
+        if word not in STOP_WORDS and all(0 < g <= edge for g in gaps):   # only a replaced word or two between them
+            return False   # a stop word there ('in the best' / 'for the first') is where two statements part
         return not (word not in STOP_WORDS and min(gaps) == 0 < max(gaps) <= edge)
 
     while len(blocks) > 1 and blocks[0].size == 1 and far(blocks[0], blocks[1], ca[blocks[0].a]):

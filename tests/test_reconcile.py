@@ -313,6 +313,19 @@ def test_an_edge_of_something_that_is_no_place_is_no_location():
     assert [c.text for f in places for c in f.claims] == ["the outskirts of the city"]
 
 
+@pytest.mark.parametrize("a,b,value", [
+    # the same day as a date and as a weekday, said of two different things
+    ("The harbour board approved the new levy on September 12, the chairman said.",
+     "Ferry owners protested outside the harbour board's office on Friday.", "September 12"),
+    # the same clock time, said of two different things
+    ("The harbour board approved the new levy at 11:30 p.m. after a long debate.",
+     "Ferry owners blocked the quay until 11:30 p.m., when police moved them on.", "11:30 p.m."),
+])
+def test_a_day_or_time_another_article_gives_is_not_unique_whatever_happened_then(a, b, value):
+    facts = _pair_facts(a, b)
+    assert not [f for f in facts if f.status == "unique" and any(value in c.text for c in f.claims)]
+
+
 def test_unique_is_not_listed_when_another_article_states_the_value():
     facts = _pair_facts("Rescuers pulled 17 miners from the shaft, the company said.",
                         "In all, 17 miners were pulled out by rescuers after a long night underground.")
@@ -361,6 +374,9 @@ def test_quote_wording_short_and_long_versions(x, y, changed, dropped):
      "the board promises any levy, charge ... toll ... to any shipper"),
     # an initialism with and without its dots
     ("a decorated F.B.I. special agent and a harbour pilot", "a decorated FBI special agent and a harbour pilot"),
+    # a stop word alike where the two go on differently is where two statements part, not a changed word
+    ("board decided a new harbour levy is not in the best interest ...",
+     "The chairman said the board decided a new harbour levy is not warranted for the first ships to dock this year"),
 ])
 def test_quote_wording_that_is_no_difference(x, y):
     diff = compare_wording(x, y)

@@ -353,7 +353,8 @@ def looks_forward(token: Token) -> bool:
     """A date the sentence looks forward to: 'until Monday', 'next Tuesday',
     or a verb in the future ('will vote on Monday', 'is expected to')."""
     doc = token.doc
-    if any(t.lower_ in _FORWARD_BEFORE for t in doc[max(token.sent.start, token.i - 3):token.i]):
+    before = [t.lower_ for t in doc[max(token.sent.start, token.i - 3):token.i]]
+    if any(w in _FORWARD_BEFORE for w in before) or before in (["as", "soon", "as"], ["as", "early", "as"]):
         return True
     verb = token.head
     for _ in range(4):
@@ -362,7 +363,9 @@ def looks_forward(token: Token) -> bool:
         if verb.head is verb:
             return False
         verb = verb.head
-    return any(c.dep_ == "aux" and c.lower_ in ("will", "shall", "'ll", "wo") for c in verb.children) or (
+    aux = {c.lower_ for c in verb.children if c.dep_ == "aux"}
+    # 'may vote on Monday' has not happened yet; 'may have voted on Monday' has
+    return bool(aux & {"will", "shall", "'ll", "wo"} or aux & {"may", "might"} and "have" not in aux) or (
         verb.lemma_ in ("expect", "schedule", "plan", "set") and any(c.dep_ == "xcomp" for c in verb.children))
 
 
@@ -495,13 +498,16 @@ def _purpose_of(token: Token) -> str | None:
 
 def _nominal_event(token: Token) -> tuple[Token, Token | None] | None:
     """A date hung on an event noun ('the renovation in 2021', 'the stand's
-    renovation in 2021'): the noun, and whose event it is (its possessor or
-    'of' object)."""
+    renovation in 2021'), or standing before it ('a Tuesday letter', 'Friday's
+    vote'): the noun, and whose event it is (its possessor or 'of' object)."""
     prep = token.head
-    if prep.dep_ != "prep" or prep.i == 0:
+    if token.dep_ in ("compound", "poss", "nmod") and prep.i > token.i:
+        candidates = [prep]
+    elif prep.dep_ != "prep" or prep.i == 0:
         return None
-    # the parse often hangs 'in 2021' on the clause verb; the noun right before it is what it dates
-    candidates = [prep.head, prep.doc[prep.i - 1]]
+    else:
+        # the parse often hangs 'in 2021' on the clause verb; the noun right before it is what it dates
+        candidates = [prep.head, prep.doc[prep.i - 1]]
     noun = next((n for n in candidates if n.pos_ == "NOUN" and n.lemma_.lower() in NOMINAL_EVENTS), None)
     if noun is None:
         return None

@@ -85,6 +85,10 @@ def _dates_compatible(a: ClaimInfo, b: ClaimInfo) -> bool:
         pa, pb = _period(a), _period(b)
         if pa and pb:
             return pa[0] <= pb[1] and pb[0] <= pa[1]
+    if "weekday" in a.extra and a.extra["weekday"] == b.extra.get("weekday"):
+        # one weekday written by both, resolved against publication dates a week apart:
+        # the one Thursday of the election, not two
+        return True
     if a.date and b.date:
         return a.date == b.date
     if "weekday" in a.extra and "weekday" in b.extra:
@@ -603,7 +607,10 @@ class _Evidence:
             if not inside:
                 self._context[id(c)] = frozenset()
                 return self._context[id(c)]
-            near = toks[max(lo, inside[0] - width):inside[0]] + toks[inside[-1] + 1:min(hi, inside[-1] + 1 + width)]
+            # `width` words either side: a non-breaking space between two words is a token, not a word
+            before = [t for t in toks[lo:inside[0]] if not t.is_space][-width:]
+            after = [t for t in toks[inside[-1] + 1:hi] if not t.is_space][:width]
+            near = before + after
             self._context[id(c)] = frozenset(t.lemma_.lower() for t in near
                                              if t.pos_ in ("NOUN", "VERB", "PROPN", "ADJ") and not t.is_stop)
         return self._context[id(c)]
@@ -935,8 +942,15 @@ def _reported_once(leftovers: list[ClaimInfo], claims: list[ClaimInfo], config: 
         n = stated_number(c)
         return n is not None and (bool(c.unit) or n >= config.unique_distinct_from)
 
+    # the weeks and months articles give ('last month'): a day inside one is stated there in fewer words
+    periods = [(o.article, *_period(o)) for o in claims if o.kind == "date" and "period" in o.extra]
+    periods = [(a, lo, hi) for a, lo, hi in periods if (hi - lo).days < config.unique_period_max_days]
+
     out = []
     for c in leftovers:
+        if c.kind == "date" and c.date is not None and any(
+                a != c.article and lo <= c.date <= hi for a, lo, hi in periods):
+            continue
         # a day, a clock time or a place another article gives is stated there, whatever it
         # says happened then or there ('Sept. 3' / 'on Friday', the same day); a figure counts
         # something, and the same figure of another thing is another figure

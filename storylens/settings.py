@@ -49,6 +49,7 @@ class FactsConfig:
     figure_precise_digits: int = 4     # one figure this precise ('188,829') in two articles is one quantity in any words
     purchase_max_ratio: float = 1.1    # amounts of money said of the same thing (shared words near both) pair up to this ratio
     unique_distinct_from: float = 10   # a count this large found in another article, in any words, is not unique
+    unique_period_max_days: int = 32   # a day inside a shorter period another article gives ('last month') is not unique
     show_bare_uniques: bool = False    # list bare weekdays, years and event-less figures as 'unique'
     # wording of one quotation across outlets
     quote_min_shared_words: int = 5    # words two versions share, in order, to be one statement

@@ -313,6 +313,24 @@ def test_an_edge_of_something_that_is_no_place_is_no_location():
     assert [c.text for f in places for c in f.claims] == ["the outskirts of the city"]
 
 
+def test_one_weekday_in_articles_published_a_week_apart_is_one_day():
+    text = "Voters in Calder go to the polls on Thursday to elect a new harbour board, officials said."
+    arts = [Article(id="a", text=text, date=DAY), Article(id="b", text=text, date=DAY + dt.timedelta(days=7))]
+    facts = find_facts(analyze(arts), [], [])
+    assert not [f for f in facts if f.status == "conflict" and f.kind == "date"]
+    assert [f for f in facts if f.status == "agree" and f.kind == "date"]
+
+
+@pytest.mark.parametrize("space", [" ", "\u00a0"])
+def test_the_day_of_one_letter_said_before_the_noun_conflicts(space):
+    # 'a Tuesday letter' dates the letter as 'wrote a letter on Wednesday' does; the words
+    # around the two days are counted as words, whatever space stands between them
+    facts = _pair_facts("Two senators wrote a letter to port director Osric Pellam on Wednesday, asking him for the accounts.",
+                        f"In a Tuesday{space}letter{space}to{space}port director Osric Pellam, two senators asked for the accounts.")
+    [conflict] = [f for f in facts if f.status == "conflict" and f.kind == "date"]
+    assert {c.text for c in conflict.claims} == {"Wednesday", "Tuesday"} and conflict.incompatible
+
+
 @pytest.mark.parametrize("a,b,value", [
     # the same day as a date and as a weekday, said of two different things
     ("The harbour board approved the new levy on September 12, the chairman said.",

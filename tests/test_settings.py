@@ -94,6 +94,9 @@ FACT_STORIES = {
     # a six-digit figure in two articles, in no words alike
     "figure_precise": ("The agency counted 188,829 border crossers last month.",
                        "Officials reported that 188,829 migrants were encountered, a new high."),
+    # a day inside the month the other article gives ('last month' in a June article)
+    "period": ("The harbour board approved the new levy on May 14, the chairman said.",
+               "Ferry owners are angry about the levy the harbour board approved last month."),
     # a ten-letter place name one letter apart, in sentences that share nothing
     "name_slip": ("Drones struck a compound in Tarnhollow Province late on Friday.",
                   "Elders from Tarnhallow buried the dead the next morning, a witness told reporters."),
@@ -123,6 +126,8 @@ FACT_MOVES = [
     ("figure_similar", {"figure_similarity": 0.2}, lambda fs: any(f.status == "conflict" and f.kind == "number" for f in fs)),
     ("figure_precise", {"figure_precise_digits": 4}, lambda fs: any(f.status == "agree" and f.kind == "number" for f in fs)),
     ("figure_precise", {"figure_precise_digits": 7}, lambda fs: not any(f.status == "agree" for f in fs)),
+    ("period", {"unique_period_max_days": 32}, lambda fs: not any(f.status == "unique" and "May 14" in f.claims[0].text for f in fs)),
+    ("period", {"unique_period_max_days": 20}, lambda fs: any(f.status == "unique" and "May 14" in f.claims[0].text for f in fs)),
     ("name_slip", {"name_slip_min_letters": 8}, lambda fs: any(f.status == "conflict" and f.kind == "name" for f in fs)),
     ("name_slip", {"name_slip_min_letters": 11}, lambda fs: not any(f.status == "conflict" for f in fs)),
     ("unique", {"unique_distinct_from": 100}, lambda fs: any(f.status == "unique" and "71st" in f.claims[0].text for f in fs)),

@@ -271,14 +271,22 @@ def format_interval(iv: Interval, unit: str = "") -> str:
 YEAR_WRAP_DAYS = 183
 
 
-def resolve_weekday(name: str, published: dt.date | None, forward: bool = False) -> dt.date | None:
-    """The latest such weekday on or before publication: news reports the past;
-    with `forward` ('until Monday', 'will meet on Monday') the next one on or after it."""
+def resolve_weekday(name: str, published: dt.date | None, forward: bool = False,
+                    past: bool = False) -> dt.date | None:
+    """The latest such weekday on or before publication, or the day after it:
+    news reports the past; with `forward` ('until Monday', 'will meet on
+    Monday') the next one on or after it; with `past` ('since Friday') never
+    after publication."""
     if published is None:
         return None
     if forward:
         return published + dt.timedelta(days=(WEEKDAYS.index(name.lower()) - published.weekday()) % 7)
     delta = (published.weekday() - WEEKDAYS.index(name.lower())) % 7
+    if delta == 6 and not past:
+        # the day after publication, not six days before: a story dated Thursday that
+        # says 'early Friday' was dated the evening before, or looks ahead ('a Friday vote');
+        # news says 'last Friday' of six days ago
+        return published + dt.timedelta(days=1)
     return published - dt.timedelta(days=delta)
 
 
@@ -553,7 +561,7 @@ def sentence_window(text: str, published: dt.date | None) -> Window | None:
     if m:
         start = None
         if m.group("wd"):
-            start = resolve_weekday(m.group("wd"), published)
+            start = resolve_weekday(m.group("wd"), published, past=True)
         else:
             start = _parse_month_day(m.group("md"), published, past=True)
         return Window(m.group(0), start, published if start else None)

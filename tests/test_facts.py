@@ -118,6 +118,13 @@ def test_weekday_on_publication_day_is_that_day():
     assert resolve_weekday("saturday", None) is None
 
 
+def test_weekday_the_day_after_publication_is_that_day_unless_since():
+    # a story dated Thursday saying 'early Friday' was dated the evening before
+    assert resolve_weekday("friday", dt.date(2025, 9, 18)) == dt.date(2025, 9, 19)
+    assert resolve_weekday("friday", dt.date(2025, 9, 18), past=True) == dt.date(2025, 9, 12)
+    assert resolve_weekday("wednesday", dt.date(2025, 9, 18)) == dt.date(2025, 9, 17)
+
+
 @pytest.mark.parametrize("text,value", [("11:47 p.m.", "23:47"), ("23:47", "23:47"),
                                         ("11.47pm", "23:47"), ("9 p.m.", "21:00")])
 def test_clock_time_notations(claims, text, value):

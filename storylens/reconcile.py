@@ -29,7 +29,8 @@ import numpy as np
 from spacy.lang.en.stop_words import STOP_WORDS
 from text_to_num import text2num
 
-from .facts import EVENT_SYNONYMS, INF, MEASURES, TOLERANCE, ClaimInfo, Window, apply_aliases, story_aliases
+from .facts import (EVENT_SYNONYMS, INF, MEASURES, NOMINAL_EVENTS, TOLERANCE, ClaimInfo, Window, apply_aliases,
+                    story_aliases)
 from .differences import edit_facts, name_facts, title_facts
 from .features import copy_claims
 from .ids import finding_id
@@ -236,7 +237,10 @@ def what(c: ClaimInfo) -> str:
     if c.kind == "place" and subject and subject not in EVENT_NOUNS:
         return f"location of the {subject}"   # a place is of a thing too: 'location of the factory'
     if not subject or subject not in EVENT_NOUNS:
-        # a date is of an event, not of a person or a body ('date of the rioter')
+        # a date is of an event, not of a person or a body ('date of the rioter'); a date
+        # hung on an event noun is of that noun ('a Tuesday letter': 'date of the letter')
+        if c.event_word and c.event_word.lower() in NOMINAL_EVENTS:
+            return f"{noun} of the {c.event_word.lower()}"
         event = _EVENT_NOUNS.get(c.event or "")
         return f"{noun} of the {event}" if event else f"{noun} of the event"
     return f"{noun} of the {subject}"
@@ -787,7 +791,10 @@ def _group_fact(group: list[ClaimInfo], pairs: dict, checker: Checker) -> Fact:
         explanation = verdict.explanation
     ordered = sorted(group, key=lambda c: (c.article, c.start))
     incompatible = any(v.incompatible for v, _ in conflicts) if conflicts else None
-    return Fact(what=what(primaries[0]), kind=_public_kind(primaries[0]), status=status,
+    # the most specific label any article's claim gives ('date of the letter', not 'of the event')
+    labels = [what(c) for c in primaries]
+    label = next((x for x in labels if not x.endswith(" of the event")), labels[0])
+    return Fact(what=label, kind=_public_kind(primaries[0]), status=status,
                 claims=[_claim(c) for c in ordered], explanation=explanation, confidence=round(confidence, 2),
                 incompatible=incompatible)
 

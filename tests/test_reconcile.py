@@ -329,12 +329,13 @@ def test_the_day_of_one_letter_said_before_the_noun_conflicts(space):
                         f"In a Tuesday{space}letter{space}to{space}port director Osric Pellam, two senators asked for the accounts.")
     [conflict] = [f for f in facts if f.status == "conflict" and f.kind == "date"]
     assert {c.text for c in conflict.claims} == {"Wednesday", "Tuesday"} and conflict.incompatible
+    assert conflict.what == "date of the letter"
 
 
 @pytest.mark.parametrize("a,b,value", [
     # the same day as a date and as a weekday, said of two different things
-    ("The harbour board approved the new levy on September 12, the chairman said.",
-     "Ferry owners protested outside the harbour board's office on Friday.", "September 12"),
+    ("The harbour board approved the new levy on September 17, the chairman said.",
+     "Ferry owners protested outside the harbour board's office on Wednesday.", "September 17"),
     # the same clock time, said of two different things
     ("The harbour board approved the new levy at 11:30 p.m. after a long debate.",
      "Ferry owners blocked the quay until 11:30 p.m., when police moved them on.", "11:30 p.m."),

@@ -157,11 +157,53 @@ def _why_compatible(a: ClaimInfo, b: ClaimInfo) -> str:
     return "approximate figures that overlap (rounding)"
 
 
+def _place(x: float) -> float:
+    """The value of the last significant digit: 0.1 for 46.7 and for 5.9,
+    1 million for 331 million, 100,000 for 600,000."""
+    return 10.0 ** (math.floor(math.log10(x)) - _significant_digits(x) + 1)
+
+
+def _rounds_to(fine: float | None, coarse: float | None) -> bool:
+    """`coarse` is `fine` written with fewer digits, rounded or cut: 139 or 138
+    for 138.7, 47 for 46.7, 200,000 for 212,672, 331 million for 331.5 million.
+    Nobody cuts 25 to 20: a one-digit figure is only ever a rounding."""
+    if not fine or not coarse or fine <= 0 or coarse <= 0 or fine == coarse:
+        return False
+    place = _place(coarse)
+    if _place(fine) >= place:
+        return False
+    q = fine / place
+    ways = (math.floor(q + 0.5), math.floor(q + 1e-9)) if _significant_digits(coarse) > 1 else (math.floor(q + 0.5),)
+    return any(math.isclose(n * place, coarse, rel_tol=1e-9) for n in ways)
+
+
+def _rounded(a: ClaimInfo, b: ClaimInfo, config: FactsConfig) -> bool:
+    """One figure may be the other as written to fewer digits: '$138 million'
+    for $138.7 million, '600,000' for 'more than 600,000'. Only a share, an
+    amount or a large count is written rounded; '28 killed' is 28."""
+    if a.kind != "number" or a.unit == "tally" or a.unit in ("day", "week", "month", "year", "hour"):
+        return False
+    x, y = stated_number(a), stated_number(b)
+    if x is None or y is None or not _near(x, y, config.figure_max_ratio):
+        return False
+    for coarse, fine in ((a, b), (b, a)):
+        iv, figure = coarse.interval, stated_number(coarse)
+        if iv.lo != iv.hi or (not coarse.unit and figure < config.figure_min_count):
+            continue   # a bound or a hedge says where it stands itself; a small count is exact
+        if _rounds_to(stated_number(fine), figure) or (figure == stated_number(fine) and _place(figure) > 1):
+            return True
+    return False
+
+
 class RuleChecker:
     """The default checker: interval overlap for numbers, equality for dates
     and times, direction containment for places. Different figures for the
     same quantity are a conflict even where both could hold (then
-    `incompatible` is False and the explanation says why)."""
+    `incompatible` is False and the explanation says why): a figure one
+    article rounds (`_rounded`) is no contradiction of the precise one."""
+
+    def __init__(self, config: FactsConfig = FactsConfig()):
+        self.config = config
 
     def compare(self, a: ClaimInfo, b: ClaimInfo) -> Verdict:
         for earlier, later in ((a, b), (b, a)):
@@ -172,6 +214,10 @@ class RuleChecker:
             if _different_figures(a, b):
                 return Verdict("conflict", _conflict_sentence(a, b, _why_compatible(a, b)), 0.6, incompatible=False)
             return Verdict("agree", _agree_sentence(a, b), 0.8)
+        if _rounded(a, b, self.config):
+            bound = any(c.interval.lo != c.interval.hi for c in (a, b))
+            why = "a bound and a rounded figure that may fit inside it" if bound else "one figure is the other rounded"
+            return Verdict("conflict", _conflict_sentence(a, b, why), 0.6, incompatible=False)
         return Verdict("conflict", _conflict_sentence(a, b), 0.8, incompatible=True)
 
 
@@ -316,12 +362,12 @@ STRONG, WEAK, AGREE_ONLY = "strong", "weak", "agree-only"
 MONEY = "money"
 
 
-def _same_scope(a: ClaimInfo, b: ClaimInfo) -> bool:
+def _same_scope(a: ClaimInfo, b: ClaimInfo, keys: tuple[str, ...] = ("of", "purpose", "role")) -> bool:
     """Figures of one kind that count or measure different things: an
     aftershock's magnitude is not the main shock's, votes to confirm are not
     votes to sustain a filibuster, a term as governor is not a term as
     lieutenant governor, an earlier quake's toll is not today's."""
-    for key in ("of", "purpose", "role"):
+    for key in keys:
         x, y = a.extra.get(key), b.extra.get(key)
         if x and y and x != y:
             return False
@@ -524,6 +570,16 @@ def _writes_exactly(exact: dict, c: ClaimInfo, figure: float | None) -> bool:
     return figure is not None and figure != stated_number(c) and figure in exact.get((c.article, c.unit, c.thing), ())
 
 
+def _precise_pair(x: float, y: float, config: FactsConfig) -> bool:
+    """One precise figure twice ('188,829'), or once and rounded ('$138.7
+    million' / '$139 million'): not a coincidence, whatever the words around it."""
+    if x == y:
+        return _significant_digits(x) >= config.figure_precise_digits
+    fine, coarse = sorted((x, y), key=_significant_digits, reverse=True)
+    return _rounds_to(fine, coarse) and _significant_digits(fine) >= config.figure_rounded_digits \
+        and _near(x, y, config.figure_rounded_ratio)
+
+
 def _same_figure(a: ClaimInfo, b: ClaimInfo, evidence: "_Evidence", figures: dict[tuple[str, str], list[float]],
                  config: FactsConfig) -> bool:
     """Two figures of one unit within `figure_max_ratio` of each other, each
@@ -531,14 +587,19 @@ def _same_figure(a: ClaimInfo, b: ClaimInfo, evidence: "_Evidence", figures: dic
     the words around them or their sentences alike: the same quantity told
     twice, though the counted noun each claim carries differs ('331 million
     people' / '331.5 million'). Scope words still tell quantities apart
-    (`_same_scope`): votes to confirm are not votes to end a filibuster."""
+    (`_same_scope`): votes to confirm are not votes to end a filibuster; but
+    what a precise figure is 'to' do ('$138.7 million to reverse the trend')
+    names no other quantity (`_precise_pair`)."""
     if a.kind != "number" or a.unit == "tally" or a.unit in ("day", "week", "month", "year", "hour") \
-            or a.is_previous or b.is_previous or not _same_scope(a, b):
+            or a.is_previous or b.is_previous:
         return False
     x, y = stated_number(a), stated_number(b)
     if x is None or y is None or not _near(x, y, config.figure_max_ratio):
         return False
     if not a.unit and min(x, y) < config.figure_min_count:
+        return False
+    precise = _precise_pair(x, y, config)
+    if not _same_scope(a, b, ("of", "role") if precise else ("of", "purpose", "role")):
         return False
     # each the other's closest figure: '$1.2 trillion' is not another article's
     # '$1.5 trillion' where its own article also writes $1.5 trillion
@@ -547,8 +608,8 @@ def _same_figure(a: ClaimInfo, b: ClaimInfo, evidence: "_Evidence", figures: dic
         return False
     if a.window is not None and b.window is not None and not _windows_compatible(a.window, b.window):
         return False
-    if x == y and _significant_digits(x) >= config.figure_precise_digits:
-        return True   # '188,829' twice does not recur by chance, whatever the words around it
+    if precise:
+        return True
     shared, _ = evidence.context_overlap(a, b)
     return shared >= config.context_min_shared or evidence.similarity(a, b) >= config.figure_similarity
 
@@ -969,7 +1030,7 @@ def find_facts(features, passages: list[Passage], quotes: list[Quote],
 
 
 def _find_facts(features, passages, quotes, checker, citations, settings) -> list[Fact]:
-    checker = checker or RuleChecker()
+    checker = checker or RuleChecker(settings)
     aliases = story_aliases([f.alias_counts for f in features])
     per_article = [copy_claims(f.claims) for f in features]
     for claims in per_article:

@@ -7,7 +7,7 @@ import pytest
 
 from helpers import features_of as analyze
 from storylens.models import Article, Quote, QuoteMention
-from storylens.reconcile import RuleChecker, _writes_exactly, exact_figures, find_facts
+from storylens.reconcile import RuleChecker, _rounds_to, _writes_exactly, exact_figures, find_facts
 
 SHARED = Path(__file__).parents[1] / ".." / "shared"
 DAY = dt.date(2025, 9, 18)
@@ -680,9 +680,14 @@ def test_a_unique_figure_is_explained_in_words_not_with_a_raw_verb():
     ("The Senate on Tuesday advanced the $1.2 trillion infrastructure bill for roads and bridges.",
      "Senators voted on Tuesday to start debate on the nearly $1 trillion infrastructure bill.",
      True, "incompatible"),
+    # 331 million is 331.5 million cut to fewer digits: different, not incompatible
     ("The census counted 331.5 million residents in the country.",
      "The country's population topped 331 million people, according to the census.",
-     True, "incompatible"),
+     False, "rounded"),
+    # a precise amount and its rounding pair in unlike words, whatever each is 'to' do
+    ("The agency will quickly release $138.7 million of funding for the Norvale clinics.",
+     "Officials committed $139 million to reverse the decline, a spokesman said.",
+     False, "rounded"),
 ])
 def test_one_figure_under_two_nouns_is_a_conflict(a, b, incompatible, why):
     [conflict] = [f for f in _story(a, b) if f.status == "conflict" and f.kind == "number"]
@@ -702,6 +707,9 @@ def test_one_figure_under_two_nouns_is_a_conflict(a, b, incompatible, why):
     ("The lawsuit covers 1.5 million workers at the chain, lawyers said.",
      "The court may block a lawsuit by 1.6 million women at the chain. "
      "Another suit filed by the union counts 1.35 million shoppers."),
+    # 105 million rounds to 100 million, but a rounding that loose in unlike words may be another figure
+    ("Over 105 million residents of Norvale are now fully vaccinated, officials said.",
+     "The plan means about 100 million more shots across the next two months."),
     # small counts recur by chance: 50 votes to pass are not 60 to end a filibuster
     ("The measure needs 50 votes in the Senate to pass.",
      "Sixty votes would be needed to break a filibuster in the Senate."),
@@ -719,3 +727,33 @@ def test_one_precise_figure_in_unlike_words_agrees():
                if f.status == "agree" and f.kind == "number"]
     assert {c.text for c in agree.claims} == {"188,829 border crossers", "188,829 migrants"}
 
+
+
+@pytest.mark.parametrize("fine, coarse, rounds", [
+    (138.7e6, 139e6, True),     # rounded
+    (138.7e6, 138e6, True),     # cut
+    (46.7, 47, True),
+    (212_672, 200_000, True),
+    (331.5e6, 331e6, True),
+    (138e6, 139e6, False),      # as precise as each other: two figures
+    (25, 20, False),            # 25 rounds to 30, not 20
+    (600_000, 600_000, False),  # one figure, not a rounding
+])
+def test_a_figure_written_to_fewer_digits_rounds_the_precise_one(fine, coarse, rounds):
+    assert _rounds_to(fine, coarse) is rounds
+
+
+@pytest.mark.parametrize("a, b, incompatible", [
+    # a round count may stand for more than itself: different, not incompatible
+    ("More than 600,000 people have died of the fever in Norvale, officials said.",
+     "Officials said 600,000 people have died of the fever in Norvale.", False),
+    # a share written to fewer digits
+    ("The turnout in the Norvale by-election reached 46.7 percent, officials said.",
+     "The turnout in the Norvale by-election reached 47 percent, officials said.", False),
+    # small counts are written exactly: 28 killed and more than 28 cannot both hold
+    ("Officials said 28 people were killed in the Norvale flood.",
+     "More than 28 people were killed in the Norvale flood, officials said.", True),
+])
+def test_a_rounded_figure_differs_without_contradicting(a, b, incompatible):
+    [conflict] = [f for f in _story(a, b) if f.status == "conflict" and f.kind == "number"]
+    assert conflict.incompatible is incompatible

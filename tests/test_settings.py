@@ -91,6 +91,9 @@ FACT_STORIES = {
     # 2.1 and 2 million with one word alike near them and unlike sentences
     "figure_similar": ("Agents stopped 2.1 million migrants crossing from Mexico last year.",
                        "The yearly total of arrests of people coming from Mexico reached 2 million, a record."),
+    # a precise amount and its rounding, in no words alike ($139 million is 1.003 times $138.7 million)
+    "figure_rounded": ("The agency will quickly release $138.7 million of funding for the Norvale clinics.",
+                       "Officials committed $139 million to reverse the decline, a spokesman said."),
     # a six-digit figure in two articles, in no words alike
     "figure_precise": ("The agency counted 188,829 border crossers last month.",
                        "Officials reported that 188,829 migrants were encountered, a new high."),
@@ -120,6 +123,10 @@ FACT_MOVES = [
     ("figure_similar", {"figure_similarity": 0.2}, lambda fs: any(f.status == "conflict" and f.kind == "number" for f in fs)),
     ("figure_precise", {"figure_precise_digits": 4}, lambda fs: any(f.status == "agree" and f.kind == "number" for f in fs)),
     ("figure_precise", {"figure_precise_digits": 7}, lambda fs: not any(f.status == "agree" for f in fs)),
+    ("figure_rounded", {"figure_rounded_digits": 4}, lambda fs: any(f.status == "conflict" and f.kind == "number" for f in fs)),
+    ("figure_rounded", {"figure_rounded_digits": 5}, lambda fs: not any(f.status == "conflict" for f in fs)),
+    ("figure_rounded", {"figure_rounded_ratio": 1.03}, lambda fs: any(f.status == "conflict" and f.kind == "number" for f in fs)),
+    ("figure_rounded", {"figure_rounded_ratio": 1.001}, lambda fs: not any(f.status == "conflict" for f in fs)),
     ("unique", {"unique_distinct_from": 100}, lambda fs: any(f.status == "unique" and "71st" in f.claims[0].text for f in fs)),
 ]
 

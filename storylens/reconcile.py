@@ -362,11 +362,12 @@ STRONG, WEAK, AGREE_ONLY = "strong", "weak", "agree-only"
 MONEY = "money"
 
 
-def _same_scope(a: ClaimInfo, b: ClaimInfo, keys: tuple[str, ...] = ("of", "purpose", "role")) -> bool:
+def _same_scope(a: ClaimInfo, b: ClaimInfo, keys: tuple[str, ...] = ("of", "purpose", "role", "share_of")) -> bool:
     """Figures of one kind that count or measure different things: an
     aftershock's magnitude is not the main shock's, votes to confirm are not
     votes to sustain a filibuster, a term as governor is not a term as
-    lieutenant governor, an earlier quake's toll is not today's."""
+    lieutenant governor, an earlier quake's toll is not today's, a share of
+    children is not a share of families."""
     for key in keys:
         x, y = a.extra.get(key), b.extra.get(key)
         if x and y and x != y:
@@ -599,7 +600,7 @@ def _same_figure(a: ClaimInfo, b: ClaimInfo, evidence: "_Evidence", figures: dic
     if not a.unit and min(x, y) < config.figure_min_count:
         return False
     precise = _precise_pair(x, y, config)
-    if not _same_scope(a, b, ("of", "role") if precise else ("of", "purpose", "role")):
+    if not _same_scope(a, b, ("of", "role", "share_of") if precise else ("of", "purpose", "role", "share_of")):
         return False
     # each the other's closest figure: '$1.2 trillion' is not another article's
     # '$1.5 trillion' where its own article also writes $1.5 trillion
@@ -745,7 +746,9 @@ def _candidate_pairs(claims: list[ClaimInfo], evidence: _Evidence, checker: Chec
         if not supported and not (a.event == b.event and a.event and _specific(a, b)):
             continue   # decided before the checker, which writes an explanation for every pair it sees
         verdict = checker.compare(a, b)
-        compatible = verdict.status == "agree" or verdict.incompatible is False
+        # a figure and its rounding may both hold, but only a key or a precise figure pairs them
+        compatible = (verdict.status == "agree" or verdict.incompatible is False) and not (
+            a.kind == "number" and a.previous is None and b.previous is None and not values_compatible(a, b))
         if not supported and not compatible:
             continue
         # an article that writes both figures tells them apart: they count different things or
@@ -776,7 +779,11 @@ def _candidate_pairs(claims: list[ClaimInfo], evidence: _Evidence, checker: Chec
 
 def _group(claims: list[ClaimInfo], pairs: list[_Pair]) -> list[list[ClaimInfo]]:
     """Greedy by score: each group holds at most one claim per article and
-    every two members must form a candidate pair."""
+    every two members must form a candidate pair, or, for figures, the member
+    a newcomer does not pair with states the very value of one it does (or
+    the newcomer that of one it pairs with): two articles' '$1 trillion' are
+    one figure, so a third article's '$1.2 trillion', paired with one of them,
+    joins both as a conflict, in whichever order the pairs come."""
     related = {(id(p.a), id(p.b)) for p in pairs} | {(id(p.b), id(p.a)) for p in pairs}
     group_of: dict[int, list[ClaimInfo]] = {}
     groups: list[list[ClaimInfo]] = []
@@ -790,10 +797,31 @@ def _group(claims: list[ClaimInfo], pairs: list[_Pair]) -> list[list[ClaimInfo]]
             g, new = (ga, p.b) if ga is not None else (gb, p.a)
             if new.article in {c.article for c in g}:
                 continue
-            if all((id(m), id(new)) in related for m in g):
+            paired = [m for m in g if (id(m), id(new)) in related]
+            twin = new.kind == "number" and any(o.value == new.value for o in paired)
+            if paired and all((id(m), id(new)) in related or new.kind == "number" and (
+                    twin or any(o.value == m.value for o in paired)) for m in g):
                 g.append(new)
                 group_of[id(new)] = g
-    return groups
+    return _merge_retold(groups)
+
+
+def _merge_retold(groups: list[list[ClaimInfo]]) -> list[list[ClaimInfo]]:
+    """A group of figures each of which its article also gives in an earlier
+    group ('$716 billion' in an ad, and '$716 billion' again in a statement;
+    '$700 billion' and 'more than $700 billion') is that quantity told again:
+    one finding, not two."""
+    out: list[list[ClaimInfo]] = []
+    for g in groups:
+        home = next((h for h in out if g[0].kind == h[0].kind == "number" and all(
+            stated_number(c) is not None and any(
+                m.article == c.article and m.unit == c.unit and stated_number(m) == stated_number(c) for m in h)
+            for c in g)), None)
+        if home is None:
+            out.append(g)
+        else:
+            home.extend(g)
+    return out
 
 
 def _attach_repeats(groups: list[list[ClaimInfo]], leftovers: list[ClaimInfo]) -> list[ClaimInfo]:

@@ -1,13 +1,15 @@
 """Agree / conflict / unique classification, look-alikes, and the seed pair."""
 
 import datetime as dt
+import math
 from pathlib import Path
 
 import pytest
 
 from helpers import features_of as analyze
 from storylens.models import Article, Quote, QuoteMention
-from storylens.reconcile import RuleChecker, _rounds_to, _writes_exactly, exact_figures, find_facts
+from storylens.facts import ClaimInfo, Interval
+from storylens.reconcile import RuleChecker, _Pair, _group, _merge_retold, _rounds_to, _writes_exactly, exact_figures, find_facts
 
 SHARED = Path(__file__).parents[1] / ".." / "shared"
 DAY = dt.date(2025, 9, 18)
@@ -707,6 +709,9 @@ def test_one_figure_under_two_nouns_is_a_conflict(a, b, incompatible, why):
     ("The lawsuit covers 1.5 million workers at the chain, lawyers said.",
      "The court may block a lawsuit by 1.6 million women at the chain. "
      "Another suit filed by the union counts 1.35 million shoppers."),
+    # a share of children is not a share of families
+    ("The Treasury said on Monday that 88% of children will get the monthly payments starting in July.",
+     "The Treasury said on Monday that about 90 percent of families will get the monthly payments starting in July."),
     # 105 million rounds to 100 million, but a rounding that loose in unlike words may be another figure
     ("Over 105 million residents of Norvale are now fully vaccinated, officials said.",
      "The plan means about 100 million more shots across the next two months."),
@@ -757,3 +762,35 @@ def test_a_figure_written_to_fewer_digits_rounds_the_precise_one(fine, coarse, r
 def test_a_rounded_figure_differs_without_contradicting(a, b, incompatible):
     [conflict] = [f for f in _story(a, b) if f.status == "conflict" and f.kind == "number"]
     assert conflict.incompatible is incompatible
+
+
+def test_a_figure_paired_with_one_of_two_agreeing_articles_joins_both_as_a_conflict():
+    facts = _story("The Senate approved a $1 trillion bipartisan infrastructure plan on Tuesday.",
+                   "Senators on Tuesday approved the $1 trillion bill, 69 to 30, after weeks of talks.",
+                   "A sweeping, $1.2 trillion bipartisan infrastructure package coasted through the Senate.")
+    [conflict] = [f for f in facts if f.status == "conflict" and f.kind == "number"]
+    assert sorted(c.text for c in conflict.claims) == ["$1 trillion", "$1 trillion", "$1.2 trillion"]
+
+
+@pytest.mark.parametrize("order", ["agreement first", "conflict first"])
+def test_two_articles_giving_one_figure_group_as_one_whatever_the_pair_order(order):
+    def claim(article, value):
+        return ClaimInfo(kind="number", article=article, start=0, end=5, text=value, value=value, sentence=0)
+    a, b, c = claim("a", "1 trillion"), claim("b", "1 trillion"), claim("c", "1.2 trillion")
+    agree, conflict = _Pair(a, b, 3.0, True, True, 0.9), _Pair(a, c, 2.0, True, False, 0.6)
+    pairs = [agree, conflict] if order == "agreement first" else [conflict, agree]
+    assert [sorted(x.article for x in g) for g in _group([a, b, c], pairs)] == [["a", "b", "c"]]
+    # two different figures each paired with one side are no such twin
+    d = claim("d", "0.9 trillion")
+    assert [sorted(x.article for x in g) for g in _group([a, c, d], [conflict, _Pair(a, d, 1.0, True, False, 0.6)])] \
+        == [["a", "c"]]
+
+
+def test_a_quantity_told_again_in_each_article_is_one_finding():
+    def claim(article, lo, hi=None, start=0):
+        return ClaimInfo(kind="number", article=article, start=start, end=start + 5, text=str(lo), value=str(lo),
+                         sentence=0, unit="USD", interval=Interval(lo, lo if hi is None else hi))
+    first = [claim("a", 716e9), claim("b", 700e9)]
+    again = [claim("a", 716e9, start=90), claim("b", 700e9, math.inf, start=90)]   # 'more than $700 billion'
+    other = [claim("a", 716e9, start=200), claim("b", 800e9, start=200)]           # another figure in b
+    assert [len(g) for g in _merge_retold([first, again, other])] == [4, 2]

@@ -581,6 +581,15 @@ def _precise_pair(x: float, y: float, config: FactsConfig) -> bool:
         and _near(x, y, config.figure_rounded_ratio)
 
 
+def _writes_distinctive(figures: dict[tuple[str, str], list[float]], c: ClaimInfo, figure: float | None,
+                        config: FactsConfig) -> bool:
+    """The article of `c` states `figure`, an amount, a share or a large
+    count, for another claim, whatever it counts: that claim, not `c`, is the
+    counterpart of the other article's figure."""
+    return figure is not None and figure != stated_number(c) and (bool(c.unit) or figure >= config.figure_min_count) \
+        and figure in figures.get((c.article, c.unit), ())
+
+
 def _same_figure(a: ClaimInfo, b: ClaimInfo, evidence: "_Evidence", figures: dict[tuple[str, str], list[float]],
                  config: FactsConfig) -> bool:
     """Two figures of one unit within `figure_max_ratio` of each other, each
@@ -754,11 +763,15 @@ def _candidate_pairs(claims: list[ClaimInfo], evidence: _Evidence, checker: Chec
         # an article that writes both figures tells them apart: they count different things or
         # times (a revision, 'rose to nine, up from seven', is a timeline and stays). Beside the
         # claim in any words; elsewhere in the article exactly, of the same thing ('500 million
-        # doses' bought, and '300 million doses' of them next year)
+        # doses' bought, and '300 million doses' of them next year); or, for figures that cannot
+        # both hold, a distinctive figure anywhere in the article, of anything ('up to 507,000'
+        # claims last week, beside the '475,000' economists expected)
         if verdict.status == "conflict" and a.kind == b.kind == "number" and a.previous is None \
                 and b.previous is None and (
                 evidence.states_beside(b, stated_number(a)) or evidence.states_beside(a, stated_number(b))
-                or _writes_exactly(exact, b, stated_number(a)) or _writes_exactly(exact, a, stated_number(b))):
+                or _writes_exactly(exact, b, stated_number(a)) or _writes_exactly(exact, a, stated_number(b))
+                or verdict.incompatible and (_writes_distinctive(figures, b, stated_number(a), config)
+                                             or _writes_distinctive(figures, a, stated_number(b), config))):
             continue
         # A conflict needs a key that names the quantity (or the sole figure of
         # it in each article, or one figure in like words: `_same_figure`), or

@@ -709,6 +709,10 @@ def test_one_figure_under_two_nouns_is_a_conflict(a, b, incompatible, why):
     ("The lawsuit covers 1.5 million workers at the chain, lawyers said.",
      "The court may block a lawsuit by 1.6 million women at the chain. "
      "Another suit filed by the union counts 1.35 million shoppers."),
+    # the second article writes 507,000 too, of the week before: its 475,000 is another figure
+    ("Initial jobless claims in Norvale came to 507,000, the labour office said on Thursday.",
+     "Economists had expected initial jobless claims in Norvale to come to 475,000. "
+     "The previous week's level was revised up to 507,000."),
     # a share of children is not a share of families
     ("The Treasury said on Monday that 88% of children will get the monthly payments starting in July.",
      "The Treasury said on Monday that about 90 percent of families will get the monthly payments starting in July."),

@@ -798,3 +798,10 @@ def test_a_quantity_told_again_in_each_article_is_one_finding():
     again = [claim("a", 716e9, start=90), claim("b", 700e9, math.inf, start=90)]   # 'more than $700 billion'
     other = [claim("a", 716e9, start=200), claim("b", 800e9, start=200)]           # another figure in b
     assert [len(g) for g in _merge_retold([first, again, other])] == [4, 2]
+
+
+def test_storeys_and_stories_count_one_thing():
+    [conflict] = [f for f in _story("It was not clear why the 15-storey building in Tarvel was targeted, the army said.",
+                                    "An air strike demolished an 11-story building in Tarvel on Saturday.")
+                  if f.status == "conflict" and f.kind == "number"]
+    assert {c.value for c in conflict.claims} == {"15", "11"}

@@ -583,11 +583,12 @@ def _precise_pair(x: float, y: float, config: FactsConfig) -> bool:
 
 def _writes_distinctive(figures: dict[tuple[str, str], list[float]], c: ClaimInfo, figure: float | None,
                         config: FactsConfig) -> bool:
-    """The article of `c` states `figure`, an amount, a share or a large
-    count, for another claim, whatever it counts: that claim, not `c`, is the
-    counterpart of the other article's figure."""
+    """The article of `c` states `figure`, a precise amount, share or large
+    count ('507,000', not '40,000', which recurs by chance), for another
+    claim, whatever it counts: that claim, not `c`, is the counterpart of the
+    other article's figure."""
     return figure is not None and figure != stated_number(c) and (bool(c.unit) or figure >= config.figure_min_count) \
-        and figure in figures.get((c.article, c.unit), ())
+        and _significant_digits(figure) >= config.figure_distinct_digits and figure in figures.get((c.article, c.unit), ())
 
 
 def _same_figure(a: ClaimInfo, b: ClaimInfo, evidence: "_Evidence", figures: dict[tuple[str, str], list[float]],
@@ -812,11 +813,18 @@ def _group(claims: list[ClaimInfo], pairs: list[_Pair]) -> list[list[ClaimInfo]]
                 continue
             paired = [m for m in g if (id(m), id(new)) in related]
             twin = new.kind == "number" and any(o.value == new.value for o in paired)
-            if paired and all((id(m), id(new)) in related or new.kind == "number" and (
+            # (never where time or scope tells the two apart: a count on one day and one on the next)
+            if paired and all((id(m), id(new)) in related or new.kind == "number" and _apart_only_in_words(m, new) and (
                     twin or any(o.value == m.value for o in paired)) for m in g):
                 g.append(new)
                 group_of[id(new)] = g
     return _merge_retold(groups)
+
+
+def _apart_only_in_words(a: ClaimInfo, b: ClaimInfo) -> bool:
+    """Two figures no window or scope word tells apart (what each is 'to' do
+    is the parse's guess, and says little of a figure told twice)."""
+    return _windows_compatible(a.window, b.window) and _same_scope(a, b, ("of", "role", "share_of"))
 
 
 def _merge_retold(groups: list[list[ClaimInfo]]) -> list[list[ClaimInfo]]:
@@ -882,7 +890,10 @@ def _group_fact(group: list[ClaimInfo], pairs: dict, checker: Checker) -> Fact:
         explanation = verdict.explanation
     ordered = sorted(group, key=lambda c: (c.article, c.start))
     incompatible = any(v.incompatible for v, _ in conflicts) if conflicts else None
-    return Fact(what=what(primaries[0]), kind=_public_kind(primaries[0]), status=status,
+    # the label names what is counted in the words of an article that says it ('943,000 jobs'),
+    # not the noun the parse supplied for a bare figure ('943,000' of workers raised)
+    named = next((c for c in primaries if c.kind == "number" and c.extra.get("thing_text")), primaries[0])
+    return Fact(what=what(named), kind=_public_kind(primaries[0]), status=status,
                 claims=[_claim(c) for c in ordered], explanation=explanation, confidence=round(confidence, 2),
                 incompatible=incompatible)
 

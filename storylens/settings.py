@@ -49,6 +49,7 @@ class FactsConfig:
     figure_precise_digits: int = 4     # one figure this precise ('188,829') in two articles is one quantity in any words
     figure_rounded_digits: int = 3     # ... and so is one this precise ('$138.7 million') and its rounding ('$139 million') ...
     figure_rounded_ratio: float = 1.03  # ... this close ('212,672' rounded to '200,000' may be another quantity)
+    figure_distinct_digits: int = 3    # a figure this precise that an article writes for one claim is not its figure for another
     purchase_max_ratio: float = 1.1    # amounts of money said of the same thing (shared words near both) pair up to this ratio
     unique_distinct_from: float = 10   # a count this large found in another article, in any words, is not unique
     show_bare_uniques: bool = False    # list bare weekdays, years and event-less figures as 'unique'

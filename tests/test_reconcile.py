@@ -477,6 +477,12 @@ def test_labels_are_noun_phrases_not_agents():
     assert "date of the arrests" in labels or "date of the event" in labels
 
 
+def test_a_figure_is_labelled_by_the_noun_an_article_counts_it_in():
+    facts = _story("Payrolls in Norvale rose by 235,000 in August, the statistics office said on Friday.",
+                   "Norvale employers added 235,000 jobs in August, the statistics office said on Friday.")
+    assert [f.what for f in facts if f.kind == "number" and f.status == "agree"] == ["jobs"]
+
+
 def test_a_speaker_conflict_points_at_the_names():
     words = "It is a miracle that nobody was killed in the stand"
     a = f'"{words}," Fire Chief Aldo Brandt told reporters at the scene on Saturday evening.'

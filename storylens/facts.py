@@ -100,7 +100,7 @@ MEASURES = {"magnitude", "rate", "inflation", "unemployment", "turnout", "temper
             "depth", "growth", "share", "price", "money", "interest"}
 THING_SYNONYMS = {"person": "people", "fireman": "firefighter", "kid": "child", "blaze": "fire",
                   "flames": "fire", "quake": "earthquake", "step": "action", "measure": "action", "tremor": "earthquake",
-                  "brigade": "service", "staff": "worker", "employee": "worker",
+                  "brigade": "service", "staff": "worker", "employee": "worker", "storey": "story",
                   "clash": "violence", "unrest": "violence", "riot": "violence", "rioting": "violence"}
 PARTITIVES = {"worst", "most", "bulk", "rest", "majority", "heaviest", "fiercest", "much", "part",
               "thousands", "hundreds", "dozens", "millions", "scores"}

@@ -162,11 +162,53 @@ def _why_compatible(a: ClaimInfo, b: ClaimInfo) -> str:
     return "approximate figures that overlap (rounding)"
 
 
+def _place(x: float) -> float:
+    """The value of the last significant digit: 0.1 for 46.7 and for 5.9,
+    1 million for 331 million, 100,000 for 600,000."""
+    return 10.0 ** (math.floor(math.log10(x)) - _significant_digits(x) + 1)
+
+
+def _rounds_to(fine: float | None, coarse: float | None) -> bool:
+    """`coarse` is `fine` written with fewer digits, rounded or cut: 139 or 138
+    for 138.7, 47 for 46.7, 200,000 for 212,672, 331 million for 331.5 million.
+    Nobody cuts 25 to 20: a one-digit figure is only ever a rounding."""
+    if not fine or not coarse or fine <= 0 or coarse <= 0 or fine == coarse:
+        return False
+    place = _place(coarse)
+    if _place(fine) >= place:
+        return False
+    q = fine / place
+    ways = (math.floor(q + 0.5), math.floor(q + 1e-9)) if _significant_digits(coarse) > 1 else (math.floor(q + 0.5),)
+    return any(math.isclose(n * place, coarse, rel_tol=1e-9) for n in ways)
+
+
+def _rounded(a: ClaimInfo, b: ClaimInfo, config: FactsConfig) -> bool:
+    """One figure may be the other as written to fewer digits: '$138 million'
+    for $138.7 million, '600,000' for 'more than 600,000'. Only a share, an
+    amount or a large count is written rounded; '28 killed' is 28."""
+    if a.kind != "number" or a.unit == "tally" or a.unit in ("day", "week", "month", "year", "hour"):
+        return False
+    x, y = stated_number(a), stated_number(b)
+    if x is None or y is None or not _near(x, y, config.figure_max_ratio):
+        return False
+    for coarse, fine in ((a, b), (b, a)):
+        iv, figure = coarse.interval, stated_number(coarse)
+        if iv.lo != iv.hi or (not coarse.unit and figure < config.figure_min_count):
+            continue   # a bound or a hedge says where it stands itself; a small count is exact
+        if _rounds_to(stated_number(fine), figure) or (figure == stated_number(fine) and _place(figure) > 1):
+            return True
+    return False
+
+
 class RuleChecker:
     """The default checker: interval overlap for numbers, equality for dates
     and times, direction containment for places. Different figures for the
     same quantity are a conflict even where both could hold (then
-    `incompatible` is False and the explanation says why)."""
+    `incompatible` is False and the explanation says why): a figure one
+    article rounds (`_rounded`) is no contradiction of the precise one."""
+
+    def __init__(self, config: FactsConfig = FactsConfig()):
+        self.config = config
 
     def compare(self, a: ClaimInfo, b: ClaimInfo) -> Verdict:
         for earlier, later in ((a, b), (b, a)):
@@ -177,6 +219,10 @@ class RuleChecker:
             if _different_figures(a, b):
                 return Verdict("conflict", _conflict_sentence(a, b, _why_compatible(a, b)), 0.6, incompatible=False)
             return Verdict("agree", _agree_sentence(a, b), 0.8)
+        if _rounded(a, b, self.config):
+            bound = any(c.interval.lo != c.interval.hi for c in (a, b))
+            why = "a bound and a rounded figure that may fit inside it" if bound else "one figure is the other rounded"
+            return Verdict("conflict", _conflict_sentence(a, b, why), 0.6, incompatible=False)
         return Verdict("conflict", _conflict_sentence(a, b), 0.8, incompatible=True)
 
 
@@ -324,12 +370,13 @@ STRONG, WEAK, AGREE_ONLY = "strong", "weak", "agree-only"
 MONEY = "money"
 
 
-def _same_scope(a: ClaimInfo, b: ClaimInfo) -> bool:
+def _same_scope(a: ClaimInfo, b: ClaimInfo, keys: tuple[str, ...] = ("of", "purpose", "role", "share_of")) -> bool:
     """Figures of one kind that count or measure different things: an
     aftershock's magnitude is not the main shock's, votes to confirm are not
     votes to sustain a filibuster, a term as governor is not a term as
-    lieutenant governor, an earlier quake's toll is not today's."""
-    for key in ("of", "purpose", "role"):
+    lieutenant governor, an earlier quake's toll is not today's, a share of
+    children is not a share of families."""
+    for key in keys:
         x, y = a.extra.get(key), b.extra.get(key)
         if x and y and x != y:
             return False
@@ -532,6 +579,26 @@ def _writes_exactly(exact: dict, c: ClaimInfo, figure: float | None) -> bool:
     return figure is not None and figure != stated_number(c) and figure in exact.get((c.article, c.unit, c.thing), ())
 
 
+def _precise_pair(x: float, y: float, config: FactsConfig) -> bool:
+    """One precise figure twice ('188,829'), or once and rounded ('$138.7
+    million' / '$139 million'): not a coincidence, whatever the words around it."""
+    if x == y:
+        return _significant_digits(x) >= config.figure_precise_digits
+    fine, coarse = sorted((x, y), key=_significant_digits, reverse=True)
+    return _rounds_to(fine, coarse) and _significant_digits(fine) >= config.figure_rounded_digits \
+        and _near(x, y, config.figure_rounded_ratio)
+
+
+def _writes_distinctive(figures: dict[tuple[str, str], list[float]], c: ClaimInfo, figure: float | None,
+                        config: FactsConfig) -> bool:
+    """The article of `c` states `figure`, a precise amount, share or large
+    count ('507,000', not '40,000', which recurs by chance), for another
+    claim, whatever it counts: that claim, not `c`, is the counterpart of the
+    other article's figure."""
+    return figure is not None and figure != stated_number(c) and (bool(c.unit) or figure >= config.figure_min_count) \
+        and _significant_digits(figure) >= config.figure_distinct_digits and figure in figures.get((c.article, c.unit), ())
+
+
 def _same_figure(a: ClaimInfo, b: ClaimInfo, evidence: "_Evidence", figures: dict[tuple[str, str], list[float]],
                  config: FactsConfig) -> bool:
     """Two figures of one unit within `figure_max_ratio` of each other, each
@@ -539,14 +606,19 @@ def _same_figure(a: ClaimInfo, b: ClaimInfo, evidence: "_Evidence", figures: dic
     the words around them or their sentences alike: the same quantity told
     twice, though the counted noun each claim carries differs ('331 million
     people' / '331.5 million'). Scope words still tell quantities apart
-    (`_same_scope`): votes to confirm are not votes to end a filibuster."""
+    (`_same_scope`): votes to confirm are not votes to end a filibuster; but
+    what a precise figure is 'to' do ('$138.7 million to reverse the trend')
+    names no other quantity (`_precise_pair`)."""
     if a.kind != "number" or a.unit == "tally" or a.unit in ("day", "week", "month", "year", "hour") \
-            or a.is_previous or b.is_previous or not _same_scope(a, b):
+            or a.is_previous or b.is_previous:
         return False
     x, y = stated_number(a), stated_number(b)
     if x is None or y is None or not _near(x, y, config.figure_max_ratio):
         return False
     if not a.unit and min(x, y) < config.figure_min_count:
+        return False
+    precise = _precise_pair(x, y, config)
+    if not _same_scope(a, b, ("of", "role", "share_of") if precise else ("of", "purpose", "role", "share_of")):
         return False
     # each the other's closest figure: '$1.2 trillion' is not another article's
     # '$1.5 trillion' where its own article also writes $1.5 trillion
@@ -555,8 +627,8 @@ def _same_figure(a: ClaimInfo, b: ClaimInfo, evidence: "_Evidence", figures: dic
         return False
     if a.window is not None and b.window is not None and not _windows_compatible(a.window, b.window):
         return False
-    if x == y and _significant_digits(x) >= config.figure_precise_digits:
-        return True   # '188,829' twice does not recur by chance, whatever the words around it
+    if precise:
+        return True
     shared, _ = evidence.context_overlap(a, b)
     return shared >= config.context_min_shared or evidence.similarity(a, b) >= config.figure_similarity
 
@@ -695,17 +767,23 @@ def _candidate_pairs(claims: list[ClaimInfo], evidence: _Evidence, checker: Chec
         if not supported and not (a.event == b.event and a.event and _specific(a, b)):
             continue   # decided before the checker, which writes an explanation for every pair it sees
         verdict = checker.compare(a, b)
-        compatible = verdict.status == "agree" or verdict.incompatible is False
+        # a figure and its rounding may both hold, but only a key or a precise figure pairs them
+        compatible = (verdict.status == "agree" or verdict.incompatible is False) and not (
+            a.kind == "number" and a.previous is None and b.previous is None and not values_compatible(a, b))
         if not supported and not compatible:
             continue
         # an article that writes both figures tells them apart: they count different things or
         # times (a revision, 'rose to nine, up from seven', is a timeline and stays). Beside the
         # claim in any words; elsewhere in the article exactly, of the same thing ('500 million
-        # doses' bought, and '300 million doses' of them next year)
+        # doses' bought, and '300 million doses' of them next year); or, for figures that cannot
+        # both hold, a distinctive figure anywhere in the article, of anything ('up to 507,000'
+        # claims last week, beside the '475,000' economists expected)
         if verdict.status == "conflict" and a.kind == b.kind == "number" and a.previous is None \
                 and b.previous is None and (
                 evidence.states_beside(b, stated_number(a)) or evidence.states_beside(a, stated_number(b))
-                or _writes_exactly(exact, b, stated_number(a)) or _writes_exactly(exact, a, stated_number(b))):
+                or _writes_exactly(exact, b, stated_number(a)) or _writes_exactly(exact, a, stated_number(b))
+                or verdict.incompatible and (_writes_distinctive(figures, b, stated_number(a), config)
+                                             or _writes_distinctive(figures, a, stated_number(b), config))):
             continue
         # A conflict needs a key that names the quantity (or the sole figure of
         # it in each article, or one figure in like words: `_same_figure`), or
@@ -726,7 +804,11 @@ def _candidate_pairs(claims: list[ClaimInfo], evidence: _Evidence, checker: Chec
 
 def _group(claims: list[ClaimInfo], pairs: list[_Pair]) -> list[list[ClaimInfo]]:
     """Greedy by score: each group holds at most one claim per article and
-    every two members must form a candidate pair."""
+    every two members must form a candidate pair, or, for figures, the member
+    a newcomer does not pair with states the very value of one it does (or
+    the newcomer that of one it pairs with): two articles' '$1 trillion' are
+    one figure, so a third article's '$1.2 trillion', paired with one of them,
+    joins both as a conflict, in whichever order the pairs come."""
     related = {(id(p.a), id(p.b)) for p in pairs} | {(id(p.b), id(p.a)) for p in pairs}
     group_of: dict[int, list[ClaimInfo]] = {}
     groups: list[list[ClaimInfo]] = []
@@ -740,10 +822,38 @@ def _group(claims: list[ClaimInfo], pairs: list[_Pair]) -> list[list[ClaimInfo]]
             g, new = (ga, p.b) if ga is not None else (gb, p.a)
             if new.article in {c.article for c in g}:
                 continue
-            if all((id(m), id(new)) in related for m in g):
+            paired = [m for m in g if (id(m), id(new)) in related]
+            twin = new.kind == "number" and any(o.value == new.value for o in paired)
+            # (never where time or scope tells the two apart: a count on one day and one on the next)
+            if paired and all((id(m), id(new)) in related or new.kind == "number" and _apart_only_in_words(m, new) and (
+                    twin or any(o.value == m.value for o in paired)) for m in g):
                 g.append(new)
                 group_of[id(new)] = g
-    return groups
+    return _merge_retold(groups)
+
+
+def _apart_only_in_words(a: ClaimInfo, b: ClaimInfo) -> bool:
+    """Two figures no window or scope word tells apart (what each is 'to' do
+    is the parse's guess, and says little of a figure told twice)."""
+    return _windows_compatible(a.window, b.window) and _same_scope(a, b, ("of", "role", "share_of"))
+
+
+def _merge_retold(groups: list[list[ClaimInfo]]) -> list[list[ClaimInfo]]:
+    """A group of figures each of which its article also gives in an earlier
+    group ('$716 billion' in an ad, and '$716 billion' again in a statement;
+    '$700 billion' and 'more than $700 billion') is that quantity told again:
+    one finding, not two."""
+    out: list[list[ClaimInfo]] = []
+    for g in groups:
+        home = next((h for h in out if g[0].kind == h[0].kind == "number" and all(
+            stated_number(c) is not None and any(
+                m.article == c.article and m.unit == c.unit and stated_number(m) == stated_number(c) for m in h)
+            for c in g)), None)
+        if home is None:
+            out.append(g)
+        else:
+            home.extend(g)
+    return out
 
 
 def _attach_repeats(groups: list[list[ClaimInfo]], leftovers: list[ClaimInfo]) -> list[ClaimInfo]:
@@ -791,8 +901,11 @@ def _group_fact(group: list[ClaimInfo], pairs: dict, checker: Checker) -> Fact:
         explanation = verdict.explanation
     ordered = sorted(group, key=lambda c: (c.article, c.start))
     incompatible = any(v.incompatible for v, _ in conflicts) if conflicts else None
+    # the label names what is counted in the words of an article that says it ('943,000 jobs'),
+    # not the noun the parse supplied for a bare figure ('943,000' of workers raised); otherwise
     # the most specific label any article's claim gives ('date of the letter', not 'of the event')
-    labels = [what(c) for c in primaries]
+    named = next((c for c in primaries if c.kind == "number" and c.extra.get("thing_text")), None)
+    labels = [what(named)] if named is not None else [what(c) for c in primaries]
     label = next((x for x in labels if not x.endswith(" of the event")), labels[0])
     return Fact(what=label, kind=_public_kind(primaries[0]), status=status,
                 claims=[_claim(c) for c in ordered], explanation=explanation, confidence=round(confidence, 2),
@@ -994,7 +1107,7 @@ def find_facts(features, passages: list[Passage], quotes: list[Quote],
 
 
 def _find_facts(features, passages, quotes, checker, citations, settings) -> list[Fact]:
-    checker = checker or RuleChecker()
+    checker = checker or RuleChecker(settings)
     aliases = story_aliases([f.alias_counts for f in features])
     per_article = [copy_claims(f.claims) for f in features]
     for claims in per_article:

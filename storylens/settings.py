@@ -47,6 +47,9 @@ class FactsConfig:
     figure_similarity: float = 0.6     # ... with its sentences this close, or `context_min_shared` words near both
     figure_nearest_margin: float = 2.0  # ... each the other's closest figure, every other one this many times as far
     figure_precise_digits: int = 4     # one figure this precise ('188,829') in two articles is one quantity in any words
+    figure_rounded_digits: int = 3     # ... and so is one this precise ('$138.7 million') and its rounding ('$139 million') ...
+    figure_rounded_ratio: float = 1.03  # ... this close ('212,672' rounded to '200,000' may be another quantity)
+    figure_distinct_digits: int = 3    # a figure this precise that an article writes for one claim is not its figure for another
     purchase_max_ratio: float = 1.1    # amounts of money said of the same thing (shared words near both) pair up to this ratio
     unique_distinct_from: float = 10   # a count this large found in another article, in any words, is not unique
     unique_period_max_days: int = 32   # a day inside a shorter period another article gives ('last month') is not unique

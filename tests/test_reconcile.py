@@ -1,13 +1,15 @@
 """Agree / conflict / unique classification, look-alikes, and the seed pair."""
 
 import datetime as dt
+import math
 from pathlib import Path
 
 import pytest
 
 from helpers import features_of as analyze
 from storylens.models import Article, Quote, QuoteMention
-from storylens.reconcile import RuleChecker, _writes_exactly, exact_figures, find_facts
+from storylens.facts import ClaimInfo, Interval
+from storylens.reconcile import RuleChecker, _Pair, _group, _merge_retold, _rounds_to, _writes_exactly, exact_figures, find_facts
 
 SHARED = Path(__file__).parents[1] / ".." / "shared"
 DAY = dt.date(2025, 9, 18)
@@ -510,6 +512,12 @@ def test_labels_are_noun_phrases_not_agents():
     assert "date of the arrests" in labels or "date of the event" in labels
 
 
+def test_a_figure_is_labelled_by_the_noun_an_article_counts_it_in():
+    facts = _story("Payrolls in Norvale rose by 235,000 in August, the statistics office said on Friday.",
+                   "Norvale employers added 235,000 jobs in August, the statistics office said on Friday.")
+    assert [f.what for f in facts if f.kind == "number" and f.status == "agree"] == ["jobs"]
+
+
 def test_a_speaker_conflict_points_at_the_names():
     words = "It is a miracle that nobody was killed in the stand"
     a = f'"{words}," Fire Chief Aldo Brandt told reporters at the scene on Saturday evening.'
@@ -715,9 +723,14 @@ def test_a_unique_figure_is_explained_in_words_not_with_a_raw_verb():
     ("The Senate on Tuesday advanced the $1.2 trillion infrastructure bill for roads and bridges.",
      "Senators voted on Tuesday to start debate on the nearly $1 trillion infrastructure bill.",
      True, "incompatible"),
+    # 331 million is 331.5 million cut to fewer digits: different, not incompatible
     ("The census counted 331.5 million residents in the country.",
      "The country's population topped 331 million people, according to the census.",
-     True, "incompatible"),
+     False, "rounded"),
+    # a precise amount and its rounding pair in unlike words, whatever each is 'to' do
+    ("The agency will quickly release $138.7 million of funding for the Norvale clinics.",
+     "Officials committed $139 million to reverse the decline, a spokesman said.",
+     False, "rounded"),
 ])
 def test_one_figure_under_two_nouns_is_a_conflict(a, b, incompatible, why):
     [conflict] = [f for f in _story(a, b) if f.status == "conflict" and f.kind == "number"]
@@ -737,6 +750,16 @@ def test_one_figure_under_two_nouns_is_a_conflict(a, b, incompatible, why):
     ("The lawsuit covers 1.5 million workers at the chain, lawyers said.",
      "The court may block a lawsuit by 1.6 million women at the chain. "
      "Another suit filed by the union counts 1.35 million shoppers."),
+    # the second article writes 507,000 too, of the week before: its 475,000 is another figure
+    ("Initial jobless claims in Norvale came to 507,000, the labour office said on Thursday.",
+     "Economists had expected initial jobless claims in Norvale to come to 475,000. "
+     "The previous week's level was revised up to 507,000."),
+    # a share of children is not a share of families
+    ("The Treasury said on Monday that 88% of children will get the monthly payments starting in July.",
+     "The Treasury said on Monday that about 90 percent of families will get the monthly payments starting in July."),
+    # 105 million rounds to 100 million, but a rounding that loose in unlike words may be another figure
+    ("Over 105 million residents of Norvale are now fully vaccinated, officials said.",
+     "The plan means about 100 million more shots across the next two months."),
     # small counts recur by chance: 50 votes to pass are not 60 to end a filibuster
     ("The measure needs 50 votes in the Senate to pass.",
      "Sixty votes would be needed to break a filibuster in the Senate."),
@@ -754,3 +777,72 @@ def test_one_precise_figure_in_unlike_words_agrees():
                if f.status == "agree" and f.kind == "number"]
     assert {c.text for c in agree.claims} == {"188,829 border crossers", "188,829 migrants"}
 
+
+
+@pytest.mark.parametrize("fine, coarse, rounds", [
+    (138.7e6, 139e6, True),     # rounded
+    (138.7e6, 138e6, True),     # cut
+    (46.7, 47, True),
+    (212_672, 200_000, True),
+    (331.5e6, 331e6, True),
+    (138e6, 139e6, False),      # as precise as each other: two figures
+    (25, 20, False),            # 25 rounds to 30, not 20
+    (600_000, 600_000, False),  # one figure, not a rounding
+])
+def test_a_figure_written_to_fewer_digits_rounds_the_precise_one(fine, coarse, rounds):
+    assert _rounds_to(fine, coarse) is rounds
+
+
+@pytest.mark.parametrize("a, b, incompatible", [
+    # a round count may stand for more than itself: different, not incompatible
+    ("More than 600,000 people have died of the fever in Norvale, officials said.",
+     "Officials said 600,000 people have died of the fever in Norvale.", False),
+    # a share written to fewer digits
+    ("The turnout in the Norvale by-election reached 46.7 percent, officials said.",
+     "The turnout in the Norvale by-election reached 47 percent, officials said.", False),
+    # small counts are written exactly: 28 killed and more than 28 cannot both hold
+    ("Officials said 28 people were killed in the Norvale flood.",
+     "More than 28 people were killed in the Norvale flood, officials said.", True),
+])
+def test_a_rounded_figure_differs_without_contradicting(a, b, incompatible):
+    [conflict] = [f for f in _story(a, b) if f.status == "conflict" and f.kind == "number"]
+    assert conflict.incompatible is incompatible
+
+
+def test_a_figure_paired_with_one_of_two_agreeing_articles_joins_both_as_a_conflict():
+    facts = _story("The Senate approved a $1 trillion bipartisan infrastructure plan on Tuesday.",
+                   "Senators on Tuesday approved the $1 trillion bill, 69 to 30, after weeks of talks.",
+                   "A sweeping, $1.2 trillion bipartisan infrastructure package coasted through the Senate.")
+    [conflict] = [f for f in facts if f.status == "conflict" and f.kind == "number"]
+    assert sorted(c.text for c in conflict.claims) == ["$1 trillion", "$1 trillion", "$1.2 trillion"]
+
+
+@pytest.mark.parametrize("order", ["agreement first", "conflict first"])
+def test_two_articles_giving_one_figure_group_as_one_whatever_the_pair_order(order):
+    def claim(article, value):
+        return ClaimInfo(kind="number", article=article, start=0, end=5, text=value, value=value, sentence=0)
+    a, b, c = claim("a", "1 trillion"), claim("b", "1 trillion"), claim("c", "1.2 trillion")
+    agree, conflict = _Pair(a, b, 3.0, True, True, 0.9), _Pair(a, c, 2.0, True, False, 0.6)
+    pairs = [agree, conflict] if order == "agreement first" else [conflict, agree]
+    assert [sorted(x.article for x in g) for g in _group([a, b, c], pairs)] == [["a", "b", "c"]]
+    # two different figures each paired with one side are no such twin
+    d = claim("d", "0.9 trillion")
+    assert [sorted(x.article for x in g) for g in _group([a, c, d], [conflict, _Pair(a, d, 1.0, True, False, 0.6)])] \
+        == [["a", "c"]]
+
+
+def test_a_quantity_told_again_in_each_article_is_one_finding():
+    def claim(article, lo, hi=None, start=0):
+        return ClaimInfo(kind="number", article=article, start=start, end=start + 5, text=str(lo), value=str(lo),
+                         sentence=0, unit="USD", interval=Interval(lo, lo if hi is None else hi))
+    first = [claim("a", 716e9), claim("b", 700e9)]
+    again = [claim("a", 716e9, start=90), claim("b", 700e9, math.inf, start=90)]   # 'more than $700 billion'
+    other = [claim("a", 716e9, start=200), claim("b", 800e9, start=200)]           # another figure in b
+    assert [len(g) for g in _merge_retold([first, again, other])] == [4, 2]
+
+
+def test_storeys_and_stories_count_one_thing():
+    [conflict] = [f for f in _story("It was not clear why the 15-storey building in Tarvel was targeted, the army said.",
+                                    "An air strike demolished an 11-story building in Tarvel on Saturday.")
+                  if f.status == "conflict" and f.kind == "number"]
+    assert {c.value for c in conflict.claims} == {"15", "11"}

@@ -91,6 +91,13 @@ FACT_STORIES = {
     # 2.1 and 2 million with one word alike near them and unlike sentences
     "figure_similar": ("Agents stopped 2.1 million migrants crossing from Mexico last year.",
                        "The yearly total of arrests of people coming from Mexico reached 2 million, a record."),
+    # a precise amount and its rounding, in no words alike ($139 million is 1.003 times $138.7 million)
+    "figure_rounded": ("The agency will quickly release $138.7 million of funding for the Norvale clinics.",
+                       "Officials committed $139 million to reverse the decline, a spokesman said."),
+    # the second article writes 507,000 too, of the week before: its 475,000 is another figure
+    "figure_distinct": ("Initial jobless claims in Norvale came to 507,000, the labour office said on Thursday.",
+                        "Economists had expected initial jobless claims in Norvale to come to 475,000. "
+                        "The previous week's level was revised up to 507,000."),
     # a six-digit figure in two articles, in no words alike
     "figure_precise": ("The agency counted 188,829 border crossers last month.",
                        "Officials reported that 188,829 migrants were encountered, a new high."),
@@ -130,6 +137,12 @@ FACT_MOVES = [
     ("period", {"unique_period_max_days": 20}, lambda fs: any(f.status == "unique" and "May 14" in f.claims[0].text for f in fs)),
     ("name_slip", {"name_slip_min_letters": 8}, lambda fs: any(f.status == "conflict" and f.kind == "name" for f in fs)),
     ("name_slip", {"name_slip_min_letters": 11}, lambda fs: not any(f.status == "conflict" for f in fs)),
+    ("figure_rounded", {"figure_rounded_digits": 4}, lambda fs: any(f.status == "conflict" and f.kind == "number" for f in fs)),
+    ("figure_rounded", {"figure_rounded_digits": 5}, lambda fs: not any(f.status == "conflict" for f in fs)),
+    ("figure_rounded", {"figure_rounded_ratio": 1.03}, lambda fs: any(f.status == "conflict" and f.kind == "number" for f in fs)),
+    ("figure_rounded", {"figure_rounded_ratio": 1.001}, lambda fs: not any(f.status == "conflict" for f in fs)),
+    ("figure_distinct", {"figure_distinct_digits": 3}, lambda fs: not any(f.status == "conflict" for f in fs)),
+    ("figure_distinct", {"figure_distinct_digits": 4}, lambda fs: any(f.status == "conflict" and f.kind == "number" for f in fs)),
     ("unique", {"unique_distinct_from": 100}, lambda fs: any(f.status == "unique" and "71st" in f.claims[0].text for f in fs)),
 ]
 

@@ -29,6 +29,7 @@ import numpy as np
 from spacy.lang.en.stop_words import STOP_WORDS
 from text_to_num import text2num
 
+from .align import blas_pools
 from .facts import EVENT_SYNONYMS, INF, MEASURES, TOLERANCE, ClaimInfo, Window, apply_aliases, story_aliases
 from .differences import edit_facts, name_facts, title_facts
 from .features import copy_claims
@@ -720,7 +721,7 @@ def _candidate_index(claims: list[ClaimInfo], evidence: _Evidence, config: Facts
                 if y > x * ratio:
                     break
                 pairs.add((n, m) if n < m else (m, n))
-    # sentences alike: one matrix product per block
+    # sentences alike: one matrix product per block, on one BLAS thread (`blas_pools`)
     if claims:
         sentences = {key: i for i, key in enumerate(dict.fromkeys((c.article, c.sentence) for c in claims))}
         vectors = np.array([evidence.vectors[key] for key in sentences], dtype=np.float32)
@@ -728,11 +729,12 @@ def _candidate_index(claims: list[ClaimInfo], evidence: _Evidence, config: Facts
         members: dict[int, list[int]] = {}
         for n, b in enumerate(block):
             members.setdefault(b, []).append(n)
-        for ns in (ns for ns in members.values() if len(ns) > 1):
-            idx = np.array(ns)
-            vs = vectors[row_of[idx]]
-            first, second = np.triu(vs @ vs.T >= config.related_similarity - _SIMILARITY_ROUNDING, 1).nonzero()
-            pairs.update(zip(idx[first].tolist(), idx[second].tolist()))
+        with blas_pools().limit(limits=1, user_api="blas"):
+            for ns in (ns for ns in members.values() if len(ns) > 1):
+                idx = np.array(ns)
+                vs = vectors[row_of[idx]]
+                first, second = np.triu(vs @ vs.T >= config.related_similarity - _SIMILARITY_ROUNDING, 1).nonzero()
+                pairs.update(zip(idx[first].tolist(), idx[second].tolist()))
     return [(claims[n], claims[m]) for n, m in sorted(pairs, key=lambda p: (block[p[0]], p))
             if claims[n].article != claims[m].article]
 

@@ -655,7 +655,8 @@ def _swapped_noun(a: ClaimInfo, b: ClaimInfo, evidence: "_Evidence") -> str | No
 _SIMILARITY_ROUNDING = 1e-4
 
 
-def _candidate_index(claims: list[ClaimInfo], evidence: _Evidence, config: FactsConfig) -> list[tuple[ClaimInfo, ClaimInfo]]:
+def _candidate_index(claims: list[ClaimInfo], evidence: _Evidence,
+                     config: FactsConfig) -> list[tuple[ClaimInfo, ClaimInfo]]:
     """The claim pairs `_candidate_pairs` judges: pairs of different articles
     in one block (the same kind and, for numbers, the same unit: every key
     requires both) that some rule could keep, found by hashing and sorting,

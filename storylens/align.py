@@ -125,9 +125,11 @@ class _Match:
 
 
 @lru_cache(maxsize=1)
-def _blas() -> ThreadpoolController:
+def blas_pools() -> ThreadpoolController:
     """The process's thread pools, found once: `threadpool_limits` scans every
-    loaded library on each call, a quarter of the story phase on two articles."""
+    loaded library on each call, a quarter of the story phase on two articles.
+    The story phase's small matrix products run with `.limit(limits=1,
+    user_api="blas")`: BLAS's default threads spin on a busy machine."""
     return ThreadpoolController()
 
 
@@ -196,7 +198,7 @@ def _candidates(units: list[_Unit], config: AlignConfig):
     # (x < y). BLAS is held to one thread: its default threading is several
     # times slower on a busy machine for matrices this small.
     block = 512
-    with _blas().limit(limits=1, user_api="blas"):
+    with blas_pools().limit(limits=1, user_api="blas"):
         for lo in range(0, len(units), block):
             xs, ys = np.nonzero(vectors[lo:lo + block] @ vectors[lo:].T >= config.paraphrase_cosine)
             xs, ys = xs + lo, ys + lo

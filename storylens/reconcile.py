@@ -29,6 +29,7 @@ import numpy as np
 from spacy.lang.en.stop_words import STOP_WORDS
 from text_to_num import text2num
 
+from .align import blas_pools
 from .facts import (EVENT_SYNONYMS, INF, MEASURES, NOMINAL_EVENTS, TOLERANCE, ClaimInfo, Window, apply_aliases,
                     story_aliases)
 from .differences import edit_facts, name_facts, title_facts
@@ -731,13 +732,95 @@ def _swapped_noun(a: ClaimInfo, b: ClaimInfo, evidence: "_Evidence") -> str | No
     return None
 
 
-def _blocks(claims: list[ClaimInfo]) -> list[list[ClaimInfo]]:
-    """Claims that could pair: the same kind and, for numbers, the same unit
-    (every key below requires both). Pairs are only formed inside a block."""
-    blocks: dict[tuple, list[ClaimInfo]] = {}
-    for c in claims:
-        blocks.setdefault((c.kind, c.unit if c.kind == "number" else ""), []).append(c)
-    return list(blocks.values())
+# Two sentence vectors compared in one matrix product may round a little
+# differently from one dot product: the index keeps pairs this much below the
+# similarity the rules ask for, and the rules themselves decide.
+_SIMILARITY_ROUNDING = 1e-4
+
+
+def _candidate_index(claims: list[ClaimInfo], evidence: _Evidence,
+                     config: FactsConfig) -> list[tuple[ClaimInfo, ClaimInfo]]:
+    """The claim pairs `_candidate_pairs` judges: pairs of different articles
+    in one block (the same kind and, for numbers, the same unit: every key
+    requires both) that some rule could keep, found by hashing and sorting,
+    not by forming all pairs. In block order, then claim order: the order of
+    `combinations` over each block, which ties in the pairs' scores keep.
+
+    A pair is kept with a level, and each level has a necessary condition,
+    which the index looks up (a new rule adds its condition here; the test
+    `test_candidate_index_holds_every_pair_a_rule_keeps` checks the index
+    against all pairs):
+
+    - STRONG, numbers (`_number_key`): the same counted thing (any events,
+      for a measure such as a magnitude), or, neither counting a thing, the
+      same event (the length of one campaign);
+    - STRONG, dates and times (`_date_key`): the same event, or the same
+      subject naming a dated event (`DATED_EVENTS`);
+    - STRONG, places (`_place_key`): subjects with the same last word (`_same_name`);
+    - MONEY (`_number_key`): amounts of money for the same event;
+    - MONEY (`_same_purchase`): amounts within `purchase_max_ratio`;
+    - SOLE: the same counted thing, and for money the same event
+      (`_sole_key`), or dates of the same event (`_sole_date`);
+    - FIGURE (`_same_figure`): figures within `figure_max_ratio`, with a
+      unit or at least `figure_min_count`;
+    - WEAK and AGREE_ONLY (also `_swapped_noun`): kept only when supported,
+      the two in one aligned passage (`_Evidence.counterpart`) or their
+      sentences at least `related_similarity` alike, or else when both tell
+      of the same event and the checker finds them compatible; the last
+      only for dates and times (`_specific`), and a date of a statement
+      ('say') pairs only with one by the same subject (`_date_key`).
+    """
+    blocks: dict[tuple, int] = {}
+    block = [blocks.setdefault((c.kind, c.unit if c.kind == "number" else ""), len(blocks)) for c in claims]
+    buckets: dict[tuple, list[int]] = {}
+    for n, c in enumerate(claims):
+        last = c.subject.split()[-1] if c.subject else None
+        keys = [("passage", p) for p in evidence.inside.get(id(c), ())]
+        if c.kind == "number":
+            keys.append(("thing", c.thing, c.event) if c.thing == "money" else
+                        ("thing", c.thing) if c.thing else ("event", c.event))
+        elif c.kind == "place":
+            keys.append(("subject", last))
+        else:
+            keys.append(("event", c.event) if c.event != "say" else ("said", last))
+            if c.subject in DATED_EVENTS:
+                keys.append(("subject", c.subject))
+        for key in keys:
+            if key[1] is not None:
+                buckets.setdefault((block[n],) + key, []).append(n)
+    pairs: set[tuple[int, int]] = set()
+    for members in buckets.values():
+        pairs.update(combinations(members, 2))
+    # figures close by ratio: neighbours in sorted order, per block
+    ratio = max(config.figure_max_ratio, config.purchase_max_ratio)
+    figures: dict[int, list[tuple[float, int]]] = {}
+    for n, c in enumerate(claims):
+        if c.kind == "number" and (x := stated_number(c)) is not None and x > 0 and (
+                c.unit or c.thing == "money" or x >= config.figure_min_count):
+            figures.setdefault(block[n], []).append((x, n))
+    for row in figures.values():
+        row.sort()
+        for i, (x, n) in enumerate(row):
+            for y, m in row[i + 1:]:
+                if y > x * ratio:
+                    break
+                pairs.add((n, m) if n < m else (m, n))
+    # sentences alike: one matrix product per block, on one BLAS thread (`blas_pools`)
+    if claims:
+        sentences = {key: i for i, key in enumerate(dict.fromkeys((c.article, c.sentence) for c in claims))}
+        vectors = np.array([evidence.vectors[key] for key in sentences], dtype=np.float32)
+        row_of = np.array([sentences[(c.article, c.sentence)] for c in claims])
+        members: dict[int, list[int]] = {}
+        for n, b in enumerate(block):
+            members.setdefault(b, []).append(n)
+        with blas_pools().limit(limits=1, user_api="blas"):
+            for ns in (ns for ns in members.values() if len(ns) > 1):
+                idx = np.array(ns)
+                vs = vectors[row_of[idx]]
+                first, second = np.triu(vs @ vs.T >= config.related_similarity - _SIMILARITY_ROUNDING, 1).nonzero()
+                pairs.update(zip(idx[first].tolist(), idx[second].tolist()))
+    return [(claims[n], claims[m]) for n, m in sorted(pairs, key=lambda p: (block[p[0]], p))
+            if claims[n].article != claims[m].article]
 
 
 def _candidate_pairs(claims: list[ClaimInfo], evidence: _Evidence, checker: Checker,
@@ -745,9 +828,7 @@ def _candidate_pairs(claims: list[ClaimInfo], evidence: _Evidence, checker: Chec
     pairs = []
     sole, days, figures = sole_figures(claims), sole_dates(claims), stated_figures(claims)
     exact = exact_figures(claims)
-    for a, b in (pair for block in _blocks(claims) for pair in combinations(block, 2)):
-        if a.article == b.article:
-            continue
+    for a, b in _candidate_index(claims, evidence, config):
         level = _key(a, b) or _swapped_noun(a, b, evidence)
         if level in (None, AGREE_ONLY, WEAK, MONEY):
             level = _sole_key(a, b, sole, config) or level

@@ -68,13 +68,14 @@ THRESHOLDS = [round(float(t), 2) for t in np.arange(0.05, 0.96, 0.05)]
 
 
 def code_key() -> str:
-    """A hash of what the candidates depend on: storylens/'s code and word
-    lists, less the shipped ranker itself."""
+    """A hash of what the candidates and their labels depend on: storylens/'s
+    code and word lists, less the shipped ranker itself, and the gold rules
+    (eval_quotes.py)."""
     h = hashlib.sha1()
     pkg = ev.ROOT / "storylens"
-    for path in sorted(pkg.rglob("*")):
+    for path in sorted(pkg.rglob("*")) + [Path(ev.__file__).resolve()]:
         if path.suffix in (".py", ".json", ".txt") and path != OUT and "__pycache__" not in path.parts:
-            h.update(str(path.relative_to(pkg)).encode())
+            h.update(str(path.relative_to(ev.ROOT)).encode())
             h.update(path.read_bytes())
     return h.hexdigest()[:12]
 

@@ -42,8 +42,9 @@ Gold, made from the PolNeAR annotations by fixed rules (no model):
       ('Mr. X' makes X male, 'Mrs./Ms. X' female), and when that source is a
       definite description ('The Ohio governor said … . He added'), whom
       the description resolves to (below);
-    - a definite description ('the Vermont senator', 'The GOP nominee':
-      'the' + words ending in a lower-case head): as for 'it', without gender;
+    - a definite description ('the Vermont senator', 'The GOP nominee',
+      'the Wisconsin Republican': 'the' + words ending in a lower-case head
+      or a party word): as for 'it', without gender;
     - who/whom/which/that: the last run of capitalised words before it in its
       sentence, else as for 'he';
     - anything else ('a source', 'the senator', 'I', 'officials'): unnamed.
@@ -162,10 +163,12 @@ def _sentence_initial(text: str, start: int) -> bool:
 
 
 def _description(written: str) -> bool:
-    """'the Vermont senator', 'The GOP nominee': 'the' + words ending in a
-    lower-case head (of the part before any comma)."""
+    """'the Vermont senator', 'The GOP nominee', 'the Wisconsin Republican':
+    'the' + words ending in a lower-case head or a party word (of the part
+    before any comma)."""
     head = _WORD.findall(written.split(",")[0])
-    return bool(head) and head[0].lower() == "the" and not head[-1][:1].isupper()
+    return bool(head) and head[0].lower() == "the" and len(head) > 1 and (
+        not head[-1][:1].isupper() or head[-1].rstrip("’'s") in ("Republican", "Democrat"))
 
 
 class Gold:

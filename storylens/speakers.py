@@ -421,7 +421,8 @@ class SpeakerContext:
         """Who may have said the quote at `mark_start`: the named mentions of
         its paragraph and the three before (never a later paragraph; after the
         quote only in its own or the next sentence of the paragraph, '"…," X
-        said'), plus the rules' pick `rule` (found `via` a verb subject,
+        said'), the named speakers the rules gave the article's earlier
+        quotes, and the rules' pick `rule` (found `via` a verb subject,
         pronoun, role noun, description, colon, transcript label, paragraph
         or continuation). `earlier` holds the rules' (offset, speaker) of the
         article's earlier quotes, `rules` of all of them. Features in

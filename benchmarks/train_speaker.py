@@ -1,6 +1,7 @@
 """Train the quote-speaker ranker shipped as storylens/data/quote_speakers.json.
 
     PYTHONPATH=. .venv/bin/python benchmarks/train_speaker.py --write     # refit and write the model
+    make train-speaker                                                       # the same
     PYTHONPATH=. .venv/bin/python benchmarks/train_speaker.py --errors FILE   # + out-of-fold errors
 
 Refit after any change to the quote rules, candidates or features (e.g.

@@ -4,7 +4,7 @@ VENV ?= .venv
 PY := $(VENV)/bin/python
 EXAMPLE := examples/wexley-market
 
-.PHONY: demo test bench eval eval-quotes eval-facts eval-framing clean
+.PHONY: demo test bench eval eval-quotes train-speaker eval-facts eval-framing clean
 
 $(VENV)/.installed: requirements.lock pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -27,6 +27,9 @@ eval: $(VENV)/.installed  ## facts evaluation -> benchmarks/facts_eval/RESULTS.m
 eval-quotes: $(VENV)/.installed  ## quotes/speakers/sources on PolNeAR dev + train subset, round 4's start and current
 	$(PY) benchmarks/eval_quotes.py --baseline=32b957c
 	$(PY) benchmarks/eval_quotes.py
+
+train-speaker: $(VENV)/.installed  ## refit the quote-speaker ranker on polnear-train (after any rule change) -> storylens/data/quote_speakers.json
+	$(PY) benchmarks/train_speaker.py --write
 
 eval-facts: $(VENV)/.installed  ## facts on the invented cases and the blind gold sets (dev and held-out)
 	$(PY) benchmarks/eval_facts.py

@@ -39,9 +39,12 @@ Gold, made from the PolNeAR annotations by fixed rules (no model):
     - he/she/him/his/her/they/them/their/it/its: the nearest preceding
       *named* gold source of the article (by offset, ending before the
       pronoun); for he/she, one whose gender the article does not contradict
-      ('Mr. X' makes X male, 'Mrs./Ms. X' female);
-    - a definite description ('the Vermont senator', 'The GOP nominee':
-      'the' + words ending in a lower-case head): as for 'it', without gender;
+      ('Mr. X' makes X male, 'Mrs./Ms. X' female), and when that source is a
+      definite description ('The Ohio governor said … . He added'), whom
+      the description resolves to (below);
+    - a definite description ('the Vermont senator', 'The GOP nominee',
+      'the Wisconsin Republican': 'the' + words ending in a lower-case head
+      or a party word): as for 'it', without gender;
     - who/whom/which/that: the last run of capitalised words before it in its
       sentence, else as for 'he';
     - anything else ('a source', 'the senator', 'I', 'officials'): unnamed.
@@ -118,7 +121,10 @@ STOP_CAPS = {"the", "a", "an", "this", "that", "these", "those", "some", "many",
              "her", "his", "their", "its", "our", "my", "your", "he", "she", "they", "it", "we", "i",
              "you", "who", "which", "mr", "mrs", "ms", "dr", "sen", "rep", "gov", "gen", "president",
              "senator", "governor", "secretary", "former", "but", "and", "in", "when", "as", "after",
-             "if", "while", "so", "yet", "at", "on", "for", "of", "to", "by", "with", "then", "also"}
+             "if", "while", "so", "yet", "at", "on", "for", "of", "to", "by", "with", "then", "also",
+             # titles written before a name on train ('Anchor DeMarco Morgan' ~ 'co-Anchor DeMarco
+             # Morgan', 'Treasurer Gary Casteel', 'Chief Williams' ~ 'Calvin Williams')
+             "chief", "anchor", "treasurer"}
 
 
 # ------------------------------------------------------------------ gold
@@ -154,6 +160,15 @@ def _sentence_initial(text: str, start: int) -> bool:
     while i >= 0 and text[i] in " \t“\"‘'(—-":
         i -= 1
     return i < 0 or text[i] in ".!?:\n"
+
+
+def _description(written: str) -> bool:
+    """'the Vermont senator', 'The GOP nominee', 'the Wisconsin Republican':
+    'the' + words ending in a lower-case head or a party word (of the part
+    before any comma)."""
+    head = _WORD.findall(written.split(",")[0])
+    return bool(head) and head[0].lower() == "the" and len(head) > 1 and (
+        not head[-1][:1].isupper() or head[-1].rstrip("’'s") in ("Republican", "Democrat"))
 
 
 class Gold:
@@ -204,8 +219,7 @@ class Gold:
         if not source:
             return None
         start, end, written = source
-        head = _WORD.findall(written.split(",")[0])
-        description = head and head[0].lower() == "the" and not head[-1][:1].isupper()
+        description = _description(written)
         if self.is_named(start, written) and not description:
             return written
         low = written.lower().strip()
@@ -223,7 +237,9 @@ class Gold:
             gender = self.genders.get(name.split()[-1].lower().strip("'’s"))
             if (low in MALE and gender == "f") or (low in FEMALE and gender == "m"):
                 continue
-            return name
+            # 'The Florida senator said … . He added': 'he' is the person the
+            # description stands for, as for a description itself.
+            return self.resolve((s, e, name)) if low in MALE | FEMALE and _description(name) else name
         return None
 
 

@@ -251,6 +251,40 @@ def test_quote_ranker_is_shipped_and_loaded_offline():
     assert set(model["weights"]) == set(QUOTE_FEATURES)
 
 
+def candidates(text: str) -> dict[str, dict[str, dict[str, float]]]:
+    """The ranker's candidates of each quotation (by its first words): {name: features}."""
+    from storylens import quotes
+
+    analysis = analyze([Article(id="t", text=text)])[0]
+    quotes.RECORD = []
+    try:
+        article_quotes(analysis)
+        return {text[start:end][:30]: dict(cands) for _, start, end, _, cands in quotes.RECORD}
+    finally:
+        quotes.RECORD = None
+
+
+def test_an_earlier_quote_speaker_stays_a_candidate_far_from_the_name():
+    # Tomas Varga spoke five paragraphs before a quote the rules give someone else.
+    text = ("Tomas Varga opened the growers' meeting on Saturday.\n\n"
+            "\"We cannot plough with empty hands,\" Varga said.\n\n"
+            "The hall was full by noon.\n\n"
+            "Tea was served in the yard.\n\n"
+            "The rain held off all day.\n\n"
+            "Buses left at six.\n\n"
+            "A young farmer in the yard said: \"The weather is not our enemy, and never was.\"\n")
+    got = candidates(text)["The weather is not our enemy, "]
+    assert got["Tomas Varga"]["earlier_only"] == 1.0 and got["Tomas Varga"]["rule"] == 0.0
+
+
+def test_a_name_inside_the_quotation_is_marked():
+    text = ("Mayor Linda Carter and Governor Mike Dawson met on Monday.\n\n"
+            "\"Mike Dawson has let the piers rot for a decade,\" Carter said.\n")
+    got = candidates(text)["Mike Dawson has let the piers "]
+    assert got["Mike Dawson"]["in_quote_text"] == 1.0
+    assert got["Linda Carter"]["in_quote_text"] == 0.0
+
+
 def test_polnear_dev_floor():
     if not POLNEAR.exists():
         pytest.skip("../shared/data/polnear-dev.jsonl is absent: PolNeAR is not in this checkout")

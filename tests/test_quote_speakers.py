@@ -285,6 +285,7 @@ def test_a_name_inside_the_quotation_is_marked():
     assert got["Linda Carter"]["in_quote_text"] == 0.0
 
 
+@pytest.mark.slow
 def test_polnear_dev_floor():
     if not POLNEAR.exists():
         pytest.skip("../shared/data/polnear-dev.jsonl is absent: PolNeAR is not in this checkout")

@@ -608,12 +608,13 @@ def can_speak(head: Token) -> bool:
         lemma.endswith(_AGENT_SUFFIXES) and lemma not in _NOT_AGENTS
 
 
-def is_person_description(head: Token) -> bool:
-    """'the businessman', 'the gambling tycoon': a definite description of a person."""
+def is_person_description(head: Token, determiners: tuple[str, ...] = ("the",)) -> bool:
+    """'the businessman', 'the gambling tycoon': a definite description of a
+    person (or, with `determiners` ('a', 'the'), 'a reporter' too)."""
     return head.pos_ == "NOUN" and head.tag_ == "NN" and head.lower_ not in _NOT_PERSON_HEADS and can_speak(head) \
         and head.lower_ not in MEDIA_HEADS | ORG_WORDS | MONITOR_WORDS | SERVICE_HEADS | GENERIC_HEADS \
         and head.lower_ not in _NON_SPEAKER_ROLES \
-        and any(c.lower_ == "the" for c in head.children if c.dep_ == "det")
+        and any(c.lower_ in determiners for c in head.children if c.dep_ == "det")
 
 
 def is_role_subject(head: Token) -> str | None:

@@ -81,6 +81,29 @@ CONTEXT_CASES = {
     "a long title between 'said' and the name after the quote": (
         '"Demand for workers is surging," said Indeed Hiring Lab director of research Nina Bell. "At the same...\n',
         {"Demand for workers is surging": "Nina Bell", "At the same...": "Nina Bell"}),
+    "initials that keep a small word's letter are the name spelled out": (
+        'The Harbour City Board of Elections found a \u201cdiscrepancy\u201d in the count on Tuesday.\n\n'
+        '\u201cWe are aware there is a discrepancy in the count,\u201d the BOE said in a statement.\n',
+        {"We are aware there is a discrepancy in the count": "Board of Elections"}),
+    "a lead's description is the person the next paragraph names with that title": (
+        'A federal judge ordered the port to reopen on Friday, calling the closure an \u201cunlawful '
+        'overreach\u201d of the harbour board.\n\n'
+        'The order by U.S. District Judge Ana Ruiz is the first blow to the closure.\n',
+        {"unlawful overreach": "Ana Ruiz"}),
+    "a lead's description is the person subject who opens the next paragraph": (
+        'The harbour council chief said on Thursday that there was a \u201cpremature push\u201d to close '
+        'the pier.\n\n'
+        'Council Director-General Nora Lind told reporters that the pier could stay open.\n',
+        {"premature push": "Nora Lind"}),
+    "a lead's description is no person of another title named next": (
+        'A federal judge ordered the port to reopen on Friday, calling the closure an \u201cunlawful '
+        'overreach\u201d of the harbour board.\n\n'
+        'Mayor Tom Hale said the city would appeal the order.\n',
+        {"unlawful overreach": "federal judge"}),
+    "the words of a document named in the paragraph before": (
+        'Rep. Ada Crane, a critic of the port plan, assailed the governor in a tweet on Monday.\n\n'
+        '\u201cThe harbour vote was not rigged. Anyone who says it was is lying.\u201d\n',
+        {"The harbour vote was not rigged. Anyone who says it was is lying.": "Ada Crane"}),
 }
 
 
@@ -535,6 +558,11 @@ PARSE_CASES = {
         'enforcement of the dock ban and denied the state\u2019s request to pause her ruling pending appeal, '
         'saying \u201cthis court will not allow one more day of this harm.\u201d\n',
         {'this court will not allow one more day of this harm.': 'Ana Ruiz'}),
+    "a title before a no-break space, parsed as the subject, stands for the person in apposition": (
+        'Senators argued over the debt limit on Monday.\n\n'
+        'Sen.\u00a0Tara Bellwin\u00a0(D-Wis.) noted that accepting the offer to raise the limit would amount '
+        'to \u201ca temporary victory.\u201d\n',
+        {'a temporary victory.': 'Tara Bellwin'}),
 }
 
 

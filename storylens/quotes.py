@@ -152,12 +152,29 @@ def _reporting_verb(analysis: Analysis, mark_start: int, mark_end: int,
             sents.append(nxt)
     verb = _climb_from_quote(sents, inside, reporting)
     if verb is not None:
-        return verb, True
+        return _reported_person(sents, inside, verb) or verb, True
     frame = [t for s in sents for t in doc_tokens(doc)[s.start:s.end]
              if not inside(t) and (reporting(t) or t.lower_ == "according")]
     if not frame:
-        return (_any_governing_verb(sents, inside) if ANY_VERB else None), False
+        verb = _any_governing_verb(sents, inside) if ANY_VERB else None
+        # '"…you are protected." Updated CDC guidance will still call …': a
+        # quote ending its sentence, which the parser ran on into the next.
+        # ('"Fantastic!" beamed Ann Lo' goes on after '!' or '?'.)
+        ended = doc_text(doc)[mark_start:mark_end].rstrip("”\"’' ")[-1:] == "."
+        return (None if verb is not None and verb.idx >= mark_end and ended else verb), False
     return min(frame, key=lambda t: min(abs(t.idx - mark_start), abs(t.idx - mark_end))), False
+
+
+def _reported_person(sents, inside, verb: Token) -> Token | None:
+    """'Dr. Ana Ruiz wrote to a colleague, calling it "…", a new report
+    revealed': a document reports what a named person said; the verb of
+    that person's clause, up from the quote (the parser may credit the
+    participle to the document)."""
+    heads = subject_heads(verb)
+    if not heads or not all(h.lemma_ in DOCUMENT_NOUNS for h in heads):
+        return None
+    return _climb_from_quote(sents, inside, lambda n: n.i != verb.i and n.pos_ == "VERB"
+                             and any(h.ent_type_ == "PERSON" for h in subject_heads(n)))
 
 
 _LABEL = re.compile(r"[^\n:“”\"]{1,30}:[^\S\n]+(?=\S)")
@@ -380,12 +397,15 @@ def _is_title(quoted: str, before: str) -> bool:
     if words and "known" in previous[-3:] and previous[-1] == "as" \
             and all(w[:1].isupper() or not any(c.isalpha() for c in w) for w in words):
         return True
-    if not words or not all(w[:1].isupper() or w.lower() in _MINOR for w in words) \
+    # Numbers and signs go with any case: '“60 Minutes”', '“Fox & Friends”'.
+    if not words or not all(w[:1].isupper() or w.lower() in _MINOR or not w[:1].isalpha() for w in words) \
             or not words[-1][:1].isupper():
         return False
     if 2 <= len(words) <= 8:
         return True
-    return len(words) == 1 and bool(previous) and previous[-1] in ("on", "told", "s", "in", "to", "show")
+    # 'told NBC's “Today”', 'Fox News’ “Hannity”'
+    return len(words) == 1 and bool(previous) and (previous[-1] in ("on", "told", "s", "in", "to", "show")
+                                                   or before.rstrip().endswith(("’", "'")))
 
 
 _MINOR = {"of", "the", "a", "an", "and", "in", "on", "for", "to", "at", "with", "is", "or", "from", "by", "as"}
@@ -463,6 +483,7 @@ def _earlier_document_owner(head: Token) -> Token | None:
 
 
 TERM_MAX_WORDS = 2
+SO_CALLED_MAX_WORDS = 4  # 'the so-called "lab leak hypothesis"': a named term, not speech
 
 
 def _embedded_term(analysis: Analysis, start: int, end: int, mark_start: int) -> bool:
@@ -508,7 +529,12 @@ def _short(quoted: str, most: int = SCARE_MAX_WORDS) -> bool:
 
 def _is_term_mention(text: str, mark_start: int) -> bool:
     before = _WORD.findall(text[max(0, mark_start - 30):mark_start].lower())
-    return bool(before) and before[-1] in _TERM_CUES
+    return bool(before) and before[-1] in _TERM_CUES or _so_called(text, mark_start)
+
+
+def _so_called(text: str, mark_start: int) -> bool:
+    """'the so-called "lab leak hypothesis"': the writer names a term, however many words."""
+    return text[max(0, mark_start - 12):mark_start].rstrip().lower().endswith("so-called")
 
 
 def _cut_off(text: str, mark_end: int) -> bool:
@@ -552,6 +578,7 @@ def article_quotes(analysis: Analysis) -> list[QuoteMention]:
         short = _short(quoted)
         if not _cut_off(text, mark_end) and (
                 short and (not governs or _is_term_mention(text, mark_start))
+                or _so_called(text, mark_start) and word_count(quoted) <= SO_CALLED_MAX_WORDS
                 or _is_title(quoted, text[max(0, mark_start - 20):mark_start]) or _not_speech(quoted, verb, governs)
                 or _embedded_term(analysis, start, end, mark_start)):
             continue
@@ -631,10 +658,21 @@ def _fill_from_context(analysis: Analysis, names: ArticleNames, ctx: SpeakerCont
             continue
         # '"…," Texas delegate Bill Ness, wearing a hat, said matter-of-factly':
         # a name right next to the quote with a cue verb, which the parse missed.
-        adjacent = ctx.adjacent_names(k[2], k[3]) or _inverted_after(ctx, k[3])
+        adjacent = ctx.adjacent_names(k[2], k[3])
+        if text[k[2]:k[3]].rstrip("”\"’' ")[-1:] == ".":
+            # '"…you are protected." Updated CDC guidance will …': after a
+            # quote that ends its sentence, a name opens the next one.
+            before = {m.name for m in ctx.mentions_between(k[2] - 200, k[2])}
+            adjacent = [n for n in adjacent if n in before]
+        adjacent = adjacent or _inverted_after(ctx, k[3])
         if len(adjacent) == 1:
             k[4], k[6] = adjacent[0], "adjacent"
             k[5] = True  # as good as a verb's subject for the next quote of its paragraph
+            continue
+        aged = _aged_after(ctx, k[2], k[3])
+        if aged:
+            k[4], k[6] = aged, "described"
+            k[5] = True
             continue
         same = [j for j in range(len(kept)) if j != i and para[j] == para[i] and kept[j][5]]
         if same:
@@ -655,6 +693,20 @@ def _fill_from_context(analysis: Analysis, names: ArticleNames, ctx: SpeakerCont
         # cut off before it): the previous paragraph's speaker introduced it.
         if opens and para[i] > 0 and not prev or opens and prev and para[i] - para[prev[-1]] > 1:
             intro = _introducer(analysis, names, ctx, para[i] - 1, k[2])
+            if intro is None and _cut_off(text, k[3]):
+                intro = _actor_before(analysis, names, ctx, para[i] - 1, k[2])
+            if intro:
+                k[4], k[6] = intro, "introduced"
+            continue
+        # 'The gymnast explained that she needed rest. "This year, I …"': a
+        # quotation opening a sentence after the attribution of the
+        # paragraph's sentence before it, in a lead cut off before the
+        # quote's own attribution.
+        s = ctx.sent_index(k[2])
+        if not opens and s > 0 and _cut_off(text, k[3]) and not text[ctx.sent_starts[s]:k[2]].strip() \
+                and ctx.sent_starts[s - 1] >= ctx.para_starts[para[i]] \
+                and text[:k[2]].rstrip()[-1:] in (".", "?", "!"):  # not a sentence the parser split at the quote
+            intro = _introducer(analysis, names, ctx, para[i], k[2], (ctx.sent_starts[s - 1], ctx.sent_starts[s]))
             if intro:
                 k[4], k[6] = intro, "introduced"
 
@@ -670,6 +722,23 @@ def _inverted_after(ctx: SpeakerContext, mark_end: int) -> list[str]:
     if match is None:
         return []
     return [m.name for m in ctx.mentions_between(mark_end + 1, match.end()) if m.end == match.end()][:1]
+
+
+# '"…," the 46-year-old said': an age for a person, which the parser reads as no subject.
+_AGE_AFTER = re.compile(r"[\s,]*the\s+\d{1,3}-year-old\b")
+
+
+def _aged_after(ctx: SpeakerContext, mark_start: int, mark_end: int) -> str | None:
+    """The person 'the 46-year-old' right after a quote stands for: the
+    latest named person of this paragraph or the one before (a subject
+    first), outside quotation marks."""
+    if _AGE_AFTER.match(ctx.text, mark_end) is None:
+        return None
+    p = ctx.para_index(mark_start)
+    people = [m for m in ctx.mentions_in_paras(p - 1, p) if m.end <= mark_start and not ctx.in_quote(m.start)
+              and (m.person or ctx.gender(m.name))]
+    subjects = [m for m in people if m.subject]
+    return (subjects or people)[-1].name if people else None
 
 
 _DASH_LINE = re.compile(r"\n\s*[—–-]+[ \t]*")
@@ -694,14 +763,18 @@ def _dash_signature(ctx: SpeakerContext, mark_start: int, mark_end: int) -> str 
     return signed[-1].name if signed else None
 
 
-def _introducer(analysis: Analysis, names: ArticleNames, ctx: SpeakerContext, para: int, mark_start: int) -> str | None:
-    """The named speaker of the last sentence of paragraph `para` with an
-    attribution outside quotation marks: a reporting verb, 'according to',
-    or a verb putting out a document ('sent a tweet', 'issued a statement');
-    of several, the highest in the parse that names someone ('A memo said
-    that …, so the Treasury must release the documents' is the memo's)."""
+def _introducer(analysis: Analysis, names: ArticleNames, ctx: SpeakerContext, para: int, mark_start: int,
+                within: tuple[int, int] | None = None) -> str | None:
+    """The named speaker of the last sentence of paragraph `para` (or of the
+    text `within`) with an attribution outside quotation marks: a reporting
+    verb, 'according to', or a verb putting out a document ('sent a tweet',
+    'issued a statement'); of several, the highest in the parse that names
+    someone ('A memo said that …, so the Treasury must release the
+    documents' is the memo's)."""
     start = ctx.para_starts[para]
     end = ctx.para_starts[para + 1] if para + 1 < len(ctx.para_starts) else len(analysis.article.text)
+    if within is not None:
+        start, end = within
     span = analysis.doc.char_span(start, end, alignment_mode="expand")
     cues = [t for t in (span if span is not None else []) if not ctx.in_quote(t.idx) and (
         _is_reporting(t) or t.lower_ == "according" or t.lemma_ in AUTHORING_VERBS and any(
@@ -714,6 +787,25 @@ def _introducer(analysis: Analysis, names: ArticleNames, ctx: SpeakerContext, pa
         if is_named(name):
             return name
     return None
+
+
+def _actor_before(analysis: Analysis, names: ArticleNames, ctx: SpeakerContext, para: int, mark_start: int) -> str | None:
+    """'Sen. Mark Lee criticized the plan on Wednesday.' then a lead cut off
+    inside a paragraph of quotation, before its attribution: the person who
+    acts in the last sentence of paragraph `para` (its main verb's subject)
+    speaks next. (In a whole article the attribution follows the quote.)"""
+    start = ctx.para_starts[para]
+    sents = [s for s in analysis.sentences if start <= s.start_char < mark_start]
+    if not sents:
+        return None
+    root = sents[-1].root
+    heads = subject_heads(root) if root.pos_ in ("VERB", "AUX") else []
+    if len(heads) != 1 or is_pronoun(heads[0]):
+        return None  # a pronoun there is resolved with less certainty than a verb's 'he said'
+    name = _speaker(names, ctx, root, mark_start, mark_start)
+    # a person, not 'The agency announced …' nor 'Police arrested …'
+    person = ctx.gender(name) or any(m.person and m.name == name for m in ctx.mentions_between(start, mark_start))
+    return name if is_named(name) and person else None
 
 
 def _in_document(verb: Token) -> bool:

@@ -242,7 +242,8 @@ def _is_reporting(token: Token) -> bool:
 
 
 REPORT_NOUNS = {"claim", "statement", "remark", "comment", "word", "warning", "description",
-                "assertion", "promise", "pledge", "message", "tweet", "speech", "vow", "call"}
+                "assertion", "promise", "pledge", "message", "tweet", "speech", "vow", "call",
+                "contention", "insistence", "accusation", "allegation", "suggestion"}
 
 
 def _speaker(names: ArticleNames, ctx: SpeakerContext, verb: Token | None, mark_start: int, mark_end: int,

@@ -609,6 +609,11 @@ PARSE_CASES = {
         '\u201creckless people in this town\u201d and vowing to \u201cget through this together,\u201d a new report '
         'revealed Tuesday.\n',
         {"reckless people in this town": "Ana Ruiz", "get through this together": "Ana Ruiz"}),
+    "a person's contention owns the quote it states": (
+        'Tom Hale gave a calm reply to the mayor\u2019s speech last night.\n\n'
+        'Take Nora Lind\u2019s contention that the reply was \u201cdelivered from a planet where facts '
+        'don\u2019t matter.\u201d\n',
+        {"delivered from a planet where facts don\u2019t matter.": "Nora Lind"}),
 }
 
 

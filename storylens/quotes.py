@@ -43,9 +43,9 @@ from .attribution import QUOTE_ONLY_VERBS, QUOTE_VERBS
 from .ids import finding_id
 from .models import Quote, QuoteMention
 from .settings import QuoteConfig
-from .sources import (ORG_WORDS, Actor, _is_proper, ArticleNames, according_to, article_names, in_title_line,
+from .sources import (ORG_WORDS, TITLE_WORDS, Actor, _is_proper, ArticleNames, according_to, article_names, in_title_line,
                       is_pronoun, name_words, not_a_speaker, same_speaker, subject_heads)
-from .speakers import CUE_WORDS, ROLE_NOUNS, SpeakerContext, can_speak, is_named, is_person_description, is_role_subject, quote_ranker, rank
+from .speakers import CUE_WORDS, PARTY_WORDS, ROLE_NOUNS, SpeakerContext, can_speak, is_named, is_person_description, is_role_subject, quote_ranker, rank
 
 UNATTRIBUTED = "unattributed"
 SCARE_MAX_WORDS = 2
@@ -152,12 +152,29 @@ def _reporting_verb(analysis: Analysis, mark_start: int, mark_end: int,
             sents.append(nxt)
     verb = _climb_from_quote(sents, inside, reporting)
     if verb is not None:
-        return verb, True
+        return _reported_person(sents, inside, verb) or verb, True
     frame = [t for s in sents for t in doc_tokens(doc)[s.start:s.end]
              if not inside(t) and (reporting(t) or t.lower_ == "according")]
     if not frame:
-        return (_any_governing_verb(sents, inside) if ANY_VERB else None), False
+        verb = _any_governing_verb(sents, inside) if ANY_VERB else None
+        # '"…you are protected." Updated CDC guidance will still call …': a
+        # quote ending its sentence, which the parser ran on into the next.
+        # ('"Fantastic!" beamed Ann Lo' goes on after '!' or '?'.)
+        ended = doc_text(doc)[mark_start:mark_end].rstrip("”\"’' ")[-1:] == "."
+        return (None if verb is not None and verb.idx >= mark_end and ended else verb), False
     return min(frame, key=lambda t: min(abs(t.idx - mark_start), abs(t.idx - mark_end))), False
+
+
+def _reported_person(sents, inside, verb: Token) -> Token | None:
+    """'Dr. Ana Ruiz wrote to a colleague, calling it "…", a new report
+    revealed': a document reports what a named person said; the verb of
+    that person's clause, up from the quote (the parser may credit the
+    participle to the document)."""
+    heads = subject_heads(verb)
+    if not heads or not all(h.lemma_ in DOCUMENT_NOUNS for h in heads):
+        return None
+    return _climb_from_quote(sents, inside, lambda n: n.i != verb.i and n.pos_ == "VERB"
+                             and any(h.ent_type_ == "PERSON" for h in subject_heads(n)))
 
 
 _LABEL = re.compile(r"[^\n:“”\"]{1,30}:[^\S\n]+(?=\S)")
@@ -225,7 +242,8 @@ def _is_reporting(token: Token) -> bool:
 
 
 REPORT_NOUNS = {"claim", "statement", "remark", "comment", "word", "warning", "description",
-                "assertion", "promise", "pledge", "message", "tweet", "speech", "vow", "call"}
+                "assertion", "promise", "pledge", "message", "tweet", "speech", "vow", "call",
+                "contention", "insistence", "accusation", "allegation", "suggestion"}
 
 
 def _speaker(names: ArticleNames, ctx: SpeakerContext, verb: Token | None, mark_start: int, mark_end: int,
@@ -247,10 +265,11 @@ def _speaker(names: ArticleNames, ctx: SpeakerContext, verb: Token | None, mark_
         agents = _passive_agents(verb)
         if agents:
             heads = agents
-    # 'Senate Majority Leader Chuck Schumer, D-N.Y., called': the parser makes
-    # the title the subject and the person its apposition.
+    # 'Senate Majority Leader Chuck Schumer, D-N.Y., called', 'Sen. Ann Lo'
+    # with a no-break space after the title: the parser makes the title the
+    # subject and the person its apposition.
     heads = [next((c for c in h.children if c.dep_ == "appos" and c.ent_type_ == "PERSON"), h)
-             if h.lower_ in ROLE_NOUNS else h for h in heads]
+             if h.lower_ in ROLE_NOUNS or h.lower_ in TITLE_WORDS else h for h in heads]
     heads = [h for h in heads if not (mark_start <= h.idx < mark_end)
              and h.ent_type_ not in ("DATE", "TIME")  # 'Tuesday said' is a mis-parse
              and not not_a_speaker(h, None if h.i in owners else verb) and not in_title_line(h.doc, h.idx)
@@ -281,6 +300,11 @@ def _speaker(names: ArticleNames, ctx: SpeakerContext, verb: Token | None, mark_
                 if described:
                     name = described
                     how["via"] = "described"
+            if not is_named(name) or head.lower_ in PARTY_WORDS and name_words(name)[-1:] == [head.lower_]:
+                named = _named_after_lead(ctx, head)
+                if named:
+                    name = named
+                    how["via"] = "described"
             if not is_named(name):
                 name = _named_institution(ctx, head, mark_start) or name
             if not is_named(name) and not can_speak(head):
@@ -288,6 +312,32 @@ def _speaker(names: ArticleNames, ctx: SpeakerContext, verb: Token | None, mark_
         if name and name != UNATTRIBUTED and name not in resolved:
             resolved.append(name)
     return " and ".join(resolved) or UNATTRIBUTED
+
+
+def _named_after_lead(ctx: SpeakerContext, head: Token) -> str | None:
+    """'A federal judge ordered …, calling it an "…"', then 'The order by
+    U.S. District Judge Ann Roe …': a news lead describes its speaker and
+    the next paragraph names her. The person of that paragraph with the
+    description's title, else the person subject of its first sentence when
+    no title of hers says she is someone else ('the fire chief' is no mayor)."""
+    p = ctx.para_index(head.idx)
+    if ctx.text[:ctx.para_starts[p]].strip() or head.tag_ not in ("NN", "NNP") or not (
+            head.lower_ in ROLE_NOUNS or is_person_description(head, ("a", "an", "the"))) \
+            or head.left_edge.lower_ not in ("a", "an", "the"):
+        return None
+    following = [m for m in ctx.mentions_in_paras(p + 1, p + 1) if m.person or ctx.gender(m.name)]
+    titled = [m for m in following if head.lower_ in m.titles]
+    if titled:
+        return titled[0].name
+    first = next(iter(following), None)
+    if first is None or not first.subject or first.sent != ctx.sent_index(ctx.para_starts[p + 1]):
+        return None
+    # A party word or 'chief' ('the WHO chief', then 'WHO Director-General
+    # Ada Lin') fits any title.
+    roles = set(first.titles) & ROLE_NOUNS
+    if roles and head.lower_ in ROLE_NOUNS and head.lower_ not in PARTY_WORDS | {"chief"} and head.lower_ not in roles:
+        return None
+    return first.name
 
 
 def _named_institution(ctx: SpeakerContext, head: Token, before: int) -> str | None:
@@ -348,12 +398,15 @@ def _is_title(quoted: str, before: str) -> bool:
     if words and "known" in previous[-3:] and previous[-1] == "as" \
             and all(w[:1].isupper() or not any(c.isalpha() for c in w) for w in words):
         return True
-    if not words or not all(w[:1].isupper() or w.lower() in _MINOR for w in words) \
+    # Numbers and signs go with any case: '“60 Minutes”', '“Fox & Friends”'.
+    if not words or not all(w[:1].isupper() or w.lower() in _MINOR or not w[:1].isalpha() for w in words) \
             or not words[-1][:1].isupper():
         return False
     if 2 <= len(words) <= 8:
         return True
-    return len(words) == 1 and bool(previous) and previous[-1] in ("on", "told", "s", "in", "to", "show")
+    # 'told NBC's “Today”', 'Fox News’ “Hannity”'
+    return len(words) == 1 and bool(previous) and (previous[-1] in ("on", "told", "s", "in", "to", "show")
+                                                   or before.rstrip().endswith(("’", "'")))
 
 
 _MINOR = {"of", "the", "a", "an", "and", "in", "on", "for", "to", "at", "with", "is", "or", "from", "by", "as"}
@@ -431,6 +484,7 @@ def _earlier_document_owner(head: Token) -> Token | None:
 
 
 TERM_MAX_WORDS = 2
+SO_CALLED_MAX_WORDS = 4  # 'the so-called "lab leak hypothesis"': a named term, not speech
 
 
 def _embedded_term(analysis: Analysis, start: int, end: int, mark_start: int) -> bool:
@@ -476,7 +530,12 @@ def _short(quoted: str, most: int = SCARE_MAX_WORDS) -> bool:
 
 def _is_term_mention(text: str, mark_start: int) -> bool:
     before = _WORD.findall(text[max(0, mark_start - 30):mark_start].lower())
-    return bool(before) and before[-1] in _TERM_CUES
+    return bool(before) and before[-1] in _TERM_CUES or _so_called(text, mark_start)
+
+
+def _so_called(text: str, mark_start: int) -> bool:
+    """'the so-called "lab leak hypothesis"': the writer names a term, however many words."""
+    return text[max(0, mark_start - 12):mark_start].rstrip().lower().endswith("so-called")
 
 
 def _cut_off(text: str, mark_end: int) -> bool:
@@ -520,6 +579,7 @@ def article_quotes(analysis: Analysis) -> list[QuoteMention]:
         short = _short(quoted)
         if not _cut_off(text, mark_end) and (
                 short and (not governs or _is_term_mention(text, mark_start))
+                or _so_called(text, mark_start) and word_count(quoted) <= SO_CALLED_MAX_WORDS
                 or _is_title(quoted, text[max(0, mark_start - 20):mark_start]) or _not_speech(quoted, verb, governs)
                 or _embedded_term(analysis, start, end, mark_start)):
             continue
@@ -557,6 +617,11 @@ def _spelled_out(text: str, speaker: str) -> str:
         for k in range(len(capital) - n + 1):  # 'The US Food and Drug Administration on Wednesday' holds it
             if "".join(words[i][0] for i in capital[k:k + n]) == speaker:
                 return " ".join(words[capital[k]:capital[k + n - 1] + 1])
+        # 'BOE' for 'Board of Elections': initials that keep the small words'.
+        for a in capital:
+            for b in capital:
+                if b > a and "".join(w[0] for w in words[a:b + 1]).upper() == speaker:
+                    return " ".join(words[a:b + 1])
     return speaker
 
 
@@ -594,10 +659,21 @@ def _fill_from_context(analysis: Analysis, names: ArticleNames, ctx: SpeakerCont
             continue
         # '"…," Texas delegate Bill Ness, wearing a hat, said matter-of-factly':
         # a name right next to the quote with a cue verb, which the parse missed.
-        adjacent = ctx.adjacent_names(k[2], k[3]) or _inverted_after(ctx, k[3])
+        adjacent = ctx.adjacent_names(k[2], k[3])
+        if text[k[2]:k[3]].rstrip("”\"’' ")[-1:] == ".":
+            # '"…you are protected." Updated CDC guidance will …': after a
+            # quote that ends its sentence, a name opens the next one.
+            before = {m.name for m in ctx.mentions_between(k[2] - 200, k[2])}
+            adjacent = [n for n in adjacent if n in before]
+        adjacent = adjacent or _inverted_after(ctx, k[3])
         if len(adjacent) == 1:
             k[4], k[6] = adjacent[0], "adjacent"
             k[5] = True  # as good as a verb's subject for the next quote of its paragraph
+            continue
+        aged = _aged_after(ctx, k[2], k[3])
+        if aged:
+            k[4], k[6] = aged, "described"
+            k[5] = True
             continue
         same = [j for j in range(len(kept)) if j != i and para[j] == para[i] and kept[j][5]]
         if same:
@@ -618,6 +694,20 @@ def _fill_from_context(analysis: Analysis, names: ArticleNames, ctx: SpeakerCont
         # cut off before it): the previous paragraph's speaker introduced it.
         if opens and para[i] > 0 and not prev or opens and prev and para[i] - para[prev[-1]] > 1:
             intro = _introducer(analysis, names, ctx, para[i] - 1, k[2])
+            if intro is None and _cut_off(text, k[3]):
+                intro = _actor_before(analysis, names, ctx, para[i] - 1, k[2])
+            if intro:
+                k[4], k[6] = intro, "introduced"
+            continue
+        # 'The gymnast explained that she needed rest. "This year, I …"': a
+        # quotation opening a sentence after the attribution of the
+        # paragraph's sentence before it, in a lead cut off before the
+        # quote's own attribution.
+        s = ctx.sent_index(k[2])
+        if not opens and s > 0 and _cut_off(text, k[3]) and not text[ctx.sent_starts[s]:k[2]].strip() \
+                and ctx.sent_starts[s - 1] >= ctx.para_starts[para[i]] \
+                and text[:k[2]].rstrip()[-1:] in (".", "?", "!"):  # not a sentence the parser split at the quote
+            intro = _introducer(analysis, names, ctx, para[i], k[2], (ctx.sent_starts[s - 1], ctx.sent_starts[s]))
             if intro:
                 k[4], k[6] = intro, "introduced"
 
@@ -633,6 +723,23 @@ def _inverted_after(ctx: SpeakerContext, mark_end: int) -> list[str]:
     if match is None:
         return []
     return [m.name for m in ctx.mentions_between(mark_end + 1, match.end()) if m.end == match.end()][:1]
+
+
+# '"…," the 46-year-old said': an age for a person, which the parser reads as no subject.
+_AGE_AFTER = re.compile(r"[\s,]*the\s+\d{1,3}-year-old\b")
+
+
+def _aged_after(ctx: SpeakerContext, mark_start: int, mark_end: int) -> str | None:
+    """The person 'the 46-year-old' right after a quote stands for: the
+    latest named person of this paragraph or the one before (a subject
+    first), outside quotation marks."""
+    if _AGE_AFTER.match(ctx.text, mark_end) is None:
+        return None
+    p = ctx.para_index(mark_start)
+    people = [m for m in ctx.mentions_in_paras(p - 1, p) if m.end <= mark_start and not ctx.in_quote(m.start)
+              and (m.person or ctx.gender(m.name))]
+    subjects = [m for m in people if m.subject]
+    return (subjects or people)[-1].name if people else None
 
 
 _DASH_LINE = re.compile(r"\n\s*[—–-]+[ \t]*")
@@ -657,18 +764,22 @@ def _dash_signature(ctx: SpeakerContext, mark_start: int, mark_end: int) -> str 
     return signed[-1].name if signed else None
 
 
-def _introducer(analysis: Analysis, names: ArticleNames, ctx: SpeakerContext, para: int, mark_start: int) -> str | None:
-    """The named speaker of the last sentence of paragraph `para` with an
-    attribution outside quotation marks: a reporting verb, 'according to',
-    or a verb putting out a document ('sent a tweet', 'issued a statement');
-    of several, the highest in the parse that names someone ('A memo said
-    that …, so the Treasury must release the documents' is the memo's)."""
+def _introducer(analysis: Analysis, names: ArticleNames, ctx: SpeakerContext, para: int, mark_start: int,
+                within: tuple[int, int] | None = None) -> str | None:
+    """The named speaker of the last sentence of paragraph `para` (or of the
+    text `within`) with an attribution outside quotation marks: a reporting
+    verb, 'according to', or a verb putting out a document ('sent a tweet',
+    'issued a statement'); of several, the highest in the parse that names
+    someone ('A memo said that …, so the Treasury must release the
+    documents' is the memo's)."""
     start = ctx.para_starts[para]
     end = ctx.para_starts[para + 1] if para + 1 < len(ctx.para_starts) else len(analysis.article.text)
+    if within is not None:
+        start, end = within
     span = analysis.doc.char_span(start, end, alignment_mode="expand")
     cues = [t for t in (span if span is not None else []) if not ctx.in_quote(t.idx) and (
         _is_reporting(t) or t.lower_ == "according" or t.lemma_ in AUTHORING_VERBS and any(
-            c.dep_ == "dobj" and c.lemma_ in DOCUMENT_NOUNS for c in t.children))]
+            c.dep_ == "dobj" and c.lemma_ in DOCUMENT_NOUNS for c in t.children) or _in_document(t))]
     if not cues:
         return None
     last = cues[-1].sent.start
@@ -677,6 +788,33 @@ def _introducer(analysis: Analysis, names: ArticleNames, ctx: SpeakerContext, pa
         if is_named(name):
             return name
     return None
+
+
+def _actor_before(analysis: Analysis, names: ArticleNames, ctx: SpeakerContext, para: int, mark_start: int) -> str | None:
+    """'Sen. Mark Lee criticized the plan on Wednesday.' then a lead cut off
+    inside a paragraph of quotation, before its attribution: the person who
+    acts in the last sentence of paragraph `para` (its main verb's subject)
+    speaks next. (In a whole article the attribution follows the quote.)"""
+    start = ctx.para_starts[para]
+    sents = [s for s in analysis.sentences if start <= s.start_char < mark_start]
+    if not sents:
+        return None
+    root = sents[-1].root
+    heads = subject_heads(root) if root.pos_ in ("VERB", "AUX") else []
+    if len(heads) != 1 or is_pronoun(heads[0]):
+        return None  # a pronoun there is resolved with less certainty than a verb's 'he said'
+    name = _speaker(names, ctx, root, mark_start, mark_start)
+    # a person, not 'The agency announced …' nor 'Police arrested …'
+    person = ctx.gender(name) or any(m.person and m.name == name for m in ctx.mentions_between(start, mark_start))
+    return name if is_named(name) and person else None
+
+
+def _in_document(verb: Token) -> bool:
+    """'X assailed him in a tweet': a verb said in a document, whose words
+    the next paragraph may quote."""
+    return verb.pos_ == "VERB" and any(
+        p.dep_ == "prep" and p.lower_ == "in" and any(o.dep_ == "pobj" and o.lemma_ in DOCUMENT_NOUNS for o in p.children)
+        for p in verb.children)
 
 
 RECORD: list | None = None  # set by benchmarks/train_speaker.py to collect candidates

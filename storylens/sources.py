@@ -554,7 +554,13 @@ def _may_expand(short: list[str], full: list[str]) -> bool:
         return True
     if full[-1] in GENERATIONAL_SUFFIXES and len(full) > 2:
         full = full[:-1]  # 'Jackson' for 'Jesse Jackson Jr.'
-    return full[-1] == short[0] or full[0] == short[0] and len(full) <= 3 and full[-1] not in ORG_WORDS
+    return full[-1] == short[0] or full[0] == short[0] and len(full) <= 3 and full[-1] not in ORG_WORDS \
+        or _last_of_double_barrel(short, full)
+
+
+def _last_of_double_barrel(short: list[str], full: list[str]) -> bool:
+    """'Greene' for 'Marjorie Taylor-Greene': the last part of a hyphenated surname."""
+    return len(short) == 1 and len(full) > 1 and "-" in full[-1] and full[-1].rsplit("-", 1)[1] == short[0]
 
 
 # Who speak for a client, like an 'attorney': 'A lawyer for Mr. Grimm, William
@@ -681,8 +687,8 @@ class ArticleNames:
         cache = self.__dict__.setdefault("_resolved", {})
         if name not in cache:
             # (name, first offset, how often the article writes it or a part of it in full)
-            candidates = [n for n in self._full_name_set if same_actor(n, name) and len(n) > len(name)
-                          and _may_expand(words, name_words(n))]
+            candidates = [n for n in self._full_name_set if (same_actor(n, name) or _last_of_double_barrel(
+                words, name_words(n))) and len(n) > len(name) and _may_expand(words, name_words(n))]
             first, written = self._full_name_stats
             cache[name] = [(n, first[n], sum(k for m, k in written.items() if same_actor(m, n)) if len(candidates) > 1 else 0)
                            for n in candidates]

@@ -69,8 +69,10 @@ LEGISLATOR_WORDS = {"lawmaker", "legislator", "congressman", "congresswoman", "s
 
 
 def _kin(word: str, titles: set[str]) -> bool:
-    """'the lawmaker' fits 'Rep.' (congressman) and 'Sen.' (senator)."""
-    return word in titles or word in LEGISLATOR_WORDS and bool(titles & LEGISLATOR_WORDS)
+    """'the lawmaker' fits 'Rep.' (congressman) and 'Sen.' (senator); 'the
+    official' any office ('Secretary Ana Ruiz')."""
+    return word in titles or word in LEGISLATOR_WORDS and bool(titles & LEGISLATOR_WORDS) \
+        or word == "official" and bool(titles & OFFICIAL_WORDS)
 
 
 _NON_SPEAKER_ROLES = {"official", "officials", "aide", "source", "spokesman", "spokeswoman", "spokesperson",
@@ -347,6 +349,10 @@ class SpeakerContext:
             offset, name = self.last_speaker
             if " and " in name and self.para_index(pronoun.idx) - self.para_index(offset) <= 2:
                 return name
+        if role is None and not described and pronoun.lower_ == "they":
+            joint = self._joint_subject(pronoun)
+            if joint:
+                return joint
         cands = self.candidates(pronoun, role, described)
         if not cands:
             return chained
@@ -378,6 +384,22 @@ class SpeakerContext:
         best = max(scored, key=lambda s: s[0])
         return best[1].name if best[0] >= threshold else None
 
+
+    def _joint_subject(self, pronoun: Token) -> str | None:
+        """'Sen. Ann Lo and Sen. Bo Hu wrote a letter … . "…," they wrote':
+        two or more people, the subject of the sentence before (in this
+        paragraph or the one before), are who 'they' are."""
+        here = self.sent_index(pronoun.idx)
+        if here == 0:
+            return None
+        before = self.analysis.sentences[here - 1]
+        if self.para_index(pronoun.idx) - self.para_index(before.start_char) > 1:
+            return None
+        heads = subject_heads(before.root)
+        if len(heads) < 2 or not all(h.ent_type_ == "PERSON" for h in heads):
+            return None
+        names = list(dict.fromkeys(self.names.resolve(self.names.actor(h)) for h in heads))
+        return " and ".join(names) if len(names) > 1 and all(_is_proper(n) for n in names) else None
 
     def _chained(self, pronoun: Token) -> str | None:
         """A run of 'he said' quotes about one person long after his name
@@ -630,12 +652,13 @@ def can_speak(head: Token) -> bool:
         lemma.endswith(_AGENT_SUFFIXES) and lemma not in _NOT_AGENTS
 
 
-def is_person_description(head: Token) -> bool:
-    """'the businessman', 'the gambling tycoon': a definite description of a person."""
+def is_person_description(head: Token, determiners: tuple[str, ...] = ("the",)) -> bool:
+    """'the businessman', 'the gambling tycoon': a definite description of a
+    person (or, with `determiners` ('a', 'the'), 'a reporter' too)."""
     return head.pos_ == "NOUN" and head.tag_ == "NN" and head.lower_ not in _NOT_PERSON_HEADS and can_speak(head) \
         and head.lower_ not in MEDIA_HEADS | ORG_WORDS | MONITOR_WORDS | SERVICE_HEADS | GENERIC_HEADS \
         and head.lower_ not in _NON_SPEAKER_ROLES \
-        and any(c.lower_ == "the" for c in head.children if c.dep_ == "det")
+        and any(c.lower_ in determiners for c in head.children if c.dep_ == "det")
 
 
 def is_role_subject(head: Token) -> str | None:

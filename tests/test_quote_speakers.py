@@ -81,6 +81,48 @@ CONTEXT_CASES = {
     "a long title between 'said' and the name after the quote": (
         '"Demand for workers is surging," said Indeed Hiring Lab director of research Nina Bell. "At the same...\n',
         {"Demand for workers is surging": "Nina Bell", "At the same...": "Nina Bell"}),
+    "initials that keep a small word's letter are the name spelled out": (
+        'The Harbour City Board of Elections found a \u201cdiscrepancy\u201d in the count on Tuesday.\n\n'
+        '\u201cWe are aware there is a discrepancy in the count,\u201d the BOE said in a statement.\n',
+        {"We are aware there is a discrepancy in the count": "Board of Elections"}),
+    "a lead's description is the person the next paragraph names with that title": (
+        'A federal judge ordered the port to reopen on Friday, calling the closure an \u201cunlawful '
+        'overreach\u201d of the harbour board.\n\n'
+        'The order by U.S. District Judge Ana Ruiz is the first blow to the closure.\n',
+        {"unlawful overreach": "Ana Ruiz"}),
+    "a lead's description is the person subject who opens the next paragraph": (
+        'The harbour council chief said on Thursday that there was a \u201cpremature push\u201d to close '
+        'the pier.\n\n'
+        'Council Director-General Nora Lind told reporters that the pier could stay open.\n',
+        {"premature push": "Nora Lind"}),
+    "a lead's description is no person of another title named next": (
+        'A federal judge ordered the port to reopen on Friday, calling the closure an \u201cunlawful '
+        'overreach\u201d of the harbour board.\n\n'
+        'Mayor Tom Hale said the city would appeal the order.\n',
+        {"unlawful overreach": "federal judge"}),
+    "the words of a document named in the paragraph before": (
+        'Rep. Ada Crane, a critic of the port plan, assailed the governor in a tweet on Monday.\n\n'
+        '\u201cThe harbour vote was not rigged. Anyone who says it was is lying.\u201d\n',
+        {"The harbour vote was not rigged. Anyone who says it was is lying.": "Ada Crane"}),
+    "a quotation sentence after the paragraph's attribution in the sentence before": (
+        'Tara Biles pulled out of the final on Tuesday.\n\n'
+        'The 24-year-old gold medalist explained that she needed to put her health first. \u201cThis year, I wanted it '
+        'to be for myself when I came in, and I felt like I was still...\n',
+        {"This year, I wanted it to be for myself when I came in, and I felt like I was still...": "Tara Biles"}),
+    "'the 14-year-old' after a quote is the person named before": (
+        'The case stems from a post that Brandy Lenz, then a sophomore in Port Milo, sent to 250 followers.\n\n'
+        '\u201cForget school, forget softball,\u201d the 14-year-old, frustrated at the...\n',
+        {"Forget school, forget softball": "Brandy Lenz"}),
+    "the person acting in the paragraph before speaks the quotation paragraph": (
+        'Democratic Sen. Mark Lee (Ariz.) criticized Governor Tom Hale for not laying out a plan for the port '
+        'on Wednesday.\n\n'
+        '\u201cWhat I did not hear tonight was a plan to address the crisis at the port...\n',
+        {"What I did not hear tonight was a plan to address the crisis at the port...": "Mark Lee"}),
+    "'they' after two people who wrote together is both": (
+        'Sen. Joe Marlow, D-W.Va., and Sen. Lisa Morrow, R-Alaska, wrote a letter Monday calling on Congress '
+        'to renew the harbour act.\n\n'
+        '"Protecting the harbour has not been a partisan issue for fifty years," they wrote to the leaders.\n',
+        {"Protecting the harbour has not been a partisan issue for fifty years": "Joe Marlow and Lisa Morrow"}),
 }
 
 
@@ -99,6 +141,14 @@ def test_titles_scare_quotes_and_labels_are_not_quotes():
                    'A harbour clerk, known only as \u201cWitness #2\u201d in the report, testified.\n\n'
                    'He is named in a story entitled \u201cThe governor pushed back against the port plan\u201d last year.\n')
     assert not got
+    # Shows with numbers or signs in their names, a show after its network's
+    # possessive, and a term the writer calls so-called.
+    got = speakers('The harbour pilot Ana Ruiz said in an interview with \u201c48 Hours\u201d on Sunday that the pier was unsafe.\n\n'
+                   'Lt. Col. Tom Hale told Harbour News\u2019 \u201cHaskins\u201d that the videos \u201cwere sent out to every '
+                   'base\u201d last week.\n\n'
+                   'Mr. Hale said so on \u201cPort & Country.\u201d\n\n'
+                   'Questions remain about the so-called \u201cpier collapse hypothesis\u201d among engineers.\n')
+    assert set(got) == {"were sent out to every base"}
 
 
 def test_affiliation_is_kept():
@@ -370,6 +420,15 @@ NAMED_BEFORE_CASES = {
         "As recently as the debate on March 1, Vance clearly stated \"serving in the reserve gave me a view of "
         "the cost.\"\n",
         "serving in the reserve gave me a view of the cost.", "Richard Vance"),
+    "a surname is the last part of a hyphenated one": (
+        "Representative Marla Tinsley-Greene (R., Ga.) apologized on Monday for her comments.\n\n"
+        "After a visit to the museum, Greene said she had \u201cmade a mistake\u201d about the war.\n",
+        "made a mistake", "Marla Tinsley-Greene"),
+    "'the official' is the secretary named before": (
+        "Harbour Secretary Xavier Montes on Thursday sought to clarify his remarks on the port.\n\n"
+        "In a tweet, the federal government\u2019s top harbour official said his comments had been "
+        "\u201ctaken wildly out of context.\u201d\n",
+        "taken wildly out of context.", "Xavier Montes"),
 }
 
 
@@ -570,6 +629,26 @@ PARSE_CASES = {
         'enforcement of the dock ban and denied the state\u2019s request to pause her ruling pending appeal, '
         'saying \u201cthis court will not allow one more day of this harm.\u201d\n',
         {'this court will not allow one more day of this harm.': 'Ana Ruiz'}),
+    "a title before a no-break space, parsed as the subject, stands for the person in apposition": (
+        'Senators argued over the debt limit on Monday.\n\n'
+        'Sen.\u00a0Tara Bellwin\u00a0(D-Wis.) noted that accepting the offer to raise the limit would amount '
+        'to \u201ca temporary victory.\u201d\n',
+        {'a temporary victory.': 'Tara Bellwin'}),
+    "a quote that ends its sentence is not the next sentence's subject's": (
+        '\u201cToday we open the pier again,\u201d Dr. Nora Lind told reporters. \u201cIf you have a pass, you are '
+        'safe, and you can start doing the things you stopped doing.\u201d New FAA rules will still ask pilots to '
+        'carry vests...\n',
+        {"If you have a pass, you are safe, and you can start doing the things you stopped doing.": "Nora Lind"}),
+    "a document that reports a named person's words does not say them": (
+        'Dr. Ana Ruiz corresponded with a Norland health official early in the storm, acknowledging the '
+        '\u201creckless people in this town\u201d and vowing to \u201cget through this together,\u201d a new report '
+        'revealed Tuesday.\n',
+        {"reckless people in this town": "Ana Ruiz", "get through this together": "Ana Ruiz"}),
+    "a person's contention owns the quote it states": (
+        'Tom Hale gave a calm reply to the mayor\u2019s speech last night.\n\n'
+        'Take Nora Lind\u2019s contention that the reply was \u201cdelivered from a planet where facts '
+        'don\u2019t matter.\u201d\n',
+        {"delivered from a planet where facts don\u2019t matter.": "Nora Lind"}),
 }
 
 

@@ -982,10 +982,11 @@ def _group_fact(group: list[ClaimInfo], pairs: dict, checker: Checker) -> Fact:
         explanation = verdict.explanation
     ordered = sorted(group, key=lambda c: (c.article, c.start))
     incompatible = any(v.incompatible for v, _ in conflicts) if conflicts else None
-    # the label names what is counted in the words of an article that says it ('943,000 jobs'),
-    # not the noun the parse supplied for a bare figure ('943,000' of workers raised); otherwise
-    # the most specific label any article's claim gives ('date of the letter', not 'of the event')
-    named = next((c for c in primaries if c.kind == "number" and c.extra.get("thing_text")), None)
+    # the label names what is counted in the words of an article that says it ('943,000 jobs';
+    # 'two vans' told again after a bare 'two'), not the noun the parse supplied for a bare
+    # figure ('943,000' of workers raised); otherwise the most specific label any article's
+    # claim gives ('date of the letter', not 'of the event')
+    named = next((c for c in primaries + group if c.kind == "number" and c.extra.get("thing_text")), None)
     labels = [what(named)] if named is not None else [what(c) for c in primaries]
     label = next((x for x in labels if not x.endswith(" of the event")), labels[0])
     return Fact(what=label, kind=_public_kind(primaries[0]), status=status,

@@ -83,6 +83,14 @@ def test_example_revised_figure_is_a_timeline_not_a_conflict(example):
     assert any("timeline" in f.explanation for f in about)
 
 
+def test_example_figure_told_again_is_labelled_by_what_it_counts(example):
+    # 'two' in all three reports and 'two vans' told again in two of them are one finding,
+    # labelled by the noun an outlet counts it in, not 'figure'
+    comparison, _, _ = example
+    [vans] = [f for f in comparison.facts if any(c.text == "two vans" for c in f.claims)]
+    assert vans.what == "vans" and any(c.text == "two" for c in vans.claims)
+
+
 def test_example_conflicts_are_exactly_the_designed_ones(example):
     comparison, _, _ = example
     designed = [f for f in KEY["facts"] if f["status"] == "conflict"]

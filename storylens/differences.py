@@ -512,8 +512,9 @@ def _judge(x: _Mention, y: _Mention, words_a: set[str], words_b: set[str], full_
                   "can have several)" if one_letter else
                   "a name spelled differently, or two different names that look alike; at most one is right "
                   "unless both are transliterations"))
-        # a long word one letter apart is one name slipped, wherever the two stand
-        slip = one_letter and min(len(wx), len(wy)) >= config.name_slip_min_letters
+        # a long word one letter apart is one name slipped, wherever the two stand; a slip keeps
+        # the first letter ('Nangahar' / 'Nangarhar'), while 'Hernandez' / 'Fernandez' are two names
+        slip = one_letter and wx[0] == wy[0] and min(len(wx), len(wy)) >= config.name_slip_min_letters
         return (tuple(sorted((wx, wy))), not one_letter, why, f"spelling of {sorted((wx, wy))[0].title()}", not slip)
     return None
 

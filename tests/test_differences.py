@@ -83,6 +83,15 @@ def test_a_word_and_a_word_made_from_it_are_no_name_conflict(x, y):
     assert not conflicts(facts_of(a, b), "name")
 
 
+@pytest.mark.parametrize("other,slipped", [("Tarnhallow", True), ("Varnhollow", False)])
+def test_a_long_name_one_letter_apart_is_one_name_slipped_only_with_its_first_letter(other, slipped):
+    # sentences that share nothing: only the slip rule can pair the two names
+    found = conflicts(facts_of("Drones struck a compound in Tarnhollow Province late on Friday.",
+                               f"Elders from {other} buried the dead the next morning, a witness told reporters."),
+                      "name")
+    assert bool(found) == slipped
+
+
 def test_a_weekday_and_the_month_day_it_falls_on_are_one_date():
     a = BASE + "The board approved the new harbour levy on 16 September after a long debate."
     b = BASE + "The board approved the new harbour levy on Tuesday after a long debate."

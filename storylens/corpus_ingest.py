@@ -36,7 +36,8 @@ from typing import Callable, Iterable, Iterator, Union
 from . import ingest as single
 from .errors import BadInput, StorylensError
 from .models import Article
-from .stories import Decision, Signals, StoryIndex, StorySettings, compute_signals, one_blas_thread
+from .blas import one_blas_thread
+from .stories import Decision, Signals, StoryIndex, StorySettings, compute_signals
 from .store import Store, articles as articles_table, content_hash, stories as stories_table, story_merges, _now
 
 InputLike = Union[str, os.PathLike, Article]

@@ -29,7 +29,7 @@ import numpy as np
 from spacy.lang.en.stop_words import STOP_WORDS
 from text_to_num import text2num
 
-from .align import blas_pools
+from .blas import one_blas_thread
 from .facts import (EVENT_SYNONYMS, INF, MEASURES, NOMINAL_EVENTS, TOLERANCE, ClaimInfo, Window, apply_aliases,
                     story_aliases)
 from .differences import edit_facts, name_facts, title_facts
@@ -805,7 +805,7 @@ def _candidate_index(claims: list[ClaimInfo], evidence: _Evidence,
                 if y > x * ratio:
                     break
                 pairs.add((n, m) if n < m else (m, n))
-    # sentences alike: one matrix product per block, on one BLAS thread (`blas_pools`)
+    # sentences alike: one matrix product per block, on one BLAS thread
     if claims:
         sentences = {key: i for i, key in enumerate(dict.fromkeys((c.article, c.sentence) for c in claims))}
         vectors = np.array([evidence.vectors[key] for key in sentences], dtype=np.float32)
@@ -813,7 +813,7 @@ def _candidate_index(claims: list[ClaimInfo], evidence: _Evidence,
         members: dict[int, list[int]] = {}
         for n, b in enumerate(block):
             members.setdefault(b, []).append(n)
-        with blas_pools().limit(limits=1, user_api="blas"):
+        with one_blas_thread():
             for ns in (ns for ns in members.values() if len(ns) > 1):
                 idx = np.array(ns)
                 vs = vectors[row_of[idx]]

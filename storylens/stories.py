@@ -40,6 +40,7 @@ from typing import TYPE_CHECKING, Iterable, Sequence
 import msgpack
 import numpy as np
 
+from .blas import one_blas_thread
 from .models import Article
 
 if TYPE_CHECKING:
@@ -603,20 +604,6 @@ def _opt(fn, a, b):
     if b is None:
         return a
     return fn(a, b)
-
-
-def one_blas_thread():
-    """A context in which numpy's BLAS runs on one thread. Assignment makes one
-    small matrix-vector product per article; OpenBLAS spreads each over every
-    core, and on a busy machine its threads spin: with the default, CPU time
-    per article grew with the index (4x at 8,000 articles)."""
-    try:
-        from threadpoolctl import threadpool_limits
-    except ImportError:                  # scikit-learn brings it; without it, no limit
-        from contextlib import nullcontext
-
-        return nullcontext()
-    return threadpool_limits(limits=1, user_api="blas")
 
 
 @lru_cache(maxsize=4)

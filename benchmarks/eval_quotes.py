@@ -102,7 +102,7 @@ if "--baseline" in sys.argv:
 else:
     sys.path.insert(0, str(ROOT))
 
-from storylens.analyze import Analysis, analyze, load_nlp  # noqa: E402
+from storylens.analyze import PARSE_VERSION, Analysis, analyze, load_nlp  # noqa: E402
 from storylens.models import Article  # noqa: E402
 from storylens.quotes import article_quotes  # noqa: E402
 from storylens.sources import article_citations  # noqa: E402
@@ -286,7 +286,9 @@ def parse(rows: list[dict], cache: Path | None) -> tuple[list[Analysis], float]:
     from spacy.tokens import DocBin
 
     articles = [Article(id=r["id"], text=r["text"]) for r in rows]
-    key = hashlib.sha1("\n".join(r["id"] for r in rows).encode()).hexdigest()[:12]
+    # PARSE_VERSION in the key: a change to what spaCy is given is never
+    # served an old parse.
+    key = hashlib.sha1("\n".join([r["id"] for r in rows] + [str(PARSE_VERSION)]).encode()).hexdigest()[:12]
     path = cache / f"{key}.spacy" if cache else None
     nlp = load_nlp()
     if path and path.exists():

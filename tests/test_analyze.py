@@ -73,3 +73,16 @@ def test_loading_the_model_freezes_what_lives_as_long_as_the_process():
 
     load_nlp()
     assert gc.get_freeze_count() > 10_000  # the model's objects: full collections skip them
+
+
+@pytest.mark.parametrize("space", ["\u00a0", "\u2009", "\u202f"])
+def test_unusual_spaces_parse_as_plain_spaces_and_keep_every_offset(space):
+    # spaCy splits on the plain space only: a no-break space inside 'Sen. Ann
+    # Lo' became a token of its own and the name was lost to the recogniser
+    text = f"Sen.{space}Ann Lo of Wexley said{space}the pier would close on{space}Friday."
+    plain = analyze([Article(id="p", text=text.replace(space, " "))])[0]
+    odd = analyze([Article(id="o", text=text)])[0]
+    assert [(t.idx, t.text, t.pos_, t.ent_type_) for t in odd.doc] == [(t.idx, t.text, t.pos_, t.ent_type_) for t in plain.doc]
+    # what is quoted back keeps the article's own characters
+    name = next(e for e in odd.doc.ents if e.label_ == "PERSON")
+    assert odd.span(name.start_char - 5, name.end_char).text == f"Sen.{space}Ann Lo"

@@ -265,9 +265,10 @@ def _speaker(names: ArticleNames, ctx: SpeakerContext, verb: Token | None, mark_
         agents = _passive_agents(verb)
         if agents:
             heads = agents
-    # 'Senate Majority Leader Chuck Schumer, D-N.Y., called', 'Sen. Ann Lo'
-    # with a no-break space after the title: the parser makes the title the
-    # subject and the person its apposition.
+    # 'Senate Majority Leader Chuck Schumer, D-N.Y., called', 'Democratic
+    # Sen. Mark Lee (Ariz.) criticized': the parser makes the title the
+    # subject and the person its apposition (with plain spaces too: still
+    # needed since unusual spaces reach spaCy as plain ones).
     heads = [next((c for c in h.children if c.dep_ == "appos" and c.ent_type_ == "PERSON"), h)
              if h.lower_ in ROLE_NOUNS or h.lower_ in TITLE_WORDS else h for h in heads]
     heads = [h for h in heads if not (mark_start <= h.idx < mark_end)

@@ -122,7 +122,22 @@ class Mention:
     sent_first: bool
     titles: tuple[str, ...] = ()
     affiliation: bool = False  # 'Fox News' of 'the Fox News host': qualifies a person, is none
+    main: bool = False  # subject of its sentence's main verb, not of a clause inside it ('X said Y had …')
     org: bool = False  # tagged an organisation ('Fox News confirmed'), with no sign of a person
+
+
+def _main_subject(head: Token) -> bool:
+    """Whether `head` (a subject, or a name compounded or apposed to one) is
+    the subject of its sentence's main verb or of a verb joined to it ('X
+    arrived and said'), not of a clause below it ('X said Y had reported')."""
+    if head.dep_ in ("compound", "appos"):
+        head = head.head
+    if head.dep_ not in ("nsubj", "nsubjpass"):
+        return False
+    verb = head.head
+    while verb.dep_ == "conj" and verb.head.i != verb.i:
+        verb = verb.head
+    return verb.dep_ == "ROOT"
 
 
 class SpeakerContext:
@@ -225,7 +240,8 @@ class SpeakerContext:
                                para=self.para_index(head.idx), subject=subj,
                                speaker=head.i in speaker_heads, in_quote=False,
                                person=person, sent_first=written_start <= self.sent_starts[si] + 2 if self.sent_starts else True, titles=titles,
-                               affiliation=affiliation, org=head.ent_type_ == "ORG" and not person))
+                               affiliation=affiliation, org=head.ent_type_ == "ORG" and not person,
+                               main=subj and _main_subject(head)))
         return out
 
     def _headline_end(self) -> int:
@@ -260,17 +276,23 @@ class SpeakerContext:
                 vote(m.name, 0, 3)
             elif first in FEMALE_NAMES:
                 vote(m.name, 1, 3)
-        # 'X said ... . He added': the next sentence's subject pronoun.
+        # 'X said ... . He added': the next subject pronoun.
         doc = self.analysis.doc
         sents = self.analysis.sentences
         subjects_by_sent: dict[int, list[Mention]] = {}
+        # Only the main clause's subject: in 'She said she cannot see where
+        # the Republican Party is today. "…," she said' the party is no 'she'.
         for m in self.mentions:
-            if m.subject and not m.in_quote:
+            if m.main and not m.in_quote:
                 subjects_by_sent.setdefault(m.sent, []).append(m)
         for si, ms in subjects_by_sent.items():
-            if len({m.name for m in ms}) != 1 or si + 1 >= len(sents):
+            if len({m.name for m in ms}) != 1:
                 continue
-            for t in sents[si + 1]:
+            # 'Simmons, an Obama supporter, said he saw …': the first subject
+            # pronoun after the main subject in its own sentence, before the
+            # next sentence's.
+            after = [t for t in sents[si] if t.idx >= ms[-1].end]
+            for t in after + (list(sents[si + 1]) if si + 1 < len(sents) else []):
                 if self.in_quote(t.idx):
                     continue
                 if t.dep_ == "nsubj" and t.lower_ in ("he", "she"):

@@ -45,6 +45,35 @@ def test_never_a_speaker_from_a_later_paragraph():
     assert got["This is a disgrace to the whole city council."] == "unattributed"
 
 
+# The gender an article gives a name by the pronouns that follow it.
+GENDER_CASES = {
+    "'X said he …' in the same sentence": (
+        "Jamal Simmons, a harbour consultant, said he saw the shift in his own family.\n",
+        {"Jamal Simmons": "m"}),
+    "a clause's subject gets no 'she' of the next sentence": (
+        "Noor Ebeling said she cannot tell where the Harbour Party is today. She laughed.\n",
+        {"Noor Ebeling": "f", "Harbour Party": None}),
+}
+
+
+@pytest.mark.parametrize("case", GENDER_CASES)
+def test_gender_from_the_pronoun_after_the_main_subject(case):
+    from storylens.sources import article_names
+    from storylens.speakers import SpeakerContext
+
+    text, expected = GENDER_CASES[case]
+    analysis = analyze([Article(id="t", text=text)])[0]
+    ctx = SpeakerContext(analysis, article_names(analysis), [])
+    assert {name: ctx.gender(name) for name in expected} == expected
+
+
+def test_she_said_is_not_the_party_of_an_embedded_clause():
+    got = speakers('Walking to the next house, Noor Ebeling recalled her days on the harbour board. Despite her '
+                   'upbringing, she said she cannot make sense of where the Harbour Party is today. '
+                   '"Old Captain Reyes would not recognize it," she said.\n')
+    assert got["Old Captain Reyes would not recognize it"] == "Noor Ebeling"
+
+
 def test_she_said_agrees_in_gender_with_the_speaker():
     got = speakers('Mayor Clara Voss met Tom Hale, her rival, at the quay.\n\n'
                    'Hale criticised the budget.\n\n'

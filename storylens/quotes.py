@@ -485,6 +485,7 @@ def _earlier_document_owner(head: Token) -> Token | None:
 
 
 TERM_MAX_WORDS = 2
+MODIFIER_MAX_WORDS = 4  # a quoted phrase qualifying the writer's noun ('the "notice and comment" process')
 SO_CALLED_MAX_WORDS = 4  # 'the so-called "lab leak hypothesis"': a named term, not speech
 
 
@@ -495,7 +496,8 @@ def _embedded_term(analysis: Analysis, start: int, end: int, mark_start: int) ->
     not speech. Quoted words that
     bring their own determiner ('called for "a balanced approach"') or are
     no noun phrase ('is "without merit"') are someone's words."""
-    if not _short(analysis.article.text[start:end], TERM_MAX_WORDS):
+    short = _short(analysis.article.text[start:end], TERM_MAX_WORDS)
+    if not short and not _short(analysis.article.text[start:end], MODIFIER_MAX_WORDS):
         return False
     span = analysis.doc.char_span(start, end, alignment_mode="expand")
     if span is None or not len(span):
@@ -507,7 +509,11 @@ def _embedded_term(analysis: Analysis, start: int, end: int, mark_start: int) ->
     if root.pos_ not in ("NOUN", "PROPN") or any(t.dep_ in ("det", "poss") or t.pos_ in ("VERB", "AUX") for t in span):
         return False
     if root.dep_ in ("compound", "amod", "nmod") or root.head.pos_ in ("NOUN", "PROPN"):
-        return True
+        # 'the normal "notice and comment" process': a phrase that only
+        # qualifies the writer's noun is a label, however many words it has.
+        return short or root.dep_ in ("compound", "amod", "nmod") and root.head.pos_ == "NOUN"
+    if not short:
+        return False
     # A judgement in the quoted words ('the "final extension" of the pause',
     # 'calling it an "offensive deprivation"', 'as a "compassionate
     # disruptor"') is someone's wording; a bare noun after the writer's

@@ -526,8 +526,11 @@ def test_scare_quotes_set_in_the_writers_phrase_are_not_quotes():
     got = speakers('Gov. Mary Holt vetoed the bill on \u201cparental choice\u201d grounds on Wednesday.\n\n'
                    'Mr. Dunne said he opposed any \u201camnesty\u201d plan.\n\n'
                    'The firms deny they give the agency a \u201cback door\u201d to their servers, Mr. Dunne said.\n\n'
-                   'Asked about the cuts, Mr. Dunne called for \u201ca balanced approach,\u201d he said.\n')
+                   'Asked about the cuts, Mr. Dunne called for \u201ca balanced approach,\u201d he said.\n\n'
+                   'The court found the harbour rule unlawful because it skipped the normal \u201cnotice and '
+                   'comment\u201d process.\n')
     assert "parental choice" not in got and "amnesty" not in got and "back door" not in got
+    assert "notice and comment" not in got  # a longer phrase that only qualifies the writer's noun
     assert got["a balanced approach"] == "Mr. Dunne" or got["a balanced approach"].endswith("Dunne")
     got = speakers('Omar Haddad said the fight went on in the old quarter, which he called a district of '
                    '"strategic importance".\n')

@@ -634,6 +634,35 @@ def _same_figure(a: ClaimInfo, b: ClaimInfo, evidence: "_Evidence", figures: dic
     return shared >= config.context_min_shared or evidence.similarity(a, b) >= config.figure_similarity
 
 
+# The only figure of its unit in each of two versions of one sentence (an
+# aligned passage): the two fill one slot, whatever noun each parse counts
+# ('48 state attorneys general' / 'more than 40 states').
+SLOT = "slot"
+
+
+def slot_figures(claims: list[ClaimInfo], evidence: "_Evidence") -> dict[int, frozenset[int]]:
+    """Claim -> the passages in whose span of its article it is the only
+    figure of its unit. A second figure beside it there ('$14 billion ... of
+    the $24 billion') leaves which one the other version changed open."""
+    def figure(c: ClaimInfo) -> bool:
+        return c.kind == "number" and c.unit != "tally" and c.interval is not None
+
+    count: dict[tuple, int] = {}
+    for c in filter(figure, claims):
+        for n in evidence.inside.get(id(c), ()):
+            count[(n, c.article, c.unit)] = count.get((n, c.article, c.unit), 0) + 1
+    return {id(c): frozenset(n for n in evidence.inside.get(id(c), ()) if count[(n, c.article, c.unit)] == 1)
+            for c in filter(figure, claims)}
+
+
+def _slot_key(a: ClaimInfo, b: ClaimInfo, slots: dict[int, frozenset[int]]) -> str | None:
+    """SLOT where `a` and `b` are each their article's only figure of the unit
+    in one passage, and no scope word tells them apart (`_same_scope`)."""
+    if a.unit != b.unit or not (slots.get(id(a), frozenset()) & slots.get(id(b), frozenset())):
+        return None
+    return SLOT if _same_scope(a, b, ("of", "role", "share_of")) else None
+
+
 def _significant_digits(x: float) -> int:
     """3 for 37.3 and for 331,000,000; 6 for 188,829."""
     return len(f"{x:.10g}".replace(".", "").replace("-", "").strip("0").split("e")[0])
@@ -763,6 +792,8 @@ def _candidate_index(claims: list[ClaimInfo], evidence: _Evidence,
       (`_sole_key`), or dates of the same event (`_sole_date`);
     - FIGURE (`_same_figure`): figures within `figure_max_ratio`, with a
       unit or at least `figure_min_count`;
+    - SLOT (`_slot_key`): figures in one aligned passage (a conflict also
+      needs them within `figure_max_ratio`);
     - WEAK and AGREE_ONLY (also `_swapped_noun`): kept only when supported,
       the two in one aligned passage (`_Evidence.counterpart`) or their
       sentences at least `related_similarity` alike, or else when both tell
@@ -827,7 +858,7 @@ def _candidate_pairs(claims: list[ClaimInfo], evidence: _Evidence, checker: Chec
                      config: FactsConfig) -> list[_Pair]:
     pairs = []
     sole, days, figures = sole_figures(claims), sole_dates(claims), stated_figures(claims)
-    exact = exact_figures(claims)
+    exact, slots = exact_figures(claims), slot_figures(claims, evidence)
     for a, b in _candidate_index(claims, evidence, config):
         level = _key(a, b) or _swapped_noun(a, b, evidence)
         if level in (None, AGREE_ONLY, WEAK, MONEY):
@@ -840,6 +871,8 @@ def _candidate_pairs(claims: list[ClaimInfo], evidence: _Evidence, checker: Chec
             level = SOLE   # and said of the same thing: 'apologized for a Facebook post'
         if level in (None, AGREE_ONLY, WEAK) and _same_figure(a, b, evidence, figures, config):
             level = FIGURE
+        if level in (None, AGREE_ONLY) and _slot_key(a, b, slots):
+            level = SLOT
         if level is None:
             continue
         sim = evidence.similarity(a, b)
@@ -871,6 +904,10 @@ def _candidate_pairs(claims: list[ClaimInfo], evidence: _Evidence, checker: Chec
         # the two claims in one aligned passage:
         # sentence similarity alone lets claims agree, never conflict.
         if not compatible and level != MONEY and (level == AGREE_ONLY or not (level in (STRONG, SOLE, FIGURE) or counterpart)):
+            continue
+        # one slot with two far-apart figures: more likely two sentences saying two things
+        if level == SLOT and verdict.status == "conflict" and not _near(
+                stated_number(a) or 0, stated_number(b) or 0, config.figure_max_ratio):
             continue
         if level == MONEY and verdict.status == "conflict" and not purchase:
             shared, overlap = evidence.context_overlap(a, b)

@@ -338,7 +338,8 @@ def _full_names(mentions: list[_Mention]) -> set[tuple[str, str]]:
 
 class _Context:
     """How sure two mentions sit in the same context: 3 inside one passage,
-    2 in similar sentences, 1 sharing content words nearby, 0 none."""
+    2 in similar sentences, 1 sharing content words nearby or one office
+    written before both names, 0 none."""
 
     def __init__(self, features, passages: list[Passage], config: FactsConfig):
         self.by_id = {f.id: f for f in features}
@@ -373,7 +374,9 @@ class _Context:
             return 2
         if len(self.near(x) & self.near(y)) >= self.config.name_context_shared:
             return 1
-        return 0
+        # one office before both names ('Gen. Frank McKenzie' / 'Gen. Kenneth McKenzie'): one role
+        office = _role_before(fx, x)
+        return int(office is not None and office == _role_before(fy, y))
 
 
 def name_facts(features, passages: list[Passage], config: FactsConfig = FactsConfig()) -> list[Fact]:
@@ -486,8 +489,9 @@ def _judge(x: _Mention, y: _Mention, words_a: set[str], words_b: set[str], full_
                 return ((fx, fy, lx), False, f"the first name is spelled differently ('{fx.title()}' / "
                         f"'{fy.title()}'): the same person, one spelling is wrong or a variant",
                         f"spelling of {lx.title()}'s first name", True)
-            # a middle name or a word before the name added ('Hillary Rodham Clinton'): one first name
-            if set(x.words[:-1]) & set(y.words[:-1]):
+            # a middle name or a word before the name added ('Hillary Rodham Clinton'): one first name;
+            # an office is no first name ('surly President Biden', an adjective parsed as a name)
+            if set(x.words[:-1]) & set(y.words[:-1]) or fx in TITLES or fy in TITLES:
                 return None
             return ((fx, fy, lx), True, f"two different first names for the surname {lx.title()} in the same "
                     f"context: two different people for one role, or one outlet has the name wrong",
@@ -561,17 +565,20 @@ def _merge(found) -> list[Fact]:
 ROLE_WORDS = {"gov": "governor", "governor": "governor", "lt": "lieutenant", "lieutenant": "lieutenant",
               "sen": "senator", "senator": "senator", "rep": "representative", "representative": "representative",
               "congressman": "representative", "congresswoman": "representative", "president": "president",
-              "vice": "vice", "mayor": "mayor", "deputy": "deputy", "secretary": "secretary", "speaker": "speaker",
+              "vice": "vice", "mayor": "mayor", "deputy": "deputy", "gen": "general", "secretary": "secretary", "speaker": "speaker",
               "attorney": "attorney", "general": "general", "chief": "chief", "judge": "judge", "justice": "justice"}
 _PAST = {"former", "ex", "then", "late", "onetime", "retired"}
 
 
 def _role_before(f, m: _Mention) -> str | None:
     """The office written just before a name, in the name's own run or before
-    it: 'Lt. Gov. Alma Mendez' -> 'lieutenant governor'. None with 'former'."""
+    it: 'Lt. Gov. Alma Mendez' -> 'lieutenant governor', 'Marine Corps Gen.
+    Kenneth McKenzie' -> 'general'. None with 'former'."""
     toks = f.tokens_in(max(0, m.start - 40), m.end)
-    name_first = next((i for i, t in enumerate(toks) if t.idx >= m.start and t.text != "."
-                       and t.lower_.rstrip(".") not in ROLE_WORDS), None)
+    role = [i for i, t in enumerate(toks[:-1]) if t.idx >= m.start and t.lower_.rstrip(".") in ROLE_WORDS]
+    # the name starts after the last office word inside the run (a unit's name may stand before it)
+    name_first = next((i for i, t in enumerate(toks) if t.idx >= m.start and i > (role[-1] if role else -1)
+                       and t.text != "." and t.lower_.rstrip(".") not in ROLE_WORDS), None)
     if name_first is None:
         return None
     words = []

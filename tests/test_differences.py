@@ -197,11 +197,12 @@ def test_a_title_word_after_a_name_is_part_of_it_not_a_person():
 @pytest.mark.parametrize("office, conflict", [("Gen. ", True), ("", False)])
 def test_one_office_before_two_first_names_is_one_role(office, conflict):
     # unrelated sentences, no passage, no words shared near the names: only the office ties them
-    a = (f"The convoy reached the northern pass late in the evening under Coast Guard {office}Anselm Torvik. "
-         "Torvik declined to comment.")
-    b = f"{office}Konrad Torvik told reporters that the harbour would stay shut until March."
+    a = (f"The convoy reached the northern pass late in the evening under Coast Guard {office}Anselm McTorvik. "
+         "McTorvik declined to comment.")
+    b = f"{office}Konrad McTorvik told reporters that the harbour would stay shut until March."
     found = [f for f in conflicts(facts_of(a, b), "name") if f.what.startswith("first name")]
-    assert bool(found) == conflict and all(f.incompatible for f in found)
+    # the label writes the name as the articles do, not in title case ('Mctorvik')
+    assert [(f.what, f.incompatible) for f in found] == ([("first name of McTorvik", True)] if conflict else [])
 
 
 def test_an_office_is_no_first_name():

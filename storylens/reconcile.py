@@ -663,6 +663,34 @@ def _slot_key(a: ClaimInfo, b: ClaimInfo, slots: dict[int, frozenset[int]]) -> s
     return SLOT if _same_scope(a, b, ("of", "role", "share_of")) else None
 
 
+# The only figure of its unit in each of two sentences alike ('tens of thousands of
+# dockworkers' / 'tens of thousands of workers' along one coast): the same figure
+# there is one quantity told twice. Agreements only: alike sentences may still count
+# two things, so different figures there are no conflict.
+ALIKE = "alike"
+
+
+def alone_in_sentence(claims: list[ClaimInfo]) -> set[int]:
+    """Claims that are the only figure of their unit in their sentence."""
+    count: dict[tuple, list[ClaimInfo]] = {}
+    for c in claims:
+        if c.kind == "number" and c.unit != "tally" and c.interval is not None:
+            count.setdefault((c.article, c.sentence, c.unit), []).append(c)
+    return {id(cs[0]) for cs in count.values() if len(cs) == 1}
+
+
+def _alike_key(a: ClaimInfo, b: ClaimInfo, alone: set[int], evidence: "_Evidence", config: FactsConfig) -> str | None:
+    """ALIKE where each is alone in its sentence, the sentences are alike, and
+    no outcome the vocabulary tells apart says they count two groups ('300
+    injured' / '300 evacuated'). Scope words and windows, the parse's guesses,
+    do not part one figure in alike sentences ('4.2%' / '4.2 percent')."""
+    if id(a) not in alone or id(b) not in alone or a.unit != b.unit:
+        return None
+    if a.event != b.event and all(e in EVENT_SYNONYMS and e not in ("be", "say") for e in (a.event, b.event)):
+        return None
+    return ALIKE if evidence.similarity(a, b) >= config.figure_similarity else None
+
+
 def _significant_digits(x: float) -> int:
     """3 for 37.3 and for 331,000,000; 6 for 188,829."""
     return len(f"{x:.10g}".replace(".", "").replace("-", "").strip("0").split("e")[0])
@@ -794,6 +822,8 @@ def _candidate_index(claims: list[ClaimInfo], evidence: _Evidence,
       unit or at least `figure_min_count`;
     - SLOT (`_slot_key`): figures in one aligned passage (a conflict also
       needs them within `figure_max_ratio`);
+    - ALIKE (`alone_in_sentence`): figures in sentences at least
+      `figure_similarity` alike (agreements only);
     - WEAK and AGREE_ONLY (also `_swapped_noun`): kept only when supported,
       the two in one aligned passage (`_Evidence.counterpart`) or their
       sentences at least `related_similarity` alike, or else when both tell
@@ -844,11 +874,15 @@ def _candidate_index(claims: list[ClaimInfo], evidence: _Evidence,
         members: dict[int, list[int]] = {}
         for n, b in enumerate(block):
             members.setdefault(b, []).append(n)
+        # figures alone in their sentences pair at `figure_similarity` (ALIKE)
+        numbers = min(config.related_similarity, config.figure_similarity)
+        kinds = {n: kind for (kind, _), n in blocks.items()}
         with one_blas_thread():
-            for ns in (ns for ns in members.values() if len(ns) > 1):
+            for b, ns in ((b, ns) for b, ns in members.items() if len(ns) > 1):
                 idx = np.array(ns)
                 vs = vectors[row_of[idx]]
-                first, second = np.triu(vs @ vs.T >= config.related_similarity - _SIMILARITY_ROUNDING, 1).nonzero()
+                least = numbers if kinds[b] == "number" else config.related_similarity
+                first, second = np.triu(vs @ vs.T >= least - _SIMILARITY_ROUNDING, 1).nonzero()
                 pairs.update(zip(idx[first].tolist(), idx[second].tolist()))
     return [(claims[n], claims[m]) for n, m in sorted(pairs, key=lambda p: (block[p[0]], p))
             if claims[n].article != claims[m].article]
@@ -858,7 +892,7 @@ def _candidate_pairs(claims: list[ClaimInfo], evidence: _Evidence, checker: Chec
                      config: FactsConfig) -> list[_Pair]:
     pairs = []
     sole, days, figures = sole_figures(claims), sole_dates(claims), stated_figures(claims)
-    exact, slots = exact_figures(claims), slot_figures(claims, evidence)
+    exact, slots, alone = exact_figures(claims), slot_figures(claims, evidence), alone_in_sentence(claims)
     for a, b in _candidate_index(claims, evidence, config):
         level = _key(a, b) or _swapped_noun(a, b, evidence)
         if level in (None, AGREE_ONLY, WEAK, MONEY):
@@ -874,13 +908,17 @@ def _candidate_pairs(claims: list[ClaimInfo], evidence: _Evidence, checker: Chec
         if level in (None, AGREE_ONLY) and _slot_key(a, b, slots):
             level = SLOT
         if level is None:
+            level = _alike_key(a, b, alone, evidence, config)
+        if level is None:
             continue
         sim = evidence.similarity(a, b)
         counterpart = evidence.counterpart(a, b)
-        supported = level in (STRONG, MONEY, SOLE, FIGURE) or counterpart or sim >= config.related_similarity
+        supported = level in (STRONG, MONEY, SOLE, FIGURE, ALIKE) or counterpart or sim >= config.related_similarity
         if not supported and not (a.event == b.event and a.event and _specific(a, b)):
             continue   # decided before the checker, which writes an explanation for every pair it sees
         verdict = checker.compare(a, b)
+        if level == ALIKE and verdict.status != "agree":
+            continue
         # a figure and its rounding may both hold, but only a key or a precise figure pairs them
         compatible = (verdict.status == "agree" or verdict.incompatible is False) and not (
             a.kind == "number" and a.previous is None and b.previous is None and not values_compatible(a, b))

@@ -867,3 +867,19 @@ def test_the_only_figure_in_each_version_of_one_sentence_fills_one_slot(a, b, st
     assert [f.status for f in found] == ([status] if status else [])
     if status == "conflict":
         assert found[0].incompatible is False
+
+
+@pytest.mark.parametrize("a, b, status", [
+    # the one figure in each of two sentences alike, counted in other nouns: one quantity told twice
+    ("The flooding in Norvale has left about 200 families without power since the weekend, the utility said.",
+     "Some 200 households in Norvale still had no electricity on Monday after the weekend floods.", "agree"),
+    ("Tens of thousands of dockworkers walked off the job across the Varna coast, the union said.",
+     "Tens of thousands of port employees along the Varna coast joined the strike, according to union leaders.",
+     "agree"),
+    # different figures there: alike sentences may count two things, so no conflict on that ground
+    ("The flooding in Norvale has left about 200 families without power since the weekend, the utility said.",
+     "Some 900 households in Norvale still had no electricity on Monday after the weekend floods.", None),
+])
+def test_the_only_figure_in_each_of_two_sentences_alike_agrees(a, b, status):
+    found = [f.status for f in _story(a, b) if f.kind == "number" and f.status != "unique"]
+    assert found == ([status] if status else [])

@@ -338,7 +338,8 @@ def _full_names(mentions: list[_Mention]) -> set[tuple[str, str]]:
 
 class _Context:
     """How sure two mentions sit in the same context: 3 inside one passage,
-    2 in similar sentences, 1 sharing content words nearby, 0 none."""
+    2 in similar sentences, 1 sharing content words nearby or one office
+    written before both names, 0 none."""
 
     def __init__(self, features, passages: list[Passage], config: FactsConfig):
         self.by_id = {f.id: f for f in features}
@@ -373,7 +374,9 @@ class _Context:
             return 2
         if len(self.near(x) & self.near(y)) >= self.config.name_context_shared:
             return 1
-        return 0
+        # one office before both names ('Gen. Frank McKenzie' / 'Gen. Kenneth McKenzie'): one role
+        office = _role_before(fx, x)
+        return int(office is not None and office == _role_before(fy, y))
 
 
 def name_facts(features, passages: list[Passage], config: FactsConfig = FactsConfig()) -> list[Fact]:
@@ -470,7 +473,7 @@ def _judge(x: _Mention, y: _Mention, words_a: set[str], words_b: set[str], full_
         # one first name written short and long ('Dave' / 'David Brat'): the pair of
         # names says it is one person, wherever in the stories the two stand
         return ((fx, fy, lx), False, f"the same person under another form of the first name "
-                f"('{fx.title()}' / '{fy.title()}'): a style, both can be right", f"first name of {lx.title()}", False)
+                f"('{_as_written(fx, x)}' / '{_as_written(fy, y)}'): a style, both can be right", f"first name of {_as_written(lx, x, y)}", False)
     if lx == ly and len(x.words) >= 2 and len(y.words) >= 2 and (x.surname_alone or y.surname_alone):
         # a person, named as the press names people: 'Bill Kristol' ... 'Kristol said'
         if fx is None or fy is None or len(fx) < 2 or len(fy) < 2:
@@ -483,15 +486,16 @@ def _judge(x: _Mention, y: _Mention, words_a: set[str], words_b: set[str], full_
             # 'Mohammad Hasan')
             if Levenshtein.normalized_similarity(fx, fy) >= config.name_spelling_similarity and \
                     min(len(fx), len(fy)) >= config.name_min_letters:
-                return ((fx, fy, lx), False, f"the first name is spelled differently ('{fx.title()}' / "
-                        f"'{fy.title()}'): the same person, one spelling is wrong or a variant",
-                        f"spelling of {lx.title()}'s first name", True)
-            # a middle name or a word before the name added ('Hillary Rodham Clinton'): one first name
-            if set(x.words[:-1]) & set(y.words[:-1]):
+                return ((fx, fy, lx), False, f"the first name is spelled differently ('{_as_written(fx, x)}' / "
+                        f"'{_as_written(fy, y)}'): the same person, one spelling is wrong or a variant",
+                        f"spelling of {_as_written(lx, x, y)}'s first name", True)
+            # a middle name or a word before the name added ('Hillary Rodham Clinton'): one first name;
+            # an office is no first name ('surly President Biden', an adjective parsed as a name)
+            if set(x.words[:-1]) & set(y.words[:-1]) or fx in TITLES or fy in TITLES:
                 return None
-            return ((fx, fy, lx), True, f"two different first names for the surname {lx.title()} in the same "
+            return ((fx, fy, lx), True, f"two different first names for the surname {_as_written(lx, x, y)} in the same "
                     f"context: two different people for one role, or one outlet has the name wrong",
-                    f"first name of {lx.title()}", True)
+                    f"first name of {_as_written(lx, x, y)}", True)
         # one first name: another word of the name may still be spelled two ways
         # ('Shelley Moore Capito' / 'Shelly Moore Capito'), as below
     # a name word spelled differently: compare the last words, then the first
@@ -507,7 +511,7 @@ def _judge(x: _Mention, y: _Mention, words_a: set[str], words_b: set[str], full_
         if regional(wx) == regional(wy) or first_name_same(wx, wy) or derived(wx, wy):
             continue
         one_letter = Levenshtein.distance(wx, wy) <= 1
-        why = (f"'{wx.title()}' and '{wy.title()}' in the same context: "
+        why = (f"'{_as_written(wx, x)}' and '{_as_written(wy, y)}' in the same context: "
                + ("one letter apart, a misspelling or a variant spelling of one name (a transliteration "
                   "can have several)" if one_letter else
                   "a name spelled differently, or two different names that look alike; at most one is right "
@@ -515,8 +519,18 @@ def _judge(x: _Mention, y: _Mention, words_a: set[str], words_b: set[str], full_
         # a long word one letter apart is one name slipped, wherever the two stand; a slip keeps
         # the first letter ('Nangahar' / 'Nangarhar'), while 'Hernandez' / 'Fernandez' are two names
         slip = one_letter and wx[0] == wy[0] and min(len(wx), len(wy)) >= config.name_slip_min_letters
-        return (tuple(sorted((wx, wy))), not one_letter, why, f"spelling of {sorted((wx, wy))[0].title()}", not slip)
+        return (tuple(sorted((wx, wy))), not one_letter, why, f"spelling of {_as_written(min(wx, wy), x, y)}", not slip)
     return None
+
+
+def _as_written(word: str, *mentions: _Mention) -> str:
+    """A name word as the article writes it ('McKenzie', 'al-Qaddafi'), not
+    as title case would ('Mckenzie'); title case where no mention holds it."""
+    for m in mentions:
+        hit = re.search(rf"(?<![a-z]){re.escape(word)}(?![a-z])", m.text, re.I)
+        if hit:
+            return hit.group()
+    return word.title()
 
 
 def _spelling_candidates(x: _Mention, y: _Mention) -> list[tuple[str, str]]:
@@ -561,17 +575,20 @@ def _merge(found) -> list[Fact]:
 ROLE_WORDS = {"gov": "governor", "governor": "governor", "lt": "lieutenant", "lieutenant": "lieutenant",
               "sen": "senator", "senator": "senator", "rep": "representative", "representative": "representative",
               "congressman": "representative", "congresswoman": "representative", "president": "president",
-              "vice": "vice", "mayor": "mayor", "deputy": "deputy", "secretary": "secretary", "speaker": "speaker",
+              "vice": "vice", "mayor": "mayor", "deputy": "deputy", "gen": "general", "secretary": "secretary", "speaker": "speaker",
               "attorney": "attorney", "general": "general", "chief": "chief", "judge": "judge", "justice": "justice"}
 _PAST = {"former", "ex", "then", "late", "onetime", "retired"}
 
 
 def _role_before(f, m: _Mention) -> str | None:
     """The office written just before a name, in the name's own run or before
-    it: 'Lt. Gov. Alma Mendez' -> 'lieutenant governor'. None with 'former'."""
+    it: 'Lt. Gov. Alma Mendez' -> 'lieutenant governor', 'Marine Corps Gen.
+    Kenneth McKenzie' -> 'general'. None with 'former'."""
     toks = f.tokens_in(max(0, m.start - 40), m.end)
-    name_first = next((i for i, t in enumerate(toks) if t.idx >= m.start and t.text != "."
-                       and t.lower_.rstrip(".") not in ROLE_WORDS), None)
+    role = [i for i, t in enumerate(toks[:-1]) if t.idx >= m.start and t.lower_.rstrip(".") in ROLE_WORDS]
+    # the name starts after the last office word inside the run (a unit's name may stand before it)
+    name_first = next((i for i, t in enumerate(toks) if t.idx >= m.start and i > (role[-1] if role else -1)
+                       and t.text != "." and t.lower_.rstrip(".") not in ROLE_WORDS), None)
     if name_first is None:
         return None
     words = []

@@ -1014,6 +1014,11 @@ class _Extractor:
             return CURRENCY_WORDS[words[1]], after[1]   # 'thousands of dollars
         if words[:1] and words[0] in DURATION_UNITS:
             return DURATION_UNITS[words[0]], after[0]
+        # '19-month freeze', 'a six-week extension': a length, as '19 months' is; an age
+        # ('65-year-old') is no length
+        if words[:2] and words[0] == "-" and words[1] in DURATION_UNITS and words[2:3] != ["-"] \
+                and after[0].idx == last.idx + len(last.text) and after[1].idx == after[0].idx + 1:
+            return DURATION_UNITS[words[1]], after[1]
         return "", last
 
     def _about(self, claim: ClaimInfo, group, unit, earlier) -> None:

@@ -634,6 +634,63 @@ def _same_figure(a: ClaimInfo, b: ClaimInfo, evidence: "_Evidence", figures: dic
     return shared >= config.context_min_shared or evidence.similarity(a, b) >= config.figure_similarity
 
 
+# The only figure of its unit in each of two versions of one sentence (an
+# aligned passage): the two fill one slot, whatever noun each parse counts
+# ('48 state attorneys general' / 'more than 40 states').
+SLOT = "slot"
+
+
+def slot_figures(claims: list[ClaimInfo], evidence: "_Evidence") -> dict[int, frozenset[int]]:
+    """Claim -> the passages in whose span of its article it is the only
+    figure of its unit. A second figure beside it there ('$14 billion ... of
+    the $24 billion') leaves which one the other version changed open."""
+    def figure(c: ClaimInfo) -> bool:
+        return c.kind == "number" and c.unit != "tally" and c.interval is not None
+
+    count: dict[tuple, int] = {}
+    for c in filter(figure, claims):
+        for n in evidence.inside.get(id(c), ()):
+            count[(n, c.article, c.unit)] = count.get((n, c.article, c.unit), 0) + 1
+    return {id(c): frozenset(n for n in evidence.inside.get(id(c), ()) if count[(n, c.article, c.unit)] == 1)
+            for c in filter(figure, claims)}
+
+
+def _slot_key(a: ClaimInfo, b: ClaimInfo, slots: dict[int, frozenset[int]]) -> str | None:
+    """SLOT where `a` and `b` are each their article's only figure of the unit
+    in one passage, and no scope word tells them apart (`_same_scope`)."""
+    if a.unit != b.unit or not (slots.get(id(a), frozenset()) & slots.get(id(b), frozenset())):
+        return None
+    return SLOT if _same_scope(a, b, ("of", "role", "share_of")) else None
+
+
+# The only figure of its unit in each of two sentences alike ('tens of thousands of
+# dockworkers' / 'tens of thousands of workers' along one coast): the same figure
+# there is one quantity told twice. Agreements only: alike sentences may still count
+# two things, so different figures there are no conflict.
+ALIKE = "alike"
+
+
+def alone_in_sentence(claims: list[ClaimInfo]) -> set[int]:
+    """Claims that are the only figure of their unit in their sentence."""
+    count: dict[tuple, list[ClaimInfo]] = {}
+    for c in claims:
+        if c.kind == "number" and c.unit != "tally" and c.interval is not None:
+            count.setdefault((c.article, c.sentence, c.unit), []).append(c)
+    return {id(cs[0]) for cs in count.values() if len(cs) == 1}
+
+
+def _alike_key(a: ClaimInfo, b: ClaimInfo, alone: set[int], evidence: "_Evidence", config: FactsConfig) -> str | None:
+    """ALIKE where each is alone in its sentence, the sentences are alike, and
+    no outcome the vocabulary tells apart says they count two groups ('300
+    injured' / '300 evacuated'). Scope words and windows, the parse's guesses,
+    do not part one figure in alike sentences ('4.2%' / '4.2 percent')."""
+    if id(a) not in alone or id(b) not in alone or a.unit != b.unit:
+        return None
+    if a.event != b.event and all(e in EVENT_SYNONYMS and e not in ("be", "say") for e in (a.event, b.event)):
+        return None
+    return ALIKE if evidence.similarity(a, b) >= config.figure_similarity else None
+
+
 def _significant_digits(x: float) -> int:
     """3 for 37.3 and for 331,000,000; 6 for 188,829."""
     return len(f"{x:.10g}".replace(".", "").replace("-", "").strip("0").split("e")[0])
@@ -763,6 +820,10 @@ def _candidate_index(claims: list[ClaimInfo], evidence: _Evidence,
       (`_sole_key`), or dates of the same event (`_sole_date`);
     - FIGURE (`_same_figure`): figures within `figure_max_ratio`, with a
       unit or at least `figure_min_count`;
+    - SLOT (`_slot_key`): figures in one aligned passage (a conflict also
+      needs them within `figure_max_ratio`);
+    - ALIKE (`alone_in_sentence`): figures in sentences at least
+      `figure_similarity` alike (agreements only);
     - WEAK and AGREE_ONLY (also `_swapped_noun`): kept only when supported,
       the two in one aligned passage (`_Evidence.counterpart`) or their
       sentences at least `related_similarity` alike, or else when both tell
@@ -813,11 +874,15 @@ def _candidate_index(claims: list[ClaimInfo], evidence: _Evidence,
         members: dict[int, list[int]] = {}
         for n, b in enumerate(block):
             members.setdefault(b, []).append(n)
+        # figures alone in their sentences pair at `figure_similarity` (ALIKE)
+        numbers = min(config.related_similarity, config.figure_similarity)
+        kinds = {n: kind for (kind, _), n in blocks.items()}
         with one_blas_thread():
-            for ns in (ns for ns in members.values() if len(ns) > 1):
+            for b, ns in ((b, ns) for b, ns in members.items() if len(ns) > 1):
                 idx = np.array(ns)
                 vs = vectors[row_of[idx]]
-                first, second = np.triu(vs @ vs.T >= config.related_similarity - _SIMILARITY_ROUNDING, 1).nonzero()
+                least = numbers if kinds[b] == "number" else config.related_similarity
+                first, second = np.triu(vs @ vs.T >= least - _SIMILARITY_ROUNDING, 1).nonzero()
                 pairs.update(zip(idx[first].tolist(), idx[second].tolist()))
     return [(claims[n], claims[m]) for n, m in sorted(pairs, key=lambda p: (block[p[0]], p))
             if claims[n].article != claims[m].article]
@@ -827,7 +892,7 @@ def _candidate_pairs(claims: list[ClaimInfo], evidence: _Evidence, checker: Chec
                      config: FactsConfig) -> list[_Pair]:
     pairs = []
     sole, days, figures = sole_figures(claims), sole_dates(claims), stated_figures(claims)
-    exact = exact_figures(claims)
+    exact, slots, alone = exact_figures(claims), slot_figures(claims, evidence), alone_in_sentence(claims)
     for a, b in _candidate_index(claims, evidence, config):
         level = _key(a, b) or _swapped_noun(a, b, evidence)
         if level in (None, AGREE_ONLY, WEAK, MONEY):
@@ -840,14 +905,20 @@ def _candidate_pairs(claims: list[ClaimInfo], evidence: _Evidence, checker: Chec
             level = SOLE   # and said of the same thing: 'apologized for a Facebook post'
         if level in (None, AGREE_ONLY, WEAK) and _same_figure(a, b, evidence, figures, config):
             level = FIGURE
+        if level in (None, AGREE_ONLY) and _slot_key(a, b, slots):
+            level = SLOT
+        if level is None:
+            level = _alike_key(a, b, alone, evidence, config)
         if level is None:
             continue
         sim = evidence.similarity(a, b)
         counterpart = evidence.counterpart(a, b)
-        supported = level in (STRONG, MONEY, SOLE, FIGURE) or counterpart or sim >= config.related_similarity
+        supported = level in (STRONG, MONEY, SOLE, FIGURE, ALIKE) or counterpart or sim >= config.related_similarity
         if not supported and not (a.event == b.event and a.event and _specific(a, b)):
             continue   # decided before the checker, which writes an explanation for every pair it sees
         verdict = checker.compare(a, b)
+        if level == ALIKE and verdict.status != "agree":
+            continue
         # a figure and its rounding may both hold, but only a key or a precise figure pairs them
         compatible = (verdict.status == "agree" or verdict.incompatible is False) and not (
             a.kind == "number" and a.previous is None and b.previous is None and not values_compatible(a, b))
@@ -871,6 +942,10 @@ def _candidate_pairs(claims: list[ClaimInfo], evidence: _Evidence, checker: Chec
         # the two claims in one aligned passage:
         # sentence similarity alone lets claims agree, never conflict.
         if not compatible and level != MONEY and (level == AGREE_ONLY or not (level in (STRONG, SOLE, FIGURE) or counterpart)):
+            continue
+        # one slot with two far-apart figures: more likely two sentences saying two things
+        if level == SLOT and verdict.status == "conflict" and not _near(
+                stated_number(a) or 0, stated_number(b) or 0, config.figure_max_ratio):
             continue
         if level == MONEY and verdict.status == "conflict" and not purchase:
             shared, overlap = evidence.context_overlap(a, b)

@@ -192,3 +192,23 @@ def test_a_title_word_after_a_name_is_part_of_it_not_a_person():
     b = ("Outgoing Harbour House adviser Ilse Quist told growers on Monday that nothing would change. "
          "Quist said the Harbour House stood by the levy.")
     assert not conflicts(facts_of(a, b), "name")
+
+
+@pytest.mark.parametrize("office, conflict", [("Gen. ", True), ("", False)])
+def test_one_office_before_two_first_names_is_one_role(office, conflict):
+    # unrelated sentences, no passage, no words shared near the names: only the office ties them
+    a = (f"The convoy reached the northern pass late in the evening under Coast Guard {office}Anselm McTorvik. "
+         "McTorvik declined to comment.")
+    b = f"{office}Konrad McTorvik told reporters that the harbour would stay shut until March."
+    found = [f for f in conflicts(facts_of(a, b), "name") if f.what.startswith("first name")]
+    # the label writes the name as the articles do, not in title case ('Mctorvik')
+    assert [(f.what, f.incompatible) for f in found] == ([("first name of McTorvik", True)] if conflict else [])
+
+
+def test_an_office_is_no_first_name():
+    from storylens.differences import _judge, _Mention
+    from storylens.settings import FactsConfig
+    # 'surly President Venn': an adjective parsed as part of the name leaves the office where the first name stands
+    x = _Mention("a", 0, 19, "surly President Venn", ("surly", "president", "venn"), 0, surname_alone=True)
+    y = _Mention("b", 0, 9, "Arlo Venn", ("arlo", "venn"), 0, surname_alone=True)
+    assert _judge(x, y, set(x.words), set(y.words), set(), set(), FactsConfig()) is None

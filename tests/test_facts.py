@@ -219,3 +219,17 @@ def test_per_doc_selections_are_the_tokens_the_rules_test():
     assert _day_or_year(doc) == [t.i for t in doc if t.lower_ in ("tuesday", "sunday")
                                  or len(t.text) == 4 and YEAR.fullmatch(t.text)]
     assert [doc[i].lemma_ for i in _tally_words(doc)] == ["vote", "approve"]
+
+
+# --- issue #8, round 8: a hyphenated length is a length ---
+
+@pytest.mark.parametrize("text, claim, value, unit", [
+    ("The 19-month freeze on rents ended on Monday.", "19-month", "19 month", "month"),
+    ("Congress passed a six-week extension of the levy.", "six-week", "6 week", "week"),
+    ("The hurricane season lasted more than 18 months.", "more than 18 months", ">18 month", "month"),
+    # an age is no length
+    ("A 65-year-old dockworker was hurt in the fire.", None, None, None),
+])
+def test_a_length_written_before_its_noun_is_a_length(text, claim, value, unit):
+    found = [(c.value, c.unit) for c in _claims_of(text) if c.kind == "number" and c.text.startswith(claim or "")]
+    assert found == ([(value, unit)] if claim else [])

@@ -846,3 +846,40 @@ def test_storeys_and_stories_count_one_thing():
                                     "An air strike demolished an 11-story building in Tarvel on Saturday.")
                   if f.status == "conflict" and f.kind == "number"]
     assert {c.value for c in conflict.claims} == {"15", "11"}
+
+
+# --- issue #8, round 8: the one figure in each version of one sentence fills one slot ---
+
+@pytest.mark.parametrize("a, b, status", [
+    # other counted nouns and other verbs, one slot: the figures differ, both could hold
+    ("A federal judge on Monday dismissed the antitrust case that 48 state attorneys general filed against Brindle.",
+     "A federal judge on Monday threw out the antitrust lawsuit brought against Brindle by more than 40 states.",
+     "conflict"),
+    # a vague figure fills its slot too, and agrees
+    ("The storm forced tens of thousands of dockworkers from their homes along the coast, the union said.",
+     "Tens of thousands of people along the coast were driven out by the storm, according to the union.", "agree"),
+    # far apart: two sentences alike in their words may say two things
+    ("On Monday a federal judge dismissed the antitrust case that 70 companies brought against Brindle.",
+     "A federal judge on Monday dismissed the antitrust lawsuit brought against Brindle by nearly 32 firms.", None),
+])
+def test_the_only_figure_in_each_version_of_one_sentence_fills_one_slot(a, b, status):
+    found = [f for f in _story(a, b) if f.kind == "number" and f.status != "unique"]
+    assert [f.status for f in found] == ([status] if status else [])
+    if status == "conflict":
+        assert found[0].incompatible is False
+
+
+@pytest.mark.parametrize("a, b, status", [
+    # the one figure in each of two sentences alike, counted in other nouns: one quantity told twice
+    ("The flooding in Norvale has left about 200 families without power since the weekend, the utility said.",
+     "Some 200 households in Norvale still had no electricity on Monday after the weekend floods.", "agree"),
+    ("Tens of thousands of dockworkers walked off the job across the Varna coast, the union said.",
+     "Tens of thousands of port employees along the Varna coast joined the strike, according to union leaders.",
+     "agree"),
+    # different figures there: alike sentences may count two things, so no conflict on that ground
+    ("The flooding in Norvale has left about 200 families without power since the weekend, the utility said.",
+     "Some 900 households in Norvale still had no electricity on Monday after the weekend floods.", None),
+])
+def test_the_only_figure_in_each_of_two_sentences_alike_agrees(a, b, status):
+    found = [f.status for f in _story(a, b) if f.kind == "number" and f.status != "unique"]
+    assert found == ([status] if status else [])

@@ -81,9 +81,11 @@ FACT_STORIES = {
     # $1.2 trillion and nearly $1 trillion for one bill: 1.2 apart
     "figure_ratio": ("The Senate on Tuesday advanced the $1.2 trillion infrastructure bill for roads and bridges.",
                      "Senators voted on Tuesday to start debate on the nearly $1 trillion infrastructure bill."),
-    # counts of 5,000 (no unit): paired while figure_min_count allows them
+    # counts of 5,000 (no unit): paired while figure_min_count allows them (sentences built
+    # apart, so that no aligned passage makes them one slot)
     "figure_count": ("Police said 5,200 protesters marched through central Arvel on Saturday.",
-                     "Some 5,000 demonstrators filled the streets of central Arvel on Saturday, police said."),
+                     "The streets of central Arvel were full on Saturday: police counted some 5,000 demonstrators, "
+                     "more than expected."),
     # 1.6 million is nearer 1.5 million than 1.35 million is, but not twice as near
     "figure_margin": ("The lawsuit covers 1.5 million workers at the chain, lawyers said.",
                       "The court may block a lawsuit by 1.6 million women at the chain. "

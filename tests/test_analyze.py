@@ -73,3 +73,22 @@ def test_loading_the_model_freezes_what_lives_as_long_as_the_process():
 
     load_nlp()
     assert gc.get_freeze_count() > 10_000  # the model's objects: full collections skip them
+
+
+@pytest.mark.parametrize("enabled", [True, False])
+def test_a_paused_collector_is_left_as_the_caller_had_it(enabled):
+    import gc
+
+    from storylens.analyze import gc_paused
+
+    was = gc.isenabled()
+    (gc.enable if enabled else gc.disable)()
+    try:
+        with gc_paused():
+            assert not gc.isenabled()
+        assert gc.isenabled() == enabled
+        with pytest.raises(ValueError), gc_paused():
+            raise ValueError  # an error inside still restores it
+        assert gc.isenabled() == enabled
+    finally:
+        (gc.enable if was else gc.disable)()

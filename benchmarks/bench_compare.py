@@ -7,11 +7,16 @@ Every figure is a median of CPU time over repeated runs in one process, next
 to the bare spaCy parse of the same texts measured in the same process (the
 floor the article phase cannot beat). Inputs: the seed pair, and 10, 40 and
 80 full-length BASIL articles. Needs ../shared.
+
+Both sides are measured alike: every timed block starts after a full garbage
+collection (so a collection set off by one block's garbage does not fall in
+the next), and the parse and the article phase take turns at going first.
 """
 
 from __future__ import annotations
 
 import argparse
+import gc
 import json
 import platform
 import statistics
@@ -27,9 +32,12 @@ BATCH_SIZE = 16  # `analyze_articles`'s default batch
 
 
 def median_time(fn, repeat: int) -> float:
-    """Median CPU seconds of this process (not wall time: the machine is shared)."""
+    """Median CPU seconds of this process (not wall time: the machine is shared).
+    Each run starts from a full collection, so no run pays for the garbage
+    of the block before it."""
     times = []
     for _ in range(repeat):
+        gc.collect()
         start = time.process_time()
         fn()
         times.append(time.process_time() - start)
@@ -121,10 +129,15 @@ def main() -> None:
         # drifts between blocks of repeats, much less within one repeat. The
         # floor parses in the article phase's own batches (BATCH_SIZE), so
         # batching flatters neither side.
+        # Odd repeats time the article phase before the floor, even ones after
+        # it, so neither side always runs on the caches the other left warm.
+        sides = {"parse": lambda: list(nlp.pipe(texts, batch_size=BATCH_SIZE)),
+                 "article": lambda: list(analyze_articles(articles))}
         laps = []
-        for _ in range(args.repeat):
-            parse = median_time(lambda: list(nlp.pipe(texts, batch_size=BATCH_SIZE)), 1)
-            article_phase = median_time(lambda: list(analyze_articles(articles)), 1)
+        for lap in range(args.repeat):
+            order = ("parse", "article") if lap % 2 == 0 else ("article", "parse")
+            timed = {side: median_time(sides[side], 1) for side in order}
+            parse, article_phase = timed["parse"], timed["article"]
             load_s = median_time(lambda: [ArticleFeatures.from_bytes(b) for b in blobs], 1)
             story_phase = median_time(lambda: compare_features([ArticleFeatures.from_bytes(b) for b in blobs]),
                                       1) - load_s

@@ -359,19 +359,22 @@ def analyze_articles(articles: Iterable[Article], *, batch_size: int = 16,
                      progress=None) -> Iterator[ArticleFeatures]:
     """The article phase over a stream: parse in batches, yield one record per
     article in input order. `progress(n)` is called after each article."""
-    from .analyze import analyze, embed_units
+    from .analyze import analyze, embed_units, gc_paused
 
     batch: list[Article] = []
 
     def flush() -> Iterator[ArticleFeatures]:
         analyses = analyze(batch, batch_size=batch_size)
-        sentences = [unit_sentences(a) for a in analyses]
-        # the vectors of unit_texts(a), without tokenizing each pair again
-        vectors = embed_units(sentences, MAX_EMBED_CHARS)
+        # the collector paused for extraction, not for the parse nor across a yield
+        with gc_paused():
+            sentences = [unit_sentences(a) for a in analyses]
+            # the vectors of unit_texts(a), without tokenizing each pair again
+            vectors = embed_units(sentences, MAX_EMBED_CHARS)
         offset = 0
         for analysis, sents in zip(analyses, sentences):
             n = 2 * len(sents) - 1 if sents else 0
-            record = extract(analysis, vectors[offset:offset + n] if n else np.zeros((0, 1), np.float32))
+            with gc_paused():
+                record = extract(analysis, vectors[offset:offset + n] if n else np.zeros((0, 1), np.float32))
             offset += n
             if progress:
                 progress(1)

@@ -19,6 +19,7 @@ from typing import Callable, Iterable, Sequence, Union
 from . import __version__
 from .actors import actor_rows
 from .align import align, reuse_shares
+from .analyze import gc_paused
 from .errors import UsageError
 from .features import ArticleFeatures, analyze_articles
 from .framing import aggregate_substitutions, find_terms
@@ -86,10 +87,13 @@ def compare_features(features: Sequence[ArticleFeatures], *, settings: Settings 
     >>> sorted({p.kind for p in c.passages})
     ['edited', 'paraphrase', 'quotation']
     """
-    settings = settings or Settings()
-    step = progress or (lambda stage: None)
     if len(features) < 2:
         raise UsageError(f"need at least two articles to compare, got {len(features)}")
+    with gc_paused():
+        return _compare(features, settings or Settings(), progress or (lambda stage: None))
+
+
+def _compare(features: Sequence[ArticleFeatures], settings: Settings, step: Callable[[str], None]) -> Comparison:
     ids = [f.id for f in features]
     if len(set(ids)) != len(ids):
         fixed = assign_ids([f.article for f in features])

@@ -81,11 +81,16 @@ def quote_spans(text: str) -> tuple[tuple[int, int, int, int], ...]:
     return tuple(out)
 
 
+_MARKS = re.compile('[“”"]')
+
+
 def _line_quotes(line: str) -> list[tuple[int, int, int, int]]:
     # Curly marks nest (some outlets write inner quotes with “ ” too);
-    # straight marks cannot, so they alternate.
+    # straight marks cannot, so they alternate. Only the marks move the
+    # state: visit them alone, not every character of the line.
     out, opened, depth = [], None, 0
-    for i, ch in enumerate(line):
+    for match in _MARKS.finditer(line):
+        i, ch = match.start(), match.group()
         if ch == _OPEN and opened is not None and line[i - 1] in ",.!?" and line[i + 1:i + 2] in ("", " ", "\n"):
             ch = _CLOSE  # 'consequences,“ the secretary said': an opening mark typed for the closing one
         if ch == _OPEN or (ch == _BOTH and opened is None):

@@ -687,8 +687,9 @@ class ArticleNames:
         cache = self.__dict__.setdefault("_resolved", {})
         if name not in cache:
             # (name, first offset, how often the article writes it or a part of it in full)
-            candidates = [n for n in self._full_name_set if (same_actor(n, name) or _last_of_double_barrel(
-                words, name_words(n))) and len(n) > len(name) and _may_expand(words, name_words(n))]
+            candidates = [n for n, full, full_set in self._full_name_words if len(n) > len(name) and (
+                not full_set.isdisjoint(words) and same_actor(n, name) or _last_of_double_barrel(words, full))
+                and _may_expand(words, full)]
             first, written = self._full_name_stats
             cache[name] = [(n, first[n], sum(k for m, k in written.items() if same_actor(m, n)) if len(candidates) > 1 else 0)
                            for n in candidates]
@@ -748,6 +749,13 @@ class ArticleNames:
     @cached_property
     def _full_name_set(self) -> list[str]:
         return list(dict.fromkeys(n for _, n in self.full_names))
+
+    @cached_property
+    def _full_name_words(self) -> list[tuple[str, list[str], frozenset[str]]]:
+        """Each full name with its words, as a list and as a set: `resolve`
+        tests every full name against every short name, and only one that
+        shares a word with it can be the same actor."""
+        return [(n, name_words(n), frozenset(name_words(n))) for n in self._full_name_set]
 
     def antecedent(self, actor: Actor) -> str:
         """A pronoun's speaker: the latest earlier speaker that fits (a person

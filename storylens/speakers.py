@@ -28,6 +28,8 @@ import math
 import re
 from dataclasses import dataclass
 from functools import lru_cache
+from itertools import repeat
+from operator import mul
 from pathlib import Path
 
 from spacy.tokens import Token
@@ -621,7 +623,8 @@ def rank(model: dict, candidates: list[tuple[str, dict[str, float]]]) -> str | N
     if not candidates:
         return None
     w = model["weights"]
-    score, name = max((sum(w.get(k, 0.0) * v for k, v in f.items()), n) for n, f in candidates)
+    # the same products summed in the same order, without a generator per candidate
+    score, name = max((sum(map(mul, map(w.get, f, repeat(0.0)), f.values())), n) for n, f in candidates)
     p = 1.0 / (1.0 + math.exp(-score))
     return name if p >= model["threshold"] else None
 

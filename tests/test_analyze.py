@@ -86,3 +86,22 @@ def test_unusual_spaces_parse_as_plain_spaces_and_keep_every_offset(space):
     # what is quoted back keeps the article's own characters
     name = next(e for e in odd.doc.ents if e.label_ == "PERSON")
     assert odd.span(name.start_char - 5, name.end_char).text == f"Sen.{space}Ann Lo"
+
+
+@pytest.mark.parametrize("enabled", [True, False])
+def test_a_paused_collector_is_left_as_the_caller_had_it(enabled):
+    import gc
+
+    from storylens.analyze import gc_paused
+
+    was = gc.isenabled()
+    (gc.enable if enabled else gc.disable)()
+    try:
+        with gc_paused():
+            assert not gc.isenabled()
+        assert gc.isenabled() == enabled
+        with pytest.raises(ValueError), gc_paused():
+            raise ValueError  # an error inside still restores it
+        assert gc.isenabled() == enabled
+    finally:
+        (gc.enable if was else gc.disable)()

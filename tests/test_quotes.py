@@ -149,10 +149,19 @@ def test_same_speaker():
     assert not same_speaker("unattributed", "unattributed")
 
 
-def test_quote_marks_and_apostrophes():
-    text = "He said ‘we stay’ and the rebels’ guns fell silent. It’s “over” now.\n\n“A long quote runs on\n"
-    spans = [text[s:e] for s, e, _, _ in quote_spans(text)]
-    assert spans == ["we stay", "over", "A long quote runs on"]
+@pytest.mark.parametrize("text, quoted", [
+    ("He said ‘we stay’ and the rebels’ guns fell silent. It’s “over” now.\n\n“A long quote runs on\n",
+     ["we stay", "over", "A long quote runs on"]),
+    ("“The chair said “no” to us,” she wrote.", ["The chair said “no” to us"]),  # curly marks nest
+    ('"Stay," he said. "Go."', ["Stay", "Go."]),  # straight marks alternate
+    ("“It ends here,“ the mayor said.", ["It ends here"]),  # an opening mark typed for the closing one
+    ('She said: "open to the end\nNext line.', ["open to the end"]),  # left open: to the end of its line
+])
+def test_quote_marks_and_apostrophes(text, quoted):
+    assert [text[s:e] for s, e, _, _ in quote_spans(text)] == quoted
+
+
+def test_normalise_ignores_case_marks_and_punctuation():
     assert normalise("“Over,” he SAID.") == normalise('"over" he said')
 
 

@@ -86,6 +86,25 @@ def test_short_forms_canonicalised(cited):
     assert names["The Observatory"] == "Norland Hydrological Observatory"
 
 
+RESOLVE = ("Marjorie Taylor-Greene spoke in Rome, Georgia, on Monday. Greene said the vote was a mistake.\n\n"
+           "Tom Hale, the county clerk, said he agreed. Hale said the count would be repeated.\n\n"
+           "The Kestrel Harbour Trust said it would pay. The trust said the pier would reopen.")
+
+
+@pytest.mark.parametrize("written, resolved", [
+    ("Greene", "Marjorie Taylor-Greene"),  # the last part of a double-barrelled surname, no whole word shared
+    ("Hale", "Tom Hale"),
+    ("Tom Hale", "Tom Hale"),
+    ("Kestrel Harbour Trust", "Kestrel Harbour Trust"),
+    ("trust", "trust"),  # a common noun is not a short form of a name
+])
+def test_a_speaker_resolves_to_the_fullest_name_the_article_gives(written, resolved):
+    from storylens.sources import article_names
+
+    names = article_names(analyze([Article(id="r", text=RESOLVE)])[0])
+    assert {s.name: names.resolve(s) for s in names.speakers}[written] == resolved
+
+
 def test_no_pronouns_generic_nouns_or_people_merely_mentioned(cited):
     names = {c.name.lower() for c in cited}
     assert not names & {"he", "they", "rescuers", "officials", "mayor", "the mayor"}

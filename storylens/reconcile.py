@@ -413,7 +413,7 @@ def _date_key(a: ClaimInfo, b: ClaimInfo) -> str | None:
     same_subject = _same_name(a.subject, b.subject)
     if a.event == "say" or b.event == "say":
         # when a statement was made is not a fact about the event: never a conflict
-        return AGREE_ONLY if a.event == b.event and same_subject else None
+        return AGREE_ONLY if same_subject and (a.event == b.event or _same_doer(a, b)) else None
     if a.event and a.event == b.event:
         return STRONG if same_subject else WEAK
     if same_subject and a.subject == b.subject and a.subject in DATED_EVENTS:
@@ -654,6 +654,15 @@ def _specific(a: ClaimInfo, b: ClaimInfo) -> bool:
     return a.kind == "time" or (a.kind == "date" and a.date is not None and b.date is not None)
 
 
+def _same_doer(a: ClaimInfo, b: ClaimInfo) -> bool:
+    """Two days told of one doer ('Manchin on Thursday said' / 'Manchin made
+    clear Thursday'; 'the court on Thursday granted' / 'the court said
+    Thursday'): outlets vary the verb of one act more than its doer, so the
+    same day may agree whatever the verbs; never a conflict, as one doer acts
+    on many days."""
+    return a.kind == b.kind == "date" and _specific(a, b) and _same_name(a.subject, b.subject)
+
+
 class _Evidence:
     """Stored sentence vectors and passage counterparts, looked up once per claim."""
 
@@ -768,7 +777,9 @@ def _candidate_index(claims: list[ClaimInfo], evidence: _Evidence,
       sentences at least `related_similarity` alike, or else when both tell
       of the same event and the checker finds them compatible; the last
       only for dates and times (`_specific`), and a date of a statement
-      ('say') pairs only with one by the same subject (`_date_key`).
+      ('say') pairs only with one by the same subject (`_date_key`); or
+      when both are days told of one doer (`_same_doer`: subjects with the
+      same last word).
     """
     blocks: dict[tuple, int] = {}
     block = [blocks.setdefault((c.kind, c.unit if c.kind == "number" else ""), len(blocks)) for c in claims]
@@ -782,7 +793,10 @@ def _candidate_index(claims: list[ClaimInfo], evidence: _Evidence,
         elif c.kind == "place":
             keys.append(("subject", last))
         else:
-            keys.append(("event", c.event) if c.event != "say" else ("said", last))
+            if c.event != "say":
+                keys.append(("event", c.event))
+            # a statement by its sayer (`_date_key`), any day by its doer (`_same_doer`)
+            keys.append(("doer", last))
             if c.subject in DATED_EVENTS:
                 keys.append(("subject", c.subject))
         for key in keys:
@@ -845,7 +859,7 @@ def _candidate_pairs(claims: list[ClaimInfo], evidence: _Evidence, checker: Chec
         sim = evidence.similarity(a, b)
         counterpart = evidence.counterpart(a, b)
         supported = level in (STRONG, MONEY, SOLE, FIGURE) or counterpart or sim >= config.related_similarity
-        if not supported and not (a.event == b.event and a.event and _specific(a, b)):
+        if not supported and not (a.event == b.event and a.event and _specific(a, b) or _same_doer(a, b)):
             continue   # decided before the checker, which writes an explanation for every pair it sees
         verdict = checker.compare(a, b)
         # a figure and its rounding may both hold, but only a key or a precise figure pairs them

@@ -846,3 +846,20 @@ def test_storeys_and_stories_count_one_thing():
                                     "An air strike demolished an 11-story building in Tarvel on Saturday.")
                   if f.status == "conflict" and f.kind == "number"]
     assert {c.value for c in conflict.claims} == {"15", "11"}
+
+
+# --- issue #8, round 8: dates and the events they belong to ---
+
+@pytest.mark.parametrize("a, b, status", [
+    # one doer, one day, two verbs: the day agrees
+    ("Senator Ilse Varga on Thursday said she would oppose the harbour levy.",
+     "Varga made clear Thursday that the harbour levy would not pass with her vote.", "agree"),
+    ("A federal appeals court on Thursday granted the port authority's request.",
+     "The appeals court said Thursday it will allow the port authority to collect the fee.", "agree"),
+    # one doer acts on many days: two days are no conflict
+    ("Senator Ilse Varga on Thursday said she would oppose the harbour levy.",
+     "Varga made clear Wednesday that the harbour levy would not pass with her vote.", None),
+])
+def test_days_told_of_one_doer_agree_whatever_the_verb(a, b, status):
+    dates = [f for f in _story(a, b) if f.kind == "date" and f.status != "unique"]
+    assert [f.status for f in dates] == ([status] if status else [])

@@ -412,8 +412,9 @@ def _date_key(a: ClaimInfo, b: ClaimInfo) -> str | None:
         return None   # a year, a month or week, and a day are not told against each other
     same_subject = _same_name(a.subject, b.subject)
     if a.event == "say" or b.event == "say":
-        # when a statement was made is not a fact about the event: never a conflict
-        return AGREE_ONLY if same_subject and (a.event == b.event or _same_doer(a, b)) else None
+        # when a statement was made is not a fact about the event: never a conflict, but
+        # the day of one statement, or of one act told as a statement, agrees (`_one_act`)
+        return AGREE_ONLY if same_subject and a.event == b.event or _one_act(a, b) else None
     if a.event and a.event == b.event:
         return STRONG if same_subject else WEAK
     if same_subject and a.subject == b.subject and a.subject in DATED_EVENTS:
@@ -654,13 +655,20 @@ def _specific(a: ClaimInfo, b: ClaimInfo) -> bool:
     return a.kind == "time" or (a.kind == "date" and a.date is not None and b.date is not None)
 
 
-def _same_doer(a: ClaimInfo, b: ClaimInfo) -> bool:
-    """Two days told of one doer ('Manchin on Thursday said' / 'Manchin made
-    clear Thursday'; 'the court on Thursday granted' / 'the court said
-    Thursday'): outlets vary the verb of one act more than its doer, so the
-    same day may agree whatever the verbs; never a conflict, as one doer acts
-    on many days."""
-    return a.kind == b.kind == "date" and _specific(a, b) and _same_name(a.subject, b.subject)
+def _one_act(a: ClaimInfo, b: ClaimInfo) -> bool:
+    """Two exact days that date one act, whatever the verbs: told of one doer
+    ('Manchin on Thursday said' / 'Manchin made clear Thursday'; 'the court
+    on Thursday granted' / 'the court said Thursday'), as outlets vary the
+    verb of an act more than its doer; or each in its article's first
+    sentence, which dates the news the article reports. Agreement only,
+    never a conflict: a doer acts on many days, and a first sentence may
+    date what led to the news."""
+    if not (a.kind == b.kind == "date" and _specific(a, b)):
+        return False
+    if _same_name(a.subject, b.subject):
+        return True
+    # two named doers are two acts ('Mayor Ruell said on Monday' / 'minister Hale said on Monday')
+    return a.sentence == b.sentence == 0 and not (a.subject_proper and b.subject_proper)
 
 
 class _Evidence:
@@ -778,8 +786,8 @@ def _candidate_index(claims: list[ClaimInfo], evidence: _Evidence,
       of the same event and the checker finds them compatible; the last
       only for dates and times (`_specific`), and a date of a statement
       ('say') pairs only with one by the same subject (`_date_key`); or
-      when both are days told of one doer (`_same_doer`: subjects with the
-      same last word).
+      when both are days of one act (`_one_act`: subjects with the same
+      last word, or both in their articles' first sentences).
     """
     blocks: dict[tuple, int] = {}
     block = [blocks.setdefault((c.kind, c.unit if c.kind == "number" else ""), len(blocks)) for c in claims]
@@ -795,8 +803,10 @@ def _candidate_index(claims: list[ClaimInfo], evidence: _Evidence,
         else:
             if c.event != "say":
                 keys.append(("event", c.event))
-            # a statement by its sayer (`_date_key`), any day by its doer (`_same_doer`)
+            # a statement by its sayer (`_date_key`), any day by its doer (`_one_act`)
             keys.append(("doer", last))
+            if c.sentence == 0:
+                keys.append(("first sentence", True))   # `_one_act`
             if c.subject in DATED_EVENTS:
                 keys.append(("subject", c.subject))
         for key in keys:
@@ -859,7 +869,7 @@ def _candidate_pairs(claims: list[ClaimInfo], evidence: _Evidence, checker: Chec
         sim = evidence.similarity(a, b)
         counterpart = evidence.counterpart(a, b)
         supported = level in (STRONG, MONEY, SOLE, FIGURE) or counterpart or sim >= config.related_similarity
-        if not supported and not (a.event == b.event and a.event and _specific(a, b) or _same_doer(a, b)):
+        if not supported and not (a.event == b.event and a.event and _specific(a, b) or _one_act(a, b)):
             continue   # decided before the checker, which writes an explanation for every pair it sees
         verdict = checker.compare(a, b)
         # a figure and its rounding may both hold, but only a key or a precise figure pairs them

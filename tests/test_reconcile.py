@@ -859,7 +859,18 @@ def test_storeys_and_stories_count_one_thing():
     # one doer acts on many days: two days are no conflict
     ("Senator Ilse Varga on Thursday said she would oppose the harbour levy.",
      "Varga made clear Wednesday that the harbour levy would not pass with her vote.", None),
+    # each article's first sentence dates the news it reports, whoever is its subject
+    ("The Calder port board on Friday intensified its fight against cargo smuggling. Inspectors will double.",
+     "Calder's customs chief said on Friday that the new checks would stop smuggling. Traders objected.", "agree"),
+    ("The Calder port board on Friday intensified its fight against cargo smuggling. Inspectors will double.",
+     "Calder's customs chief said on Thursday that the new checks would stop smuggling. Traders objected.", None),
+    # ... but two named doers are two acts
+    ("Mayor Ana Ruell said on Monday that the bridge would be rebuilt within a year.",
+     "Transport minister Piotr Hale said on Monday that the state would help.", None),
+    # ... and a later sentence may date anything
+    ("Inspectors will double. The Calder port board on Friday intensified its fight against cargo smuggling.",
+     "Traders objected. Calder's customs chief said on Friday that the new checks would stop smuggling.", None),
 ])
-def test_days_told_of_one_doer_agree_whatever_the_verb(a, b, status):
+def test_days_of_one_act_agree_whatever_the_verb(a, b, status):
     dates = [f for f in _story(a, b) if f.kind == "date" and f.status != "unique"]
     assert [f.status for f in dates] == ([status] if status else [])

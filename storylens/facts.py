@@ -86,6 +86,9 @@ EVENT_SYNONYMS = {
 EVENT_OF = {w: canon for canon, words in EVENT_SYNONYMS.items() for w in words}
 _FACTS_WORDS = json.loads(resources.files("storylens").joinpath("data/facts_words.json").read_text("utf-8"))
 NOMINAL_EVENTS: dict[str, str] = _FACTS_WORDS["nominal_events"]
+LIGHT_VERBS = frozenset(_FACTS_WORDS["light_verbs"])
+# parts of a day between a weekday and the event noun it dates ('Friday night's drone strike')
+DAY_PARTS = frozenset({"morning", "afternoon", "evening", "night"})
 # 'on behalf of', 'as part of': the noun names no purpose or role of the figure
 PREPOSITION_NOUNS = frozenset(_FACTS_WORDS["preposition_nouns"])
 # '$1.1 million is the estimated cost': what the amount is names its event
@@ -506,10 +509,15 @@ def _purpose_of(token: Token) -> str | None:
 
 def _nominal_event(token: Token) -> tuple[Token, Token | None] | None:
     """A date hung on an event noun ('the renovation in 2021', 'the stand's
-    renovation in 2021'), or standing before it ('a Tuesday letter', 'Friday's
-    vote'): the noun, and whose event it is (its possessor or 'of' object)."""
+    renovation in 2021'), standing before it ('a Tuesday letter', 'Friday's
+    vote', 'Friday night's drone strike') or right after it ('the strike
+    Saturday'): the noun, and whose event it is (its possessor or 'of' object)."""
     prep = token.head
+    if prep.lower_ in DAY_PARTS and prep.i == token.i + 1 and token.dep_ in ("compound", "nmod", "npadvmod"):
+        token, prep = prep, prep.head   # 'Friday night's strike' is the night's strike
     if token.dep_ in ("compound", "poss", "nmod") and prep.i > token.i:
+        candidates = [prep]
+    elif token.dep_ in ("npadvmod", "appos") and prep.i < token.i:
         candidates = [prep]
     elif prep.dep_ != "prep" or prep.i == 0:
         return None
@@ -519,11 +527,38 @@ def _nominal_event(token: Token) -> tuple[Token, Token | None] | None:
     noun = next((n for n in candidates if n.pos_ == "NOUN" and n.lemma_.lower() in NOMINAL_EVENTS), None)
     if noun is None:
         return None
-    owner = next((c for c in noun.children if c.dep_ == "poss" and c.pos_ != "PRON"), None)
+    return noun, _owner(noun)
+
+
+def _owner(noun: Token) -> Token | None:
+    """Whose event a noun names: its possessor ('the stand's renovation'),
+    never a day ('Tuesday's vote'); its 'of' object ('the renovation of the
+    stand'); or the subject of a light verb carrying it ('the Senate held a
+    vote') or of an active clause it is told in ('Biden said in a statement')."""
+    owner = next((c for c in noun.children if c.dep_ == "poss" and c.pos_ != "PRON"
+                  and c.ent_type_ not in ("DATE", "TIME") and c.lower_ not in DAY_PARTS), None)
     if owner is None:
         of = next((c for c in noun.children if c.dep_ == "prep" and c.lower_ == "of"), None)
         owner = next((c for c in of.children if c.dep_ == "pobj"), None) if of is not None else None
-    return noun, owner
+    if owner is None and noun.dep_ == "dobj" and noun.head.lemma_.lower() in LIGHT_VERBS:
+        owner = _subject_of_verb(noun.head)
+    elif owner is None and noun.dep_ == "pobj" and noun.head.head.pos_ == "VERB":
+        # 'Biden said in a statement': the active clause's doer made the statement
+        owner = next((c for c in noun.head.head.children if c.dep_ == "nsubj"), None)
+    return owner
+
+
+def _carried_event(verb: Token | None) -> tuple[Token, Token | None] | None:
+    """The event noun a light verb carries ('held a vote on Monday', 'issued
+    a statement on Saturday', 'the ruling, issued Monday'): a date on the
+    verb is the noun's."""
+    if verb is None or verb.lemma_.lower() not in LIGHT_VERBS:
+        return None
+    nouns = [c for c in verb.children if c.dep_ in ("dobj", "nsubjpass")]
+    if verb.dep_ in ("acl", "relcl"):
+        nouns.append(verb.head)
+    noun = next((n for n in nouns if n.pos_ == "NOUN" and n.lemma_.lower() in NOMINAL_EVENTS), None)
+    return (noun, _owner(noun)) if noun is not None else None
 
 
 def _role_of(token: Token) -> str | None:
@@ -692,13 +727,13 @@ class _Extractor:
         return out
 
     def _dated(self, kind, index, tokens, start, end, value) -> ClaimInfo:
-        nominal = _nominal_event(tokens[-1])
+        verb = _governing_verb(tokens[-1])
+        nominal = _nominal_event(tokens[-1]) or _carried_event(verb)
         if nominal is not None:
             # 'during the stand's renovation in 2021': the date of the renovation, of the stand
             noun, subj = nominal
             event, word = canon_event(NOMINAL_EVENTS[noun.lemma_.lower()]), noun.text
         else:
-            verb = _governing_verb(tokens[-1])
             event, word = _event_of_verb(verb) if verb is not None else (None, None)
             subj = _subject_of_verb(verb)
         return ClaimInfo(kind=kind, article=self.a.id, start=start, end=end,

@@ -485,8 +485,8 @@ def sole_dates(claims: list[ClaimInfo]) -> dict[tuple[str, str], frozenset]:
 def _sole_date(a: ClaimInfo, b: ClaimInfo, days: dict[tuple[str, str], frozenset]) -> bool:
     if a.kind != "date" or b.kind != "date" or not a.event or a.event != b.event or a.date is None or b.date is None:
         return False
-    if a.subject and b.subject and not _same_name(a.subject, b.subject):
-        return False   # two named doers: two acts
+    if a.subject_proper and b.subject_proper and not _same_name(a.subject, b.subject):
+        return False   # two named doers: two acts ('the senators' may be 'the Democrats')
     return len(days.get((a.article, a.event), ())) == 1 == len(days.get((b.article, b.event), ()))
 
 

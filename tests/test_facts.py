@@ -219,3 +219,23 @@ def test_per_doc_selections_are_the_tokens_the_rules_test():
     assert _day_or_year(doc) == [t.i for t in doc if t.lower_ in ("tuesday", "sunday")
                                  or len(t.text) == 4 and YEAR.fullmatch(t.text)]
     assert [doc[i].lemma_ for i in _tally_words(doc)] == ["vote", "approve"]
+
+
+@pytest.mark.parametrize("text, day, event, subject", [
+    # a day after the event noun it dates, or before it through a part of the day
+    ("The order Wednesday by the district judge blocked the levy.", "Wednesday", "order", None),
+    ("Two guards were hurt in Friday night's drone strike near Velka.", "Friday", "strike", None),
+    # a day never owns the event it dates
+    ("Tuesday's vote in the harbour board was close.", "Tuesday", "vote", None),
+    # a light verb carries its noun's event, of the verb's subject
+    ("The harbour board held a procedural vote on Wednesday morning.", "Wednesday", "vote", "board"),
+    ("Mayor Ana Ruell issued a statement on Saturday.", "Saturday", "say", "mayor ana ruell"),
+    ("The ruling, issued Monday, struck down the levy.", "Monday", "rule", None),
+    ("Mayor Ana Ruell said in a statement on Saturday that the levy would stay.", "Saturday", "say", "mayor ana ruell"),
+    # a verb that is the event itself keeps it
+    ("The harbour board voted on Tuesday to raise the levy.", "Tuesday", "vote", "board"),
+])
+def test_a_date_is_linked_to_the_event_it_dates(text, day, event, subject):
+    [claim] = [c for c in features_of([Article(id="a", text=text, date=dt.date(2025, 9, 18))])[0].claims
+               if c.kind == "date"]
+    assert claim.text == day and (claim.event, claim.subject) == (event, subject)

@@ -317,6 +317,41 @@ def resolve_month_day(month: str, day: int, year: int | None, published: dt.date
     return date
 
 
+# A month without a day ('in May', 'since August 2008', 'early December'): written
+# capitalised, and without a year only after a word that makes it a date ('may'
+# and 'march' are verbs too)
+MONTH_ONLY = re.compile(r"\b(?:(?P<part>[Ee]arly|[Mm]id|[Ll]ate)[-\s]+)?(?P<m>(?:Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sept?|Oct|Nov|Dec)\.|"
+                        r"January|February|March|April|May|June|July|August|September|October|November|December)"
+                        r"(?:,?\s+(?P<y>1[89]\d\d|20\d\d)\b)?")
+_MONTH_BEFORE = {"in", "since", "until", "till", "by", "through", "from", "during", "before", "after", "of", "to"}
+# the days of a month that 'early', 'mid' and 'late' cover
+_MONTH_PARTS = {"early": (1, 10), "mid": (11, 20), "late": (21, 31)}
+
+
+def resolve_month(month: str, year: int | None, published: dt.date | None, part: str | None = None,
+                  forward: bool = False, past: bool = False) -> tuple[dt.date, dt.date] | None:
+    """The first and last day of a month written without a day, in the year a
+    reader would take ('in May' in a June 2021 article is May 2021, 'in
+    December' in a January article the December before; 'will end in
+    January' in a June article the January after, 'passed in July' in a
+    June article the July before), or of its early, middle or late part."""
+    middle = resolve_month_day(month, 15, year, published, forward, past)
+    if middle is None:
+        return None
+    if year is None and published is not None:
+        # what is to come is not before the month of publication, what is past not after it
+        if forward and (middle.year, middle.month) < (published.year, published.month):
+            middle = middle.replace(year=middle.year + 1)
+        elif past and (middle.year, middle.month) > (published.year, published.month):
+            middle = middle.replace(year=middle.year - 1)
+    nxt = dt.date(middle.year + middle.month // 12, middle.month % 12 + 1, 1)
+    first, last = middle.replace(day=1), nxt - dt.timedelta(days=1)
+    if part:
+        lo, hi = _MONTH_PARTS[part.lower()]
+        first, last = first.replace(day=lo), last.replace(day=min(hi, last.day))
+    return first, last
+
+
 _COUNT_WORD = r"\d{1,3}|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|thirteen|fourteen|fifteen"
 # '7-2', '7 to 2' and the hyphenated '220-to-190'
 TALLY = re.compile(rf"\b(?P<x>{_COUNT_WORD})\s*(?:[-–]to[-–]|-|–|to)\s*(?P<y>{_COUNT_WORD})\b(?!\s*(?:percent|%|years|days|months|weeks))", re.I)
@@ -378,6 +413,20 @@ def looks_forward(token: Token) -> bool:
     # 'may vote on Monday' has not happened yet; 'may have voted on Monday' has
     return bool(aux & {"will", "shall", "'ll", "wo"} or aux & {"may", "might"} and "have" not in aux) or (
         verb.lemma_ in ("expect", "schedule", "plan", "set") and any(c.dep_ == "xcomp" for c in verb.children))
+
+
+def told_in_past(token: Token) -> bool:
+    """A date its clause tells in the past tense ('passed in July', 'has
+    risen since May', 'was signed in March')."""
+    verb = token.head
+    for _ in range(4):
+        if verb.pos_ in ("VERB", "AUX"):
+            break
+        if verb.head.i == verb.i:
+            return False
+        verb = verb.head
+    aux = [c for c in verb.children if c.dep_ in ("aux", "auxpass")]
+    return verb.tag_ == "VBD" or any(a.tag_ == "VBD" or a.lower_ in ("has", "have", "'ve") for a in aux)
 
 
 def _name_of(token: Token) -> str:
@@ -781,6 +830,7 @@ class _Extractor:
                 claim = self._dated("date", index, tokens, start, end, value)
                 claim.date = date
                 out.append(claim)
+        out += self._months(index, sent, used, text)
         out += self._relative_dates(index, sent, used, text)
         for t in tokens_selected(sent.doc, "day_or_year", _day_or_year, sent.start, sent.end):
             if t.i in used:
@@ -822,6 +872,35 @@ class _Extractor:
             claim.unit, claim.thing = "tally", "vote"
             claim.interval = Interval(x * 1000 + y, x * 1000 + y)   # equal only when both figures are
             claim.event, claim.event_word = "vote", None
+            out.append(claim)
+        return out
+
+    def _months(self, index, sent, used, text) -> list[ClaimInfo]:
+        """A month without a day as the period it covers: 'since August 2008'
+        and 'since June 2008' are two months, though one year."""
+        out = []
+        for m in MONTH_ONLY.finditer(text):
+            before = text[:m.start()].split()[-1:]
+            if m.group("y") is None and m.group("part") is None and (
+                    not before or before[0].lower() not in _MONTH_BEFORE):
+                continue
+            start, end = sent.start_char + m.start(), sent.start_char + m.end()
+            tokens = self._tokens_in(start, end)
+            if not tokens or any(t.i in used for t in tokens):
+                continue
+            forward = looks_forward(tokens[0])
+            since = bool(before) and before[0].lower() == "since"
+            resolved = resolve_month(m.group("m"), int(m.group("y")) if m.group("y") else None, self.published,
+                                     m.group("part"), forward, past=not forward and (since or told_in_past(tokens[0])))
+            if resolved is None:
+                continue
+            used.update(t.i for t in tokens)
+            first, last = resolved
+            claim = self._dated("date", index, tokens, start, end, f"{first.isoformat()}/{last.isoformat()}")
+            claim.extra["period"] = (first.isoformat(), last.isoformat())
+            claim.extra["month"] = True
+            if since:
+                claim.extra["since"] = True   # a benchmark ('the fastest since August 2008'), not when it happened
             out.append(claim)
         return out
 

@@ -410,6 +410,8 @@ def _number_key(a: ClaimInfo, b: ClaimInfo) -> str | None:
 def _date_key(a: ClaimInfo, b: ClaimInfo) -> str | None:
     if ("year" in a.extra) != ("year" in b.extra) or ("period" in a.extra) != ("period" in b.extra):
         return None   # a year, a month or week, and a day are not told against each other
+    if a.extra.get("since") != b.extra.get("since"):
+        return None   # nor a benchmark ('since August 2008') and a time something happened ('last month')
     same_subject = _same_name(a.subject, b.subject)
     if a.event == "say" or b.event == "say":
         # when a statement was made is not a fact about the event: never a conflict, but
@@ -1128,9 +1130,9 @@ def _canonical_name(attribution: str, names: list[str]) -> str:
 
 
 def _bare(c: ClaimInfo) -> bool:
-    """A weekday or year standing alone, or a figure tied to no event: true, but
-    no finding a reader can use."""
-    if c.kind == "date" and ("weekday" in c.extra or "year" in c.extra or "relative" in c.extra):
+    """A weekday, month or year standing alone, or a figure tied to no event:
+    true, but no finding a reader can use."""
+    if c.kind == "date" and ("weekday" in c.extra or "year" in c.extra or "relative" in c.extra or "month" in c.extra):
         return True
     if c.kind == "number" and c.thing in VAGUE_COUNTED:   # 'the one thing you don't do'
         return True

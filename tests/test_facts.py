@@ -239,3 +239,23 @@ def test_a_date_is_linked_to_the_event_it_dates(text, day, event, subject):
     [claim] = [c for c in features_of([Article(id="a", text=text, date=dt.date(2025, 9, 18))])[0].claims
                if c.kind == "date"]
     assert claim.text == day and (claim.event, claim.subject) == (event, subject)
+
+
+@pytest.mark.parametrize("text, month, value", [
+    ("Harbour fees rose at the fastest pace since August 2008.", "August 2008", "2008-08-01/2008-08-31"),
+    # in the year a reader takes: the past before publication, what is to come after it
+    ("The levy passed in July.", "July", "2024-07-01/2024-07-31"),
+    ("The levy will end in January.", "January", "2026-01-01/2026-01-31"),
+    ("The levy ended in May.", "May", "2025-05-01/2025-05-31"),
+    ("Funding for the ferries runs out in late September.", "late September", "2025-09-21/2025-09-30"),
+])
+def test_a_month_without_a_day_is_the_period_it_covers(text, month, value):
+    [claim] = [c for c in features_of([Article(id="a", text=text, date=dt.date(2025, 6, 18))])[0].claims
+               if c.kind == "date"]
+    assert (claim.text, claim.value) == (month, value)
+
+
+@pytest.mark.parametrize("text", ["You may go now, she said.", "Protesters march on the harbour every week."])
+def test_a_month_name_that_is_a_verb_is_no_date(text):
+    claims = features_of([Article(id="a", text=text, date=dt.date(2025, 6, 18))])[0].claims
+    assert not [c for c in claims if c.kind == "date"]

@@ -874,3 +874,18 @@ def test_storeys_and_stories_count_one_thing():
 def test_days_of_one_act_agree_whatever_the_verb(a, b, status):
     dates = [f for f in _story(a, b) if f.kind == "date" and f.status != "unique"]
     assert [f.status for f in dates] == ([status] if status else [])
+
+
+@pytest.mark.parametrize("b, status", [
+    ("Harbour fees rose at the fastest pace since June 2008, the port office said.", "conflict"),
+    ("Harbour fees rose at the fastest pace since August 2008, the port office said.", "agree"),
+])
+def test_two_months_of_one_year_are_two_dates(b, status):
+    facts = _story("Harbour fees rose at the fastest pace since August 2008, the port office said.", b)
+    assert [f.status for f in facts if f.kind == "date" and f.status != "unique"] == [status]
+
+
+def test_a_benchmark_month_is_not_the_month_something_happened():
+    facts = _story("Harbour fees rose at the fastest pace since August 2008, the port office said.",
+                   "Harbour fees rose last month at the fastest pace in years, the port office said.")
+    assert not [f for f in facts if f.kind == "date" and f.status == "conflict"]

@@ -320,7 +320,8 @@ def resolve_month_day(month: str, day: int, year: int | None, published: dt.date
 # A month without a day ('in May', 'since August 2008', 'early December'): written
 # capitalised, and without a year only after a word that makes it a date ('may'
 # and 'march' are verbs too)
-MONTH_ONLY = re.compile(r"\b(?:(?P<part>[Ee]arly|[Mm]id|[Ll]ate)[-\s]+)?(?P<m>(?:Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sept?|Oct|Nov|Dec)\.|"
+MONTH_ONLY = re.compile(r"\b(?:(?P<part>[Ee]arly|[Mm]id|[Ll]ate)[-\s]+)?"
+                        r"(?P<m>(?:Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sept?|Oct|Nov|Dec)\.|"
                         r"January|February|March|April|May|June|July|August|September|October|November|December)"
                         r"(?:,?\s+(?P<y>1[89]\d\d|20\d\d)\b)?")
 _MONTH_BEFORE = {"in", "since", "until", "till", "by", "through", "from", "during", "before", "after", "of", "to"}

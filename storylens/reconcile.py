@@ -653,8 +653,9 @@ def _key(a: ClaimInfo, b: ClaimInfo) -> str | None:
 
 
 def _specific(a: ClaimInfo, b: ClaimInfo) -> bool:
-    """An identical clock time or full date for the same event is unlikely by chance."""
-    return a.kind == "time" or (a.kind == "date" and a.date is not None and b.date is not None)
+    """An identical clock time, full date, or month or week ('next month')
+    for the same event is unlikely by chance."""
+    return a.kind == "time" or (a.kind == "date" and all(c.date is not None or "period" in c.extra for c in (a, b)))
 
 
 def _one_act(a: ClaimInfo, b: ClaimInfo) -> bool:

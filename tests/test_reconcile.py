@@ -889,3 +889,11 @@ def test_a_benchmark_month_is_not_the_month_something_happened():
     facts = _story("Harbour fees rose at the fastest pace since August 2008, the port office said.",
                    "Harbour fees rose last month at the fastest pace in years, the port office said.")
     assert not [f for f in facts if f.kind == "date" and f.status == "conflict"]
+
+
+def test_one_month_for_one_event_agrees_without_like_sentences():
+    facts = _story("Flu cases are rising. "
+                   "The Calder health board said that pharmacies will start distributing flu shots next month.",
+                   "Doctors are worried. "
+                   "Long queues and angry patients are feared as clinics start distributing vaccines next month.")
+    assert [f.status for f in facts if f.kind == "date" and "next month" in {c.text for c in f.claims}] == ["agree"]

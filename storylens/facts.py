@@ -360,18 +360,27 @@ TALLY = re.compile(rf"\b(?P<x>{_COUNT_WORD})\s*(?:[-–]to[-–]|-|–|to)\s*(?P
 # ('the House passed the bill 232-190')
 TALLY_WORDS = {"vote", "split", "ballot", "margin", "tally", "pass", "approve", "confirm", "reject", "adopt", "ratify"}
 RELATIVE_DATE = re.compile(r"\b(?:(?:earlier|later)\s+)?this\s+(?:year|month|week)\b|\b(?:last|next)\s+(?:year|month|week)\b"
-                           r"|\byesterday\b", re.I)
+                           r"|\byesterday\b|\b(?:this|last|past|over\s+the)\s+weekend\b", re.I)
 
 
-def resolve_relative(text: str, published: dt.date) -> tuple[dt.date, dt.date, str] | None:
+def resolve_relative(text: str, published: dt.date, past: bool = False) -> tuple[dt.date, dt.date, str] | None:
     """The first and last day a relative date covers, and its unit: 'last
     month' in a 10 June 2011 article is 1 to 31 May 2011; 'last week' is the
-    Monday-to-Sunday week before the one of publication."""
+    Monday-to-Sunday week before the one of publication. A weekend told in
+    the past (`past`: 'lapsed this weekend', 'over the weekend') or 'last'
+    is the latest one on or before publication, else the coming one."""
     words = text.lower().split()
     unit = words[-1]
     if unit == "yesterday":
         day = published - dt.timedelta(days=1)
         return day, day, "day"
+    if unit == "weekend":
+        saturday = published - dt.timedelta(days=(published.weekday() - 5) % 7)   # the latest, on or before
+        if words[-2] == "last" and published.weekday() >= 5:
+            saturday -= dt.timedelta(weeks=1)   # said during a weekend, 'last weekend' is the one before
+        elif words[-2] in ("this", "the") and not past and published.weekday() < 5:
+            saturday += dt.timedelta(weeks=1)   # 'will meet this weekend': the coming one
+        return saturday, saturday + dt.timedelta(days=1), "weekend"
     step = {"this": 0, "last": -1, "next": 1}[words[-2]]
     if unit == "year":
         year = published.year + step
@@ -599,12 +608,12 @@ def _owner(noun: Token) -> Token | None:
 
 
 def _carried_event(verb: Token | None) -> tuple[Token, Token | None] | None:
-    """The event noun a light verb carries ('held a vote on Monday', 'issued
-    a statement on Saturday', 'the ruling, issued Monday'): a date on the
-    verb is the noun's."""
+    """The event noun a light verb carries or times ('held a vote on Monday',
+    'issued a statement on Saturday', 'the ruling, issued Monday', 'a vote
+    was set for Saturday'): a date on the verb is the noun's."""
     if verb is None or verb.lemma_.lower() not in LIGHT_VERBS:
         return None
-    nouns = [c for c in verb.children if c.dep_ in ("dobj", "nsubjpass")]
+    nouns = [c for c in verb.children if c.dep_ in ("dobj", "nsubjpass", "nsubj")]
     if verb.dep_ in ("acl", "relcl"):
         nouns.append(verb.head)
     noun = next((n for n in nouns if n.pos_ == "NOUN" and n.lemma_.lower() in NOMINAL_EVENTS), None)
@@ -918,7 +927,7 @@ class _Extractor:
             tokens = self._tokens_in(start, end)
             if not tokens or any(t.i in used for t in tokens):
                 continue
-            resolved = resolve_relative(m.group(0), self.published)
+            resolved = resolve_relative(m.group(0), self.published, past=told_in_past(tokens[0]))
             if resolved is None:
                 continue
             used.update(t.i for t in tokens)

@@ -150,10 +150,24 @@ from storylens.facts import resolve_relative  # noqa: E402
     ("last month", dt.date(2018, 5, 1), dt.date(2018, 5, 31), "month"),
     ("last week", dt.date(2018, 6, 11), dt.date(2018, 6, 17), "week"),
     ("yesterday", dt.date(2018, 6, 19), dt.date(2018, 6, 19), "day"),
+    # a weekend: the coming one, unless told in the past or 'last'
+    ("this weekend", dt.date(2018, 6, 23), dt.date(2018, 6, 24), "weekend"),
+    ("last weekend", dt.date(2018, 6, 16), dt.date(2018, 6, 17), "weekend"),
+    ("over the weekend", dt.date(2018, 6, 23), dt.date(2018, 6, 24), "weekend"),
 ])
 def test_relative_dates_resolve_as_a_reader_would(text, first, last, unit):
     # 20 June 2018 is a Wednesday: last week is Monday 11 to Sunday 17 June
     assert resolve_relative(text, dt.date(2018, 6, 20)) == (first, last, unit)
+
+
+@pytest.mark.parametrize("text, first", [
+    ("The ferry ban lapsed this weekend, the port said.", "2018-06-16"),
+    ("The ferry ban will lapse this weekend, the port said.", "2018-06-23"),
+    ("The harbour board met over the weekend.", "2018-06-16"),
+])
+def test_a_weekend_told_in_the_past_is_the_one_before_publication(text, first):
+    [claim] = [c for c in _claims_of(text) if c.kind == "date"]
+    assert claim.extra["period"][0] == first
 
 
 def _claims_of(text, day=dt.date(2018, 6, 20)):
@@ -231,6 +245,7 @@ def test_per_doc_selections_are_the_tokens_the_rules_test():
     ("The harbour board held a procedural vote on Wednesday morning.", "Wednesday", "vote", "board"),
     ("Mayor Ana Ruell issued a statement on Saturday.", "Saturday", "say", "mayor ana ruell"),
     ("The ruling, issued Monday, struck down the levy.", "Monday", "rule", None),
+    ("A procedural vote in the harbour board was set for Saturday.", "Saturday", "vote", None),
     ("Mayor Ana Ruell said in a statement on Saturday that the levy would stay.", "Saturday", "say", "mayor ana ruell"),
     # a verb that is the event itself keeps it
     ("The harbour board voted on Tuesday to raise the levy.", "Tuesday", "vote", "board"),

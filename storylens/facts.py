@@ -617,7 +617,13 @@ def _carried_event(verb: Token | None) -> tuple[Token, Token | None] | None:
     if verb.dep_ in ("acl", "relcl"):
         nouns.append(verb.head)
     noun = next((n for n in nouns if n.pos_ == "NOUN" and n.lemma_.lower() in NOMINAL_EVENTS), None)
-    return (noun, _owner(noun)) if noun is not None else None
+    if noun is None:
+        return None
+    if noun.dep_ == "dobj" and noun.head.i == verb.i:
+        return noun, _owner(noun)   # 'the Senate held a vote': the Senate's
+    # else the clause is about the event itself: 'the bank's meeting is scheduled for June 11'
+    # and 'the meeting, which is set for June 12' date one meeting (`DATED_EVENTS`)
+    return noun, noun
 
 
 def _role_of(token: Token) -> str | None:

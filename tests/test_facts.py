@@ -244,8 +244,8 @@ def test_per_doc_selections_are_the_tokens_the_rules_test():
     # a light verb carries its noun's event, of the verb's subject
     ("The harbour board held a procedural vote on Wednesday morning.", "Wednesday", "vote", "board"),
     ("Mayor Ana Ruell issued a statement on Saturday.", "Saturday", "say", "mayor ana ruell"),
-    ("The ruling, issued Monday, struck down the levy.", "Monday", "rule", None),
-    ("A procedural vote in the harbour board was set for Saturday.", "Saturday", "vote", None),
+    ("The ruling, issued Monday, struck down the levy.", "Monday", "rule", "ruling"),
+    ("A procedural vote in the harbour board was set for Saturday.", "Saturday", "vote", "vote"),
     ("Mayor Ana Ruell said in a statement on Saturday that the levy would stay.", "Saturday", "say", "mayor ana ruell"),
     # a verb that is the event itself keeps it
     ("The harbour board voted on Tuesday to raise the levy.", "Tuesday", "vote", "board"),

@@ -86,6 +86,9 @@ EVENT_SYNONYMS = {
 EVENT_OF = {w: canon for canon, words in EVENT_SYNONYMS.items() for w in words}
 _FACTS_WORDS = json.loads(resources.files("storylens").joinpath("data/facts_words.json").read_text("utf-8"))
 NOMINAL_EVENTS: dict[str, str] = _FACTS_WORDS["nominal_events"]
+LIGHT_VERBS = frozenset(_FACTS_WORDS["light_verbs"])
+# parts of a day between a weekday and the event noun it dates ('Friday night's drone strike')
+DAY_PARTS = frozenset({"morning", "afternoon", "evening", "night"})
 # 'on behalf of', 'as part of': the noun names no purpose or role of the figure
 PREPOSITION_NOUNS = frozenset(_FACTS_WORDS["preposition_nouns"])
 # '$1.1 million is the estimated cost': what the amount is names its event
@@ -314,6 +317,42 @@ def resolve_month_day(month: str, day: int, year: int | None, published: dt.date
     return date
 
 
+# A month without a day ('in May', 'since August 2008', 'early December'): written
+# capitalised, and without a year only after a word that makes it a date ('may'
+# and 'march' are verbs too)
+MONTH_ONLY = re.compile(r"\b(?:(?P<part>[Ee]arly|[Mm]id|[Ll]ate)[-\s]+)?"
+                        r"(?P<m>(?:Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sept?|Oct|Nov|Dec)\.|"
+                        r"January|February|March|April|May|June|July|August|September|October|November|December)"
+                        r"(?:,?\s+(?P<y>1[89]\d\d|20\d\d)\b)?")
+_MONTH_BEFORE = {"in", "since", "until", "till", "by", "through", "from", "during", "before", "after", "of", "to"}
+# the days of a month that 'early', 'mid' and 'late' cover
+_MONTH_PARTS = {"early": (1, 10), "mid": (11, 20), "late": (21, 31)}
+
+
+def resolve_month(month: str, year: int | None, published: dt.date | None, part: str | None = None,
+                  forward: bool = False, past: bool = False) -> tuple[dt.date, dt.date] | None:
+    """The first and last day of a month written without a day, in the year a
+    reader would take ('in May' in a June 2021 article is May 2021, 'in
+    December' in a January article the December before; 'will end in
+    January' in a June article the January after, 'passed in July' in a
+    June article the July before), or of its early, middle or late part."""
+    middle = resolve_month_day(month, 15, year, published, forward, past)
+    if middle is None:
+        return None
+    if year is None and published is not None:
+        # what is to come is not before the month of publication, what is past not after it
+        if forward and (middle.year, middle.month) < (published.year, published.month):
+            middle = middle.replace(year=middle.year + 1)
+        elif past and (middle.year, middle.month) > (published.year, published.month):
+            middle = middle.replace(year=middle.year - 1)
+    nxt = dt.date(middle.year + middle.month // 12, middle.month % 12 + 1, 1)
+    first, last = middle.replace(day=1), nxt - dt.timedelta(days=1)
+    if part:
+        lo, hi = _MONTH_PARTS[part.lower()]
+        first, last = first.replace(day=lo), last.replace(day=min(hi, last.day))
+    return first, last
+
+
 _COUNT_WORD = r"\d{1,3}|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|thirteen|fourteen|fifteen"
 # '7-2', '7 to 2' and the hyphenated '220-to-190'
 TALLY = re.compile(rf"\b(?P<x>{_COUNT_WORD})\s*(?:[-–]to[-–]|-|–|to)\s*(?P<y>{_COUNT_WORD})\b(?!\s*(?:percent|%|years|days|months|weeks))", re.I)
@@ -321,18 +360,27 @@ TALLY = re.compile(rf"\b(?P<x>{_COUNT_WORD})\s*(?:[-–]to[-–]|-|–|to)\s*(?P
 # ('the House passed the bill 232-190')
 TALLY_WORDS = {"vote", "split", "ballot", "margin", "tally", "pass", "approve", "confirm", "reject", "adopt", "ratify"}
 RELATIVE_DATE = re.compile(r"\b(?:(?:earlier|later)\s+)?this\s+(?:year|month|week)\b|\b(?:last|next)\s+(?:year|month|week)\b"
-                           r"|\byesterday\b", re.I)
+                           r"|\byesterday\b|\b(?:this|last|past|over\s+the)\s+weekend\b", re.I)
 
 
-def resolve_relative(text: str, published: dt.date) -> tuple[dt.date, dt.date, str] | None:
+def resolve_relative(text: str, published: dt.date, past: bool = False) -> tuple[dt.date, dt.date, str] | None:
     """The first and last day a relative date covers, and its unit: 'last
     month' in a 10 June 2011 article is 1 to 31 May 2011; 'last week' is the
-    Monday-to-Sunday week before the one of publication."""
+    Monday-to-Sunday week before the one of publication. A weekend told in
+    the past (`past`: 'lapsed this weekend', 'over the weekend') or 'last'
+    is the latest one on or before publication, else the coming one."""
     words = text.lower().split()
     unit = words[-1]
     if unit == "yesterday":
         day = published - dt.timedelta(days=1)
         return day, day, "day"
+    if unit == "weekend":
+        saturday = published - dt.timedelta(days=(published.weekday() - 5) % 7)   # the latest, on or before
+        if words[-2] == "last" and published.weekday() >= 5:
+            saturday -= dt.timedelta(weeks=1)   # said during a weekend, 'last weekend' is the one before
+        elif words[-2] in ("this", "the") and not past and published.weekday() < 5:
+            saturday += dt.timedelta(weeks=1)   # 'will meet this weekend': the coming one
+        return saturday, saturday + dt.timedelta(days=1), "weekend"
     step = {"this": 0, "last": -1, "next": 1}[words[-2]]
     if unit == "year":
         year = published.year + step
@@ -375,6 +423,20 @@ def looks_forward(token: Token) -> bool:
     # 'may vote on Monday' has not happened yet; 'may have voted on Monday' has
     return bool(aux & {"will", "shall", "'ll", "wo"} or aux & {"may", "might"} and "have" not in aux) or (
         verb.lemma_ in ("expect", "schedule", "plan", "set") and any(c.dep_ == "xcomp" for c in verb.children))
+
+
+def told_in_past(token: Token) -> bool:
+    """A date its clause tells in the past tense ('passed in July', 'has
+    risen since May', 'was signed in March')."""
+    verb = token.head
+    for _ in range(4):
+        if verb.pos_ in ("VERB", "AUX"):
+            break
+        if verb.head.i == verb.i:
+            return False
+        verb = verb.head
+    aux = [c for c in verb.children if c.dep_ in ("aux", "auxpass")]
+    return verb.tag_ == "VBD" or any(a.tag_ == "VBD" or a.lower_ in ("has", "have", "'ve") for a in aux)
 
 
 def _name_of(token: Token) -> str:
@@ -506,10 +568,15 @@ def _purpose_of(token: Token) -> str | None:
 
 def _nominal_event(token: Token) -> tuple[Token, Token | None] | None:
     """A date hung on an event noun ('the renovation in 2021', 'the stand's
-    renovation in 2021'), or standing before it ('a Tuesday letter', 'Friday's
-    vote'): the noun, and whose event it is (its possessor or 'of' object)."""
+    renovation in 2021'), standing before it ('a Tuesday letter', 'Friday's
+    vote', 'Friday night's drone strike') or right after it ('the strike
+    Saturday'): the noun, and whose event it is (its possessor or 'of' object)."""
     prep = token.head
+    if prep.lower_ in DAY_PARTS and prep.i == token.i + 1 and token.dep_ in ("compound", "nmod", "npadvmod"):
+        token, prep = prep, prep.head   # 'Friday night's strike' is the night's strike
     if token.dep_ in ("compound", "poss", "nmod") and prep.i > token.i:
+        candidates = [prep]
+    elif token.dep_ in ("npadvmod", "appos") and prep.i < token.i:
         candidates = [prep]
     elif prep.dep_ != "prep" or prep.i == 0:
         return None
@@ -519,11 +586,44 @@ def _nominal_event(token: Token) -> tuple[Token, Token | None] | None:
     noun = next((n for n in candidates if n.pos_ == "NOUN" and n.lemma_.lower() in NOMINAL_EVENTS), None)
     if noun is None:
         return None
-    owner = next((c for c in noun.children if c.dep_ == "poss" and c.pos_ != "PRON"), None)
+    return noun, _owner(noun)
+
+
+def _owner(noun: Token) -> Token | None:
+    """Whose event a noun names: its possessor ('the stand's renovation'),
+    never a day ('Tuesday's vote'); its 'of' object ('the renovation of the
+    stand'); or the subject of a light verb carrying it ('the Senate held a
+    vote') or of an active clause it is told in ('Biden said in a statement')."""
+    owner = next((c for c in noun.children if c.dep_ == "poss" and c.pos_ != "PRON"
+                  and c.ent_type_ not in ("DATE", "TIME") and c.lower_ not in DAY_PARTS), None)
     if owner is None:
         of = next((c for c in noun.children if c.dep_ == "prep" and c.lower_ == "of"), None)
         owner = next((c for c in of.children if c.dep_ == "pobj"), None) if of is not None else None
-    return noun, owner
+    if owner is None and noun.dep_ == "dobj" and noun.head.lemma_.lower() in LIGHT_VERBS:
+        owner = _subject_of_verb(noun.head)
+    elif owner is None and noun.dep_ == "pobj" and noun.head.head.pos_ == "VERB":
+        # 'Biden said in a statement': the active clause's doer made the statement
+        owner = next((c for c in noun.head.head.children if c.dep_ == "nsubj"), None)
+    return owner
+
+
+def _carried_event(verb: Token | None) -> tuple[Token, Token | None] | None:
+    """The event noun a light verb carries or times ('held a vote on Monday',
+    'issued a statement on Saturday', 'the ruling, issued Monday', 'a vote
+    was set for Saturday'): a date on the verb is the noun's."""
+    if verb is None or verb.lemma_.lower() not in LIGHT_VERBS:
+        return None
+    nouns = [c for c in verb.children if c.dep_ in ("dobj", "nsubjpass", "nsubj")]
+    if verb.dep_ in ("acl", "relcl"):
+        nouns.append(verb.head)
+    noun = next((n for n in nouns if n.pos_ == "NOUN" and n.lemma_.lower() in NOMINAL_EVENTS), None)
+    if noun is None:
+        return None
+    if noun.dep_ == "dobj" and noun.head.i == verb.i:
+        return noun, _owner(noun)   # 'the Senate held a vote': the Senate's
+    # else the clause is about the event itself: 'the bank's meeting is scheduled for June 11'
+    # and 'the meeting, which is set for June 12' date one meeting (`DATED_EVENTS`)
+    return noun, noun
 
 
 def _role_of(token: Token) -> str | None:
@@ -692,13 +792,13 @@ class _Extractor:
         return out
 
     def _dated(self, kind, index, tokens, start, end, value) -> ClaimInfo:
-        nominal = _nominal_event(tokens[-1])
+        verb = _governing_verb(tokens[-1])
+        nominal = _nominal_event(tokens[-1]) or _carried_event(verb)
         if nominal is not None:
             # 'during the stand's renovation in 2021': the date of the renovation, of the stand
             noun, subj = nominal
             event, word = canon_event(NOMINAL_EVENTS[noun.lemma_.lower()]), noun.text
         else:
-            verb = _governing_verb(tokens[-1])
             event, word = _event_of_verb(verb) if verb is not None else (None, None)
             subj = _subject_of_verb(verb)
         return ClaimInfo(kind=kind, article=self.a.id, start=start, end=end,
@@ -746,6 +846,7 @@ class _Extractor:
                 claim = self._dated("date", index, tokens, start, end, value)
                 claim.date = date
                 out.append(claim)
+        out += self._months(index, sent, used, text)
         out += self._relative_dates(index, sent, used, text)
         for t in tokens_selected(sent.doc, "day_or_year", _day_or_year, sent.start, sent.end):
             if t.i in used:
@@ -790,6 +891,35 @@ class _Extractor:
             out.append(claim)
         return out
 
+    def _months(self, index, sent, used, text) -> list[ClaimInfo]:
+        """A month without a day as the period it covers: 'since August 2008'
+        and 'since June 2008' are two months, though one year."""
+        out = []
+        for m in MONTH_ONLY.finditer(text):
+            before = text[:m.start()].split()[-1:]
+            if m.group("y") is None and m.group("part") is None and (
+                    not before or before[0].lower() not in _MONTH_BEFORE):
+                continue
+            start, end = sent.start_char + m.start(), sent.start_char + m.end()
+            tokens = self._tokens_in(start, end)
+            if not tokens or any(t.i in used for t in tokens):
+                continue
+            forward = looks_forward(tokens[0])
+            since = bool(before) and before[0].lower() == "since"
+            resolved = resolve_month(m.group("m"), int(m.group("y")) if m.group("y") else None, self.published,
+                                     m.group("part"), forward, past=not forward and (since or told_in_past(tokens[0])))
+            if resolved is None:
+                continue
+            used.update(t.i for t in tokens)
+            first, last = resolved
+            claim = self._dated("date", index, tokens, start, end, f"{first.isoformat()}/{last.isoformat()}")
+            claim.extra["period"] = (first.isoformat(), last.isoformat())
+            claim.extra["month"] = True
+            if since:
+                claim.extra["since"] = True   # a benchmark ('the fastest since August 2008'), not when it happened
+            out.append(claim)
+        return out
+
     def _relative_dates(self, index, sent, used, text) -> list[ClaimInfo]:
         """'earlier this year', 'last year', 'last month', 'last week',
         'yesterday', resolved as a reader of the article would: 'earlier this
@@ -803,7 +933,7 @@ class _Extractor:
             tokens = self._tokens_in(start, end)
             if not tokens or any(t.i in used for t in tokens):
                 continue
-            resolved = resolve_relative(m.group(0), self.published)
+            resolved = resolve_relative(m.group(0), self.published, past=told_in_past(tokens[0]))
             if resolved is None:
                 continue
             used.update(t.i for t in tokens)

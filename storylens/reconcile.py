@@ -410,10 +410,13 @@ def _number_key(a: ClaimInfo, b: ClaimInfo) -> str | None:
 def _date_key(a: ClaimInfo, b: ClaimInfo) -> str | None:
     if ("year" in a.extra) != ("year" in b.extra) or ("period" in a.extra) != ("period" in b.extra):
         return None   # a year, a month or week, and a day are not told against each other
+    if a.extra.get("since") != b.extra.get("since"):
+        return None   # nor a benchmark ('since August 2008') and a time something happened ('last month')
     same_subject = _same_name(a.subject, b.subject)
     if a.event == "say" or b.event == "say":
-        # when a statement was made is not a fact about the event: never a conflict
-        return AGREE_ONLY if a.event == b.event and same_subject else None
+        # when a statement was made is not a fact about the event: never a conflict, but
+        # the day of one statement, or of one act told as a statement, agrees (`_one_act`)
+        return AGREE_ONLY if same_subject and a.event == b.event or _one_act(a, b) else None
     if a.event and a.event == b.event:
         return STRONG if same_subject else WEAK
     if same_subject and a.subject == b.subject and a.subject in DATED_EVENTS:
@@ -484,8 +487,8 @@ def sole_dates(claims: list[ClaimInfo]) -> dict[tuple[str, str], frozenset]:
 def _sole_date(a: ClaimInfo, b: ClaimInfo, days: dict[tuple[str, str], frozenset]) -> bool:
     if a.kind != "date" or b.kind != "date" or not a.event or a.event != b.event or a.date is None or b.date is None:
         return False
-    if a.subject and b.subject and not _same_name(a.subject, b.subject):
-        return False   # two named doers: two acts
+    if a.subject_proper and b.subject_proper and not _same_name(a.subject, b.subject):
+        return False   # two named doers: two acts ('the senators' may be 'the Democrats')
     return len(days.get((a.article, a.event), ())) == 1 == len(days.get((b.article, b.event), ()))
 
 
@@ -707,8 +710,25 @@ def _key(a: ClaimInfo, b: ClaimInfo) -> str | None:
 
 
 def _specific(a: ClaimInfo, b: ClaimInfo) -> bool:
-    """An identical clock time or full date for the same event is unlikely by chance."""
-    return a.kind == "time" or (a.kind == "date" and a.date is not None and b.date is not None)
+    """An identical clock time, full date, or month or week ('next month')
+    for the same event is unlikely by chance."""
+    return a.kind == "time" or (a.kind == "date" and all(c.date is not None or "period" in c.extra for c in (a, b)))
+
+
+def _one_act(a: ClaimInfo, b: ClaimInfo) -> bool:
+    """Two exact days that date one act, whatever the verbs: told of one doer
+    ('Manchin on Thursday said' / 'Manchin made clear Thursday'; 'the court
+    on Thursday granted' / 'the court said Thursday'), as outlets vary the
+    verb of an act more than its doer; or each in its article's first
+    sentence, which dates the news the article reports. Agreement only,
+    never a conflict: a doer acts on many days, and a first sentence may
+    date what led to the news."""
+    if not (a.kind == b.kind == "date" and _specific(a, b)):
+        return False
+    if _same_name(a.subject, b.subject):
+        return True
+    # two named doers are two acts ('Mayor Ruell said on Monday' / 'minister Hale said on Monday')
+    return a.sentence == b.sentence == 0 and not (a.subject_proper and b.subject_proper)
 
 
 class _Evidence:
@@ -829,7 +849,9 @@ def _candidate_index(claims: list[ClaimInfo], evidence: _Evidence,
       sentences at least `related_similarity` alike, or else when both tell
       of the same event and the checker finds them compatible; the last
       only for dates and times (`_specific`), and a date of a statement
-      ('say') pairs only with one by the same subject (`_date_key`).
+      ('say') pairs only with one by the same subject (`_date_key`); or
+      when both are days of one act (`_one_act`: subjects with the same
+      last word, or both in their articles' first sentences).
     """
     blocks: dict[tuple, int] = {}
     block = [blocks.setdefault((c.kind, c.unit if c.kind == "number" else ""), len(blocks)) for c in claims]
@@ -843,7 +865,12 @@ def _candidate_index(claims: list[ClaimInfo], evidence: _Evidence,
         elif c.kind == "place":
             keys.append(("subject", last))
         else:
-            keys.append(("event", c.event) if c.event != "say" else ("said", last))
+            if c.event != "say":
+                keys.append(("event", c.event))
+            # a statement by its sayer (`_date_key`), any day by its doer (`_one_act`)
+            keys.append(("doer", last))
+            if c.sentence == 0:
+                keys.append(("first sentence", True))   # `_one_act`
             if c.subject in DATED_EVENTS:
                 keys.append(("subject", c.subject))
         for key in keys:
@@ -914,7 +941,7 @@ def _candidate_pairs(claims: list[ClaimInfo], evidence: _Evidence, checker: Chec
         sim = evidence.similarity(a, b)
         counterpart = evidence.counterpart(a, b)
         supported = level in (STRONG, MONEY, SOLE, FIGURE, ALIKE) or counterpart or sim >= config.related_similarity
-        if not supported and not (a.event == b.event and a.event and _specific(a, b)):
+        if not supported and not (a.event == b.event and a.event and _specific(a, b) or _one_act(a, b)):
             continue   # decided before the checker, which writes an explanation for every pair it sees
         verdict = checker.compare(a, b)
         if level == ALIKE and verdict.status != "agree":
@@ -1179,9 +1206,9 @@ def _canonical_name(attribution: str, names: list[str]) -> str:
 
 
 def _bare(c: ClaimInfo) -> bool:
-    """A weekday or year standing alone, or a figure tied to no event: true, but
-    no finding a reader can use."""
-    if c.kind == "date" and ("weekday" in c.extra or "year" in c.extra or "relative" in c.extra):
+    """A weekday, month or year standing alone, or a figure tied to no event:
+    true, but no finding a reader can use."""
+    if c.kind == "date" and ("weekday" in c.extra or "year" in c.extra or "relative" in c.extra or "month" in c.extra):
         return True
     if c.kind == "number" and c.thing in VAGUE_COUNTED:   # 'the one thing you don't do'
         return True

@@ -34,8 +34,8 @@ def test_a_figure_changed_inside_one_copied_sentence_is_a_conflict():
 
 
 def test_an_edit_changing_a_value_the_extractor_does_not_keep_is_still_a_conflict():
-    a = BASE + "Ships that pay the levy late will have to settle their accounts by the end of March, the board said."
-    b = BASE + "Ships that pay the levy late will have to settle their accounts by the end of May, the board said."
+    a = BASE + "Ships that pay the levy late will have to settle their accounts once March is over, the board said."
+    b = BASE + "Ships that pay the levy late will have to settle their accounts once May is over, the board said."
     found = [f for f in conflicts(facts_of(a, b)) if {c.text for c in f.claims} == {"March", "May"}]
     assert found and found[0].incompatible and "copy-edited sentence" in found[0].explanation
 

@@ -150,10 +150,24 @@ from storylens.facts import resolve_relative  # noqa: E402
     ("last month", dt.date(2018, 5, 1), dt.date(2018, 5, 31), "month"),
     ("last week", dt.date(2018, 6, 11), dt.date(2018, 6, 17), "week"),
     ("yesterday", dt.date(2018, 6, 19), dt.date(2018, 6, 19), "day"),
+    # a weekend: the coming one, unless told in the past or 'last'
+    ("this weekend", dt.date(2018, 6, 23), dt.date(2018, 6, 24), "weekend"),
+    ("last weekend", dt.date(2018, 6, 16), dt.date(2018, 6, 17), "weekend"),
+    ("over the weekend", dt.date(2018, 6, 23), dt.date(2018, 6, 24), "weekend"),
 ])
 def test_relative_dates_resolve_as_a_reader_would(text, first, last, unit):
     # 20 June 2018 is a Wednesday: last week is Monday 11 to Sunday 17 June
     assert resolve_relative(text, dt.date(2018, 6, 20)) == (first, last, unit)
+
+
+@pytest.mark.parametrize("text, first", [
+    ("The ferry ban lapsed this weekend, the port said.", "2018-06-16"),
+    ("The ferry ban will lapse this weekend, the port said.", "2018-06-23"),
+    ("The harbour board met over the weekend.", "2018-06-16"),
+])
+def test_a_weekend_told_in_the_past_is_the_one_before_publication(text, first):
+    [claim] = [c for c in _claims_of(text) if c.kind == "date"]
+    assert claim.extra["period"][0] == first
 
 
 def _claims_of(text, day=dt.date(2018, 6, 20)):
@@ -233,3 +247,44 @@ def test_per_doc_selections_are_the_tokens_the_rules_test():
 def test_a_length_written_before_its_noun_is_a_length(text, claim, value, unit):
     found = [(c.value, c.unit) for c in _claims_of(text) if c.kind == "number" and c.text.startswith(claim or "")]
     assert found == ([(value, unit)] if claim else [])
+
+
+@pytest.mark.parametrize("text, day, event, subject", [
+    # a day after the event noun it dates, or before it through a part of the day
+    ("The order Wednesday by the district judge blocked the levy.", "Wednesday", "order", None),
+    ("Two guards were hurt in Friday night's drone strike near Velka.", "Friday", "strike", None),
+    # a day never owns the event it dates
+    ("Tuesday's vote in the harbour board was close.", "Tuesday", "vote", None),
+    # a light verb carries its noun's event, of the verb's subject
+    ("The harbour board held a procedural vote on Wednesday morning.", "Wednesday", "vote", "board"),
+    ("Mayor Ana Ruell issued a statement on Saturday.", "Saturday", "say", "mayor ana ruell"),
+    ("The ruling, issued Monday, struck down the levy.", "Monday", "rule", "ruling"),
+    ("A procedural vote in the harbour board was set for Saturday.", "Saturday", "vote", "vote"),
+    ("Mayor Ana Ruell said in a statement on Saturday that the levy would stay.", "Saturday", "say", "mayor ana ruell"),
+    # a verb that is the event itself keeps it
+    ("The harbour board voted on Tuesday to raise the levy.", "Tuesday", "vote", "board"),
+])
+def test_a_date_is_linked_to_the_event_it_dates(text, day, event, subject):
+    [claim] = [c for c in features_of([Article(id="a", text=text, date=dt.date(2025, 9, 18))])[0].claims
+               if c.kind == "date"]
+    assert claim.text == day and (claim.event, claim.subject) == (event, subject)
+
+
+@pytest.mark.parametrize("text, month, value", [
+    ("Harbour fees rose at the fastest pace since August 2008.", "August 2008", "2008-08-01/2008-08-31"),
+    # in the year a reader takes: the past before publication, what is to come after it
+    ("The levy passed in July.", "July", "2024-07-01/2024-07-31"),
+    ("The levy will end in January.", "January", "2026-01-01/2026-01-31"),
+    ("The levy ended in May.", "May", "2025-05-01/2025-05-31"),
+    ("Funding for the ferries runs out in late September.", "late September", "2025-09-21/2025-09-30"),
+])
+def test_a_month_without_a_day_is_the_period_it_covers(text, month, value):
+    [claim] = [c for c in features_of([Article(id="a", text=text, date=dt.date(2025, 6, 18))])[0].claims
+               if c.kind == "date"]
+    assert (claim.text, claim.value) == (month, value)
+
+
+@pytest.mark.parametrize("text", ["You may go now, she said.", "Protesters march on the harbour every week."])
+def test_a_month_name_that_is_a_verb_is_no_date(text):
+    claims = features_of([Article(id="a", text=text, date=dt.date(2025, 6, 18))])[0].claims
+    assert not [c for c in claims if c.kind == "date"]

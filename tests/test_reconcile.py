@@ -109,7 +109,7 @@ def test_a_bound_and_a_figure_inside_it_differ_but_are_compatible(results):
     [conflict] = shared(results["more_than"], "conflict")
     assert {c.text for c in conflict.claims} == {"more than 200 people", "212 people"}
     assert conflict.incompatible is False and "could both be true" in conflict.explanation
-    assert not shared(results["more_than"], "agree")
+    assert not [f for f in shared(results["more_than"], "agree") if f.kind == "number"]
 
 
 def test_revision_is_a_timeline_not_an_incompatible_conflict(results):
@@ -883,3 +883,54 @@ def test_the_only_figure_in_each_version_of_one_sentence_fills_one_slot(a, b, st
 def test_the_only_figure_in_each_of_two_sentences_alike_agrees(a, b, status):
     found = [f.status for f in _story(a, b) if f.kind == "number" and f.status != "unique"]
     assert found == ([status] if status else [])
+
+
+# --- issue #8, round 8: dates and the events they belong to ---
+
+@pytest.mark.parametrize("a, b, status", [
+    # one doer, one day, two verbs: the day agrees
+    ("Senator Ilse Varga on Thursday said she would oppose the harbour levy.",
+     "Varga made clear Thursday that the harbour levy would not pass with her vote.", "agree"),
+    ("A federal appeals court on Thursday granted the port authority's request.",
+     "The appeals court said Thursday it will allow the port authority to collect the fee.", "agree"),
+    # one doer acts on many days: two days are no conflict
+    ("Senator Ilse Varga on Thursday said she would oppose the harbour levy.",
+     "Varga made clear Wednesday that the harbour levy would not pass with her vote.", None),
+    # each article's first sentence dates the news it reports, whoever is its subject
+    ("The Calder port board on Friday intensified its fight against cargo smuggling. Inspectors will double.",
+     "Calder's customs chief said on Friday that the new checks would stop smuggling. Traders objected.", "agree"),
+    ("The Calder port board on Friday intensified its fight against cargo smuggling. Inspectors will double.",
+     "Calder's customs chief said on Thursday that the new checks would stop smuggling. Traders objected.", None),
+    # ... but two named doers are two acts
+    ("Mayor Ana Ruell said on Monday that the bridge would be rebuilt within a year.",
+     "Transport minister Piotr Hale said on Monday that the state would help.", None),
+    # ... and a later sentence may date anything
+    ("Inspectors will double. The Calder port board on Friday intensified its fight against cargo smuggling.",
+     "Traders objected. Calder's customs chief said on Friday that the new checks would stop smuggling.", None),
+])
+def test_days_of_one_act_agree_whatever_the_verb(a, b, status):
+    dates = [f for f in _story(a, b) if f.kind == "date" and f.status != "unique"]
+    assert [f.status for f in dates] == ([status] if status else [])
+
+
+@pytest.mark.parametrize("b, status", [
+    ("Harbour fees rose at the fastest pace since June 2008, the port office said.", "conflict"),
+    ("Harbour fees rose at the fastest pace since August 2008, the port office said.", "agree"),
+])
+def test_two_months_of_one_year_are_two_dates(b, status):
+    facts = _story("Harbour fees rose at the fastest pace since August 2008, the port office said.", b)
+    assert [f.status for f in facts if f.kind == "date" and f.status != "unique"] == [status]
+
+
+def test_a_benchmark_month_is_not_the_month_something_happened():
+    facts = _story("Harbour fees rose at the fastest pace since August 2008, the port office said.",
+                   "Harbour fees rose last month at the fastest pace in years, the port office said.")
+    assert not [f for f in facts if f.kind == "date" and f.status == "conflict"]
+
+
+def test_one_month_for_one_event_agrees_without_like_sentences():
+    facts = _story("Flu cases are rising. "
+                   "The Calder health board said that pharmacies will start distributing flu shots next month.",
+                   "Doctors are worried. "
+                   "Long queues and angry patients are feared as clinics start distributing vaccines next month.")
+    assert [f.status for f in facts if f.kind == "date" and "next month" in {c.text for c in f.claims}] == ["agree"]

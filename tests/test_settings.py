@@ -66,8 +66,9 @@ from storylens.settings import FactsConfig  # noqa: E402
 FACT_STORIES = {
     # two Tuesdays of different verbs in sentences that share no passage and little
     # wording (cosine about 0.3): an agreement only once sentence similarity lets them
-    "related": ("The Varden council met on Tuesday to discuss the new bridge.",
-                "Local officials held talks on Tuesday about building a crossing over the river."),
+    # (second sentences: the days of each article's first sentence agree whatever their sentences)
+    "related": ("Rain fell in the valley. The Varden council met on Tuesday to discuss the new bridge.",
+                "Traffic was slow. Local officials held talks on Tuesday about building a crossing over the river."),
     # the one count of executive actions in each article: 23 / 19 is within 1.5
     "sole": ("The White House plan lays out 19 executive actions on guns, aides said.",
              "The president's package includes 23 executive actions that take effect at once."),

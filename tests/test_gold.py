@@ -10,7 +10,7 @@ from conftest import ROOT, SHARED
 
 SPLITS = ("dev", "heldout", "heldout2")
 # (gold set, split, its file in ../shared/data): every blind conflicts key
-FACT_KEYS = [("basil", s, "basil-2010-2014.jsonl") for s in SPLITS] + [("allsides", s, "allsides-2021.jsonl") for s in ("heldout", "heldout2", "heldout3")]
+FACT_KEYS = [("basil", s, "basil-2010-2014.jsonl") for s in SPLITS] + [("allsides", s, "allsides-2021.jsonl") for s in ("heldout", "heldout2", "heldout3", "heldout4")]
 
 
 def _eval_module():
@@ -64,13 +64,14 @@ def test_no_long_value_is_an_articles_own_words(gold_set, split, data):
 def test_the_splits_do_not_share_an_event():
     stories = [p.stem for s in SPLITS for p in (ROOT / "benchmarks" / "gold" / "basil" / s).glob("*.json")]
     assert len(stories) == len(set(stories)) == 50
-    allsides = [p.stem for s in ("heldout", "heldout2", "heldout3")
+    allsides = [p.stem for s in ("heldout", "heldout2", "heldout3", "heldout4")
                 for p in (ROOT / "benchmarks" / "gold" / "allsides" / s).glob("*.json")]
-    assert len(allsides) == len(set(allsides)) == 360
+    assert len(allsides) == len(set(allsides)) == 480
 
 
 QUOTE_KEYS = {"basil_quotes": ("basil-2010-2014.jsonl", 14), "allsides_quotes": ("allsides-2021.jsonl", 120),
-              "allsides_quotes2": ("allsides-2021.jsonl", 120), "allsides_quotes3": ("allsides-2021.jsonl", 120)}
+              "allsides_quotes2": ("allsides-2021.jsonl", 120), "allsides_quotes3": ("allsides-2021.jsonl", 120),
+              "allsides_quotes4": ("allsides-2021.jsonl", 120)}
 
 
 @pytest.mark.parametrize("key", QUOTE_KEYS)

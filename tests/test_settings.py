@@ -94,13 +94,13 @@ FACT_STORIES = {
     # 2.1 and 2 million with one word alike near them and unlike sentences
     "figure_similar": ("Agents stopped 2.1 million migrants crossing from Mexico last year.",
                        "The yearly total of arrests of people coming from Mexico reached 2 million, a record."),
-    # a precise amount and its rounding, in no words alike ($139 million is 1.003 times $138.7 million)
-    "figure_rounded": ("The agency will quickly release $138.7 million of funding for the Norvale clinics.",
-                       "Officials committed $139 million to reverse the decline, a spokesman said."),
-    # the second article writes 507,000 too, of the week before: its 475,000 is another figure
-    "figure_distinct": ("Initial jobless claims in Norvale came to 507,000, the labour office said on Thursday.",
-                        "Economists had expected initial jobless claims in Norvale to come to 475,000. "
-                        "The previous week's level was revised up to 507,000."),
+    # a precise amount and its rounding, in no words alike ($242 million is 1.002 times $241.6 million)
+    "figure_rounded": ("Norvale's health board set aside $241.6 million for its rural clinics this spring.",
+                       "Ministers pledged $242 million to keep village surgeries open, an aide said."),
+    # the second article writes 412,000 too, of the week before: its 386,000 is another figure
+    "figure_distinct": ("Initial jobless claims in Norvale came to 412,000, the labour office said on Thursday.",
+                        "Economists had expected initial jobless claims in Norvale to come to 386,000. "
+                        "A week earlier the count had stood at 412,000, after a correction."),
     # a six-digit figure in two articles, in no words alike
     "figure_precise": ("The agency counted 188,829 border crossers last month.",
                        "Officials reported that 188,829 migrants were encountered, a new high."),
@@ -158,9 +158,9 @@ def test_facts_threshold_decides_the_finding(fact_features, story, changes, hold
 
 
 def test_quote_max_changed_share_decides_two_versions_or_two_statements():
-    a = ("He says he is a Christian, but I am talking about his world view or his theology, the way he approaches "
-         "problems in this country, and I think they are different than how most people do in America")
-    b = ("He says he is a Christian, but I am talking about his worldview, his theology, the way he addresses "
-         "problems in this country, and they are different than most people view it in America")
+    a = ("She calls herself a reformer, but I mean her track record or her instincts, the way she handles "
+         "quarrels on this council, and I think they are closer to how the old guard did it in Tarnby")
+    b = ("She calls herself a reformer, but I mean her trackrecord, her instincts, the way she settles "
+         "quarrels on this council, and they are closer to the old guard ran it in Tarnby")
     assert compare_wording(a, b, FactsConfig()) is not None
     assert compare_wording(a, b, FactsConfig(quote_max_changed_share=0.3)) is None

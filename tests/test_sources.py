@@ -200,13 +200,13 @@ def test_no_cut_off_names_and_affiliation_on_citations():
 
 
 def test_speakers_of_direct_quotes_and_headline_labels_are_sources():
-    text = ("Lynch: No outside influence on the harbour probe\n\n"
-            "KESTREL — Attorney General Loretta Lynch said on Tuesday that the inquiry would go on.\n\n"
-            "Sen. Marco Delane called the statement \u201coffensive and outlandish.\u201d\n\n"
+    text = ("Brannick: No outside influence on the harbour probe\n\n"
+            "KESTREL — Attorney General Orla Brannick said on Tuesday that the inquiry would go on.\n\n"
+            "Sen. Marco Delane called the pledge \u201chollow and years too late.\u201d\n\n"
             "Critics called the plan reckless.\n")
     analysis = analyze([Article(id="t", text=text)])[0]
     names = {c.name for c in article_citations(analysis)}
-    assert {"Loretta Lynch", "Marco Delane"} <= names
+    assert {"Orla Brannick", "Marco Delane"} <= names
     assert not any("Critics" in n for n in names)
 
 

@@ -539,22 +539,23 @@ def test_quote_wording_changed_near_the_end_is_found():
 
 
 def test_a_long_cut_alone_is_no_wording_conflict_but_a_changed_word_beside_it_is():
-    long = ("I do not believe that is what we are here to do that man is here to use the resources and use them "
-            "wisely to care for the earth but we are not here to serve the earth the earth is not the objective")
-    cut = "I do not believe that is what we are here to do but we are not here to serve the earth the earth is not the objective"
-    changed = "I do not believe that is what we are here to do but we are not here to serve the earth that is not the objective"
+    long = ("We did not come to this valley to take from it what we could carry off the water is there to be shared "
+            "and used with care by every farm along the river but nobody here owns the river and the river does not "
+            "wait for anyone")
+    cut = "We did not come to this valley to take from it what we could carry but nobody here owns the river and the river does not wait for anyone"
+    changed = "We did not come to this valley to take from it what we could carry but nobody here owns the river and that does not wait for anyone"
     assert compare_wording(long, cut) is not None and not compare_wording(long, cut).differs
     assert compare_wording(long, changed).differs
 
 
 def test_a_quote_one_outlet_splits_in_two_is_compared_with_each_part():
     whole = _QM(article="a", start=0, end=100, speaker="Dana Ruiz",
-                text="We have learned something very important since the days that I served in the navy. "
-                     "Whatever we think about the war, we owe our sailors and their families our support")
+                text="Our crews found out something very hard about this coast in the winter I spent keeping the lighthouse. "
+                     "Whatever we decide about the harbour wall, we owe the fishing families a straight answer")
     first = _QM(article="b", start=0, end=60, speaker="Dana Ruiz",
-                text="We have learned something important since the days that I served in the navy")
+                text="Our crews found out something hard about this coast in the winter I spent keeping the lighthouse")
     second = _QM(article="b", start=200, end=260, speaker="Dana Ruiz",
-                 text="Whatever we think about the war, we owe our sailors and their families our support")
+                 text="Whatever we decide about the harbour wall, we owe the fishing families a straight answer")
     [fact] = _wording_facts([whole, first, second], FactsConfig())
     assert {c.start for c in fact.claims if c.article == "b"} == {0} and "very" in fact.explanation
 
@@ -595,22 +596,22 @@ def test_two_near_figures_in_one_article_are_not_the_sole_figure():
 
 
 def test_an_amount_named_as_a_cost_pairs_with_a_cost():
-    facts = _story("According to Peter Keating at Vanity Fair, $1.1 million is the estimated cost of GOP plans "
-                   "to read the document on the House floor.",
-                   "But for all those who described the exercise as political waste, including Vanity Fair "
-                   "magazine, which estimated it as costing more than $1 million, supporters noted that it was "
-                   "a historic moment.")
+    facts = _story("According to Lena Hartwig at the Corvell Ledger, $2.3 million is the estimated cost of the "
+                   "council's plans to repaint the old tram depot by hand.",
+                   "Yet for everyone who called the repainting a vanity project, the Corvell Ledger newspaper among "
+                   "them, a paper that estimated it as costing more than $2 million, residents argued the depot "
+                   "deserved it.")
     [conflict] = [f for f in facts if f.status == "conflict" and f.kind == "number"]
     assert conflict.incompatible is False
 
 
 def test_money_taken_out_of_a_programme_is_a_cut():
-    facts = _story("Now when you need it, Obama has cut $716 billion from Medicare.",
-                   "While the president's team has pointed to the Republican plan, the Romney team has responded "
-                   "by noting that Obama took more than $700 billion out of Medicare as part of his health care "
+    facts = _story("Just when families need it most, Governor Asha Moreno has cut $412 million from the school meals fund.",
+                   "While the governor's office has pointed to the opposition's own budget, her rivals have answered "
+                   "by noting that Moreno took more than $400 million out of the school meals fund as part of her tax "
                    "overhaul.")
     [conflict] = [f for f in facts if f.status == "conflict" and f.kind == "number"]
-    assert {c.text for c in conflict.claims} == {"$716 billion", "more than $700 billion"}
+    assert {c.text for c in conflict.claims} == {"$412 million", "more than $400 million"}
 
 
 def test_a_hyphenated_number_word_is_one_number():
@@ -728,8 +729,8 @@ def test_a_unique_figure_is_explained_in_words_not_with_a_raw_verb():
      "The country's population topped 331 million people, according to the census.",
      False, "rounded"),
     # a precise amount and its rounding pair in unlike words, whatever each is 'to' do
-    ("The agency will quickly release $138.7 million of funding for the Norvale clinics.",
-     "Officials committed $139 million to reverse the decline, a spokesman said.",
+    ("The trust will promptly release $54.6 million of funding for the Dunmere hospices.",
+     "Officials committed $55 million to halt the closures, a trust spokeswoman said.",
      False, "rounded"),
 ])
 def test_one_figure_under_two_nouns_is_a_conflict(a, b, incompatible, why):
@@ -750,10 +751,10 @@ def test_one_figure_under_two_nouns_is_a_conflict(a, b, incompatible, why):
     ("The lawsuit covers 1.5 million workers at the chain, lawyers said.",
      "The court may block a lawsuit by 1.6 million women at the chain. "
      "Another suit filed by the union counts 1.35 million shoppers."),
-    # the second article writes 507,000 too, of the week before: its 475,000 is another figure
-    ("Initial jobless claims in Norvale came to 507,000, the labour office said on Thursday.",
-     "Economists had expected initial jobless claims in Norvale to come to 475,000. "
-     "The previous week's level was revised up to 507,000."),
+    # the second article writes 318,000 too, of the week before: its 296,000 is another figure
+    ("First-time claims for jobless aid in Dunmere came to 318,000, the labour office said on Thursday.",
+     "Forecasters had expected first-time claims for jobless aid in Dunmere to come to 296,000. "
+     "The level for the week before was revised up to 318,000."),
     # a share of children is not a share of families
     ("The Treasury said on Monday that 88% of children will get the monthly payments starting in July.",
      "The Treasury said on Monday that about 90 percent of families will get the monthly payments starting in July."),
@@ -764,8 +765,8 @@ def test_one_figure_under_two_nouns_is_a_conflict(a, b, incompatible, why):
     ("The measure needs 50 votes in the Senate to pass.",
      "Sixty votes would be needed to break a filibuster in the Senate."),
     # a hyphenated count names another thing: a minority of 50 seats, a threshold of 60 votes
-    ("Republicans blocked the bill, the first filibuster of the year by the chamber's 50-vote minority.",
-     "Most Republicans refused to back the measure, depriving Democrats of the 60-vote threshold needed to begin debate."),
+    ("The opposition stalled the tariff bill, the first such blockade this session by the Assembly's 50-vote minority.",
+     "Most opposition members declined to support the bill, denying the governing bloc the 60-vote threshold it needed to open debate."),
 ])
 def test_near_figures_that_are_two_quantities_do_not_conflict(a, b):
     assert not [f for f in _story(a, b) if f.status == "conflict" and f.kind == "number"]
@@ -810,11 +811,11 @@ def test_a_rounded_figure_differs_without_contradicting(a, b, incompatible):
 
 
 def test_a_figure_paired_with_one_of_two_agreeing_articles_joins_both_as_a_conflict():
-    facts = _story("The Senate approved a $1 trillion bipartisan infrastructure plan on Tuesday.",
-                   "Senators on Tuesday approved the $1 trillion bill, 69 to 30, after weeks of talks.",
-                   "A sweeping, $1.2 trillion bipartisan infrastructure package coasted through the Senate.")
+    facts = _story("The Assembly passed a $2 billion cross-party flood defence plan on Wednesday.",
+                   "Assembly members on Wednesday passed the $2 billion bill, 71 to 28, after months of haggling.",
+                   "A far-reaching, $2.3 billion cross-party flood defence package sailed through the Assembly.")
     [conflict] = [f for f in facts if f.status == "conflict" and f.kind == "number"]
-    assert sorted(c.text for c in conflict.claims) == ["$1 trillion", "$1 trillion", "$1.2 trillion"]
+    assert sorted(c.text for c in conflict.claims) == ["$2 billion", "$2 billion", "$2.3 billion"]
 
 
 @pytest.mark.parametrize("order", ["agreement first", "conflict first"])

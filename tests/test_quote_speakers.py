@@ -108,22 +108,22 @@ CONTEXT_CASES = {
         '"The risk is very low," the HSB said in a statement.\n',
         {"The risk is very low": "Harbour Safety Board"}),
     "a long title between 'said' and the name after the quote": (
-        '"Demand for workers is surging," said Indeed Hiring Lab director of research Nina Bell. "At the same...\n',
-        {"Demand for workers is surging": "Nina Bell", "At the same...": "Nina Bell"}),
+        '"Orders for new trawlers keep rising," said Always Fishing Lab head of economics Ilse Brandvold. "Even so...\n',
+        {"Orders for new trawlers keep rising": "Ilse Brandvold", "Even so...": "Ilse Brandvold"}),
     "initials that keep a small word's letter are the name spelled out": (
-        'The Harbour City Board of Elections found a \u201cdiscrepancy\u201d in the count on Tuesday.\n\n'
-        '\u201cWe are aware there is a discrepancy in the count,\u201d the BOE said in a statement.\n',
-        {"We are aware there is a discrepancy in the count": "Board of Elections"}),
+        'The Kelby Bay Department of Fisheries found a \u201cshortfall\u201d in the cod tally on Wednesday.\n\n'
+        '\u201cOur tally came up short and we are checking every boat,\u201d the DOF said in a statement.\n',
+        {"Our tally came up short and we are checking every boat": "Department of Fisheries"}),
     "a lead's description is the person the next paragraph names with that title": (
         'A federal judge ordered the port to reopen on Friday, calling the closure an \u201cunlawful '
         'overreach\u201d of the harbour board.\n\n'
         'The order by U.S. District Judge Ana Ruiz is the first blow to the closure.\n',
         {"unlawful overreach": "Ana Ruiz"}),
     "a lead's description is the person subject who opens the next paragraph": (
-        'The harbour council chief said on Thursday that there was a \u201cpremature push\u201d to close '
-        'the pier.\n\n'
-        'Council Director-General Nora Lind told reporters that the pier could stay open.\n',
-        {"premature push": "Nora Lind"}),
+        'The ferry board chief warned on Tuesday that there had been a \u201creckless rush\u201d to sell '
+        'the old docks.\n\n'
+        'Board Director-General Ivo Stern told reporters that the docks would be kept for now.\n',
+        {"reckless rush": "Ivo Stern"}),
     "a lead's description is no person of another title named next": (
         'A federal judge ordered the port to reopen on Friday, calling the closure an \u201cunlawful '
         'overreach\u201d of the harbour board.\n\n'
@@ -134,10 +134,10 @@ CONTEXT_CASES = {
         '\u201cThe harbour vote was not rigged. Anyone who says it was is lying.\u201d\n',
         {"The harbour vote was not rigged. Anyone who says it was is lying.": "Ada Crane"}),
     "a quotation sentence after the paragraph's attribution in the sentence before": (
-        'Tara Biles pulled out of the final on Tuesday.\n\n'
-        'The 24-year-old gold medalist explained that she needed to put her health first. \u201cThis year, I wanted it '
-        'to be for myself when I came in, and I felt like I was still...\n',
-        {"This year, I wanted it to be for myself when I came in, and I felt like I was still...": "Tara Biles"}),
+        'Mira Kostova withdrew from the regatta on Sunday.\n\n'
+        'The 31-year-old sailor explained that she needed to rest her shoulder first. \u201cThis season I '
+        'promised myself I would race for the fun of it, and my arm kept telling me no...\n',
+        {"This season I promised myself I would race for the fun of it, and my arm kept telling me no...": "Mira Kostova"}),
     "'the 14-year-old' after a quote is the person named before": (
         'The case stems from a post that Brandy Lenz, then a sophomore in Port Milo, sent to 250 followers.\n\n'
         '\u201cForget school, forget softball,\u201d the 14-year-old, frustrated at the...\n',
@@ -148,10 +148,10 @@ CONTEXT_CASES = {
         '\u201cWhat I did not hear tonight was a plan to address the crisis at the port...\n',
         {"What I did not hear tonight was a plan to address the crisis at the port...": "Mark Lee"}),
     "'they' after two people who wrote together is both": (
-        'Sen. Joe Marlow, D-W.Va., and Sen. Lisa Morrow, R-Alaska, wrote a letter Monday calling on Congress '
-        'to renew the harbour act.\n\n'
-        '"Protecting the harbour has not been a partisan issue for fifty years," they wrote to the leaders.\n',
-        {"Protecting the harbour has not been a partisan issue for fifty years": "Joe Marlow and Lisa Morrow"}),
+        'Sen. Pia Arden, D-Ore., and Sen. Cole Baxby, R-Utah, wrote a letter Thursday urging the committee '
+        'to fund the lighthouse program.\n\n'
+        '"Keeping the coastal lights burning has never split this chamber," they wrote to the chairs.\n',
+        {"Keeping the coastal lights burning has never split this chamber": "Pia Arden and Cole Baxby"}),
 }
 
 
@@ -268,9 +268,9 @@ def test_surname_is_not_an_organisation_named_after_someone():
 
 
 def test_colon_introduction_takes_the_main_verb():
-    got = speakers('When Harlan died in 1998, President Bill Clinton released the following statement:\n\n'
-                   '"We mourn a hard old fighter of this state and send our love to his family."\n')
-    assert got["We mourn a hard old fighter of this state and send our love to his family."] == "Bill Clinton"
+    got = speakers('When Ostrow retired in 2003, Governor Lena Pardo released the following statement:\n\n'
+                   '"We thank a stubborn old friend of the valley and wish him many quiet mornings."\n')
+    assert got["We thank a stubborn old friend of the valley and wish him many quiet mornings."] == "Lena Pardo"
 
 
 def test_pronoun_after_a_titled_speaker_with_apposition():
@@ -316,10 +316,10 @@ def test_inverted_colon_introduction_names_the_speaker():
 
 
 def test_name_next_to_the_quote_speaks_when_the_parse_misses_the_verb():
-    got = speakers("Not everyone was claiming success.\n\n"
-                   "\u201cWe\u2019ve had more successful conventions than this one,\u201d Texas delegate Bill Nessler, "
-                   "wearing a cowboy hat and \u201cTed Cruz\u201d campaign pins, said matter-of-factly as confetti fluttered down.\n")
-    assert next(v for k, v in got.items() if k.startswith("We\u2019ve had")) == "Bill Nessler"
+    got = speakers("Not every guest was celebrating.\n\n"
+                   "\u201cWe\u2019ve thrown far better fairs than this one,\u201d Dorset farmer Eli Wroth, "
+                   "wearing muddy boots and \u201cVote Gray\u201d lapel badges, said matter-of-factly as the brass band packed up.\n")
+    assert next(v for k, v in got.items() if k.startswith("We\u2019ve thrown")) == "Eli Wroth"
 
 
 def test_quote_ranker_is_shipped_and_loaded_offline():
@@ -408,17 +408,17 @@ def test_a_run_of_he_said_keeps_its_speaker_far_from_the_name():
 
 def test_inverted_verb_after_a_quote_names_its_speaker():
     # The paragraph before is another speaker's quote: no continuation of it.
-    got = speakers("Piet Tull, a critic, disagreed with the harbour plan.\n\n"
-                   "Dana Kroll said on Monday: \u201cThe plan is sound and the harbour needs it.\u201d\n\n"
-                   "\u201cIt\u2019s completely inconsistent with this latest plan,\u201d summarized Tull.\n")
-    assert got["It\u2019s completely inconsistent with this latest plan"] == "Piet Tull"
+    got = speakers("Ruth Ambler, a critic, objected to the ferry timetable.\n\n"
+                   "Owen Pike said on Monday: \u201cThe timetable is fair and the island needs it.\u201d\n\n"
+                   "\u201cNone of it squares with the new winter sailings,\u201d summarized Ambler.\n")
+    assert got["None of it squares with the new winter sailings"] == "Ruth Ambler"
 
 
 def test_posited_reports_a_quote():
-    got = speakers("Tomas Varga spoke to the growers on Saturday.\n\n"
-                   "\u201cIt is still spring in the valley,\u201d he posited, \u201cit just happens to be kind of a cold, wet, "
-                   "muddy kind of spring in the valley.\u201d\n")
-    assert got["It is still spring in the valley"] == "Tomas Varga"
+    got = speakers("Bram Ostley addressed the shepherds on Sunday.\n\n"
+                   "\u201cWinter has not left the moor yet,\u201d he posited, \u201cit has only turned into a mild, bright "
+                   "and oddly dry sort of winter up here.\u201d\n")
+    assert got["Winter has not left the moor yet"] == "Bram Ostley"
 
 
 # A description or a surname is the person named before it: (text, quoted words, speaker).
@@ -485,10 +485,10 @@ def test_the_outlet_host_is_the_host_not_the_outlet():
 
 
 def test_he_is_no_organisation():
-    text = ("Fox News confirmed that Tomas Varga sent an e-mail to committee members on Saturday night.\n\n"
-            "In the note, he asked members to join him \"for a private conference call about the harvest\" on Monday.\n")
+    text = ("Harbour Radio confirmed that Walter Brisk sent an e-mail to grain board members late on Sunday.\n\n"
+            "In the note, he asked the board to join him \"for a closed meeting about the silo repairs\" on Thursday.\n")
     got = speakers(text)
-    assert got["for a private conference call about the harvest"] != "Fox News"
+    assert got["for a closed meeting about the silo repairs"] != "Harbour Radio"
 
 
 # Documents speak for their authors, apposed names speak, and a surname is the
@@ -585,41 +585,41 @@ def test_a_place_parsed_as_a_second_subject_gives_way_to_the_person():
 
 
 def test_he_is_the_person_subject_of_the_sentence_before():
-    got = speakers('Larry Voigt, chairman of the Harbour Tea Party, said the groups had missed the mood.\n\n'
-                   'In a February interview, Mr. Brandt spoke of the difficulty he had in rounding up support. '
-                   '\u201cI met with all of them,\u201d he said.\n')
-    assert got["I met with all of them"] == "Brandt" or got["I met with all of them"].endswith("Brandt")
+    got = speakers('Wendell Auger, head of the Kestrel Growers League, said the members had misread the season.\n\n'
+                   'In a spring interview, Mr. Pryce talked of the trouble he had in gathering allies. '
+                   '\u201cI phoned every one of them,\u201d he said.\n')
+    assert got["I phoned every one of them"] == "Pryce" or got["I phoned every one of them"].endswith("Pryce")
 
 
 def test_the_second_quote_of_a_he_said_paragraph_keeps_its_speaker():
-    got = speakers('President Arlo Finch on Friday defended the programs, saying that Congress was briefed.\n\n'
-                   '"The programs are secret in the sense that they are classified. They are not secret, in that '
-                   'every member of Congress has been briefed," he said during a speech in Salem. "These are programs '
-                   'that have been authored by large majorities repeatedly since 2006."\n')
-    assert got["These are programs that have been authored by large majorities repeatedly since 2006."] == "Arlo Finch"
+    got = speakers('Governor Arlo Finch on Tuesday defended the toll plan, saying the council had seen the figures.\n\n'
+                   '"The numbers are confidential because the contract says so. Nobody hid them, since every '
+                   'councillor has read them," he said during a visit to Dunmore. "These tolls were approved '
+                   'by wide margins in every vote since 2011."\n')
+    assert got["These tolls were approved by wide margins in every vote since 2011."] == "Arlo Finch"
 
 
 def test_the_aide_named_in_apposition_is_no_description_to_resolve():
-    got = speakers('The remarks of a White House aide drew notice last week.\n\n'
-                   'On Friday, the aide, Elizabeth Marsh, 31, who has more than 14,000 followers on Twitter and at '
-                   'the time was a spokeswoman for a congressman from Ohio, wrote an open letter to the girls on her '
-                   'Facebook page, saying they should \u201ctry showing a little class.\u201d\n')
-    assert got["try showing a little class."] == "Elizabeth Marsh"
+    got = speakers('The comments of a council press aide drew notice last week.\n\n'
+                   'On Sunday, the aide, Greta Pohl, 27, who has about 9,000 readers on her blog and back then '
+                   'worked for a councillor from Dunmore, posted a note to the twins on that blog, '
+                   'saying they should \u201clearn some manners at the table.\u201d\n')
+    assert got["learn some manners at the table."] == "Greta Pohl"
 
 
 def test_a_description_in_apposition_speaks_as_the_name_it_describes():
-    got = speakers('The daughters drew some attention on Thursday.\n\n'
-                   'Enter Ms. Marsh \u2014 a former Republican National Committee new media aide who describes '
-                   'herself on Twitter as loving cats and \u201call things pink, green and pearls!\u201d\n')
-    assert got["all things pink, green and pearls!"].endswith("Marsh")
+    got = speakers('The twins drew some comment on Friday.\n\n'
+                   'Enter Ms. Pohl \u2014 a former Harbour Party press aide who describes '
+                   'herself on her blog as loving dogs and \u201ceverything tartan, tweed and teacups!\u201d\n')
+    assert got["everything tartan, tweed and teacups!"].endswith("Pohl")
 
 
 def test_they_said_after_two_named_speakers_is_both():
-    got = speakers('On Friday, Senator Hal Udry and Senator Ben Wyck released a joint statement repeating that they '
-                   'had "long been concerned about the degree to which this program relies on secret law."\n\n'
-                   '"Senior officials have stated on multiple occasions that the program is narrow," they said.\n')
-    assert got["Senior officials have stated on multiple occasions that the program is narrow"] \
-        in ("Hal Udry and Ben Wyck", "Ben Wyck and Hal Udry")
+    got = speakers('On Monday, Senator Rhea Dunn and Senator Otto Saye issued a joint statement repeating that they '
+                   'had "worried for years about how much this toll scheme leans on unpublished rules."\n\n'
+                   '"Ministers keep telling us again and again that the toll scheme is small," they said.\n')
+    assert got["Ministers keep telling us again and again that the toll scheme is small"] \
+        in ("Rhea Dunn and Otto Saye", "Otto Saye and Rhea Dunn")
 
 
 def test_the_sender_of_an_email_to_members_says_it_not_the_members():
@@ -637,21 +637,21 @@ PARSE_CASES = {
         'clearly" on Tuesday.\n',
         {"saying no to this recall so clearly": "Voss"}),
     "a title parsed as the subject stands for the person in apposition": (
-        'The White House is asking for $14 billion in aid.\n\n'
-        'Senate Majority Leader Dan Moore, D-N.Y., called the request for disaster relief necessary to help '
-        'communities recover quickly from the destruction caused by hurricanes.\n\n'
+        'The governor wants $3 billion for the flooded valleys.\n\n'
+        'Senate Majority Leader Ruth Calder, D-Vt., called the plea for flood money urgent if the valley '
+        'towns are to rebuild their bridges before winter.\n\n'
         '"Given...\n',
-        {"Given...": "Dan Moore"}),
+        {"Given...": "Ruth Calder"}),
     'an opening mark typed for the closing one ends the quote before its attribution': (
         'The rule will cover every clinic in the state.\n\n\u201cFear of judgement can keep people from '
         'care, which can do real harm,\u201c the Department of Health Secretary Nora Lind said in a '
         'statement.\n',
         {'Fear of judgement can keep people from care, which can do real harm': 'Nora Lind'}),
     "a relative 'which' the parser leaves without its clause is the name before it": (
-        'The problems appear related to Boston-based cloud computing services provider Skyline, which said '
-        'in a status update just before 7 a.m. Eastern time, that the \u201cissue has been found and a fix '
-        'is in place.\u201d\n',
-        {'issue has been found and a fix is in place.': 'Skyline'}),
+        'The outage seems linked to Leeds-based card payments processor Brightwell, which said '
+        'in a short post soon after 9 p.m. local time, that the \u201cfault was traced and service '
+        'is coming back.\u201d\n',
+        {'fault was traced and service is coming back.': 'Brightwell'}),
     "'by saying' reports for the subject of the clause above": (
         'Governor Paul Fenwick reacted on Friday to a weak jobs report by saying the state economy has a '
         '\u201clong way to go\u201d before it recovers.\n',
@@ -672,15 +672,15 @@ PARSE_CASES = {
         'carry vests...\n',
         {"If you have a pass, you are safe, and you can start doing the things you stopped doing.": "Nora Lind"}),
     "a document that reports a named person's words does not say them": (
-        'Dr. Ana Ruiz corresponded with a Norland health official early in the storm, acknowledging the '
-        '\u201creckless people in this town\u201d and vowing to \u201cget through this together,\u201d a new report '
-        'revealed Tuesday.\n',
-        {"reckless people in this town": "Ana Ruiz", "get through this together": "Ana Ruiz"}),
+        'Dr. Lio Barsk traded emails with a Kestrel water engineer during the drought, conceding the '
+        '\u201cwaste on the hill farms\u201d and pledging to \u201ckeep every tap running,\u201d a council report '
+        'revealed Friday.\n',
+        {"waste on the hill farms": "Lio Barsk", "keep every tap running": "Lio Barsk"}),
     "a person's contention owns the quote it states": (
         'Tom Hale gave a calm reply to the mayor\u2019s speech last night.\n\n'
-        'Take Nora Lind\u2019s contention that the reply was \u201cdelivered from a planet where facts '
-        'don\u2019t matter.\u201d\n',
-        {"delivered from a planet where facts don\u2019t matter.": "Nora Lind"}),
+        'Take Ivo Stern\u2019s contention that the reply was \u201cwritten in a country where sums '
+        'never add up.\u201d\n',
+        {"written in a country where sums never add up.": "Ivo Stern"}),
 }
 
 

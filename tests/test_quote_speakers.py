@@ -382,12 +382,12 @@ def test_polnear_dev_floor():
 
 
 def test_who_issued_the_statement_said_it():
-    text = ("Senators kept up pressure on the chairman.\n\n"
-            "Trying to quell the furor, Jim Steele issued a statement saying: \"There is no question that "
+    text = ("Ferry owners kept up pressure on the council.\n\n"
+            "To calm the quarrel, Mayor Jim Tavell put out a note saying: \"There is no question that "
             "the county must finish the bridge.\"\n\n"
             "Police found a letter saying: \"Nobody will find the money ever again.\"\n")
     got = speakers(text)
-    assert got["There is no question that the county must finish the bridge."] == "Jim Steele"
+    assert got["There is no question that the county must finish the bridge."] == "Jim Tavell"
     assert got["Nobody will find the money ever again."] != "Police"  # finding a letter is not writing it
 
 
@@ -436,7 +436,7 @@ NAMED_BEFORE_CASES = {
     "a party description of a named senator is the senator": (
         "Senators kept up pressure on the chairman, Rolf Steen, on Sunday.\n\n"
         "Speaking on a morning show, Sen. Carl Bodin, R-Vt., said Steen's comments were \"wildly inaccurate.\"\n\n"
-        "The Vermont Republican said Steen needs to decide whether he can still do the job and must make "
+        "The Vermont Republican said Steen needs to decide whether he can still lead the board and must come to "
         "\"an appropriate decision\" about his future.\n",
         "an appropriate decision", "Carl Bodin"),
     "the lawmaker is the representative named earlier in the sentence": (
@@ -532,7 +532,7 @@ def test_scare_quotes_set_in_the_writers_phrase_are_not_quotes():
     assert "parental choice" not in got and "amnesty" not in got and "back door" not in got
     assert "notice and comment" not in got  # a longer phrase that only qualifies the writer's noun
     assert got["a balanced approach"] == "Mr. Dunne" or got["a balanced approach"].endswith("Dunne")
-    got = speakers('Omar Haddad said the fight went on in the old quarter, which he called a district of '
+    got = speakers('Omar Haddad said the fight went on in the old quarter, a neighbourhood he described as of '
                    '"strategic importance".\n')
     assert got["strategic importance"] == "Omar Haddad"  # his words, though a noun phrase
     # A judgement in the quoted words is the speaker's, even after an article or 'as'.
@@ -552,8 +552,8 @@ def test_a_long_title_after_titled_is_not_a_quote():
 
 
 def test_a_party_word_before_plural_subject_gets_no_he():
-    got = speakers('Majority Whip Kevin Rook made his comments in an interview as his fellow GOP lawmakers are '
-                   'expected to unveil a set of principles.\n\n'
+    got = speakers('Majority Whip Kevin Rook spoke to a radio host while his fellow GOP lawmakers prepared to '
+                   'publish a list of goals.\n\n'
                    '\u201cThe principles are not written yet, but I think it will go with legal status,\u201d he said.\n')
     assert got["The principles are not written yet, but I think it will go with legal status"] == "Kevin Rook"
 

@@ -84,9 +84,11 @@ def register(app: typer.Typer) -> None:
         total = _line_total(inputs)
         with _bar("ingest", total, quiet) as step:
             report = corpus.ingest(inputs, progress=step)
-        if report.read == 0 and report.problems:
+        if report.read == 0:
             from .errors import BadInput
 
+            if not report.problems:   # a folder with no article files in it, say: not a silent 'read 0'
+                raise BadInput(f"no articles found in {', '.join(inputs)}")
             raise BadInput(str(report.problems[0]) + (f" (and {len(report.problems) - 1} more problems)"
                                                       if len(report.problems) > 1 else ""))
         for p in report.problems[:50]:

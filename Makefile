@@ -21,8 +21,8 @@ test: $(VENV)/.installed  ## run the test suite
 bench: $(VENV)/.installed  ## speed and memory benchmark -> benchmarks/RESULTS.md
 	$(PY) benchmarks/bench_compare.py
 
-eval: $(VENV)/.installed  ## facts evaluation -> benchmarks/facts_eval/RESULTS.md
-	$(PY) benchmarks/eval_facts.py
+eval: $(VENV)/.installed  ## facts evaluation on the invented cases -> benchmarks/facts_eval/RESULTS.md
+	$(PY) benchmarks/eval_facts.py --write
 
 eval-quotes: $(VENV)/.installed  ## quotes/speakers/sources on PolNeAR dev + train subset, round 4's start and current
 	$(PY) benchmarks/eval_quotes.py --baseline=32b957c

@@ -6,9 +6,9 @@ organisations and groups of people.
 - every narrative mention of a named person or organisation (outside
   quotation marks and headline lines) with the words that describe it:
   a *title*, the words before the name in its noun phrase ('embattled Gov.',
-  'Texas Sen.', 'Weekly Standard Editor'; honorifics such as 'Mr.' are not
+  'Texas Sen.', 'Harbor Review Editor'; honorifics such as 'Mr.' are not
   descriptors); an *appositive*, a noun phrase beside the name ('X, a Tea
-  Party favorite,'; 'a spokesman for the DNC, Brad Woodhouse'); a
+  Party favorite,'; 'a spokesman for the DNC, Brad Woodcroft'); a
   *description*, a definite noun phrase that refers back to a named person
   ('the billionaire', 'the Texas firebrand'). A description refers to the
   person the article itself ties its noun to (a title or appositive with that
@@ -16,15 +16,15 @@ organisations and groups of people.
   person named in its sentence before it or in the sentence before, when
   its noun is a person noun of the word list; otherwise it is dropped.
   Each mention carries the article's fullest name for the actor
-  (`ArticleNames.resolve`: 'Steele' -> 'Michael Steele');
+  (`ArticleNames.resolve`: 'Steadman' -> 'Michael Steadman');
 - every *group label*: a noun of the word list for a group of people
   ('protesters', 'rioters'), with its role in the sentence (the governing
   verb and relation: 'clash:nsubj', 'arrest:dobj', 'clash:with').
 
 **Story phase** (`actor_rows`, no parse):
 
-- *named actors*: names are matched across articles (`names.same_name`: 'Steele'
-  is 'Michael Steele' and 'Hillary Clinton' is 'Hillary Rodham Clinton';
+- *named actors*: names are matched across articles (`names.same_name`: 'Steadman'
+  is 'Michael Steadman' and 'Helen Clanton' is 'Helen Rodham Clanton';
   'Jane Roe' is not 'John Roe'; an organisation's name only as written or
   before a company suffix, so 'Social Security' is not 'Strengthen Social
   Security'), never joining two names one article keeps apart. An actor is a
@@ -232,7 +232,7 @@ class _ArticleActors:
         from .sources import Actor, name_from_tokens, phrase_tokens
 
         if head.dep_ == "compound" and head.head.pos_ == "NOUN":
-            return None  # 'the Ted Cruz campaign': a name used as a modifier
+            return None  # 'the Ted Crane campaign': a name used as a modifier
         tokens = phrase_tokens(head)
         name = name_from_tokens(tokens)
         if not name or not _is_proper(name):
@@ -269,12 +269,12 @@ class _ArticleActors:
 
     def _title_tokens(self, tokens: list) -> list:
         """The words before a name that describe it: modifiers and titles, not
-        another person's name ('Obama leading Romney') nor a count."""
+        another person's name ('Osgood leading Rowley') nor a count."""
         tokens = [t for t in tokens if not t.is_space]
         for k, t in enumerate(tokens):
             if t.like_num or t.pos_ == "NUM" or (t.pos_ == "VERB" and t.dep_ not in ("amod", "compound")) \
                     or t.tag_ in ("VBD", "VBZ", "VBP", "MD"):
-                return []  # 'Milley contradicted President Biden': a clause, not a title
+                return []  # 'Mallory contradicted President Ostrander': a clause, not a title
             if t.ent_type_ == "PERSON" and not (k + 1 < len(tokens) and tokens[k + 1].dep_ == "case"):
                 return []
         return tokens
@@ -303,7 +303,7 @@ class _ArticleActors:
     def _appositives(self, head, name_start: int, kind: str) -> list[tuple[str, list]]:
         """(head noun, tokens) of noun phrases in apposition to the name, set
         off by a comma or dash: after it ('X, a Tea Party favorite,') or
-        before it ('a spokesman for the DNC, Brad Woodhouse')."""
+        before it ('a spokesman for the DNC, Brad Woodcroft')."""
         doc = self.doc
         out = []
         for child in head.children:
@@ -317,7 +317,7 @@ class _ArticleActors:
             tokens = list(doc[start:min(end, start + _MAX_APPOSITIVE)])
             if any(t.tag_ in ("WP", "WP$", "WDT", "VBD", "VBZ", "VBP", "MD") for t in tokens) \
                     or tokens and tokens[0].pos_ in ("VERB", "AUX"):
-                continue  # 'Clinton, whose appearance …': a clause, not an apposition
+                continue  # 'Clanton, whose appearance …': a clause, not an apposition
             if tokens and all(self.narrative(t) for t in tokens):
                 out.append((normal_word(child.lemma_), self._trim(tokens)))
         owner = head.head
@@ -411,7 +411,7 @@ class _ArticleActors:
             if not any(c.dep_ == "det" and c.lower_ == "the" for c in token.children):
                 continue
             if any(c.dep_ in ("appos", "flat") and c.pos_ == "PROPN" for c in token.children):
-                continue  # 'the senator, Ted Cruz' is an appositive
+                continue  # 'the senator, Ted Crane' is an appositive
             nxt = tokens[token.i + 1] if token.i + 1 < len(tokens) else None
             if nxt is not None and nxt.pos_ == "PROPN" and nxt.ent_type_ == "PERSON":
                 continue

@@ -57,9 +57,17 @@ def _json_default(value):
     raise TypeError(type(value).__name__)
 
 
-def _corpus(db: Optional[str]):
+def _corpus(db: Optional[str], create: bool = False):
+    """The store; only `ingest` creates a SQLite file, so a mistyped --db (or
+    a run from the wrong directory) is reported, not answered from an empty
+    new store."""
     from .corpus import Corpus
+    from .errors import InputNotFound
+    from .store import resolve_url
 
+    url = resolve_url(db)
+    if not create and url.startswith("sqlite:///") and not Path(url.removeprefix("sqlite:///")).exists():
+        raise InputNotFound(f"no store at {url.removeprefix('sqlite:///')} (`storylens ingest` creates one)")
     return Corpus(db)
 
 
@@ -71,14 +79,16 @@ def register(app: typer.Typer) -> None:
         quiet: bool = typer.Option(False, "--quiet", "-q", help="No progress bar and no summary."),
     ) -> None:
         """Add articles to the store and assign each one to a story."""
-        corpus = _corpus(db)
+        corpus = _corpus(db, create=True)
 
         total = _line_total(inputs)
         with _bar("ingest", total, quiet) as step:
             report = corpus.ingest(inputs, progress=step)
-        if report.read == 0 and report.problems:
+        if report.read == 0:
             from .errors import BadInput
 
+            if not report.problems:   # a folder with no article files in it, say: not a silent 'read 0'
+                raise BadInput(f"no articles found in {', '.join(inputs)}")
             raise BadInput(str(report.problems[0]) + (f" (and {len(report.problems) - 1} more problems)"
                                                       if len(report.problems) > 1 else ""))
         for p in report.problems[:50]:

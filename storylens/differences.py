@@ -8,8 +8,8 @@ cannot see them.
   there is: the rest of the sentence is the same, so the two values fill the
   same slot (`edit_facts`).
 - **Names across articles.** A name spelled differently by two outlets
-  ('Norwalk' / 'Norfolk', 'Priebus' / 'Preibus'), or one surname under two
-  different first names ('William Kristol' / 'Bill Kristol'), in the same
+  ('Norwalk' / 'Norfolk', 'Prieto' / 'Preito'), or one surname under two
+  different first names ('William Kestrel' / 'Bill Kestrel'), in the same
   context: similar sentences, a shared passage, or shared words around the
   name. Neither outlet may use the other's form anywhere, else both are
   simply in the story (two sisters, two towns) (`name_facts`).
@@ -226,7 +226,7 @@ def _date_in(f, span):
 def edit_facts(passages: list[Passage], features, config: FactsConfig = FactsConfig()) -> list[Fact]:
     """A conflict for every passage edit that changes a number, date or name;
     edits of one kind in one passage between two articles make one fact
-    ('Muammar al-Qaddafi' / 'Moammar Gadhafi')."""
+    ('Muammar al-Qaradi' / 'Moammar Garadi')."""
     by_id = {f.id: f for f in features}
     groups: dict[tuple, list] = {}
     for p in passages:
@@ -275,11 +275,11 @@ class _Mention:
     text: str
     words: tuple[str, ...]       # lower-case name words, titles dropped
     sentence: int
-    surname_alone: bool = False  # the article also names its last word alone ('Kristol said'): a person
+    surname_alone: bool = False  # the article also names its last word alone ('Kestrel said'): a person
 
 
 def _first_name(m: _Mention) -> str | None:
-    """The word before the surname, past middle initials ('Christopher J. Dodd')."""
+    """The word before the surname, past middle initials ('Christopher J. Dobbs')."""
     for w in reversed(m.words[:-1]):
         if not _INITIAL.match(w):
             return w
@@ -287,7 +287,7 @@ def _first_name(m: _Mention) -> str | None:
 
 
 def name_mentions(f) -> list[_Mention]:
-    """Runs of proper-noun tokens ('Sen. Chris Dodd', 'al-Qaddafi', 'Parris
+    """Runs of proper-noun tokens ('Sen. Chris Dobbs', 'al-Qaradi', 'Parris
     Island'), with the article's sentence index."""
     tokens = f.tokens
     starts = [s[0] for s in f.sentences]
@@ -374,7 +374,7 @@ class _Context:
             return 2
         if len(self.near(x) & self.near(y)) >= self.config.name_context_shared:
             return 1
-        # one office before both names ('Gen. Frank McKenzie' / 'Gen. Kenneth McKenzie'): one role
+        # one office before both names ('Gen. Frank McKinnon' / 'Gen. Kenneth McKinnon'): one role
         office = _role_before(fx, x)
         return int(office is not None and office == _role_before(fy, y))
 
@@ -470,34 +470,34 @@ def _judge(x: _Mention, y: _Mention, words_a: set[str], words_b: set[str], full_
     fx, fy = _first_name(x), _first_name(y)
     if lx == ly and fx and fy and len(fx) >= 2 and len(fy) >= 2 and fx != fy and first_name_same(fx, fy) \
             and not plural(fx, fy) and (fx, lx) not in full_b and (fy, ly) not in full_a:
-        # one first name written short and long ('Dave' / 'David Brat'): the pair of
+        # one first name written short and long ('Dave' / 'David Bratton'): the pair of
         # names says it is one person, wherever in the stories the two stand
         return ((fx, fy, lx), False, f"the same person under another form of the first name "
                 f"('{_as_written(fx, x)}' / '{_as_written(fy, y)}'): a style, both can be right", f"first name of {_as_written(lx, x, y)}", False)
     if lx == ly and len(x.words) >= 2 and len(y.words) >= 2 and (x.surname_alone or y.surname_alone):
-        # a person, named as the press names people: 'Bill Kristol' ... 'Kristol said'
+        # a person, named as the press names people: 'Bill Kestrel' ... 'Kestrel said'
         if fx is None or fy is None or len(fx) < 2 or len(fy) < 2:
             return None
         if fx != fy:
             # either outlet naming the other's person anywhere: both are in the story
             if (fx, lx) in full_b or (fy, ly) in full_a:
                 return None
-            # spelled two ways, whatever other words stand before it ('Mullah Mohammad Hassan' /
-            # 'Mohammad Hasan')
+            # spelled two ways, whatever other words stand before it ('Mullah Mahmud Hassim' /
+            # 'Mahmud Hasim')
             if Levenshtein.normalized_similarity(fx, fy) >= config.name_spelling_similarity and \
                     min(len(fx), len(fy)) >= config.name_min_letters:
                 return ((fx, fy, lx), False, f"the first name is spelled differently ('{_as_written(fx, x)}' / "
                         f"'{_as_written(fy, y)}'): the same person, one spelling is wrong or a variant",
                         f"spelling of {_as_written(lx, x, y)}'s first name", True)
-            # a middle name or a word before the name added ('Hillary Rodham Clinton'): one first name;
-            # an office is no first name ('surly President Biden', an adjective parsed as a name)
+            # a middle name or a word before the name added ('Helen Rodham Clanton'): one first name;
+            # an office is no first name ('surly President Ostrander', an adjective parsed as a name)
             if set(x.words[:-1]) & set(y.words[:-1]) or fx in TITLES or fy in TITLES:
                 return None
             return ((fx, fy, lx), True, f"two different first names for the surname {_as_written(lx, x, y)} in the same "
                     f"context: two different people for one role, or one outlet has the name wrong",
                     f"first name of {_as_written(lx, x, y)}", True)
         # one first name: another word of the name may still be spelled two ways
-        # ('Shelley Moore Capito' / 'Shelly Moore Capito'), as below
+        # ('Shelley Moore Capra' / 'Shelly Moore Capra'), as below
     # a name word spelled differently: compare the last words, then the first
     for wx, wy in _spelling_candidates(x, y):
         # each test only rejects, so the cheapest come first: most pairs are one name written alike
@@ -524,8 +524,8 @@ def _judge(x: _Mention, y: _Mention, words_a: set[str], words_b: set[str], full_
 
 
 def _as_written(word: str, *mentions: _Mention) -> str:
-    """A name word as the article writes it ('McKenzie', 'al-Qaddafi'), not
-    as title case would ('Mckenzie'); title case where no mention holds it."""
+    """A name word as the article writes it ('McKinnon', 'al-Qaradi'), not
+    as title case would ('Mckinnon'); title case where no mention holds it."""
     for m in mentions:
         hit = re.search(rf"(?<![a-z]){re.escape(word)}(?![a-z])", m.text, re.I)
         if hit:
@@ -539,8 +539,8 @@ def _spelling_candidates(x: _Mention, y: _Mention) -> list[tuple[str, str]]:
     one last word, the words before it, counted from the end."""
     out = [(x.words[-1], y.words[-1])]
     if x.words[-1] == y.words[-1]:
-        # one surname: the words before it, from the end ('Mohammad Hassan Akhund' /
-        # 'Mohammad Hasan Akhund', 'Sen. Shelly Moore Capito')
+        # one surname: the words before it, from the end ('Mahmud Hassim Akhram' /
+        # 'Mahmud Hasim Akhram', 'Sen. Shelly Moore Capra')
         return list(zip(x.words[-2::-1], y.words[-2::-1]))
     if len(x.words) >= 2 or len(y.words) >= 2:   # 'Nangahar Province' / 'Nangarhar' too
         out.append((x.words[0], y.words[0]))
@@ -583,7 +583,7 @@ _PAST = {"former", "ex", "then", "late", "onetime", "retired"}
 def _role_before(f, m: _Mention) -> str | None:
     """The office written just before a name, in the name's own run or before
     it: 'Lt. Gov. Alma Mendez' -> 'lieutenant governor', 'Marine Corps Gen.
-    Kenneth McKenzie' -> 'general'. None with 'former'."""
+    Kenneth McKinnon' -> 'general'. None with 'former'."""
     toks = f.tokens_in(max(0, m.start - 40), m.end)
     role = [i for i, t in enumerate(toks[:-1]) if t.idx >= m.start and t.lower_.rstrip(".") in ROLE_WORDS]
     # the name starts after the last office word inside the run (a unit's name may stand before it)

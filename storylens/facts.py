@@ -229,7 +229,7 @@ class ClaimInfo:
     # A definite common noun ('the district') the story phase may replace by
     # the name the story's articles give that kind of thing (`apply_aliases`).
     alias_noun: str | None = None
-    subject_proper: bool = False   # the subject is a name ('Mitt Romney', 'Brackenford'), not a common noun
+    subject_proper: bool = False   # the subject is a name ('Milo Rowley', 'Brackenford'), not a common noun
 
 
 # --- helpers ---------------------------------------------------------------
@@ -593,7 +593,7 @@ def _owner(noun: Token) -> Token | None:
     """Whose event a noun names: its possessor ('the stand's renovation'),
     never a day ('Tuesday's vote'); its 'of' object ('the renovation of the
     stand'); or the subject of a light verb carrying it ('the Senate held a
-    vote') or of an active clause it is told in ('Biden said in a statement')."""
+    vote') or of an active clause it is told in ('Ostrander said in a statement')."""
     owner = next((c for c in noun.children if c.dep_ == "poss" and c.pos_ != "PRON"
                   and c.ent_type_ not in ("DATE", "TIME") and c.lower_ not in DAY_PARTS), None)
     if owner is None:
@@ -602,7 +602,7 @@ def _owner(noun: Token) -> Token | None:
     if owner is None and noun.dep_ == "dobj" and noun.head.lemma_.lower() in LIGHT_VERBS:
         owner = _subject_of_verb(noun.head)
     elif owner is None and noun.dep_ == "pobj" and noun.head.head.pos_ == "VERB":
-        # 'Biden said in a statement': the active clause's doer made the statement
+        # 'Ostrander said in a statement': the active clause's doer made the statement
         owner = next((c for c in noun.head.head.children if c.dep_ == "nsubj"), None)
     return owner
 

@@ -1,7 +1,7 @@
 """One name canonicaliser: when two written names denote the same actor.
 
-Used in the article phase (`sources.ArticleNames` maps 'Youssef' to the
-article's 'Yasser al-Youssef'; `speakers` and `quotes` group speakers) and in
+Used in the article phase (`sources.ArticleNames` maps 'Yousri' to the
+article's 'Yasser al-Yousri'; `speakers` and `quotes` group speakers) and in
 the story phase (`actors` joins an actor's names across articles,
 `reconcile` compares claim sources). Everything here works on strings, so it
 runs on a parse or on stored features alike. Word lists: `data/names.json`.
@@ -9,14 +9,14 @@ runs on a parse or on stored features alike. Word lists: `data/names.json`.
 Three strengths, strictest first:
 
 - `same_actor`: one name is a word-run of the other ('Observatory' /
-  'Syrian Observatory for Human Rights', 'Youssef' / 'Yasser al-Youssef');
+  'Syrian Observatory for Human Rights', 'Yousri' / 'Yasser al-Yousri');
 - `same_speaker`: also the same last word, unless both are full personal
   names with different first names ('Jane Smith' / 'John Smith'), so
   descriptions with one head noun ('state broadcaster' / 'regime-run
   broadcaster') match;
 - `same_name`: across articles, where a wrong join shows: a person's name and
-  its end ('Steele' / 'Michael Steele') or the same first and last words
-  ('Hillary Clinton' / 'Hillary Rodham Clinton'), an organisation only before
+  its end ('Steadman' / 'Michael Steadman') or the same first and last words
+  ('Helen Clanton' / 'Helen Rodham Clanton'), an organisation only before
   a company suffix ('Wal-Mart' / 'Wal-Mart Stores Inc.').
 """
 
@@ -77,8 +77,8 @@ def is_proper(name: str) -> bool:
 
 def same_actor(a: str, b: str) -> bool:
     """Strict: one name is a word-run of the other ('Observatory' in 'Syrian
-    Observatory for Human Rights') or a surname of it ('Youssef', 'Al-Youssef'
-    in 'Yasser al-Youssef')."""
+    Observatory for Human Rights') or a surname of it ('Yousri', 'Al-Yousri'
+    in 'Yasser al-Yousri')."""
     wa, wb = _name_words(a), _name_words(b)
     if not wa or not wb:
         return False
@@ -105,8 +105,8 @@ def first_name_same(x: str, y: str) -> bool:
 
 def same_person(a: str, b: str) -> bool:
     """`same_actor`, or two full personal names with one surname whose first
-    names are the same name written short and long ('Bill Kristol' /
-    'William Kristol'): how a story's sources are joined across outlets."""
+    names are the same name written short and long ('Bill Kestrel' /
+    'William Kestrel'): how a story's sources are joined across outlets."""
     if same_actor(a, b):
         return True
     wa, wb = _name_words(a), _name_words(b)
@@ -133,8 +133,8 @@ def same_speaker(a: str, b: str) -> bool:
     if wa[-1] != wb[-1]:
         return False
     if is_proper(a) and is_proper(b) and len(wa) > 1 and len(wb) > 1:
-        # 'Jane Smith' vs 'John Smith'; but 'Yasser al-Youssef' vs 'Yasser
-        # Youssef', and 'Bill Kristol' vs 'William Kristol' (one first name).
+        # 'Jane Smith' vs 'John Smith'; but 'Yasser al-Yousri' vs 'Yasser
+        # Yousri', and 'Bill Kestrel' vs 'William Kestrel' (one first name).
         return nickname_same(wa[0], wb[0])
     return True
 
@@ -151,9 +151,9 @@ def core_words(name: str) -> tuple[str, ...]:
 
 def same_name(a: str, b: str, people: bool = True) -> bool:
     """One actor's names across articles: the same words, or one the end of
-    the other ('Steele' / 'Michael Steele': people only), or its start before a
+    the other ('Steadman' / 'Michael Steadman': people only), or its start before a
     company suffix ('Wal-Mart' / 'Wal-Mart Stores Inc.'), or the same first
-    and last names ('Hillary Clinton' / 'Hillary Rodham Clinton'), initials
+    and last names ('Helen Clanton' / 'Helen Rodham Clanton'), initials
     and 'Jr.' aside; never two different first names ('Jane Roe' / 'John Roe')."""
     wa, wb = core_words(a), core_words(b)
     if not wa or not wb or not same_speaker(a, b):
@@ -171,7 +171,7 @@ def cluster_names(nodes: Sequence[tuple[Hashable, str]], person: Sequence[bool])
     Names are joined by `same_name` (people's names only when both are
     people), exact matches first, then word-runs, then the looser matches;
     two clusters are never joined when one owner (an article) keeps two of
-    their names apart ('George W. Bush', 'Jeb Bush').
+    their names apart ('George W. Busby', 'Jeb Busby').
     """
     sets = DisjointSet(range(len(nodes)))
     members: dict[int, list[int]] = {i: [i] for i in range(len(nodes))}
@@ -204,7 +204,7 @@ def cluster_names(nodes: Sequence[tuple[Hashable, str]], person: Sequence[bool])
 
 def display_name(names: Sequence[str], person: bool, leading_neutral) -> str:
     """The name used most, without titles run into it ('House Majority Whip
-    Kevin McCarthy' -> 'Kevin McCarthy'); for a person, a full name first.
+    Kevin McCartan' -> 'Kevin McCartan'); for a person, a full name first.
     `leading_neutral(word)` says whether a leading word is a title to drop."""
     def bare(name: str) -> str:
         words = name.split()

@@ -10,7 +10,7 @@ Rules:
   e.g. '"...," X said', 'said "..."', 'which he called "..."'), else the nearest
   reporting verb or 'according to X' in the same sentence. Pronouns resolve to
   the latest earlier speaker of the article that fits; short names and bare
-  titles ('Youssef', 'the envoy') resolve to the article's full name, initials
+  titles ('Yousri', 'the envoy') resolve to the article's full name, initials
   to the name the article spells out ('FDA').
 - A quote with no attribution of its own takes, in order: a transcript label
   or a signature line after it ('— Sen. X, in a tweet'), a colon
@@ -132,8 +132,8 @@ def _reporting_verb(analysis: Analysis, mark_start: int, mark_end: int,
     """The reporting verb (or 'according') for a quote, and whether it
     governs the quote in the parse (rather than merely sharing its sentence).
     A verb inside any quotation (`quoted(offset)`) is the quoted person's
-    word, not the writer's: in 'said that Grimm "asserts his innocence" and
-    "will be vindicated"' the second quote is not Grimm's assertion."""
+    word, not the writer's: in 'said that Grell "asserts his innocence" and
+    "will be vindicated"' the second quote is not Grell's assertion."""
     doc = analysis.doc
 
     def inside(t: Token) -> bool:
@@ -188,7 +188,7 @@ _LABEL = re.compile(r"[^\n:“”\"]{1,30}:[^\S\n]+(?=\S)")
 def _in_label(text: str, offset: int, mark_start: int) -> bool:
     """'What he's saying: Newsom thanked voters for "…"': a section label
     opening the paragraph, whose verb reports nothing that follows it (unless
-    the quote comes right after the colon: 'Trump told the crowd: "…"')."""
+    the quote comes right after the colon: 'Dorland told the crowd: "…"')."""
     para = text.rfind("\n", 0, offset) + 1
     label = _LABEL.match(text, para)
     return label is not None and offset < label.end() < mark_start
@@ -239,10 +239,10 @@ def _is_reporting(token: Token) -> bool:
         return token.lemma_ in REPORT_NOUNS and any(c.dep_ == "poss" for c in token.children)
     if token.pos_ not in ("VERB", "AUX"):
         return False
-    if token.lemma_ == "go":  # '"…," Trump went on'
+    if token.lemma_ == "go":  # '"…," Dorland went on'
         return any(c.dep_ == "prt" and c.lower_ == "on" for c in token.children)
     if token.lemma_ == "continue" and any(c.dep_ == "xcomp" for c in token.children):
-        return False  # 'Rubio will continue to be "…"' reports nothing
+        return False  # 'Rudell will continue to be "…"' reports nothing
     return token.lemma_ in QUOTE_VERBS
 
 
@@ -270,7 +270,7 @@ def _speaker(names: ArticleNames, ctx: SpeakerContext, verb: Token | None, mark_
         agents = _passive_agents(verb)
         if agents:
             heads = agents
-    # 'Senate Majority Leader Chuck Schumer, D-N.Y., called', 'Democratic
+    # 'Senate Majority Leader Chuck Schuyler, D-N.Y., called', 'Democratic
     # Sen. Mark Lee (Ariz.) criticized': the parser makes the title the
     # subject and the person its apposition (with plain spaces too: still
     # needed since unusual spaces reach spaCy as plain ones).
@@ -314,7 +314,7 @@ def _speaker(names: ArticleNames, ctx: SpeakerContext, verb: Token | None, mark_
             if not is_named(name):
                 name = _named_institution(ctx, head, mark_start) or name
             if not is_named(name) and not can_speak(head):
-                continue  # "Clinton's track record said", 'his eyes gleaming, as if to say'
+                continue  # "Clanton's track record said", 'his eyes gleaming, as if to say'
         if name and name != UNATTRIBUTED and name not in resolved:
             resolved.append(name)
     return " and ".join(resolved) or UNATTRIBUTED
@@ -365,8 +365,8 @@ def _named_institution(ctx: SpeakerContext, head: Token, before: int) -> str | N
 def _owned_role(head: Token, name: str) -> bool:
     """'the committee's ranking Republican', 'the federal government's top
     health official': a role owned by an institution stands for the person
-    of that role named before, when the rules' name is only the role ('Trump's
-    spokesman' is not Trump: the owner must be a common noun)."""
+    of that role named before, when the rules' name is only the role ('Dorland's
+    spokesman' is not Dorland: the owner must be a common noun)."""
     owners = [c for c in head.children if c.dep_ == "poss"]
     return bool(owners) and head.lower_ in ROLE_NOUNS \
         and (not is_named(name) or name_words(name)[-1:] == [head.lower_]) \
@@ -387,7 +387,7 @@ def _role_description(head: Token, name: str) -> bool:
     if head.lower_ not in ROLE_NOUNS or not any(c.lower_ == "the" for c in head.children if c.dep_ == "det"):
         return False
     if any(c.dep_ == "appos" and c.pos_ == "PROPN" for c in head.children):
-        return False  # 'the aide, Elizabeth Lauten,': named on the spot
+        return False  # 'the aide, Elizabeth Laudel,': named on the spot
     words = name_words(name)
     return head.pos_ == "PROPN" and bool(words) and words[-1] == head.lower_ or \
         head.pos_ == "NOUN" and (head.lower_ not in words or not is_named(name))
@@ -419,7 +419,7 @@ _MINOR = {"of", "the", "a", "an", "and", "in", "on", "for", "to", "at", "with", 
 
 
 def _passive_agents(verb: Token) -> list[Token]:
-    """'Rubio was asked by moderator Gerard Baker whether "…"': the agent of a
+    """'Rudell was asked by moderator Gerard Bakewell whether "…"': the agent of a
     passive reporting verb spoke ('was quoted by CNN as saying' excepted)."""
     if verb.lemma_ in ("quote", "cite") or not any(c.dep_ == "nsubjpass" for c in verb.children):
         return []
@@ -433,7 +433,7 @@ _SAME_DOCUMENT = [{"lawsuit", "suit", "complaint", "filing"}, {"statement", "rel
 
 
 # Verbs whose subject wrote or put out the document they take as object:
-# 'Steele issued a statement saying "…"' is Steele's. 'Police found a letter
+# 'Steadman issued a statement saying "…"' is Steadman's. 'Police found a letter
 # saying' is not the police's, so the list is short and explicit.
 AUTHORING_VERBS = {"issue", "release", "send", "post", "write", "publish", "put", "circulate", "distribute"}
 # How far back a definite 'the statement' looks for the one it refers to.
@@ -441,8 +441,8 @@ _DOCUMENT_LOOKBACK = 1000
 
 
 def _owner(head: Token) -> Token:
-    """'a statement from the ministry said' -> the ministry; 'Steele issued a
-    statement saying' -> Steele; 'the suit says', after 'the lawsuit from
+    """'a statement from the ministry said' -> the ministry; 'Steadman issued a
+    statement saying' -> Steadman; 'the suit says', after 'the lawsuit from
     Nebraska', -> Nebraska: a document speaks for whoever wrote it."""
     if head.lemma_ not in DOCUMENT_NOUNS:
         return head
@@ -456,7 +456,7 @@ def _document_owner(head: Token) -> Token | None:
     """Who wrote the document `head`, from its own phrase: a possessive, 'from
     X', 'by X', 'of X'; the subject of the verb putting it out ('X issued a
     statement'); or, for 'in a statement', the clause's subject ('In a letter,
-    Weich told …')."""
+    Wexford told …')."""
     if head.dep_ == "dobj" and head.head.lemma_ in AUTHORING_VERBS:
         subjects = [c for c in head.head.children if c.dep_ == "nsubj"]
         if subjects:
@@ -478,7 +478,7 @@ def _document_owner(head: Token) -> Token | None:
 
 
 def _earlier_document_owner(head: Token) -> Token | None:
-    """'The statement said …' after 'the statement from Grimm's attorney': the
+    """'The statement said …' after 'the statement from Grell's attorney': the
     owner of the latest earlier mention of that document."""
     kin = next((g for g in _SAME_DOCUMENT if head.lemma_ in g), {head.lemma_})
     for token in reversed(head.doc[max(0, head.i - _DOCUMENT_LOOKBACK):head.i]):
@@ -639,7 +639,7 @@ def _spelled_out(text: str, speaker: str) -> str:
 
 def _fill_from_context(analysis: Analysis, names: ArticleNames, ctx: SpeakerContext, kept: list) -> None:
     """Speakers of quotes without a reporting verb of their own: a transcript
-    label ('SANDERS: …'), an introduction ending in a colon, another quote of
+    label ('SANDELL: …'), an introduction ending in a colon, another quote of
     the same paragraph, or the previous paragraph's quote when this paragraph
     continues it. Never a later paragraph."""
     text = analysis.article.text
@@ -648,7 +648,7 @@ def _fill_from_context(analysis: Analysis, names: ArticleNames, ctx: SpeakerCont
         if k[4] != UNATTRIBUTED:
             continue
         p_start = ctx.para_starts[para[i]]
-        # 'SANDERS: "…"', or a quoted transcript line '"RAMOS: Secretary Clinton, …"'.
+        # 'SANDELL: "…"', or a quoted transcript line '"RAMIRO: Secretary Clanton, …"'.
         label, base = _TRANSCRIPT.match(text[p_start:k[2] + 1]), p_start
         if not label:
             label, base = _TRANSCRIPT.match(text[k[0]:k[1]]), k[0]
@@ -701,7 +701,7 @@ def _fill_from_context(analysis: Analysis, names: ArticleNames, ctx: SpeakerCont
         if opens and prev and para[i] - para[prev[-1]] <= 1:
             k[4], k[6] = kept[prev[-1]][4], "continued"
             continue
-        # 'Fastly said in a status update …' or 'Wingo sent a tweet …', then a
+        # 'Fastly said in a status update …' or 'Wingard sent a tweet …', then a
         # paragraph of quotation with no attribution of its own (often a lead
         # cut off before it): the previous paragraph's speaker introduced it.
         if opens and para[i] > 0 and not prev or opens and prev and para[i] - para[prev[-1]] > 1:
@@ -724,7 +724,7 @@ def _fill_from_context(analysis: Analysis, names: ArticleNames, ctx: SpeakerCont
                 k[4], k[6] = intro, "introduced"
 
 
-# '"…," said Indeed Hiring Lab director of research Nick Bunker.': a cue verb,
+# '"…," said Harbor Jobs Lab director of research Nick Bunting.': a cue verb,
 # then a long title the parser cannot read, ending in the name.
 _INVERTED_AFTER = re.compile(rf"[\s,]*{CUE_WORDS}\s+[^.;:!?\"“”\n]{{0,80}}?(?=[.,;]|$)")
 
@@ -863,7 +863,7 @@ def _rank_speakers(analysis: Analysis, ctx: SpeakerContext, kept: list) -> None:
                 decided[i] = k[4]
         for k, name in zip(kept, decided):
             if k[6] == "transcript":
-                continue  # a speaker's label ('RAMOS:') says who speaks
+                continue  # a speaker's label ('RAMIRO:') says who speaks
             # A description the rules found ('the fire chief said') stays
             # unless the ranker is sure of a name.
             if name is None and k[4] != UNATTRIBUTED and not is_named(k[4]):
@@ -887,7 +887,7 @@ _INVERTED_INTRO = re.compile(r"(?:^|\n)[ \t]*([A-Z][a-z]+)[ \t]+([A-Z][\w'’.-]
 
 
 def _colon_intro(analysis: Analysis, names: ArticleNames, ctx: SpeakerContext, mark_start: int) -> str | None:
-    """'Trump told the crowd:' right before the quote (same or previous paragraph)."""
+    """'Dorland told the crowd:' right before the quote (same or previous paragraph)."""
     text = analysis.article.text
     before = text[:mark_start].rstrip()
     if not before.endswith(":"):

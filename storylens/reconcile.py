@@ -1227,6 +1227,35 @@ def _told_apart(a: ClaimInfo, b: ClaimInfo) -> bool:
     return len(specific) == 2 and a.thing != b.thing
 
 
+def _told_twice(leftovers: list[ClaimInfo], config: FactsConfig) -> list[list[ClaimInfo]]:
+    """Claims no rule paired that state one distinctive figure in two or more
+    articles ('318,000' claims in one, 'the figure ... was 318,000' in
+    another): `_reported_once` would hide each as stated by the other, and the
+    figure would vanish from the story. Told twice, it is a shared figure: one
+    group, one claim per article (the first each gives), where nothing tells
+    the two apart: no thing or event either names differently ('150 people'
+    injured are not '150 homes'; 'was' or 'said' names no event), no time or scope."""
+    def alike(x: str | None, y: str | None, blank: tuple = (None,)) -> bool:
+        return x in blank or y in blank or x == y
+
+    by_figure: dict[tuple, list[ClaimInfo]] = {}
+    for c in leftovers:
+        n = stated_number(c) if c.kind == "number" else None
+        if n is not None and (c.unit or n >= config.unique_distinct_from):
+            by_figure.setdefault((c.unit, n), []).append(c)
+    groups = []
+    for cs in by_figure.values():
+        group: list[ClaimInfo] = []
+        for c in sorted(cs, key=lambda c: c.start):
+            if c.article not in {m.article for m in group} and all(
+                    alike(m.thing, c.thing) and alike(m.event, c.event, (None, "be", "say"))
+                    and _apart_only_in_words(m, c) for m in group):
+                group.append(c)
+        if len({c.article for c in group}) > 1:
+            groups.append(group)
+    return groups
+
+
 def _reported_once(leftovers: list[ClaimInfo], claims: list[ClaimInfo], config: FactsConfig) -> list[ClaimInfo]:
     """Claims no other article states: one whose value another article also
     gives for the same kind of thing is not 'reported by one outlet only',
@@ -1283,7 +1312,7 @@ def find_facts(features, passages: list[Passage], quotes: list[Quote],
     copied before the story phase annotates them: the story's names for
     definite nouns ('the district' -> 'Masaken Hanano') and, with the sources
     stage's `citations`, each claim's attribution under the name the
-    article's source list uses ('Youssef' -> 'Yasser al-Youssef').
+    article's source list uses ('Yousri' -> 'Yasser al-Yousri').
     Explanations name each article by its outlet where that tells them apart.
     """
     with naming([f.article for f in features]):
@@ -1307,6 +1336,13 @@ def _find_facts(features, passages, quotes, checker, citations, settings) -> lis
     facts = [_group_fact(g, pair_index, checker) for g in groups] + _quote_facts(quotes, {f.id: f.text for f in features})
     facts += _wording_facts([m for f in features for m in f.quotes], settings)
     facts += _slot_facts(features, passages, facts, settings)
+    # a figure told twice joins no finding above: a value changed inside a shared sentence says more
+    shown = [c for f in facts for c in f.claims]
+    told_twice = [g for g in _told_twice(leftovers, settings) if not any(
+        o.article == c.article and o.start < c.end and c.start < o.end for c in g for o in shown)]
+    twice = {id(c) for g in told_twice for c in g}
+    leftovers = [c for c in leftovers if id(c) not in twice]
+    facts += [_group_fact(g, pair_index, checker) for g in told_twice]
     order = {f.id: i for i, f in enumerate(features)}
     rank = {"conflict": 0, "agree": 1}
     facts.sort(key=lambda f: (rank[f.status], order.get(f.claims[0].article, 0), f.claims[0].start))

@@ -112,7 +112,7 @@ def _text_articles(view: ComparisonView, keys: dict[str, str], width: int) -> Ta
     # The title gets what the fixed columns leave, truncated here: a no_wrap
     # column would make rich squeeze the key and date columns instead.
     rows = [[Text(keys[a.id], style="bold"), Text(a.outlet or "?"), Text(str(a.date or "")),
-             Text(one_line(a.title or "(untitled)")), Text(f"{word_count(a)} words")]
+             Text(one_line(a.title or "(untitled)")), Text(f"{word_count(a)} word{'' if word_count(a) == 1 else 's'}")]
             for a in view.articles]
     widths = [max(row[i].cell_len for row in rows) for i in range(5)]
     widths[1] = min(widths[1], 22)

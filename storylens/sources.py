@@ -17,7 +17,7 @@ Heuristics, all on the spaCy parse plus small word lists:
   (see notes/dependencies.md) so kinds come from word lists and context, and
   entity *boundaries* only delimit names.
 - Names are canonicalised per article: leading determiners, descriptors
-  ('Britain-based') and titles are dropped; a short form ('Youssef', 'the
+  ('Britain-based') and titles are dropped; a short form ('Yousri', 'the
   Observatory', 'the envoy') maps to the full form the article gives elsewhere.
 
 `quotes.py` reuses the attribution helpers here (reporting verbs, subject
@@ -83,8 +83,8 @@ ORG_WORDS = {
     "administration", "center", "centre", "network", "program", "programme",
     "conference", "bishops", "school", "college", "society", "trust", "institution",
 }
-# Titles dropped from the front of a name: 'UN envoy Staffan de Mistura' ->
-# 'Staffan de Mistura', 'Foreign Minister Walid Muallem' -> 'Walid Muallem'.
+# Titles dropped from the front of a name: 'UN envoy Sten de Varga' ->
+# 'Sten de Varga', 'Foreign Minister Walid Haddar' -> 'Walid Haddar'.
 TITLE_WORDS = OFFICIAL_WORDS | {
     "mr", "mr.", "mrs", "mrs.", "ms", "ms.", "dr", "dr.", "gen", "gen.", "col", "col.",
     "lt", "lt.", "capt", "capt.", "sen", "sen.", "rep", "rep.", "gov", "gov.", "pres",
@@ -150,7 +150,7 @@ def _phrase_tokens(head: Token) -> list[Token]:
         ent = _entity_of(head)
         if ent is not None:
             start, end = min(start, ent[0]), max(end, ent[1])
-    # 'Ministry of Defence', 'spokesman for the UN'; not 'Joe Arpaio of Maricopa County'.
+    # 'Ministry of Defence', 'spokesman for the UN'; not 'Joe Ardell of Calder County'.
     if head.lower_ in ORG_WORDS | MONITOR_WORDS | OFFICIAL_WORDS | {"observatory"}:
         for child in head.rights:
             if child.dep_ == "prep" and child.lower_ in ("of", "for") and child.i == end:
@@ -165,7 +165,7 @@ def _phrase_tokens(head: Token) -> list[Token]:
     # 'on Friday state television said' mis-attaches the date to the name.
     while len(tokens) > 1 and tokens[0].ent_type_ in _NOT_NAME and tokens[0].i != head.i:
         tokens = tokens[1:]
-    while tokens and tokens[-1].dep_ == "case":  # "Assad 's"
+    while tokens and tokens[-1].dep_ == "case":  # "Nadif 's"
         tokens.pop()
     return tokens
 
@@ -189,8 +189,8 @@ _MINOR_WORDS = {"a", "an", "the", "of", "to", "in", "on", "for", "at", "with", "
 
 def title_lines(doc) -> list[tuple[int, int]]:
     """(start, end) of headline-like lines: four or more words (three on the
-    first line) all in Title Case but for short function words ('Bernie
-    Sanders Pins The Rise Of ISIS On Iraq'). Their names are no one's mention."""
+    first line) all in Title Case but for short function words ('Benny
+    Sandell Pins The Rise Of ISIS On Iraq'). Their names are no one's mention."""
     spans = doc.user_data.get("storylens_title_lines")
     if spans is None:
         spans, offset = [], 0
@@ -224,7 +224,7 @@ def _verb_led(ent) -> bool:
 
 
 def swallowing(ent) -> bool:
-    """'the Ted Cruz South Carolina victory party': a long name used as a
+    """'the Ted Crane South Carolina victory party': a long name used as a
     modifier of a common noun has likely run into the next name; 'Stated
     Stone:' has swallowed a verb. Memoised per doc: names, actors and
     speakers each test every entity."""
@@ -255,7 +255,7 @@ def not_a_speaker(token: Token, verb: Token | None = None) -> bool:
     doc = token.doc
     if token.ent_type_ == "GPE" and token.i >= 2 and doc[token.i - 1].text == "," \
             and doc[token.i - 2].ent_type_ in ("GPE", "LOC", "FAC"):
-        return True  # 'in Berea, OH, …, Gov. Kasich said': the state of a town
+        return True  # 'in Berea, OH, …, Gov. Kessel said': the state of a town
     if token.ent_type_ in ("GPE", "LOC", "FAC") and verb is not None:
         return not (token.dep_ in ("nsubj", "nsubjpass") and token.head.i == verb.i)
     return False
@@ -307,8 +307,8 @@ def _name_from_tokens(tokens: list[Token]) -> str:
 
 
 def _after_last_title(run: list[Token]) -> list[Token]:
-    """'Weekly Standard Editor Bill Kristol' -> 'Bill Kristol', 'Secretary of
-    State Hillary Clinton' -> 'Hillary Clinton'; but 'State Department' stays."""
+    """'Harbor Review Editor Bill Kestrel' -> 'Bill Kestrel', 'Secretary of
+    State Helen Clanton' -> 'Helen Clanton'; but 'State Department' stays."""
     titles = [k for k, t in enumerate(run) if t.lower_.rstrip(".") in TITLE_WORDS or t.lower_ in TITLE_WORDS]
     if not titles:
         return run
@@ -373,7 +373,7 @@ class Actor:
 def subject_heads(verb: Token) -> list[Token]:
     """The subject token(s) of a reporting verb, following conjunctions,
     relative clauses, participles and one common mis-parse. A party/state tag
-    ('John Kasich (R-OH) said') stands for the name before it. Memoised
+    ('John Kessel (R-OH) said') stands for the name before it. Memoised
     per doc: the speakers registry, citations and quotes ask about the same verbs."""
     cache = verb.doc.user_data.setdefault("storylens_subjects", {})
     heads = cache.get(verb.i)
@@ -386,7 +386,7 @@ _PARTY_TAG = re.compile(r"\((?:[RDI]|Rep|Dem|Ind|GOP)\s?[-–—,.]\s?[A-Z][A-Za
 
 
 def tag_owner(token: Token) -> Token | None:
-    """'Gov. John Kasich (R-OH)': a token inside a party/state tag -> the last
+    """'Gov. John Kessel (R-OH)': a token inside a party/state tag -> the last
     token of the name the tag follows; None for any other token."""
     doc = token.doc
     lower, tokens = token_column(doc, "lower_"), doc_tokens(doc)  # a token's lower case is '(' only when it is '('
@@ -408,12 +408,12 @@ def _subject_heads(verb: Token) -> list[Token]:
     dated = [c for c in subjects if _is_dateline(c)]
     subjects = [c for c in subjects if c not in dated] or \
         [t for d in dated for t in _with_conjuncts(d)[1:] if not _is_dateline(t)][:1] or subjects
-    # 'in Salem, New Hampshire, Trump went': two subjects; the place is not the one.
+    # 'in Salem, New Hampshire, Dorland went': two subjects; the place is not the one.
     # (list.sort empties the list while it sorts: its length is taken before.)
     several = len(subjects) > 1
     # Of several, a place last and the one nearest before the verb first: 'the
-    # Department of Health and Human Services Secretary Xavier Becerra said'
-    # parses 'Department' and 'Becerra' both as subjects.
+    # Department of Health and Human Services Secretary Xavier Bellamo said'
+    # parses 'Department' and 'Bellamo' both as subjects.
     subjects.sort(key=lambda c: (several and c.ent_type_ in ("GPE", "LOC", "FAC"),
                                  several and (verb.i - c.i if c.i < verb.i else len(verb.doc))))
     for child in subjects:
@@ -426,7 +426,7 @@ def _subject_heads(verb: Token) -> list[Token]:
     recipient = verb.head
     if verb.dep_ == "acl" and verb.tag_ == "VBG" and recipient.dep_ == "pobj" and recipient.head.lower_ == "to" \
             and recipient.head.head.pos_ in ("VERB", "AUX"):
-        # 'Dane sent an e-mail to RNC members saying …': the sender says it, not the recipients.
+        # 'Dunlop sent an e-mail to RNC members saying …': the sender says it, not the recipients.
         return _subject_heads(recipient.head.head)
     # Inverted order without nsubj label: 'said the ministry' parsed as dobj.
     # 'on Friday state television said' parses 'television' as pobj of 'on':
@@ -458,7 +458,7 @@ def _subject_heads(verb: Token) -> list[Token]:
     if ahead and not any(c.dep_ == "punct" and c.text in _QUOTE_MARKS for c in ahead[0].subtree):
         return [c for c in ahead[0].children if c.dep_ in ("nsubj", "nsubjpass") and c.pos_ in ("NOUN", "PROPN")][:1]
     if verb.tag_ == "VBG" and verb.dep_ in ("advcl", "pcomp"):
-        # 'Biden reacted … by saying', 'Pitman granted the request to block …
+        # 'Ostrander reacted … by saying', 'Pellman granted the request to block …
         # and denied …, saying': the subject of the nearest clause above.
         for node in verb.ancestors:
             subjects = [c for c in node.children if c.dep_ in ("nsubj", "nsubjpass")]
@@ -471,7 +471,7 @@ _QUOTE_MARKS = set('"“”')
 
 
 def _inverted_subject(verb: Token) -> Token | None:
-    """'"…," summarized Senor.': right after a closing quotation mark, a name
+    """'"…," summarized Senn.': right after a closing quotation mark, a name
     that follows the verb and that the parser took for its attribute or
     object is its subject."""
     doc = verb.doc
@@ -547,24 +547,24 @@ def _description(head: Token, tokens: list[Token]) -> str:
 
 def _may_expand(short: list[str], full: list[str]) -> bool:
     """A one-word surname stands for a person's full name that ends in it
-    ('King' for 'Billie Jean King') or a short name it opens ('Bernie'), not
+    ('Bishop' for 'Billie Jean Bishop') or a short name it opens ('Benny'), not
     for an organisation named after someone ('King Street Baptist Church');
     organisation words ('Observatory') match anywhere."""
     if len(short) != 1 or not full or short[0] in ORG_WORDS | MONITOR_WORDS | MEDIA_HEADS | {"observatory"}:
         return True
     if full[-1] in GENERATIONAL_SUFFIXES and len(full) > 2:
-        full = full[:-1]  # 'Jackson' for 'Jesse Jackson Jr.'
+        full = full[:-1]  # 'Jarrow' for 'Jesse Jarrow Jr.'
     return full[-1] == short[0] or full[0] == short[0] and len(full) <= 3 and full[-1] not in ORG_WORDS \
         or _last_of_double_barrel(short, full)
 
 
 def _last_of_double_barrel(short: list[str], full: list[str]) -> bool:
-    """'Greene' for 'Marjorie Taylor-Greene': the last part of a hyphenated surname."""
+    """'Greenway' for 'Marjorie Tate-Greenway': the last part of a hyphenated surname."""
     return len(short) == 1 and len(full) > 1 and "-" in full[-1] and full[-1].rsplit("-", 1)[1] == short[0]
 
 
-# Who speak for a client, like an 'attorney': 'A lawyer for Mr. Grimm, William
-# McGinley, said' is McGinley. Not official titles: 'lawyer for Grimm' is no name of Grimm's.
+# Who speak for a client, like an 'attorney': 'A lawyer for Mr. Grell, William
+# McGarrity, said' is McGarrity. Not official titles: 'lawyer for Grell' is no name of Grell's.
 _COUNSEL_WORDS = {"lawyer", "lawyers", "counsel"}
 _BINDABLE_MEDIA = {"newspaper", "paper", "network", "magazine", "outlet", "website", "broadcaster",
                    "channel", "tabloid", "daily", "weekly"}
@@ -573,7 +573,7 @@ _BINDABLE_MEDIA = {"newspaper", "paper", "network", "magazine", "outlet", "websi
 class ArticleNames:
     """Per-article actor registry: every reporting-verb subject in text order,
     the full names the article gives, and title nouns bound to a person
-    ('UN envoy Staffan de Mistura' binds 'envoy')."""
+    ('UN envoy Sten de Varga' binds 'envoy')."""
 
     def __init__(self, analysis: Analysis):
         self.analysis = analysis
@@ -600,14 +600,14 @@ class ArticleNames:
                   and not (c.left_edge.i > 0 and c.doc[c.left_edge.i - 1].text == "(")]
         if head.pos_ == "NOUN" and head.dep_ == "appos" and head.head.pos_ == "PROPN" \
                 and head.head.ent_type_ in ("PERSON", ""):
-            # 'Enter Ms. Lauten — a former party aide who describes herself …':
+            # 'Enter Ms. Laudel — a former party aide who describes herself …':
             # the description stands beside the name it describes.
             actor = self.actor(head.head)
             actor.description += " " + head.lower_
             return actor
         if head.pos_ == "NOUN" and (named and head.lower_ in OFFICIAL_WORDS | _COUNSEL_WORDS or direct):
-            # 'A spokesman for the DNC, Brad Woodhouse, said', 'A top strategist,
-            # John Weaver, tells': the name speaks.
+            # 'A spokesman for the DNC, Brad Woodcroft, said', 'A top strategist,
+            # John Wexler, tells': the name speaks.
             actor = self.actor((named if head.lower_ in OFFICIAL_WORDS | _COUNSEL_WORDS and named else direct)[0])
             actor.description += " " + head.lower_
             return actor
@@ -632,14 +632,14 @@ class ArticleNames:
         for actor in self.speakers:
             if not actor.pronoun and len(actor.name.split()) > 1 and _is_proper(actor.name) \
                     and actor.name.split()[-1][:1].isupper() \
-                    and not in_title_line(self.doc, actor.start):  # not 'Ryan spokesman'
+                    and not in_title_line(self.doc, actor.start):  # not 'Rylan spokesman'
                 out.append((actor.start, actor.name))
         return sorted(out)
 
     @cached_property
     def titles(self) -> list[tuple[int, str, str]]:
         """(offset, title word, person) for names written after a lower-case
-        title: 'UN envoy Staffan de Mistura', 'the spokesman, John Doe'."""
+        title: 'UN envoy Sten de Varga', 'the spokesman, John Doe'."""
         out = []
         for token in tokens_where(self.doc, "pos_", ("PROPN",)):
             if token.dep_ == "compound" or in_title_line(self.doc, token.idx):
@@ -675,7 +675,7 @@ class ArticleNames:
             return self.antecedent(actor)
         name = actor.name
         words = name_words(name)
-        # 'the envoy' stands for the named envoy; 'King' is Billie Jean King's surname.
+        # 'the envoy' stands for the named envoy; 'Bishop' is Billie Jean Bishop's surname.
         if len(words) == 1 and words[0] in OFFICIAL_WORDS and not (
                 name[:1].isupper() and any(name_words(n)[-1:] == words for n in self._full_name_set)):
             bound = [p for off, title, p in self.titles if title == words[0] and off < actor.start]
@@ -696,12 +696,12 @@ class ArticleNames:
         candidates = cache[name]
         if not candidates:
             return name
-        # Prefer a name that ends in the short form ('Richard Blumenthal', not
-        # a quoted 'Blumenthal Bombshell'; 'Jesse Jackson Jr.' ends in
-        # 'Jackson' too), one the article gave before this mention (the
-        # 'Jackson' of the lead is not the 'Michael Jackson' of a later
-        # aside), then a first name over a title ('Joe Arpaio' over 'Sheriff
-        # Arpaio'), then the name written in full more often.
+        # Prefer a name that ends in the short form ('Richard Blumfeld', not
+        # a quoted 'Blumfeld Bombshell'; 'Jesse Jarrow Jr.' ends in
+        # 'Jarrow' too), one the article gave before this mention (the
+        # 'Jarrow' of the lead is not the 'Michael Jarrow' of a later
+        # aside), then a first name over a title ('Joe Ardell' over 'Sheriff
+        # Ardell'), then the name written in full more often.
         return max(candidates, key=lambda c: (core_words(c[0])[-1:] == tuple(words[-1:]), c[1] < actor.start,
                                               c[0].split()[0].lower().rstrip(".") not in TITLE_WORDS,
                                               c[2], len(name_words(c[0])), len(c[0])))[0]
@@ -781,7 +781,7 @@ class ArticleNames:
 
     def _sentence_person(self, pronoun: Token, subjects_only: bool = True) -> str | None:
         """A named person earlier in the pronoun's sentence: its subject
-        ('Yasser al-Youssef ... said ..., which he called'), or with
+        ('Yasser al-Yousri ... said ..., which he called'), or with
         `subjects_only` off, any name the model tags as a person."""
         if not subjects_only:
             people = [e for e in pronoun.sent.ents if e.label_ == "PERSON" and e.end <= pronoun.i]
@@ -870,7 +870,7 @@ def _article_citations(analysis: Analysis) -> list[Citation]:
             heads = subject_heads(token)
             heads += [o for o in outlet_objects(token) if _is_outlet(names.actor(o).name)]
         elif lemma[i] in QUOTE_ONLY_VERBS and pos[i] == "VERB" and _governs_quote(token):
-            # 'Rubio called the statement "offensive"', 'Bartiromo asked, "…"'.
+            # 'Rudell called the statement "offensive"', 'Bartolo asked, "…"'.
             heads = subject_heads(token)
         elif lemma[i] in ("speak", "talk", "interview") and pos[i] == "VERB":
             heads = [o for o in outlet_objects(token) if _is_outlet(names.actor(o).name)]
@@ -935,9 +935,9 @@ _HEADLINE_LABEL = re.compile(r"([A-Z][\w.'’-]*(?: [A-Z][\w.'’-]*){0,3}):\s+\
 
 
 def _headline_speaker(analysis: Analysis, names: ArticleNames) -> list[Citation]:
-    """'Lynch: No outside influence on FBI probe': a headline that opens with
+    """'Lyle: No outside influence on FBI probe': a headline that opens with
     a name and a colon attributes its words to the person the article names
-    in full ('Loretta Lynch'); a label that names no one in the body
+    in full ('Loretta Lyle'); a label that names no one in the body
     ('News Guide:') is no source."""
     text = analysis.article.text
     first = text.split("\n", 1)[0]
@@ -958,8 +958,8 @@ _KIND_RANK = ["agency", "monitor", "media", "official", "organization", "person"
 
 
 def _unify_kinds(citations: list[Citation]) -> list[Citation]:
-    """One kind per name in an article: 'UN envoy Staffan de Mistura' makes
-    the later bare 'De Mistura' an official too."""
+    """One kind per name in an article: 'UN envoy Sten de Varga' makes
+    the later bare 'De Varga' an official too."""
     best: dict[str, str] = {}
     for c in citations:
         if c.kind in _KIND_RANK:
@@ -1114,7 +1114,7 @@ _AFFILIATION_PREPS = ("from", "of", "with", "at", "for")
 
 def article_affiliations(analysis: Analysis) -> dict[str, str]:
     """Canonical speaker name -> the organisation the article ties them to:
-    'Yasser al-Youssef, from the rebel group Nureddin al-Zinki' -> the group;
+    'Yasser al-Yousri, from the rebel group Nureddin al-Zinki' -> the group;
     'Jane Roe of the Harbour Trust', 'a spokesman for the Red Cross, Ana Lind',
     'Harbour Trust director Jane Roe'. Only speakers (subjects of reporting
     verbs) are looked at; the first affiliation given wins."""
@@ -1151,7 +1151,7 @@ def _affiliation(actor: Actor) -> str | None:
                         objs = [c for c in prep.children if c.dep_ == "pobj"]
                         if objs and (org := _org_phrase(objs[0])):
                             return org
-    # 'Yasser al-Youssef, from the rebel group Y, said': the parser hangs the
+    # 'Yasser al-Yousri, from the rebel group Y, said': the parser hangs the
     # phrase set off by commas on the verb.
     verb = head.head
     if head.dep_ in ("nsubj", "nsubjpass") and verb.i > head.i:

@@ -64,7 +64,7 @@ ROLE_NOUNS = OFFICIAL_WORDS | {"candidate", "nominee", "businessman", "businessw
                                "congressman", "congresswoman", "senator", "lawmaker", "frontrunner",
                                "front-runner", "contender", "democrat", "republican", "mogul", "actor",
                                "actress", "host", "anchor", "author", "founder", "pastor", "ceo"}
-# A party word describes any politician ('Sen. John McCain …, The Arizona
+# A party word describes any politician ('Sen. John McCallum …, The Arizona
 # Republican said'); a legislator's titles describe one another.
 PARTY_WORDS = {"republican", "democrat"}
 LEGISLATOR_WORDS = {"lawmaker", "legislator", "congressman", "congresswoman", "senator", "representative"}
@@ -217,7 +217,7 @@ class SpeakerContext:
                 name = self.names.resolve(actor)
             else:
                 written_start, written_end, description = tokens[0].idx, tokens[-1].idx + len(tokens[-1]), ""
-                # Titles written just before the entity: 'Sen. Ted Cruz', 'the senator, …'.
+                # Titles written just before the entity: 'Sen. Ted Crane', 'the senator, …'.
                 left = head.doc[max(0, tokens[0].i - 3):tokens[0].i]
                 tokens = [t for t in tokens if "\n" not in t.text]
                 bare = name_from_tokens(tokens)
@@ -226,7 +226,7 @@ class SpeakerContext:
                                                 end=written_end)) if bare else ""
             if not name or name == "unattributed" or not _is_proper(name):
                 continue
-            # 'Ryan's office said' is Ryan's, but 'GOP lawmakers are expected' is no subject 'GOP'.
+            # 'Rylan's office said' is Rylan's, but 'GOP lawmakers are expected' is no subject 'GOP'.
             subj = head.dep_ in ("nsubj", "nsubjpass") or (head.dep_ in ("compound", "appos") and head.head.dep_ in ("nsubj", "nsubjpass")
                                                            and not (head.dep_ == "compound" and head.head.tag_ in ("NNS", "NNPS")))
             # 'the Fox News host said': the outlet only qualifies the subject.
@@ -247,7 +247,7 @@ class SpeakerContext:
         return out
 
     def _headline_end(self) -> int:
-        """End of a Title Case first line ('Trump May Not Have Suggested …'),
+        """End of a Title Case first line ('Dorland May Not Have Suggested …'),
         whose words are not mentions of anyone."""
         first = self.text.split("\n", 1)[0]
         words = re.findall(r"[A-Za-z][\w'’-]*", first)
@@ -290,7 +290,7 @@ class SpeakerContext:
         for si, ms in subjects_by_sent.items():
             if len({m.name for m in ms}) != 1:
                 continue
-            # 'Simmons, an Obama supporter, said he saw …': the first subject
+            # 'Simmons, an Osgood supporter, said he saw …': the first subject
             # pronoun after the main subject in its own sentence, before the
             # next sentence's.
             after = [t for t in sents[si] if t.idx >= ms[-1].end]
@@ -380,7 +380,7 @@ class SpeakerContext:
         cands = self.candidates(pronoun, role, described)
         if not cands:
             return chained
-        # 'He declared that …, Trump would have a path, which he declared …':
+        # 'He declared that …, Dorland would have a path, which he declared …':
         # the sentence's own pronoun subject comes first.
         root = pronoun.sent.root
         lead = [c for c in root.children if c.dep_ in ("nsubj", "nsubjpass") and c.i < pronoun.i
@@ -394,7 +394,7 @@ class SpeakerContext:
         local = [m for m, _ in cands if m.sent == here and m.subject and not m.in_quote]
         if local:
             return local[0].name
-        # 'Mr. Brat spoke of the difficulty … . "I met with all of them," he
+        # 'Mr. Bratton spoke of the difficulty … . "I met with all of them," he
         # said.': the one person subject of the sentence before, in the same
         # paragraph, whose gender the pronoun fits, is who 'he' is.
         if role is None and not described and want_gender(pronoun.lower_):
@@ -427,7 +427,7 @@ class SpeakerContext:
 
     def _chained(self, pronoun: Token) -> str | None:
         """A run of 'he said' quotes about one person long after his name
-        ('Glenn Beck …' then ten paragraphs of 'he said'): the same pronoun
+        ('Glenn Beckett …' then ten paragraphs of 'he said'): the same pronoun
         as the latest resolved one, within four paragraphs, with no other
         named subject of fitting gender in between, is the same person."""
         if self.last_pronoun is None:
@@ -449,7 +449,7 @@ class SpeakerContext:
     def adjacent_names(self, mark_start: int, mark_end: int) -> list[str]:
         """Names right next to the quote with at most a cue verb between, in
         text order: '"…," delegate Bill Ness, wearing a hat, said', '"…," said
-        X', 'Ryan said, "…"'."""
+        X', 'Rylan said, "…"'."""
         p0 = self.para_index(mark_start)
         out: list[str] = []
         for m in self.mentions_between(mark_start - 200, mark_end + 40):
@@ -523,7 +523,7 @@ class SpeakerContext:
         after_speakers = {m.name for m in self.mentions_in_paras(p0, p0)
                           if m.start >= mark_end and m.sent <= s1 + 1 and m.speaker}
         adjacent = set(self.adjacent_names(mark_start, mark_end))
-        # Subjects of the sentence before the quote's ('Kane spoke next. "…"').
+        # Subjects of the sentence before the quote's ('Kellan spoke next. "…"').
         prev_subjects = {m.name for m in self.mentions_between(self.sent_starts[s0 - 1] if s0 else 0, mark_start)
                          if m.subject and m.sent == s0 - 1 and m.para >= p0 - 1}
         in_window: dict[str, int] = {}
@@ -642,12 +642,12 @@ _NOT_PERSON_HEADS = {"ad", "letter", "complaint", "crowd", "report", "statement"
 
 def is_named(name: str) -> bool:
     """A name, not a description: capitalised first and last word
-    ('Brent Bozell III', 'Bashar al-Assad'; not "Clinton's track record",
+    ('Brent Bozeman III', 'Bashir al-Nadif'; not "Clanton's track record",
     'Christie supporter')."""
     words = name.split()
     if not _is_proper(name):
         return False
-    # "Harry Reid's office", 'Justice Department': an organisation named by a name.
+    # "Harry Reddin's office", 'Justice Department': an organisation named by a name.
     return any(c.isupper() for c in words[-1]) or words[-1].lower() in ORG_WORDS and \
         any(c.isupper() for w in words[1:-1] for c in w)
 
@@ -669,7 +669,7 @@ _NOT_AGENTS = {"danger", "answer", "number", "matter", "order", "power", "water"
 
 def can_speak(head: Token) -> bool:
     """'the man', 'the campaign', 'the ad' can say something; 'his eyes',
-    "Clinton's track record", 'the timing' cannot."""
+    "Clanton's track record", 'the timing' cannot."""
     if head.pos_ == "PROPN" or head.ent_type_ in ("PERSON", "ORG", "NORP"):
         return True
     lemma = head.lemma_.lower()

@@ -413,7 +413,7 @@ def _sources_by_article(comparison: Comparison) -> dict[str, list[str]]:
 
 
 def shared_source_line(source: StorySource, labels: dict[str, str]) -> str:
-    """'Yasser al-Youssef: cited by A, B; 1 independent report (B only in shared wire copy)'."""
+    """'Yasser al-Yousri: cited by A, B; 1 independent report (B only in shared wire copy)'."""
     line = (f"{source.name}: cited by {', '.join(labels.get(a, a) for a in source.articles)}; "
             f"{plural(source.reports, 'independent report')}")
     if source.shared_copy:

@@ -447,6 +447,19 @@ def test_the_sole_figure_of_a_thing_in_each_article_pairs_whatever_the_verb():
     assert {c.value for c in conflict.claims} == {"19", "23"}
 
 
+@pytest.mark.parametrize("second", ["The count for the month before was 4,250.",
+                                    "The tally for the month before was revised up to 4,250."])
+def test_a_figure_two_articles_state_but_no_rule_pairs_is_shown_once(second):
+    # the forecast's conflict is dropped (the second article also writes 4,250), and each
+    # 4,250 would hide the other as 'stated elsewhere': the story had no facts at all
+    facts = _story("Applications for housing grants in Pellow reached 4,250, the council said on Tuesday.",
+                   "Planners had expected that applications for housing grants in Pellow would reach 3,900. "
+                   + second)
+    [shared] = [f for f in facts if f.kind == "number" and f.status != "unique"]
+    assert shared.status == "agree" and [c.article for c in shared.claims] == ["a", "b"]
+    assert all("4,250" in c.text for c in shared.claims)
+
+
 def test_sole_figures_far_apart_do_not_pair():
     facts = _story("The White House plan lays out 19 executive actions on guns, aides said.",
                    "The president's package includes 60 executive actions that take effect at once.")

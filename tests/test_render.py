@@ -178,6 +178,13 @@ def test_text_empty_sections_say_so(empty_comparison):
     assert "No facts" in text and "No quotes" in text and "No sources" in text
 
 
+def test_a_one_word_article_is_one_word():
+    one = Comparison(articles=[Article(id="a", outlet="Pier Post", text="Closed."),
+                               Article(id="b", outlet="Dock Daily", text="The pier closed.")])
+    for out in (to_text(one), to_html(one)):
+        assert "1 word" in out and "1 words" not in out and "3 words" in out
+
+
 # ---------------------------------------------------------------- markdown
 
 

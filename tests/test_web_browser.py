@@ -96,6 +96,25 @@ def test_stories_story_and_conflict_highlight(server, page):
     assert not page.csp_errors
 
 
+@pytest.mark.parametrize("width, story", [(1280, True), (420, False)])
+def test_pages_fit_the_screen(server, browser, width, story):
+    """Three articles' columns fit a 1280-pixel screen beside the findings
+    (the third was cut off by 20 pixels); on a phone the list of stories
+    scrolls inside itself, not the page."""
+    context = browser.new_context(viewport={"width": width, "height": 900})
+    try:
+        pg = context.new_page()
+        pg.goto(server + "/stories")
+        if story:
+            pg.get_by_role("link", name="Tollan Bridge closed after cracks found in cables").click()
+            expect(pg.locator("article.col")).to_have_count(3)
+        right = pg.evaluate("Math.max(...[...document.querySelectorAll('article.col, table.list, body')]"
+                            ".map(e => e.getBoundingClientRect().right))")
+        assert right <= width and pg.evaluate("document.documentElement.scrollWidth") <= width
+    finally:
+        context.close()
+
+
 def test_outlet_page(server, page):
     page.goto(server + "/stories")
     page.locator("td.outlets a", has_text="Valley Ledger").first.click()

@@ -31,7 +31,7 @@ from text_to_num import text2num
 
 from .blas import one_blas_thread
 from .facts import (EVENT_SYNONYMS, INF, MEASURES, NOMINAL_EVENTS, TOLERANCE, ClaimInfo, Window, apply_aliases,
-                    story_aliases)
+                    fmt_number, story_aliases)
 from .differences import edit_facts, name_facts, title_facts
 from .features import copy_claims
 from .ids import finding_id
@@ -153,6 +153,27 @@ def _different_figures(a: ClaimInfo, b: ClaimInfo) -> bool:
     return x is not None and y is not None and abs(x - y) > 1e-9 * max(abs(x), abs(y), 1)
 
 
+def _edge_side(c: ClaimInfo) -> str | None:
+    """Which side of its threshold a bound puts the figure itself: 'over 65'
+    leaves 65 below the line, '65 and older' and 'under 65' put it above.
+    None for an exact figure or a hedge, which say nothing of the edge."""
+    iv = c.interval
+    if iv.hi == INF:
+        return "below" if iv.lo_open else "above"
+    if iv.lo == 0 and iv.lo != iv.hi:
+        return "above" if iv.hi_open else "below"
+    return None
+
+
+def _threshold(a: ClaimInfo, b: ClaimInfo) -> bool:
+    """Two figures at one threshold, an age or a bound worded as a class ('65
+    and older', 'over the age of 65'): the line they draw, not a count, so
+    'under 21' and '21 and older' draw one line from either side."""
+    x = stated_number(a)
+    return a.kind == "number" and x is not None and x == stated_number(b) and any(
+        c.extra.get("threshold") or c.thing == "age" for c in (a, b))
+
+
 def _why_compatible(a: ClaimInfo, b: ClaimInfo) -> str:
     lower = [c for c in (a, b) if c.interval.hi == INF]
     upper = [c for c in (a, b) if c.interval.lo == 0 and c.interval.hi != INF]
@@ -216,6 +237,11 @@ class RuleChecker:
             if earlier.previous is not None and values_compatible(earlier.previous, later) \
                     and not values_compatible(earlier, later):
                 return Verdict("conflict", _timeline_sentence(earlier, later), 0.6, incompatible=False)
+        if _threshold(a, b):
+            if None not in (_edge_side(a), _edge_side(b)) and _edge_side(a) != _edge_side(b):
+                why = f"one threshold drawn two ways, once taking in {fmt_number(stated_number(a))} and once leaving it out"
+                return Verdict("conflict", _conflict_sentence(a, b, why), 0.6, incompatible=False)
+            return Verdict("agree", _agree_sentence(a, b), 0.8)
         if values_compatible(a, b):
             if _different_figures(a, b):
                 return Verdict("conflict", _conflict_sentence(a, b, _why_compatible(a, b)), 0.6, incompatible=False)

@@ -996,6 +996,13 @@ def _candidate_pairs(claims: list[ClaimInfo], evidence: _Evidence, checker: Chec
         # sentence similarity alone lets claims agree, never conflict.
         if not compatible and level != MONEY and (level == AGREE_ONLY or not (level in (STRONG, SOLE, FIGURE) or counterpart)):
             continue
+        # a key alone names the quantity by its words: figures many times apart under one
+        # key count two ('more than 1,500 deaths' a day, '651,690 deaths' in all), not one
+        # misreported, unless the two stand in one aligned passage
+        if level == STRONG and not counterpart and verdict.status == "conflict" and a.kind == "number" \
+                and (x := stated_number(a) or 0) > 0 and (y := stated_number(b) or 0) > 0 \
+                and not _near(x, y, config.key_figure_max_ratio):
+            continue
         # one slot with two far-apart figures: more likely two sentences saying two things
         if level == SLOT and verdict.status == "conflict" and not _near(
                 stated_number(a) or 0, stated_number(b) or 0, config.figure_max_ratio):

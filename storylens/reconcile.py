@@ -480,13 +480,19 @@ def sole_figures(claims: list[ClaimInfo]) -> dict[int, frozenset[float]]:
     gives one figure of a specific thing near the other's, the figures count
     the same thing, whatever verb each article uses ('covers 1.5 million
     women' / 'on behalf of up to 1.6 million women', in an article that also
-    counts '544 women' far below: see `_sole_key`)."""
+    counts '544 women' far below: see `_sole_key`). A length counts as the
+    one figure of its unit: an article giving two lengths in hours leaves
+    which one another article's hours answer open."""
     counts: dict[tuple, list[ClaimInfo]] = {}
     for c in claims:
-        if c.kind != "number" or c.is_previous or c.unit in ("day", "week", "month", "year", "hour") \
-                or stated_number(c) is None:   # 'thousands of stores' is no figure of them
+        if c.kind != "number" or c.is_previous or stated_number(c) is None:   # 'thousands of stores' is no figure of them
             continue
-        if c.thing == "money" and c.event not in (None, "be", "say"):
+        if c.unit in ("day", "week", "month", "year", "hour"):
+            # the one length an article gives in a unit: the outage 'lasted nearly six
+            # hours' / 'for more than five hours', whatever verb each article tells it by
+            if c.thing:
+                counts.setdefault((c.article, c.unit), []).append(c)
+        elif c.thing == "money" and c.event not in (None, "be", "say"):
             counts.setdefault((c.article, c.thing, c.unit, c.event), []).append(c)   # the one amount cut
         elif c.thing and c.thing not in GENERIC_COUNTED and c.thing not in MEASURES:
             counts.setdefault((c.article, c.thing, c.unit), []).append(c)
@@ -862,7 +868,7 @@ def _candidate_index(claims: list[ClaimInfo], evidence: _Evidence,
     - STRONG, places (`_place_key`): subjects with the same last word (`_same_name`);
     - MONEY (`_number_key`): amounts of money for the same event;
     - MONEY (`_same_purchase`): amounts within `purchase_max_ratio`;
-    - SOLE: the same counted thing, and for money the same event
+    - SOLE: the same counted thing (for a length, its unit), and for money the same event
       (`_sole_key`), or dates of the same event (`_sole_date`);
     - FIGURE (`_same_figure`): figures within `figure_max_ratio`, with a
       unit or at least `figure_min_count`;

@@ -447,6 +447,24 @@ def test_the_sole_figure_of_a_thing_in_each_article_pairs_whatever_the_verb():
     assert {c.value for c in conflict.claims} == {"19", "23"}
 
 
+@pytest.mark.parametrize("a, b, values", [
+    # the one length in hours each article gives: a bound and a hedge that differ
+    ("The blackout at the Norvale port lasted nearly nine hours, the operator said on Monday.",
+     "For more than eight hours on Monday, cranes at the Norvale port stood idle.", {"[8.1,9] hour", ">8 hour"}),
+    # ... and one article's second length in the unit leaves which is the counterpart open
+    ("The blackout at the Norvale port lasted nearly nine hours, the operator said on Monday.",
+     "For more than eight hours on Monday, cranes at the Norvale port stood idle, "
+     "and ships waited six hours to dock.", None),
+])
+def test_the_sole_length_in_a_unit_in_each_article_pairs(a, b, values):
+    conflicts = [f for f in _story(a, b) if f.status == "conflict" and f.kind == "number"]
+    if values is None:
+        assert not conflicts
+    else:
+        [conflict] = conflicts
+        assert conflict.incompatible is False and {c.value for c in conflict.claims} == values
+
+
 def test_sole_figures_far_apart_do_not_pair():
     facts = _story("The White House plan lays out 19 executive actions on guns, aides said.",
                    "The president's package includes 60 executive actions that take effect at once.")

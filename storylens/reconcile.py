@@ -489,8 +489,9 @@ def sole_figures(claims: list[ClaimInfo]) -> dict[int, frozenset[float]]:
             continue
         if c.unit in ("day", "week", "month", "year", "hour"):
             # the one length an article gives in a unit: the outage 'lasted nearly six
-            # hours' / 'for more than five hours', whatever verb each article tells it by
-            if c.thing:
+            # hours' / 'for more than five hours', whatever verb each article tells it by;
+            # a threshold ('65 years and older') draws a line, it is no length
+            if c.thing and not c.extra.get("threshold"):
                 counts.setdefault((c.article, c.unit), []).append(c)
         elif c.thing == "money" and c.event not in (None, "be", "say"):
             counts.setdefault((c.article, c.thing, c.unit, c.event), []).append(c)   # the one amount cut

@@ -455,6 +455,9 @@ def test_the_sole_figure_of_a_thing_in_each_article_pairs_whatever_the_verb():
     ("The blackout at the Norvale port lasted nearly nine hours, the operator said on Monday.",
      "For more than eight hours on Monday, cranes at the Norvale port stood idle, "
      "and ships waited six hours to dock.", None),
+    # a threshold in years is a line, not a length
+    ("The Norvale pension rises for residents 65 years and older, the council said.",
+     "Pensioners in Norvale say their payments have not risen in more than 50 years.", None),
 ])
 def test_the_sole_length_in_a_unit_in_each_article_pairs(a, b, values):
     conflicts = [f for f in _story(a, b) if f.status == "conflict" and f.kind == "number"]

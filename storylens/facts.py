@@ -51,6 +51,12 @@ ABOUT = ("about", "around", "some", "roughly", "approximately", "an estimated", 
 NEARLY = ("nearly", "almost", "close to")
 QUALIFIERS = sorted(LOWER_OPEN + LOWER_CLOSED + UPPER_OPEN + UPPER_CLOSED + ABOUT,
                     key=lambda q: -len(q.split()))
+# a threshold names what it bounds between the qualifier and the figure: 'over the age of 65'
+BOUNDED = ("the age of", "age", "ages")
+# qualifier words after a number (and its unit): a threshold that takes in the
+# figure itself ('65 and older', '100 or more employees', '12 and under')
+LOWER_AFTER = ("or more", "and older", "or older", "and over", "or over", "and up", "and above", "or above")
+UPPER_AFTER = ("or less", "or fewer", "and younger", "or younger", "and under", "or under", "and below", "or below")
 TOLERANCE = 0.1
 
 CURRENCY_SIGNS = {"$": "USD", "us$": "USD", "€": "EUR", "£": "GBP"}
@@ -1047,21 +1053,30 @@ class _Extractor:
         iv, v = parsed
         # 'more than $700 billion': the qualifier stands before the currency sign
         sign = int(first.i > sent.start and doc[first.i - 1].lower_ in CURRENCY_SIGNS)
-        before = " ".join(t.lower_ for t in doc[max(sent.start, first.i - sign - 4):first.i - sign])
+        before = " ".join(t.lower_ for t in doc[max(sent.start, first.i - sign - 7):first.i - sign])
+        bounded = next((w for w in BOUNDED if before.endswith(" " + w)), None)
+        skip = len(bounded.split()) if bounded else 0
+        if bounded:
+            before = before[:-len(bounded) - 1]
         start = first.idx
         qualifier = next((q for q in QUALIFIERS if before.endswith(" " + q) or before == q), None)
+        if qualifier and bounded and qualifier not in LOWER_OPEN + LOWER_CLOSED + UPPER_OPEN + UPPER_CLOSED:
+            qualifier = None   # 'about the age of 40' hedges a figure; only a bound bounds an age
         if qualifier and v:
             iv = self._qualify(qualifier, v)
-            start = doc[first.i - sign - len(qualifier.split())].idx
+            start = doc[first.i - sign - skip - len(qualifier.split())].idx
         after = doc[last.i + 1: last.i + 4]
         unit, end_tok = self._unit(first, last, after)
         if unit in ("EUR", "USD", "GBP") and first.i > 0 and doc[first.i - 1].lower_ in CURRENCY_SIGNS:
             start = min(start, doc[first.i - 1].idx)
         if unit == "pp" and "basis" in [t.lower_ for t in after[:1]]:
             iv = Interval(iv.lo / 100, iv.hi / 100, iv.lo_open, iv.hi_open)
-        if " ".join(w.lower_ for w in after[:2]) == "or more":
-            iv = Interval(iv.lo, INF)
-            end_tok = after[1]
+        postposed = " ".join(t.lower_ for t in doc[end_tok.i + 1:end_tok.i + 3])
+        # a bound on an age, or worded after the figure, draws a line ('65 and older'), not a count
+        threshold = bool(qualifier and bounded) or postposed in LOWER_AFTER + UPPER_AFTER and not qualifier
+        if postposed in LOWER_AFTER + UPPER_AFTER and not qualifier:
+            iv = Interval(iv.lo, INF) if postposed in LOWER_AFTER else Interval(0, iv.hi)
+            end_tok = doc[end_tok.i + 2]
         if v and 1800 <= v <= 2100 and not unit and self._is_year(first):
             return None
         claim = ClaimInfo(kind="number", article=self.a.id, start=start, end=end_tok.idx + len(end_tok.text),
@@ -1070,6 +1085,8 @@ class _Extractor:
         if claim.thing is None and claim.event is None:
             return None
         self._scope(claim, group, sent)
+        if threshold:
+            claim.extra["threshold"] = True
         claim.end = max(claim.end, claim.extra.pop("thing_end", claim.end))
         claim.text = self.a.article.text[claim.start:claim.end]
         claim.value = format_interval(iv, unit)

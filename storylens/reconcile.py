@@ -31,7 +31,7 @@ from text_to_num import text2num
 
 from .blas import one_blas_thread
 from .facts import (EVENT_SYNONYMS, INF, MEASURES, NOMINAL_EVENTS, TOLERANCE, ClaimInfo, Window, apply_aliases,
-                    story_aliases)
+                    fmt_number, story_aliases)
 from .differences import edit_facts, name_facts, title_facts
 from .features import copy_claims
 from .ids import finding_id
@@ -153,6 +153,27 @@ def _different_figures(a: ClaimInfo, b: ClaimInfo) -> bool:
     return x is not None and y is not None and abs(x - y) > 1e-9 * max(abs(x), abs(y), 1)
 
 
+def _edge_side(c: ClaimInfo) -> str | None:
+    """Which side of its threshold a bound puts the figure itself: 'over 65'
+    leaves 65 below the line, '65 and older' and 'under 65' put it above.
+    None for an exact figure or a hedge, which say nothing of the edge."""
+    iv = c.interval
+    if iv.hi == INF:
+        return "below" if iv.lo_open else "above"
+    if iv.lo == 0 and iv.lo != iv.hi:
+        return "above" if iv.hi_open else "below"
+    return None
+
+
+def _threshold(a: ClaimInfo, b: ClaimInfo) -> bool:
+    """Two figures at one threshold, an age or a bound worded as a class ('65
+    and older', 'over the age of 65'): the line they draw, not a count, so
+    'under 21' and '21 and older' draw one line from either side."""
+    x = stated_number(a)
+    return a.kind == "number" and x is not None and x == stated_number(b) and any(
+        c.extra.get("threshold") or c.thing == "age" for c in (a, b))
+
+
 def _why_compatible(a: ClaimInfo, b: ClaimInfo) -> str:
     lower = [c for c in (a, b) if c.interval.hi == INF]
     upper = [c for c in (a, b) if c.interval.lo == 0 and c.interval.hi != INF]
@@ -216,6 +237,11 @@ class RuleChecker:
             if earlier.previous is not None and values_compatible(earlier.previous, later) \
                     and not values_compatible(earlier, later):
                 return Verdict("conflict", _timeline_sentence(earlier, later), 0.6, incompatible=False)
+        if _threshold(a, b):
+            if None not in (_edge_side(a), _edge_side(b)) and _edge_side(a) != _edge_side(b):
+                why = f"one threshold drawn two ways, once taking in {fmt_number(stated_number(a))} and once leaving it out"
+                return Verdict("conflict", _conflict_sentence(a, b, why), 0.6, incompatible=False)
+            return Verdict("agree", _agree_sentence(a, b), 0.8)
         if values_compatible(a, b):
             if _different_figures(a, b):
                 return Verdict("conflict", _conflict_sentence(a, b, _why_compatible(a, b)), 0.6, incompatible=False)
@@ -454,13 +480,20 @@ def sole_figures(claims: list[ClaimInfo]) -> dict[int, frozenset[float]]:
     gives one figure of a specific thing near the other's, the figures count
     the same thing, whatever verb each article uses ('covers 1.5 million
     women' / 'on behalf of up to 1.6 million women', in an article that also
-    counts '544 women' far below: see `_sole_key`)."""
+    counts '544 women' far below: see `_sole_key`). A length counts as the
+    one figure of its unit: an article giving two lengths in hours leaves
+    which one another article's hours answer open."""
     counts: dict[tuple, list[ClaimInfo]] = {}
     for c in claims:
-        if c.kind != "number" or c.is_previous or c.unit in ("day", "week", "month", "year", "hour") \
-                or stated_number(c) is None:   # 'thousands of stores' is no figure of them
+        if c.kind != "number" or c.is_previous or stated_number(c) is None:   # 'thousands of stores' is no figure of them
             continue
-        if c.thing == "money" and c.event not in (None, "be", "say"):
+        if c.unit in ("day", "week", "month", "year", "hour"):
+            # the one length an article gives in a unit: the outage 'lasted nearly six
+            # hours' / 'for more than five hours', whatever verb each article tells it by;
+            # a threshold ('65 years and older') draws a line, it is no length
+            if c.thing and not c.extra.get("threshold"):
+                counts.setdefault((c.article, c.unit), []).append(c)
+        elif c.thing == "money" and c.event not in (None, "be", "say"):
             counts.setdefault((c.article, c.thing, c.unit, c.event), []).append(c)   # the one amount cut
         elif c.thing and c.thing not in GENERIC_COUNTED and c.thing not in MEASURES:
             counts.setdefault((c.article, c.thing, c.unit), []).append(c)
@@ -836,7 +869,7 @@ def _candidate_index(claims: list[ClaimInfo], evidence: _Evidence,
     - STRONG, places (`_place_key`): subjects with the same last word (`_same_name`);
     - MONEY (`_number_key`): amounts of money for the same event;
     - MONEY (`_same_purchase`): amounts within `purchase_max_ratio`;
-    - SOLE: the same counted thing, and for money the same event
+    - SOLE: the same counted thing (for a length, its unit), and for money the same event
       (`_sole_key`), or dates of the same event (`_sole_date`);
     - FIGURE (`_same_figure`): figures within `figure_max_ratio`, with a
       unit or at least `figure_min_count`;
@@ -969,6 +1002,13 @@ def _candidate_pairs(claims: list[ClaimInfo], evidence: _Evidence, checker: Chec
         # the two claims in one aligned passage:
         # sentence similarity alone lets claims agree, never conflict.
         if not compatible and level != MONEY and (level == AGREE_ONLY or not (level in (STRONG, SOLE, FIGURE) or counterpart)):
+            continue
+        # a key alone names the quantity by its words: figures many times apart under one
+        # key count two ('more than 1,500 deaths' a day, '651,690 deaths' in all), not one
+        # misreported, unless the two stand in one aligned passage
+        if level == STRONG and not counterpart and verdict.status == "conflict" and a.kind == "number" \
+                and (x := stated_number(a) or 0) > 0 and (y := stated_number(b) or 0) > 0 \
+                and not _near(x, y, config.key_figure_max_ratio):
             continue
         # one slot with two far-apart figures: more likely two sentences saying two things
         if level == SLOT and verdict.status == "conflict" and not _near(

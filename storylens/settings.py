@@ -44,6 +44,7 @@ class FactsConfig:
     sole_figure_max_ratio: float = 1.5  # the sole figures of one counted thing in two articles pair up to this ratio
     figure_max_ratio: float = 1.25     # one figure told two ways (rounded, a bound, an update) lies this close ...
     figure_min_count: float = 1000     # ... and, without a unit (%, $), is a count at least this large ...
+    key_figure_max_ratio: float = 4.0  # figures a key alone pairs as a conflict lie this close: further apart, two quantities
     figure_similarity: float = 0.6     # ... with its sentences this close, or `context_min_shared` words near both
     figure_nearest_margin: float = 2.0  # ... each the other's closest figure, every other one this many times as far
     figure_precise_digits: int = 4     # one figure this precise ('188,829') in two articles is one quantity in any words

@@ -249,6 +249,22 @@ def test_a_length_written_before_its_noun_is_a_length(text, claim, value, unit):
     assert found == ([(value, unit)] if claim else [])
 
 
+# --- issue #8, round 9: a threshold is a bound, worded before or after the figure ---
+
+@pytest.mark.parametrize("text, claim, lo, hi, lo_open", [
+    ("The Norvale clinic opened its doors to residents over the age of 70.", "over the age of 70", 70, math.inf, True),
+    ("The ferry pass is free for islanders above age 70.", "above age 70", 70, math.inf, True),
+    ("The ferry pass is free for islanders 70 and older.", "70 and older", 70, math.inf, False),
+    ("The levy applies to Norvale firms with 50 percent or more of their staff abroad.", "50 percent or more", 50, math.inf, False),
+    ("Passengers 12 and under travel free on the Norvale ferry.", "12 and under", 0, 12, False),
+    # a hedge on an age is no bound
+    ("The Norvale man, about the age of 70, was rescued by the ferry crew.", "70", 70, 70, False),
+])
+def test_a_threshold_is_a_bound_whichever_side_of_the_figure_its_words_stand(text, claim, lo, hi, lo_open):
+    [c] = [c for c in _claims_of(text) if c.kind == "number"]
+    assert (c.text, c.interval.lo, c.interval.hi, c.interval.lo_open) == (claim, lo, hi, lo_open)
+
+
 @pytest.mark.parametrize("text, day, event, subject", [
     # a day after the event noun it dates, or before it through a part of the day
     ("The order Wednesday by the district judge blocked the levy.", "Wednesday", "order", None),

@@ -460,6 +460,27 @@ def test_a_figure_two_articles_state_but_no_rule_pairs_is_shown_once(second):
     assert all("4,250" in c.text for c in shared.claims)
 
 
+@pytest.mark.parametrize("a, b, values", [
+    # the one length in hours each article gives: a bound and a hedge that differ
+    ("The blackout at the Norvale port lasted nearly nine hours, the operator said on Monday.",
+     "For more than eight hours on Monday, cranes at the Norvale port stood idle.", {"[8.1,9] hour", ">8 hour"}),
+    # ... and one article's second length in the unit leaves which is the counterpart open
+    ("The blackout at the Norvale port lasted nearly nine hours, the operator said on Monday.",
+     "For more than eight hours on Monday, cranes at the Norvale port stood idle, "
+     "and ships waited six hours to dock.", None),
+    # a threshold in years is a line, not a length
+    ("The Norvale pension rises for residents 65 years and older, the council said.",
+     "Pensioners in Norvale say their payments have not risen in more than 50 years.", None),
+])
+def test_the_sole_length_in_a_unit_in_each_article_pairs(a, b, values):
+    conflicts = [f for f in _story(a, b) if f.status == "conflict" and f.kind == "number"]
+    if values is None:
+        assert not conflicts
+    else:
+        [conflict] = conflicts
+        assert conflict.incompatible is False and {c.value for c in conflict.claims} == values
+
+
 def test_sole_figures_far_apart_do_not_pair():
     facts = _story("The White House plan lays out 19 executive actions on guns, aides said.",
                    "The president's package includes 60 executive actions that take effect at once.")
@@ -817,10 +838,27 @@ def test_a_figure_written_to_fewer_digits_rounds_the_precise_one(fine, coarse, r
     # small counts are written exactly: 28 killed and more than 28 cannot both hold
     ("Officials said 28 people were killed in the Norvale flood.",
      "More than 28 people were killed in the Norvale flood, officials said.", True),
+    # one threshold worded two ways: 'over 70' leaves 70 out, '70 and older' takes it in
+    ("The council made the Norvale ferry pass free for residents over the age of 70 on Monday.",
+     "The council on Monday made the Norvale ferry pass free for residents 70 and older.", False),
 ])
 def test_a_rounded_figure_differs_without_contradicting(a, b, incompatible):
     [conflict] = [f for f in _story(a, b) if f.status == "conflict" and f.kind == "number"]
     assert conflict.incompatible is incompatible
+
+
+@pytest.mark.parametrize("a, b", [
+    # 'under 18' and '18 and older' draw one line from either side
+    ("The council on Monday barred residents under the age of 18 from the Norvale casino.",
+     "The council on Monday opened the Norvale casino to residents 18 and older."),
+    # two bounds on a count that could both hold are no threshold: 'at least' and 'more than' agree
+    ("At least 400 people were evacuated from Norvale on Monday, officials said.",
+     "More than 400 people were evacuated from Norvale on Monday, officials said."),
+])
+def test_one_line_drawn_from_either_side_is_no_conflict(a, b):
+    facts = _story(a, b)
+    assert not [f for f in facts if f.status == "conflict" and f.kind == "number"]
+    assert [f for f in facts if f.status == "agree" and f.kind == "number"]
 
 
 def test_a_figure_paired_with_one_of_two_agreeing_articles_joins_both_as_a_conflict():

@@ -107,6 +107,9 @@ FACT_STORIES = {
     # a day inside the month the other article gives ('last month' in a June article)
     "period": ("The harbour board approved the new levy on May 14, the chairman said.",
                "Ferry owners are angry about the levy the harbour board approved last month."),
+    # one key (people killed) with figures five times apart: a local and a wider toll
+    "key_ratio": ("The fever has killed 1,200 people in Norvale, officials said.",
+                  "Doctors in the capital warned that the fever had killed 6,000 people across the province."),
     # a ten-letter place name one letter apart, in sentences that share nothing
     "name_slip": ("Drones struck a compound in Tarnhollow Province late on Friday.",
                   "Elders from Tarnhallow buried the dead the next morning, a witness told reporters."),
@@ -146,6 +149,8 @@ FACT_MOVES = [
     ("figure_rounded", {"figure_rounded_ratio": 1.001}, lambda fs: not any(f.status == "conflict" for f in fs)),
     ("figure_distinct", {"figure_distinct_digits": 3}, lambda fs: not any(f.status == "conflict" for f in fs)),
     ("figure_distinct", {"figure_distinct_digits": 4}, lambda fs: any(f.status == "conflict" and f.kind == "number" for f in fs)),
+    ("key_ratio", {"key_figure_max_ratio": 4.0}, lambda fs: not any(f.status == "conflict" for f in fs)),
+    ("key_ratio", {"key_figure_max_ratio": 6.0}, lambda fs: any(f.status == "conflict" and f.kind == "number" for f in fs)),
     ("unique", {"unique_distinct_from": 100}, lambda fs: any(f.status == "unique" and "71st" in f.claims[0].text for f in fs)),
 ]
 

@@ -108,6 +108,8 @@ THING_SYNONYMS = {"person": "people", "fireman": "firefighter", "kid": "child", 
 PARTITIVES = {"worst", "most", "bulk", "rest", "majority", "heaviest", "fiercest", "much", "part",
               "thousands", "hundreds", "dozens", "millions", "scores"}
 TIME_NOUNS = {"month", "week", "day", "year", "hour", "minute"}
+# 'on Monday night', 'for the weekend', 'on behalf of': a time or a phrase, not what a figure is for
+_NO_PURPOSE = frozenset(TIME_NOUNS | {"weekend"}) | DAY_PARTS | PREPOSITION_NOUNS
 # What can happen to people that a count of them is told by: 'deaths', 'arrests', '12 dead'.
 PEOPLE_OUTCOMES = {"kill", "injure", "detain", "evacuate", "rescue"}
 OUTCOME_WORDS = {"dead": "kill", "killed": "kill", "wounded": "injure", "injured": "injure", "hurt": "injure",
@@ -557,9 +559,8 @@ def _purpose_of(token: Token) -> str | None:
             return c.lemma_.lower()
         if c.dep_ == "prep" and c.lower_ in ("on", "for") and token.pos_ in ("VERB", "NOUN"):
             obj = next((x for x in c.children if x.dep_ == "pobj"), None)
-            if obj is not None and (obj.pos_ == "NOUN" or obj.tag_ == "VBG") and obj.lemma_.lower() not in TIME_NOUNS \
-                    and obj.lemma_.lower() not in PREPOSITION_NOUNS \
-                    and not obj.ent_type_ and obj.lemma_.lower() not in ("night", "morning", "evening", "afternoon", "weekend", "basis"):
+            if obj is not None and (obj.pos_ == "NOUN" or obj.tag_ == "VBG") and not obj.ent_type_ \
+                    and obj.lemma_.lower() not in _NO_PURPOSE:
                 return canon_thing(obj.lemma_)
     return None
 

@@ -694,6 +694,21 @@ def _alike_key(a: ClaimInfo, b: ClaimInfo, alone: set[int], evidence: "_Evidence
     return ALIKE if evidence.similarity(a, b) >= config.figure_similarity else None
 
 
+def _single_day(c: ClaimInfo) -> bool:
+    return c.kind == "date" and c.date is not None and "period" not in c.extra
+
+
+def _same_day_key(a: ClaimInfo, b: ClaimInfo, evidence: "_Evidence", config: FactsConfig) -> str | None:
+    """ALIKE for one day written by two articles in sentences this alike
+    (`day_similarity`), whatever verb and doer each names: outlets tell the
+    day of the news with other verbs ('sued the state on Friday' / 'announced
+    Friday it is suing') and other names for the doer. Agreement only: two
+    alike sentences may still date two acts."""
+    if not (_single_day(a) and _single_day(b) and _dates_compatible(a, b)):
+        return None
+    return ALIKE if evidence.similarity(a, b) >= config.day_similarity else None
+
+
 def _significant_digits(x: float) -> int:
     """3 for 37.3 and for 331,000,000; 6 for 188,829."""
     return len(f"{x:.10g}".replace(".", "").replace("-", "").strip("0").split("e")[0])
@@ -843,7 +858,8 @@ def _candidate_index(claims: list[ClaimInfo], evidence: _Evidence,
     - SLOT (`_slot_key`): figures in one aligned passage (a conflict also
       needs them within `figure_max_ratio`);
     - ALIKE (`alone_in_sentence`): figures in sentences at least
-      `figure_similarity` alike (agreements only);
+      `figure_similarity` alike (agreements only); (`_same_day_key`) one
+      day, the same date or weekday (agreements only);
     - WEAK and AGREE_ONLY (also `_swapped_noun`): kept only when supported,
       the two in one aligned passage (`_Evidence.counterpart`) or their
       sentences at least `related_similarity` alike, or else when both tell
@@ -873,6 +889,9 @@ def _candidate_index(claims: list[ClaimInfo], evidence: _Evidence,
                 keys.append(("first sentence", True))   # `_one_act`
             if c.subject in DATED_EVENTS:
                 keys.append(("subject", c.subject))
+            if _single_day(c):   # `_same_day_key`: one day, resolved or written as the same weekday
+                keys.append(("day", c.date))
+                keys.append(("weekday", c.extra.get("weekday")))
         for key in keys:
             if key[1] is not None:
                 buckets.setdefault((block[n],) + key, []).append(n)
@@ -936,6 +955,8 @@ def _candidate_pairs(claims: list[ClaimInfo], evidence: _Evidence, checker: Chec
             level = SLOT
         if level is None:
             level = _alike_key(a, b, alone, evidence, config)
+        if level in (None, AGREE_ONLY):
+            level = _same_day_key(a, b, evidence, config) or level
         if level is None:
             continue
         sim = evidence.similarity(a, b)

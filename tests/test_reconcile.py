@@ -905,9 +905,14 @@ def test_the_only_figure_in_each_of_two_sentences_alike_agrees(a, b, status):
     # ... but two named doers are two acts
     ("Mayor Ana Ruell said on Monday that the bridge would be rebuilt within a year.",
      "Transport minister Piotr Hale said on Monday that the state would help.", None),
-    # ... and a later sentence may date anything
+    # a later sentence may date anything ...
     ("Inspectors will double. The Calder port board on Friday intensified its fight against cargo smuggling.",
-     "Traders objected. Calder's customs chief said on Friday that the new checks would stop smuggling.", None),
+     "Traders objected. The harbour café in Calder reopened on Friday after a month of repairs.", None),
+    # ... but one day in alike sentences dates one act, whatever the verbs and doers (`day_similarity`)
+    ("Inspectors will double. The Calder port board on Friday intensified its fight against cargo smuggling.",
+     "Traders objected. Calder's customs chief said on Friday that the new checks would stop smuggling.", "agree"),
+    ("Households in Dunmere face higher bills. The water authority said on Tuesday that it would raise prices.",
+     "Rates for homes in Dunmere will go up. The regional utility announced the increase on Tuesday.", "agree"),
 ])
 def test_days_of_one_act_agree_whatever_the_verb(a, b, status):
     dates = [f for f in _story(a, b) if f.kind == "date" and f.status != "unique"]

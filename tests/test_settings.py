@@ -107,6 +107,10 @@ FACT_STORIES = {
     # a day inside the month the other article gives ('last month' in a June article)
     "period": ("The harbour board approved the new levy on May 14, the chairman said.",
                "Ferry owners are angry about the levy the harbour board approved last month."),
+    # one day in two later sentences about one act, in other words
+    "day": ("Households in Dunmere face higher bills. The water authority said on Tuesday that it would raise prices "
+            "for households next year.",
+            "Rates for homes in Dunmere will go up from January. The regional utility announced the increase on Tuesday."),
     # a ten-letter place name one letter apart, in sentences that share nothing
     "name_slip": ("Drones struck a compound in Tarnhollow Province late on Friday.",
                   "Elders from Tarnhallow buried the dead the next morning, a witness told reporters."),
@@ -146,6 +150,8 @@ FACT_MOVES = [
     ("figure_rounded", {"figure_rounded_ratio": 1.001}, lambda fs: not any(f.status == "conflict" for f in fs)),
     ("figure_distinct", {"figure_distinct_digits": 3}, lambda fs: not any(f.status == "conflict" for f in fs)),
     ("figure_distinct", {"figure_distinct_digits": 4}, lambda fs: any(f.status == "conflict" and f.kind == "number" for f in fs)),
+    ("day", {"day_similarity": 0.4}, lambda fs: any(f.status == "agree" and f.kind == "date" for f in fs)),
+    ("day", {"day_similarity": 0.6}, lambda fs: not any(f.status == "agree" and f.kind == "date" for f in fs)),
     ("unique", {"unique_distinct_from": 100}, lambda fs: any(f.status == "unique" and "71st" in f.claims[0].text for f in fs)),
 ]
 

@@ -327,6 +327,8 @@ MONTH_ONLY = re.compile(r"\b(?:(?P<part>[Ee]arly|[Mm]id|[Ll]ate)[-\s]+)?"
                         r"January|February|March|April|May|June|July|August|September|October|November|December)"
                         r"(?:,?\s+(?P<y>1[89]\d\d|20\d\d)\b)?")
 _MONTH_BEFORE = {"in", "since", "until", "till", "by", "through", "from", "during", "before", "after", "of", "to"}
+# 'last December' is the latest December before publication, 'next May' the first after it
+_MONTH_STEPS = {"last": -1, "next": 1}
 # the days of a month that 'early', 'mid' and 'late' cover
 _MONTH_PARTS = {"early": (1, 10), "mid": (11, 20), "late": (21, 31)}
 
@@ -841,7 +843,10 @@ class _Extractor:
             used.update(t.i for t in tokens)
             if text[max(0, m.start() - 6):m.start()].lower().strip() == "since":
                 continue  # a window start, recorded with the sentence's figures
-            date = _parse_month_day(m.group(0), self.published, bool(tokens) and looks_forward(tokens[0]))
+            # 'the Sept. 11 attacks', told in the past in a May article, are last year's
+            forward = bool(tokens) and looks_forward(tokens[0])
+            date = _parse_month_day(m.group(0), self.published, forward,
+                                    past=bool(tokens) and not forward and told_in_past(tokens[0]))
             value = date.isoformat() if date else m.group(0)
             if tokens:
                 claim = self._dated("date", index, tokens, start, end, value)
@@ -897,20 +902,25 @@ class _Extractor:
         and 'since June 2008' are two months, though one year."""
         out = []
         for m in MONTH_ONLY.finditer(text):
-            before = text[:m.start()].split()[-1:]
-            if m.group("y") is None and m.group("part") is None and (
-                    not before or before[0].lower() not in _MONTH_BEFORE):
+            before = (text[:m.start()].split()[-1:] or [""])[0].lower()
+            if m.group("y") is None and m.group("part") is None and before not in _MONTH_BEFORE | _MONTH_STEPS.keys():
                 continue
             start, end = sent.start_char + m.start(), sent.start_char + m.end()
             tokens = self._tokens_in(start, end)
             if not tokens or any(t.i in used for t in tokens):
                 continue
-            forward = looks_forward(tokens[0])
-            since = bool(before) and before[0].lower() == "since"
+            step = _MONTH_STEPS.get(before) if m.group("y") is None else None
+            forward = step == 1 or step is None and looks_forward(tokens[0])
+            since = before == "since"
             resolved = resolve_month(m.group("m"), int(m.group("y")) if m.group("y") else None, self.published,
-                                     m.group("part"), forward, past=not forward and (since or told_in_past(tokens[0])))
+                                     m.group("part"), forward, past=step == -1 or not forward and (
+                                         since or told_in_past(tokens[0])))
             if resolved is None:
                 continue
+            if step and self.published and (resolved[0].year, resolved[0].month) == (
+                    self.published.year, self.published.month):
+                # 'last May' in a May article is a year ago, 'next May' a year ahead
+                resolved = resolve_month(m.group("m"), self.published.year + step, self.published, m.group("part"))
             used.update(t.i for t in tokens)
             first, last = resolved
             claim = self._dated("date", index, tokens, start, end, f"{first.isoformat()}/{last.isoformat()}")

@@ -443,6 +443,21 @@ def told_in_past(token: Token) -> bool:
     return verb.tag_ == "VBD" or any(a.tag_ == "VBD" or a.lower_ in ("has", "have", "'ve") for a in aux)
 
 
+def _dates_past_act(token: Token) -> bool:
+    """A date that times a verb told in the past ('marched on Sept. 11' in a
+    June article is last year's), not one the verb looks to ('set the
+    sentencing for June 28') or one inside a noun phrase ('pushed for a
+    postponement of the June 19 vote'), which may lie ahead."""
+    head = token.head
+    if head.dep_ == "prep" and head.lower_ not in _FORWARD_BEFORE | {"for"}:
+        verb = head.head
+    elif token.dep_ == "npadvmod":
+        verb = head
+    else:
+        return False
+    return verb.pos_ in ("VERB", "AUX") and told_in_past(token)
+
+
 def _name_of(token: Token) -> str:
     """A noun with its proper-noun compounds: 'Masaken Hanano', 'Old Mill district'."""
     parts = [c for c in token.children if c.dep_ == "compound" and c.i < token.i]
@@ -843,10 +858,9 @@ class _Extractor:
             used.update(t.i for t in tokens)
             if text[max(0, m.start() - 6):m.start()].lower().strip() == "since":
                 continue  # a window start, recorded with the sentence's figures
-            # 'the Sept. 11 attacks', told in the past in a May article, are last year's
             forward = bool(tokens) and looks_forward(tokens[0])
             date = _parse_month_day(m.group(0), self.published, forward,
-                                    past=bool(tokens) and not forward and told_in_past(tokens[0]))
+                                    past=bool(tokens) and not forward and _dates_past_act(tokens[0]))
             value = date.isoformat() if date else m.group(0)
             if tokens:
                 claim = self._dated("date", index, tokens, start, end, value)

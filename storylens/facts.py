@@ -114,6 +114,8 @@ THING_SYNONYMS = {"person": "people", "fireman": "firefighter", "kid": "child", 
 PARTITIVES = {"worst", "most", "bulk", "rest", "majority", "heaviest", "fiercest", "much", "part",
               "thousands", "hundreds", "dozens", "millions", "scores"}
 TIME_NOUNS = {"month", "week", "day", "year", "hour", "minute"}
+# 'on Monday night', 'for the weekend', 'on behalf of': a time or a phrase, not what a figure is for
+_NO_PURPOSE = frozenset(TIME_NOUNS | {"weekend"}) | DAY_PARTS | PREPOSITION_NOUNS
 # What can happen to people that a count of them is told by: 'deaths', 'arrests', '12 dead'.
 PEOPLE_OUTCOMES = {"kill", "injure", "detain", "evacuate", "rescue"}
 OUTCOME_WORDS = {"dead": "kill", "killed": "kill", "wounded": "injure", "injured": "injure", "hurt": "injure",
@@ -331,6 +333,8 @@ MONTH_ONLY = re.compile(r"\b(?:(?P<part>[Ee]arly|[Mm]id|[Ll]ate)[-\s]+)?"
                         r"January|February|March|April|May|June|July|August|September|October|November|December)"
                         r"(?:,?\s+(?P<y>1[89]\d\d|20\d\d)\b)?")
 _MONTH_BEFORE = {"in", "since", "until", "till", "by", "through", "from", "during", "before", "after", "of", "to"}
+# 'last December' is the latest December before publication, 'next May' the first after it
+_MONTH_STEPS = {"last": -1, "next": 1}
 # the days of a month that 'early', 'mid' and 'late' cover
 _MONTH_PARTS = {"early": (1, 10), "mid": (11, 20), "late": (21, 31)}
 
@@ -443,6 +447,21 @@ def told_in_past(token: Token) -> bool:
         verb = verb.head
     aux = [c for c in verb.children if c.dep_ in ("aux", "auxpass")]
     return verb.tag_ == "VBD" or any(a.tag_ == "VBD" or a.lower_ in ("has", "have", "'ve") for a in aux)
+
+
+def _dates_past_act(token: Token) -> bool:
+    """A date that times a verb told in the past ('marched on Sept. 11' in a
+    June article is last year's), not one the verb looks to ('set the
+    sentencing for June 28') or one inside a noun phrase ('pushed for a
+    postponement of the June 19 vote'), which may lie ahead."""
+    head = token.head
+    if head.dep_ == "prep" and head.lower_ not in _FORWARD_BEFORE | {"for"}:
+        verb = head.head
+    elif token.dep_ == "npadvmod":
+        verb = head
+    else:
+        return False
+    return verb.pos_ in ("VERB", "AUX") and told_in_past(token)
 
 
 def _name_of(token: Token) -> str:
@@ -563,9 +582,8 @@ def _purpose_of(token: Token) -> str | None:
             return c.lemma_.lower()
         if c.dep_ == "prep" and c.lower_ in ("on", "for") and token.pos_ in ("VERB", "NOUN"):
             obj = next((x for x in c.children if x.dep_ == "pobj"), None)
-            if obj is not None and (obj.pos_ == "NOUN" or obj.tag_ == "VBG") and obj.lemma_.lower() not in TIME_NOUNS \
-                    and obj.lemma_.lower() not in PREPOSITION_NOUNS \
-                    and not obj.ent_type_ and obj.lemma_.lower() not in ("night", "morning", "evening", "afternoon", "weekend", "basis"):
+            if obj is not None and (obj.pos_ == "NOUN" or obj.tag_ == "VBG") and not obj.ent_type_ \
+                    and obj.lemma_.lower() not in _NO_PURPOSE:
                 return canon_thing(obj.lemma_)
     return None
 
@@ -846,7 +864,9 @@ class _Extractor:
             used.update(t.i for t in tokens)
             if text[max(0, m.start() - 6):m.start()].lower().strip() == "since":
                 continue  # a window start, recorded with the sentence's figures
-            date = _parse_month_day(m.group(0), self.published, bool(tokens) and looks_forward(tokens[0]))
+            forward = bool(tokens) and looks_forward(tokens[0])
+            date = _parse_month_day(m.group(0), self.published, forward,
+                                    past=bool(tokens) and not forward and _dates_past_act(tokens[0]))
             value = date.isoformat() if date else m.group(0)
             if tokens:
                 claim = self._dated("date", index, tokens, start, end, value)
@@ -902,20 +922,25 @@ class _Extractor:
         and 'since June 2008' are two months, though one year."""
         out = []
         for m in MONTH_ONLY.finditer(text):
-            before = text[:m.start()].split()[-1:]
-            if m.group("y") is None and m.group("part") is None and (
-                    not before or before[0].lower() not in _MONTH_BEFORE):
+            before = (text[:m.start()].split()[-1:] or [""])[0].lower()
+            if m.group("y") is None and m.group("part") is None and before not in _MONTH_BEFORE | _MONTH_STEPS.keys():
                 continue
             start, end = sent.start_char + m.start(), sent.start_char + m.end()
             tokens = self._tokens_in(start, end)
             if not tokens or any(t.i in used for t in tokens):
                 continue
-            forward = looks_forward(tokens[0])
-            since = bool(before) and before[0].lower() == "since"
+            step = _MONTH_STEPS.get(before) if m.group("y") is None else None
+            forward = step == 1 or step is None and looks_forward(tokens[0])
+            since = before == "since"
             resolved = resolve_month(m.group("m"), int(m.group("y")) if m.group("y") else None, self.published,
-                                     m.group("part"), forward, past=not forward and (since or told_in_past(tokens[0])))
+                                     m.group("part"), forward, past=step == -1 or not forward and (
+                                         since or told_in_past(tokens[0])))
             if resolved is None:
                 continue
+            if step and self.published and (resolved[0].year, resolved[0].month) == (
+                    self.published.year, self.published.month):
+                # 'last May' in a May article is a year ago, 'next May' a year ahead
+                resolved = resolve_month(m.group("m"), self.published.year + step, self.published, m.group("part"))
             used.update(t.i for t in tokens)
             first, last = resolved
             claim = self._dated("date", index, tokens, start, end, f"{first.isoformat()}/{last.isoformat()}")

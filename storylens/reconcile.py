@@ -433,9 +433,22 @@ def _number_key(a: ClaimInfo, b: ClaimInfo) -> str | None:
     return STRONG if (a.thing and b.thing and a.event and b.event) else WEAK
 
 
+def _day_outside_period(a: ClaimInfo, b: ClaimInfo) -> bool:
+    """A day one article gives outside the month or week the other gives
+    ('expired on Monday' / 'ended this weekend'; 'on Sept. 20' / 'last
+    week'). A day inside it tells the same time more exactly, which both may
+    hold: no finding either way."""
+    day, period = (a, b) if "period" not in a.extra else (b, a)
+    if day.date is None or "year" in day.extra or "since" in period.extra:
+        return False
+    first, last = _period(period)
+    return not first <= day.date <= last
+
+
 def _date_key(a: ClaimInfo, b: ClaimInfo) -> str | None:
-    if ("year" in a.extra) != ("year" in b.extra) or ("period" in a.extra) != ("period" in b.extra):
-        return None   # a year, a month or week, and a day are not told against each other
+    if ("year" in a.extra) != ("year" in b.extra) or (
+            ("period" in a.extra) != ("period" in b.extra) and not _day_outside_period(a, b)):
+        return None   # a year, a month or week, and a day inside it are not told against each other
     if a.extra.get("since") != b.extra.get("since"):
         return None   # nor a benchmark ('since August 2008') and a time something happened ('last month')
     same_subject = _same_name(a.subject, b.subject)
@@ -727,6 +740,31 @@ def _alike_key(a: ClaimInfo, b: ClaimInfo, alone: set[int], evidence: "_Evidence
     return ALIKE if evidence.similarity(a, b) >= config.figure_similarity else None
 
 
+def _single_day(c: ClaimInfo) -> bool:
+    return c.kind == "date" and c.date is not None and "period" not in c.extra
+
+
+def _same_time(a: ClaimInfo, b: ClaimInfo) -> bool:
+    """One day (the same date, or the same weekday resolved a week apart),
+    or one month or week ('last December' / 'in December'), never a
+    benchmark ('since June')."""
+    if _single_day(a) and _single_day(b):
+        return _dates_compatible(a, b)
+    return a.kind == b.kind == "date" and "period" in a.extra and a.extra["period"] == b.extra.get("period") \
+        and not a.extra.get("since") and not b.extra.get("since")
+
+
+def _same_time_key(a: ClaimInfo, b: ClaimInfo, evidence: "_Evidence", config: FactsConfig) -> str | None:
+    """ALIKE for one day or month written by two articles in sentences this
+    alike (`day_similarity`), whatever verb and doer each names: outlets tell
+    the day of the news with other verbs ('sued the state on Friday' /
+    'announced Friday it is suing') and other names for the doer. Agreement
+    only: two alike sentences may still date two acts."""
+    if not _same_time(a, b):
+        return None
+    return ALIKE if evidence.similarity(a, b) >= config.day_similarity else None
+
+
 def _significant_digits(x: float) -> int:
     """3 for 37.3 and for 331,000,000; 6 for 188,829."""
     return len(f"{x:.10g}".replace(".", "").replace("-", "").strip("0").split("e")[0])
@@ -876,7 +914,8 @@ def _candidate_index(claims: list[ClaimInfo], evidence: _Evidence,
     - SLOT (`_slot_key`): figures in one aligned passage (a conflict also
       needs them within `figure_max_ratio`);
     - ALIKE (`alone_in_sentence`): figures in sentences at least
-      `figure_similarity` alike (agreements only);
+      `figure_similarity` alike (agreements only); (`_same_time_key`) one
+      day, the same date or weekday, or one month or week (agreements only);
     - WEAK and AGREE_ONLY (also `_swapped_noun`): kept only when supported,
       the two in one aligned passage (`_Evidence.counterpart`) or their
       sentences at least `related_similarity` alike, or else when both tell
@@ -906,6 +945,11 @@ def _candidate_index(claims: list[ClaimInfo], evidence: _Evidence,
                 keys.append(("first sentence", True))   # `_one_act`
             if c.subject in DATED_EVENTS:
                 keys.append(("subject", c.subject))
+            if _single_day(c):   # `_same_time_key`: one day, resolved or written as the same weekday
+                keys.append(("day", c.date))
+                keys.append(("weekday", c.extra.get("weekday")))
+            elif "period" in c.extra:   # ... or one month or week
+                keys.append(("period", tuple(c.extra["period"])))
         for key in keys:
             if key[1] is not None:
                 buckets.setdefault((block[n],) + key, []).append(n)
@@ -969,6 +1013,8 @@ def _candidate_pairs(claims: list[ClaimInfo], evidence: _Evidence, checker: Chec
             level = SLOT
         if level is None:
             level = _alike_key(a, b, alone, evidence, config)
+        if level in (None, AGREE_ONLY):
+            level = _same_time_key(a, b, evidence, config) or level
         if level is None:
             continue
         sim = evidence.similarity(a, b)

@@ -52,6 +52,7 @@ class FactsConfig:
     figure_rounded_ratio: float = 1.03  # ... this close ('212,672' rounded to '200,000' may be another quantity)
     figure_distinct_digits: int = 3    # a figure this precise that an article writes for one claim is not its figure for another
     purchase_max_ratio: float = 1.1    # amounts of money said of the same thing (shared words near both) pair up to this ratio
+    day_similarity: float = 0.4        # sentence cosine at which one day in two articles dates one act (agreements only)
     unique_distinct_from: float = 10   # a count this large found in another article, in any words, is not unique
     unique_period_max_days: int = 32   # a day inside a shorter period another article gives ('last month') is not unique
     show_bare_uniques: bool = False    # list bare weekdays, years and event-less figures as 'unique'

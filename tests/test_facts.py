@@ -175,6 +175,32 @@ def _claims_of(text, day=dt.date(2018, 6, 20)):
     return f.claims
 
 
+@pytest.mark.parametrize("text, value", [
+    # timing a verb told in the past in a June article, September is last year's
+    ("Hundreds marched in Calder on Sept. 11 to remember the flood.", "2017-09-11"),
+    ("The flood has destroyed the old harbour wall on Sept. 11.", "2017-09-11"),
+    # said without a tense, or ahead, it is this year's; so is a day a past act looks to
+    ("Calder will remember the flood on Sept. 11.", "2018-09-11"),
+    ("The judge set the hearing for Sept. 11 at noon.", "2018-09-11"),
+    ("Some councillors pushed for a delay of the Sept. 11 vote on the harbour wall.", "2018-09-11"),
+    ("The harbour wall is to be rebuilt by Sept. 11.", "2018-09-11"),
+])
+def test_a_day_told_in_the_past_is_not_after_publication(text, value):
+    [claim] = [c for c in _claims_of(text) if c.kind == "date"]
+    assert claim.value == value
+
+
+@pytest.mark.parametrize("text, period", [
+    ("The board sued the ferry company last December.", ("2017-12-01", "2017-12-31")),
+    ("The board sued the ferry company last June.", ("2017-06-01", "2017-06-30")),
+    ("The board will sue the ferry company next June.", ("2019-06-01", "2019-06-30")),
+    ("The board will sue the ferry company next March.", ("2019-03-01", "2019-03-31")),
+])
+def test_last_and_next_month_are_the_nearest_such_month_before_or_after_publication(text, period):
+    [claim] = [c for c in _claims_of(text) if c.kind == "date"]
+    assert claim.extra["period"] == period
+
+
 def test_relative_year_is_a_year_claim_and_a_month_a_period():
     claims = _claims_of("The councillor repaid the loan earlier this year. The audit was issued last month.")
     year = next(c for c in claims if c.text == "earlier this year")

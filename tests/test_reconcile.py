@@ -956,9 +956,17 @@ def test_the_only_figure_in_each_of_two_sentences_alike_agrees(a, b, status):
     # ... but two named doers are two acts
     ("Mayor Ana Ruell said on Monday that the bridge would be rebuilt within a year.",
      "Transport minister Piotr Hale said on Monday that the state would help.", None),
-    # ... and a later sentence may date anything
+    # a later sentence may date anything ...
     ("Inspectors will double. The Calder port board on Friday intensified its fight against cargo smuggling.",
-     "Traders objected. Calder's customs chief said on Friday that the new checks would stop smuggling.", None),
+     "Traders objected. The harbour café in Calder reopened on Friday after a month of repairs.", None),
+    # ... but one day in alike sentences dates one act, whatever the verbs and doers (`day_similarity`)
+    ("Inspectors will double. The Calder port board on Friday intensified its fight against cargo smuggling.",
+     "Traders objected. Calder's customs chief said on Friday that the new checks would stop smuggling.", "agree"),
+    ("Households in Dunmere face higher bills. The water authority said on Tuesday that it would raise prices.",
+     "Rates for homes in Dunmere will go up. The regional utility announced the increase on Tuesday.", "agree"),
+    # ... and so does one month
+    ("Ferry fares doubled in Calder. The harbour board sued the ferry company last December over the fares.",
+     "Calder's fares have doubled. In December the harbour board took the ferry company to court.", "agree"),
 ])
 def test_days_of_one_act_agree_whatever_the_verb(a, b, status):
     dates = [f for f in _story(a, b) if f.kind == "date" and f.status != "unique"]
@@ -972,6 +980,17 @@ def test_days_of_one_act_agree_whatever_the_verb(a, b, status):
 def test_two_months_of_one_year_are_two_dates(b, status):
     facts = _story("Harbour fees rose at the fastest pace since August 2008, the port office said.", b)
     assert [f.status for f in facts if f.kind == "date" and f.status != "unique"] == [status]
+
+
+@pytest.mark.parametrize("b, status", [
+    # 'last week' in a Wednesday 20 June article is 11 to 17 June: Monday the 18th is outside it
+    ("The Calder harbour levy expired last week, the port office said.", "conflict"),
+    # 'this week' holds Monday the 18th: the two tell one time, one more exactly, and neither is a finding
+    ("The Calder harbour levy expired this week, the port office said.", None),
+])
+def test_a_day_outside_the_week_another_article_gives_conflicts(b, status):
+    facts = _story("The Calder harbour levy expired on Monday, the port office said.", b)
+    assert [f.status for f in facts if f.kind == "date" and f.status != "unique"] == ([status] if status else [])
 
 
 def test_a_benchmark_month_is_not_the_month_something_happened():

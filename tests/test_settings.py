@@ -110,6 +110,10 @@ FACT_STORIES = {
     # one key (people killed) with figures five times apart: a local and a wider toll
     "key_ratio": ("The fever has killed 1,200 people in Norvale, officials said.",
                   "Doctors in the capital warned that the fever had killed 6,000 people across the province."),
+    # one day in two later sentences about one act, in other words
+    "day": ("Households in Dunmere face higher bills. The water authority said on Tuesday that it would raise prices "
+            "for households next year.",
+            "Rates for homes in Dunmere will go up from January. The regional utility announced the increase on Tuesday."),
     # a ten-letter place name one letter apart, in sentences that share nothing
     "name_slip": ("Drones struck a compound in Tarnhollow Province late on Friday.",
                   "Elders from Tarnhallow buried the dead the next morning, a witness told reporters."),
@@ -151,6 +155,8 @@ FACT_MOVES = [
     ("figure_distinct", {"figure_distinct_digits": 4}, lambda fs: any(f.status == "conflict" and f.kind == "number" for f in fs)),
     ("key_ratio", {"key_figure_max_ratio": 4.0}, lambda fs: not any(f.status == "conflict" for f in fs)),
     ("key_ratio", {"key_figure_max_ratio": 6.0}, lambda fs: any(f.status == "conflict" and f.kind == "number" for f in fs)),
+    ("day", {"day_similarity": 0.4}, lambda fs: any(f.status == "agree" and f.kind == "date" for f in fs)),
+    ("day", {"day_similarity": 0.6}, lambda fs: not any(f.status == "agree" and f.kind == "date" for f in fs)),
     ("unique", {"unique_distinct_from": 100}, lambda fs: any(f.status == "unique" and "71st" in f.claims[0].text for f in fs)),
 ]
 

@@ -43,7 +43,7 @@ from .attribution import QUOTE_ONLY_VERBS, QUOTE_VERBS
 from .ids import finding_id
 from .models import Quote, QuoteMention
 from .settings import QuoteConfig
-from .sources import (ORG_WORDS, TITLE_WORDS, Actor, _is_proper, ArticleNames, according_to, article_names, in_title_line,
+from .sources import (GENERIC_HEADS, MEDIA_KINDS, ORG_WORDS, TITLE_WORDS, Actor, _is_proper, ArticleNames, according_to, article_names, in_title_line,
                       is_pronoun, name_words, not_a_speaker, same_speaker, subject_heads)
 from .speakers import CUE_WORDS, PARTY_WORDS, ROLE_NOUNS, SpeakerContext, can_speak, is_named, is_person_description, is_role_subject, quote_ranker, rank
 
@@ -278,6 +278,7 @@ def _speaker(names: ArticleNames, ctx: SpeakerContext, verb: Token | None, mark_
              if h.lower_ in ROLE_NOUNS or h.lower_ in TITLE_WORDS else h for h in heads]
     heads = [h for h in heads if not (mark_start <= h.idx < mark_end)
              and h.ent_type_ not in ("DATE", "TIME")  # 'Tuesday said' is a mis-parse
+             and h.pos_ not in ("VERB", "AUX")  # a clause as subject: 'Continuing to … will be key'
              and not not_a_speaker(h, None if h.i in owners else verb) and not in_title_line(h.doc, h.idx)
              and not _line_label(h)]
     resolved = []
@@ -313,6 +314,11 @@ def _speaker(names: ArticleNames, ctx: SpeakerContext, verb: Token | None, mark_
                     how["via"] = "described"
             if not is_named(name):
                 name = _named_institution(ctx, head, mark_start) or name
+            if not is_named(name):
+                described = _described_organisation(ctx, head)
+                if described:
+                    name = described
+                    how["via"] = "described"
             if not is_named(name) and not can_speak(head):
                 continue  # "Clinton's track record said", 'his eyes gleaming, as if to say'
         if name and name != UNATTRIBUTED and name not in resolved:
@@ -362,6 +368,37 @@ def _named_institution(ctx: SpeakerContext, head: Token, before: int) -> str | N
     return None
 
 
+def _described_organisation(ctx: SpeakerContext, head: Token) -> str | None:
+    """'Pfizer and BioNTech’s vaccine …, the drugmakers announced', 'the
+    company said' after 'Facebook says': a definite description that is no
+    person stands for the latest organisation named before it, in its own
+    paragraph or the one before (outside quotation marks); a plural one for
+    the organisations named together there ('X and Y')."""
+    # One organisation is named by an organisation word ('the company', 'the
+    # ministry'); several by any plural that can speak ('the drugmakers').
+    if head.pos_ != "NOUN" or not (head.lemma_ in ORG_WORDS if head.tag_ != "NNS" else can_speak(head)) \
+            or head.lemma_ in DOCUMENT_NOUNS or head.lower_ in GENERIC_HEADS | MEDIA_KINDS \
+            or head.lower_ in ROLE_NOUNS or not any(c.dep_ == "det" and c.lower_ == "the" for c in head.children) \
+            or any(c.dep_ in ("compound", "poss", "appos") for c in head.children):
+        return None
+    p = ctx.para_index(head.idx)
+    orgs = [m for m in ctx.mentions_in_paras(p - 1, p) if m.end <= head.left_edge.idx and m.org
+            and not m.in_quote and not ctx.in_quote(m.start) and ctx.gender(m.name) is None]
+    if not orgs:
+        return None
+    if head.tag_ != "NNS":
+        return orgs[-1].name
+    # The names joined to the latest one by 'and' or commas: 'Pfizer and BioNTech'.
+    group = [orgs[-1]]
+    for m in reversed(orgs[:-1]):
+        if not re.fullmatch(r"\s*(?:,|,?\s+and)\s*", ctx.text[m.end:group[0].start]):
+            break
+        group.insert(0, m)
+    if len(group) < 2 and " and " not in group[0].name:
+        return None  # one organisation for several speakers: not what the plural means
+    return " and ".join(dict.fromkeys(m.name for m in group))
+
+
 def _owned_role(head: Token, name: str) -> bool:
     """'the committee's ranking Republican', 'the federal government's top
     health official': a role owned by an institution stands for the person
@@ -370,7 +407,8 @@ def _owned_role(head: Token, name: str) -> bool:
     owners = [c for c in head.children if c.dep_ == "poss"]
     return bool(owners) and head.lower_ in ROLE_NOUNS \
         and (not is_named(name) or name_words(name)[-1:] == [head.lower_]) \
-        and all(o.pos_ == "NOUN" and any(d.lower_ == "the" for d in o.children) for o in owners)
+        and all(o.pos_ == "NOUN" and any(d.lower_ == "the" for d in o.children)
+                or o.ent_type_ == "GPE" for o in owners)  # "Ohio's governor" is a place's role too
 
 
 def _line_label(token: Token) -> bool:
@@ -427,7 +465,8 @@ def _passive_agents(verb: Token) -> list[Token]:
 
 
 DOCUMENT_NOUNS = {"statement", "report", "letter", "release", "document", "post", "message", "communique",
-                  "lawsuit", "suit", "complaint", "filing", "website", "memo", "email", "e-mail", "tweet"}
+                  "lawsuit", "suit", "complaint", "filing", "website", "memo", "email", "e-mail", "tweet",
+                  "ad", "advertisement"}
 # Words for one document: 'the lawsuit from Nebraska' is 'the suit' after.
 _SAME_DOCUMENT = [{"lawsuit", "suit", "complaint", "filing"}, {"statement", "release"}, {"email", "e-mail"}]
 
@@ -458,7 +497,12 @@ def _document_owner(head: Token) -> Token | None:
     statement'); or, for 'in a statement', the clause's subject ('In a letter,
     Weich told …')."""
     if head.dep_ == "dobj" and head.head.lemma_ in AUTHORING_VERBS:
-        subjects = [c for c in head.head.children if c.dep_ == "nsubj"]
+        # 'X teamed up to issue a statement': an infinitive's subject is its governing verb's.
+        verb = head.head
+        while not any(c.dep_ == "nsubj" for c in verb.children) and verb.dep_ in ("xcomp", "advcl") \
+                and verb.head.i != verb.i:
+            verb = verb.head
+        subjects = [c for c in verb.children if c.dep_ == "nsubj"]
         if subjects:
             return subjects[0]
     for child in head.children:

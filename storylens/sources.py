@@ -53,11 +53,15 @@ KNOWN_MEDIA = {
     "the wall street journal", "politico", "huffpost", "huffington post", "rt", "sky news",
     "al-mayadeen", "al mayadeen", "press tv", "haaretz", "le monde", "der spiegel",
 }
-MEDIA_HEADS = {"television", "tv", "broadcaster", "media", "radio", "newspaper", "paper",
+# Common nouns for an outlet ('the newspaper said', 'the network reported').
+MEDIA_KINDS = {"television", "tv", "broadcaster", "media", "radio", "newspaper", "paper",
                "daily", "channel", "network", "station", "outlet", "website", "magazine",
-               "weekly", "tabloid", "newswire", "broadcast", "times", "post", "journal",
-               "news", "press", "gazette", "herald", "tribune", "chronicle", "telegraph",
-               "courier", "observer", "reporter", "review", "mirror", "express"}
+               "weekly", "tabloid", "newswire", "broadcast", "journal", "news", "press", "review"}
+# Words that end an outlet's name ('The Hollywood Reporter', 'The Observer')
+# but in lower case mean something else, often a person ('a reporter said').
+MEDIA_NAME_WORDS = {"times", "post", "gazette", "herald", "tribune", "chronicle", "telegraph",
+                    "courier", "observer", "reporter", "mirror", "express"}
+MEDIA_HEADS = MEDIA_KINDS | MEDIA_NAME_WORDS
 MONITOR_WORDS = {"observatory", "monitor", "monitors", "monitoring"}
 OFFICIAL_WORDS = {
     "minister", "ministers", "spokesman", "spokeswoman", "spokesperson", "official",

@@ -36,7 +36,7 @@ from spacy.tokens import Token
 
 from .analyze import Analysis, doc_ents, tokens_where
 from .attribution import QUOTE_VERBS
-from .sources import (GENERIC_HEADS, MEDIA_HEADS, MONITOR_WORDS, OFFICIAL_WORDS, ORG_WORDS, SERVICE_HEADS, TITLE_WORDS, Actor, ArticleNames, name_from_tokens, _is_proper, according_to, in_title_line, is_pronoun,
+from .sources import (GENERIC_HEADS, MEDIA_HEADS, MEDIA_KINDS, MONITOR_WORDS, OFFICIAL_WORDS, ORG_WORDS, SERVICE_HEADS, TITLE_WORDS, Actor, ArticleNames, name_from_tokens, _is_proper, according_to, in_title_line, is_pronoun,
                       name_words, not_a_speaker, same_actor, subject_heads, swallowing, tag_owner)
 
 MALE_PRONOUNS = {"he", "him", "his", "himself"}
@@ -341,10 +341,13 @@ class SpeakerContext:
             if m.start >= inside:
                 continue
             titles = self.name_titles.get(m.name, set())
-            if m.sent == here_sent and not m.subject and not (described and _kin(word, titles)):
+            if m.sent == here_sent and (described or not m.subject) and not (described and _kin(word, titles)):
                 # never the object or topic of the speaker's own sentence, but
                 # 'a video showed Rep. Bob Lin …, the lawmaker said': a
-                # description that fits the title given there.
+                # description that fits the title given there. A description
+                # is not the subject of another clause of its sentence either:
+                # in '"Steen must go," the Vermont Republican said' Steen is
+                # who the words are about.
                 continue
             g = self.gender(m.name)
             if personal and (want and g and g != want or m.affiliation or want and m.org and g is None):
@@ -681,7 +684,7 @@ def is_person_description(head: Token, determiners: tuple[str, ...] = ("the",)) 
     """'the businessman', 'the gambling tycoon': a definite description of a
     person (or, with `determiners` ('a', 'the'), 'a reporter' too)."""
     return head.pos_ == "NOUN" and head.tag_ == "NN" and head.lower_ not in _NOT_PERSON_HEADS and can_speak(head) \
-        and head.lower_ not in MEDIA_HEADS | ORG_WORDS | MONITOR_WORDS | SERVICE_HEADS | GENERIC_HEADS \
+        and head.lower_ not in MEDIA_KINDS | ORG_WORDS | MONITOR_WORDS | SERVICE_HEADS | GENERIC_HEADS \
         and head.lower_ not in _NON_SPEAKER_ROLES \
         and any(c.lower_ in determiners for c in head.children if c.dep_ == "det")
 

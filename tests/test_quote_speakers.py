@@ -152,6 +152,45 @@ CONTEXT_CASES = {
         'to fund the lighthouse program.\n\n'
         '"Keeping the coastal lights burning has never split this chamber," they wrote to the chairs.\n',
         {"Keeping the coastal lights burning has never split this chamber": "Pia Arden and Cole Baxby"}),
+    "'a reporter' is a person, whom the next paragraph names": (
+        'A reporter says she quit the Harbour Gazette because editors "forced" her to file an "incorrect" piece '
+        'on the harbour master.\n\n'
+        'Nora Blix posted about the piece and her departure on Tuesday.\n',
+        {"forced": "Nora Blix", "incorrect": "Nora Blix"}),
+    "'the company' is the organisation named in the paragraph before": (
+        'Chat apps from Chatterly Inc. went dark for six hours on Monday before service returned, Chatterly Inc. '
+        'says.\n\n'
+        'A faulty update at Chatterly Inc. caused the fault.\n\n'
+        'The company said it had found "no sign that any customer records were exposed".\n',
+        {"no sign that any customer records were exposed": "Chatterly Inc."}),
+    "a description is not the subject of the clause it reports": (
+        'Sen. Tom Hale met with the harbour board on Monday to discuss the audit of harbour master Mark Steen.\n\n'
+        'Steen must make "an appropriate decision about his future," the Vermont Republican said.\n',
+        {"an appropriate decision about his future": "Tom Hale"}),
+    "a place's official is the person named before": (
+        'Come autumn, every child ought to be back in class.\n\n'
+        'It took Bill Harmon to take the lead. "Every public school in the city will be open in September, '
+        'all in person," announced Springfield\u2019s often-feckless mayor.\n',
+        {"Every public school in the city will be open in September, all in person": "Bill Harmon"}),
+    "the release of those who worked together to put out a statement": (
+        'The Harbour Board and the Coast Guard worked together to release a calming statement as the storm '
+        'passed.\n\n'
+        'The evening press release said boats were \u201csafe to return to every berth in the bay.\u201d\n',
+        {"safe to return to every berth in the bay.": "Harbour Board"}),
+    "an ad speaks for whoever put it out": (
+        'Mayoral hopeful Nora Blix released a one-minute ad on Sunday that tells residents to \u201cstand up to '
+        'the port bosses\u201d this fall.\n\n'
+        'The ad says \u201cthe harbour belongs to the people who work on it, not to the bosses.\u201d\n',
+        {"stand up to the port bosses": "Nora Blix",
+         "the harbour belongs to the people who work on it, not to the bosses.": "Nora Blix"}),
+    "a writer quoted after 'as X observed' and a colon": (
+        'Of course, as Joel Marsh of the Harbour Review observed, the biggest victor was not on the stage:\n\n'
+        '\u201cThe clear winner of the night was the harbour network, which ran two lively sessions.\u201d\n',
+        {"The clear winner of the night was the harbour network, which ran two lively sessions.": "Joel Marsh"}),
+    "a clause is no speaker": (
+        'About half of the town has had the shot, according to the Harbour Health Agency.\n\n'
+        'Continuing to deliver "shots in arms" will be key to ending the outbreak this year.\n',
+        {"shots in arms": "unattributed"}),
 }
 
 

@@ -157,7 +157,7 @@ def _reporting_verb(analysis: Analysis, mark_start: int, mark_end: int,
             sents.append(nxt)
     verb = _climb_from_quote(sents, inside, reporting)
     if verb is not None:
-        return _reported_person(sents, inside, verb) or verb, True
+        return _reported_person(sents, inside, verb) or _outer_report(verb, inside, reporting) or verb, True
     frame = [t for s in sents for t in doc_tokens(doc)[s.start:s.end]
              if not inside(t) and (reporting(t) or t.lower_ == "according")]
     if not frame:
@@ -180,6 +180,21 @@ def _reported_person(sents, inside, verb: Token) -> Token | None:
         return None
     return _climb_from_quote(sents, inside, lambda n: n.i != verb.i and n.pos_ == "VERB"
                              and any(h.ent_type_ == "PERSON" for h in subject_heads(n)))
+
+
+def _outer_report(verb: Token, inside, reporting) -> Token | None:
+    """'Carlson said a government whistle-blower had told him the agency was
+    watching him for "political reasons"': a report by someone unnamed inside
+    a named person's report; the quotation marks give the named reporter's
+    words. The nearest reporting verb above `verb` whose subject is a name."""
+    heads = subject_heads(verb)
+    if not heads or any(h.pos_ == "PROPN" or h.ent_type_ in ("PERSON", "ORG") or is_pronoun(h) for h in heads):
+        return None
+    for node in verb.ancestors:
+        if not inside(node) and reporting(node) and node.pos_ in ("VERB", "AUX"):
+            above = subject_heads(node)
+            return node if above and all(h.pos_ == "PROPN" or h.ent_type_ == "PERSON" for h in above) else None
+    return None
 
 
 _LABEL = re.compile(r"[^\n:“”\"]{1,30}:[^\S\n]+(?=\S)")
@@ -368,12 +383,17 @@ def _named_institution(ctx: SpeakerContext, head: Token, before: int) -> str | N
     return None
 
 
+# How many paragraphs back 'the company' looks for the organisation it means:
+# news keeps the company's name within a few short paragraphs of its 'the company'.
+_ORG_LOOKBACK = 2
+
+
 def _described_organisation(ctx: SpeakerContext, head: Token) -> str | None:
     """'Pfizer and BioNTech’s vaccine …, the drugmakers announced', 'the
     company said' after 'Facebook says': a definite description that is no
     person stands for the latest organisation named before it, in its own
-    paragraph or the one before (outside quotation marks); a plural one for
-    the organisations named together there ('X and Y')."""
+    paragraph or the `_ORG_LOOKBACK` before (outside quotation marks); a
+    plural one for the organisations named together there ('X and Y')."""
     # One organisation is named by an organisation word ('the company', 'the
     # ministry'); several by any plural that can speak ('the drugmakers').
     if head.pos_ != "NOUN" or not (head.lemma_ in ORG_WORDS if head.tag_ != "NNS" else can_speak(head)) \
@@ -382,7 +402,7 @@ def _described_organisation(ctx: SpeakerContext, head: Token) -> str | None:
             or any(c.dep_ in ("compound", "poss", "appos") for c in head.children):
         return None
     p = ctx.para_index(head.idx)
-    orgs = [m for m in ctx.mentions_in_paras(p - 1, p) if m.end <= head.left_edge.idx and m.org
+    orgs = [m for m in ctx.mentions_in_paras(p - _ORG_LOOKBACK, p) if m.end <= head.left_edge.idx and m.org
             and not m.in_quote and not ctx.in_quote(m.start) and ctx.gender(m.name) is None]
     if not orgs:
         return None

@@ -418,7 +418,10 @@ def _subject_heads(verb: Token) -> list[Token]:
     # Of several, a place last and the one nearest before the verb first: 'the
     # Department of Health and Human Services Secretary Xavier Becerra said'
     # parses 'Department' and 'Becerra' both as subjects.
-    subjects.sort(key=lambda c: (several and c.ent_type_ in ("GPE", "LOC", "FAC"),
+    # A subject in quotation marks ('Citing "statements and actions" …, Pelosi
+    # said', a mis-parse) is someone's words, not who speaks: after the others.
+    subjects.sort(key=lambda c: (several and c.i > 0 and c.doc[c.i - 1].text in _QUOTE_MARKS,
+                                 several and c.ent_type_ in ("GPE", "LOC", "FAC"),
                                  several and (verb.i - c.i if c.i < verb.i else len(verb.doc))))
     for child in subjects:
         if child.lower_ in ("who", "which", "that") and verb.dep_ == "relcl":

@@ -286,6 +286,28 @@ def test_speaker_of_the_main_clause_not_the_embedded_subject():
     assert got["if it were held in a warehouse."] == "Paul Fenwick"
 
 
+def test_an_unnamed_report_inside_a_named_report_is_the_named_reporter_s():
+    got = speakers('The harbour agency hit back at claims by radio host Tom Hale that it is spying on him.\n\n'
+                   'Hale, a long-time critic of the mayor, said on Monday that a harbour whistle-blower had told '
+                   'him the agency was watching him for "political reasons".\n')
+    assert got["political reasons"] == "Tom Hale"
+
+
+def test_a_subject_in_quotation_marks_comes_after_the_others():
+    # The mis-parse of 'Citing "statements", Lo said' as two subjects, with
+    # the person tagged a place: the quoted words are not who speaks.
+    import spacy
+    from spacy.tokens import Doc
+
+    from storylens.sources import subject_heads
+
+    doc = Doc(spacy.blank("en").vocab, words=["Citing", '"', "statements", '"', ",", "Lo", "said", "."],
+              heads=[2, 2, 6, 2, 6, 6, 6, 6], deps=["amod", "punct", "nsubj", "punct", "punct", "nsubj", "ROOT", "punct"],
+              pos=["VERB", "PUNCT", "NOUN", "PUNCT", "PUNCT", "PROPN", "VERB", "PUNCT"],
+              ents=["O"] * 5 + ["B-GPE", "O", "O"])
+    assert [t.text for t in subject_heads(doc[6])] == ["Lo"]
+
+
 def test_named_apposition_speaks_for_the_description():
     got = speakers('Lena Ortiz is claiming a victory of sorts.\n\n'
                    'A senior adviser, Mark Vell, tells reporters that her showing will '

@@ -186,11 +186,14 @@ def _outer_report(verb: Token, inside, reporting) -> Token | None:
     """'Carlson said a government whistle-blower had told him the agency was
     watching him for "political reasons"': a report by someone unnamed inside
     a named person's report; the quotation marks give the named reporter's
-    words. The nearest reporting verb above `verb` whose subject is a name."""
+    words. The reporting verb whose reported clause holds `verb`, when its
+    subject is a name."""
     heads = subject_heads(verb)
     if not heads or any(h.pos_ == "PROPN" or h.ent_type_ in ("PERSON", "ORG") or is_pronoun(h) for h in heads):
         return None
-    for node in verb.ancestors:
+    node = verb
+    while node.dep_ in ("ccomp", "xcomp") and node.head.i != node.i:
+        node = node.head
         if not inside(node) and reporting(node) and node.pos_ in ("VERB", "AUX"):
             above = subject_heads(node)
             return node if above and all(h.pos_ == "PROPN" or h.ent_type_ == "PERSON" for h in above) else None
@@ -456,8 +459,8 @@ def _is_title(quoted: str, before: str) -> bool:
     show, book or event rather than speech."""
     words = quoted.rstrip(".,;:!?").split()
     previous = _WORD.findall(before.lower())
-    if words and previous and previous[-1] in ("titled", "entitled", "headlined"):
-        return True  # 'a story entitled "The Vice President pushed back …"', whatever its case
+    if words and previous and previous[-1] in ("titled", "entitled", "headlined", "headline"):
+        return True  # 'a story entitled "The Vice President pushed back …"', 'under the headline "…"', whatever its case
     # 'known only as "Executive Assistant #1"': a label of capitalised words and numbers.
     if words and "known" in previous[-3:] and previous[-1] == "as" \
             and all(w[:1].isupper() or not any(c.isalpha() for c in w) for w in words):

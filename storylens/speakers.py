@@ -358,9 +358,12 @@ class SpeakerContext:
                 continue
             if role and role not in titles:
                 continue
-            if described and word not in titles and titles & ROLE_NOUNS and not _kin(word, titles) \
-                    and word not in PARTY_WORDS:
-                continue  # 'the fire chief' is not the person known as the mayor
+            if described and word in OFFICIAL_WORDS and word not in titles and titles & ROLE_NOUNS \
+                    and not _kin(word, titles):
+                # 'the fire chief' is not the person known as the mayor; but a
+                # role that is no office ('the presidential candidate', 'the
+                # billionaire', 'the Republican') fits a senator too.
+                continue
             if m.name not in seen:
                 seen[m.name] = m
         ordered = list(seen.values())

@@ -187,6 +187,12 @@ CONTEXT_CASES = {
         'Of course, as Joel Marsh of the Harbour Review observed, the biggest victor was not on the stage:\n\n'
         '\u201cThe clear winner of the night was the harbour network, which ran two lively sessions.\u201d\n',
         {"The clear winner of the night was the harbour network, which ran two lively sessions.": "Joel Marsh"}),
+    "a role that is no office fits a person with another title": (
+        'The mayor signed the harbour tax on Monday.\n\n'
+        'Sen. Tom Hale is protesting the tax by giving away a fishing boat.\n\n'
+        'The presidential candidate sent out an email to voters on Tuesday, asking them to enter the draw to '
+        '\u201cwin my own fishing boat!\u201d\n',
+        {"win my own fishing boat!": "Tom Hale"}),
     "a clause is no speaker": (
         'About half of the town has had the shot, according to the Harbour Health Agency.\n\n'
         'Continuing to deliver "shots in arms" will be key to ending the outbreak this year.\n',
@@ -207,7 +213,8 @@ def test_titles_scare_quotes_and_labels_are_not_quotes():
     got = speakers('The vote came at 4 a.m. after a \u201cvote-a-rama,\u201d during which senators offered amendments.\n\n'
                    'Responding to criticism of the planned \u201cdoor-to-door\u201d drive, Mr. Fenwick said it was voluntary.\n\n'
                    'A harbour clerk, known only as \u201cWitness #2\u201d in the report, testified.\n\n'
-                   'He is named in a story entitled \u201cThe governor pushed back against the port plan\u201d last year.\n')
+                   'He is named in a story entitled \u201cThe governor pushed back against the port plan\u201d last year.\n\n'
+                   'She wrote a column under the headline \u201cThe Pier Is More Than a Landmark. We Must Save It\u201d.\n')
     assert not got
     # Shows with numbers or signs in their names, a show after its network's
     # possessive, and a term the writer calls so-called.

@@ -297,7 +297,8 @@ def _speaker(names: ArticleNames, ctx: SpeakerContext, verb: Token | None, mark_
     heads = [h for h in heads if not (mark_start <= h.idx < mark_end)
              and h.ent_type_ not in ("DATE", "TIME")  # 'Tuesday said' is a mis-parse
              and h.pos_ not in ("VERB", "AUX")  # a clause as subject: 'Continuing to … will be key'
-             and not not_a_speaker(h, None if h.i in owners else verb) and not in_title_line(h.doc, h.idx)
+             and (not not_a_speaker(h, None if h.i in owners else verb) or _named_again(ctx, h))
+             and not in_title_line(h.doc, h.idx)
              and not _line_label(h)]
     resolved = []
     for head in heads:
@@ -342,6 +343,12 @@ def _speaker(names: ArticleNames, ctx: SpeakerContext, verb: Token | None, mark_
         if name and name != UNATTRIBUTED and name not in resolved:
             resolved.append(name)
     return " and ".join(resolved) or UNATTRIBUTED
+
+
+def _named_again(ctx: SpeakerContext, head: Token) -> bool:
+    """'…of Ohio, Pelosi said', the surname tagged a place: a mention of a
+    name the article gave before ('House Speaker Nancy Pelosi'), no town."""
+    return any(m.start == head.idx and " " in m.name for m in ctx.mentions_between(head.idx, head.idx + 1))
 
 
 def _named_after_lead(ctx: SpeakerContext, head: Token) -> str | None:

@@ -200,14 +200,25 @@ class SpeakerContext:
         for ent in doc_ents(doc):
             if ent.label_ in ("PERSON", "ORG") and not self.in_quote(ent.start_char) and not swallowing(ent):
                 heads[ent.root.i] = (ent.root, list(ent))
+        # 'Homeland Security Secretary Alejandro Mayorkas …', then 'Mayorkas
+        # commented' tagged a place: the last word of a name the article gave
+        # before is that name, whatever the tagger says.
+        surnames: dict[str, int] = {}
+        for i, (head, tokens) in heads.items():
+            if len(tokens) > 1 and head.pos_ == "PROPN":
+                surnames.setdefault(head.text, i)
+        named_again = set()
         for token in tokens_where(doc, "pos_", ("PROPN",)):
             if token.dep_ in ("nsubj", "nsubjpass") and token.i not in heads \
-                    and token.ent_type_ in ("", "PERSON", "ORG") and not self.in_quote(token.idx):
+                    and (token.ent_type_ in ("", "PERSON", "ORG") or surnames.get(token.text, token.i) < token.i) \
+                    and not self.in_quote(token.idx):
                 heads[token.i] = (token, None)
+                if surnames.get(token.text, token.i) < token.i:
+                    named_again.add(token.i)  # no town of 'in Texas, Mayorkas said' either
         out = []
         for i in sorted(heads):
             head, tokens = heads[i]
-            if in_title_line(doc, head.idx) or not_a_speaker(head) or tag_owner(head) is not None:
+            if in_title_line(doc, head.idx) or not_a_speaker(head) and i not in named_again or tag_owner(head) is not None:
                 continue
             if is_pronoun(head):
                 continue

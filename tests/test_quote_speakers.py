@@ -315,6 +315,24 @@ def test_a_subject_in_quotation_marks_comes_after_the_others():
     assert [t.text for t in subject_heads(doc[6])] == ["Lo"]
 
 
+def test_a_surname_tagged_a_place_is_the_person_named_before():
+    # The tagger takes the surname after 'in Texas,' for a place (as it does on
+    # real leads); the article named the person in full before.
+    from spacy.tokens import Span
+
+    analysis = analyze([Article(id="t", text=(
+        'Harbour Security Secretary Alejo Varkas announced Thursday that patrol boats stopped over 2,000 trawlers '
+        'in July.\n\n'
+        'During a stop at the port in Texas, Varkas commented that 2,100 trawlers were stopped in July, a 13 percent '
+        'rise over June. He acknowledged that the situation at the port is a crisis, calling it '
+        '\u201cone of the hardest tasks we face.\u201d\n'))])[0]
+    doc = analysis.doc
+    again = [t for t in doc if t.text == "Varkas"][1]
+    doc.ents = [e for e in doc.ents if not e.start <= again.i < e.end] + [Span(doc, again.i, again.i + 1, label="GPE")]
+    got = {q.text: q.speaker for q in article_quotes(analysis)}
+    assert got["one of the hardest tasks we face."] == "Alejo Varkas"
+
+
 def test_named_apposition_speaks_for_the_description():
     got = speakers('Lena Ortiz is claiming a victory of sorts.\n\n'
                    'A senior adviser, Mark Vell, tells reporters that her showing will '

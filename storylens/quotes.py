@@ -11,7 +11,11 @@ Rules:
   reporting verb or 'according to X' in the same sentence. Pronouns resolve to
   the latest earlier speaker of the article that fits; short names and bare
   titles ('Youssef', 'the envoy') resolve to the article's full name, initials
-  to the name the article spells out ('FDA').
+  to the name the article spells out ('FDA'); 'the company' or 'the
+  drugmakers' to the organisations named just before, a document ('the
+  release', 'the ad') to whoever put it out. A report by someone unnamed
+  inside a named person's report ('X said a whistle-blower told him "…"') is
+  the named person's.
 - A quote with no attribution of its own takes, in order: a transcript label
   or a signature line after it ('— Sen. X, in a tweet'), a colon
   introduction, a name right next to it, another quote of its paragraph, the

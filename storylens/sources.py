@@ -420,7 +420,7 @@ def _subject_heads(verb: Token) -> list[Token]:
     # parses 'Department' and 'Becerra' both as subjects.
     # A subject in quotation marks ('Citing "statements and actions" …, Pelosi
     # said', a mis-parse) is someone's words, not who speaks: after the others.
-    subjects.sort(key=lambda c: (several and c.i > 0 and c.doc[c.i - 1].text in _QUOTE_MARKS,
+    subjects.sort(key=lambda c: (several and _opens_quote(c),
                                  several and c.ent_type_ in ("GPE", "LOC", "FAC"),
                                  several and (verb.i - c.i if c.i < verb.i else len(verb.doc))))
     for child in subjects:
@@ -475,6 +475,15 @@ def _subject_heads(verb: Token) -> list[Token]:
 
 
 _QUOTE_MARKS = set('"“”')
+
+
+def _opens_quote(token: Token) -> bool:
+    """Whether `token` opens a quotation: right after an opening mark ('“X',
+    '"X'; not the closing mark of '"…," X said')."""
+    if token.i == 0:
+        return False
+    mark = token.doc[token.i - 1]
+    return mark.text == "“" or mark.text == '"' and not mark.whitespace_
 
 
 def _inverted_subject(verb: Token) -> Token | None:

@@ -309,7 +309,7 @@ def test_a_subject_in_quotation_marks_comes_after_the_others():
     from storylens.sources import subject_heads
 
     doc = Doc(spacy.blank("en").vocab, words=["Citing", '"', "statements", '"', ",", "Lo", "said", "."],
-              heads=[2, 2, 6, 2, 6, 6, 6, 6], deps=["amod", "punct", "nsubj", "punct", "punct", "nsubj", "ROOT", "punct"],
+              spaces=[True, False, False, False, True, True, False, False], heads=[2, 2, 6, 2, 6, 6, 6, 6], deps=["amod", "punct", "nsubj", "punct", "punct", "nsubj", "ROOT", "punct"],
               pos=["VERB", "PUNCT", "NOUN", "PUNCT", "PUNCT", "PROPN", "VERB", "PUNCT"],
               ents=["O"] * 5 + ["B-GPE", "O", "O"])
     assert [t.text for t in subject_heads(doc[6])] == ["Lo"]

@@ -352,7 +352,7 @@ def _speaker(names: ArticleNames, ctx: SpeakerContext, verb: Token | None, mark_
 def _named_again(ctx: SpeakerContext, head: Token) -> bool:
     """'…of Ohio, Pelosi said', the surname tagged a place: a mention of a
     name the article gave before ('House Speaker Nancy Pelosi'), no town."""
-    return any(m.start == head.idx and " " in m.name for m in ctx.mentions_between(head.idx, head.idx + 1))
+    return any(m.start == head.idx and len(m.name.split()) > 1 for m in ctx.mentions_between(head.idx, head.idx + 1))
 
 
 def _named_after_lead(ctx: SpeakerContext, head: Token) -> str | None:

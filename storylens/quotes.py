@@ -11,7 +11,11 @@ Rules:
   reporting verb or 'according to X' in the same sentence. Pronouns resolve to
   the latest earlier speaker of the article that fits; short names and bare
   titles ('Yousri', 'the envoy') resolve to the article's full name, initials
-  to the name the article spells out ('FDA').
+  to the name the article spells out ('FDA'); 'the company' or 'the
+  drugmakers' to the organisations named just before, a document ('the
+  release', 'the ad') to whoever put it out. A report by someone unnamed
+  inside a named person's report ('X said a whistle-blower told him "…"') is
+  the named person's.
 - A quote with no attribution of its own takes, in order: a transcript label
   or a signature line after it ('— Sen. X, in a tweet'), a colon
   introduction, a name right next to it, another quote of its paragraph, the
@@ -43,7 +47,7 @@ from .attribution import QUOTE_ONLY_VERBS, QUOTE_VERBS
 from .ids import finding_id
 from .models import Quote, QuoteMention
 from .settings import QuoteConfig
-from .sources import (ORG_WORDS, TITLE_WORDS, Actor, _is_proper, ArticleNames, according_to, article_names, in_title_line,
+from .sources import (GENERIC_HEADS, MEDIA_KINDS, ORG_WORDS, TITLE_WORDS, Actor, _is_proper, ArticleNames, according_to, article_names, in_title_line,
                       is_pronoun, name_words, not_a_speaker, same_speaker, subject_heads)
 from .speakers import CUE_WORDS, PARTY_WORDS, ROLE_NOUNS, SpeakerContext, can_speak, is_named, is_person_description, is_role_subject, quote_ranker, rank
 
@@ -157,7 +161,7 @@ def _reporting_verb(analysis: Analysis, mark_start: int, mark_end: int,
             sents.append(nxt)
     verb = _climb_from_quote(sents, inside, reporting)
     if verb is not None:
-        return _reported_person(sents, inside, verb) or verb, True
+        return _reported_person(sents, inside, verb) or _outer_report(verb, inside, reporting) or verb, True
     frame = [t for s in sents for t in doc_tokens(doc)[s.start:s.end]
              if not inside(t) and (reporting(t) or t.lower_ == "according")]
     if not frame:
@@ -180,6 +184,24 @@ def _reported_person(sents, inside, verb: Token) -> Token | None:
         return None
     return _climb_from_quote(sents, inside, lambda n: n.i != verb.i and n.pos_ == "VERB"
                              and any(h.ent_type_ == "PERSON" for h in subject_heads(n)))
+
+
+def _outer_report(verb: Token, inside, reporting) -> Token | None:
+    """'Carlson said a government whistle-blower had told him the agency was
+    watching him for "political reasons"': a report by someone unnamed inside
+    a named person's report; the quotation marks give the named reporter's
+    words. The reporting verb whose reported clause holds `verb`, when its
+    subject is a name."""
+    heads = subject_heads(verb)
+    if not heads or any(h.pos_ == "PROPN" or h.ent_type_ in ("PERSON", "ORG") or is_pronoun(h) for h in heads):
+        return None
+    node = verb
+    while node.dep_ in ("ccomp", "xcomp") and node.head.i != node.i:
+        node = node.head
+        if not inside(node) and reporting(node) and node.pos_ in ("VERB", "AUX"):
+            above = subject_heads(node)
+            return node if above and all(h.pos_ == "PROPN" or h.ent_type_ == "PERSON" for h in above) else None
+    return None
 
 
 _LABEL = re.compile(r"[^\n:“”\"]{1,30}:[^\S\n]+(?=\S)")
@@ -278,7 +300,9 @@ def _speaker(names: ArticleNames, ctx: SpeakerContext, verb: Token | None, mark_
              if h.lower_ in ROLE_NOUNS or h.lower_ in TITLE_WORDS else h for h in heads]
     heads = [h for h in heads if not (mark_start <= h.idx < mark_end)
              and h.ent_type_ not in ("DATE", "TIME")  # 'Tuesday said' is a mis-parse
-             and not not_a_speaker(h, None if h.i in owners else verb) and not in_title_line(h.doc, h.idx)
+             and h.pos_ not in ("VERB", "AUX")  # a clause as subject: 'Continuing to … will be key'
+             and (not not_a_speaker(h, None if h.i in owners else verb) or _named_again(ctx, h))
+             and not in_title_line(h.doc, h.idx)
              and not _line_label(h)]
     resolved = []
     for head in heads:
@@ -313,11 +337,22 @@ def _speaker(names: ArticleNames, ctx: SpeakerContext, verb: Token | None, mark_
                     how["via"] = "described"
             if not is_named(name):
                 name = _named_institution(ctx, head, mark_start) or name
+            if not is_named(name):
+                described = _described_organisation(ctx, head)
+                if described:
+                    name = described
+                    how["via"] = "described"
             if not is_named(name) and not can_speak(head):
                 continue  # "Clanton's track record said", 'his eyes gleaming, as if to say'
         if name and name != UNATTRIBUTED and name not in resolved:
             resolved.append(name)
     return " and ".join(resolved) or UNATTRIBUTED
+
+
+def _named_again(ctx: SpeakerContext, head: Token) -> bool:
+    """'…of Ohio, Pellow said', the surname tagged a place: a mention of a
+    name the article gave before ('House Speaker Dana Pellow'), no town."""
+    return any(m.start == head.idx and len(m.name.split()) > 1 for m in ctx.mentions_between(head.idx, head.idx + 1))
 
 
 def _named_after_lead(ctx: SpeakerContext, head: Token) -> str | None:
@@ -362,6 +397,42 @@ def _named_institution(ctx: SpeakerContext, head: Token, before: int) -> str | N
     return None
 
 
+# How many paragraphs back 'the company' looks for the organisation it means:
+# news keeps the company's name within a few short paragraphs of its 'the company'.
+_ORG_LOOKBACK = 2
+
+
+def _described_organisation(ctx: SpeakerContext, head: Token) -> str | None:
+    """'Pfizer and BioNTech’s vaccine …, the drugmakers announced', 'the
+    company said' after 'Facebook says': a definite description that is no
+    person stands for the latest organisation named before it, in its own
+    paragraph or the `_ORG_LOOKBACK` before (outside quotation marks); a
+    plural one for the organisations named together there ('X and Y')."""
+    # One organisation is named by an organisation word ('the company', 'the
+    # ministry'); several by any plural that can speak ('the drugmakers').
+    if head.pos_ != "NOUN" or not (head.lemma_ in ORG_WORDS if head.tag_ != "NNS" else can_speak(head)) \
+            or head.lemma_ in DOCUMENT_NOUNS or head.lower_ in GENERIC_HEADS | MEDIA_KINDS \
+            or head.lower_ in ROLE_NOUNS or not any(c.dep_ == "det" and c.lower_ == "the" for c in head.children) \
+            or any(c.dep_ in ("compound", "poss", "appos") for c in head.children):
+        return None
+    p = ctx.para_index(head.idx)
+    orgs = [m for m in ctx.mentions_in_paras(p - _ORG_LOOKBACK, p) if m.end <= head.left_edge.idx and m.org
+            and not m.in_quote and not ctx.in_quote(m.start) and ctx.gender(m.name) is None]
+    if not orgs:
+        return None
+    if head.tag_ != "NNS":
+        return orgs[-1].name
+    # The names joined to the latest one by 'and' or commas: 'Pfizer and BioNTech'.
+    group = [orgs[-1]]
+    for m in reversed(orgs[:-1]):
+        if not re.fullmatch(r"\s*(?:,|,?\s+and)\s*", ctx.text[m.end:group[0].start]):
+            break
+        group.insert(0, m)
+    if len(group) < 2 and " and " not in group[0].name:
+        return None  # one organisation for several speakers: not what the plural means
+    return " and ".join(dict.fromkeys(m.name for m in group))
+
+
 def _owned_role(head: Token, name: str) -> bool:
     """'the committee's ranking Republican', 'the federal government's top
     health official': a role owned by an institution stands for the person
@@ -370,7 +441,8 @@ def _owned_role(head: Token, name: str) -> bool:
     owners = [c for c in head.children if c.dep_ == "poss"]
     return bool(owners) and head.lower_ in ROLE_NOUNS \
         and (not is_named(name) or name_words(name)[-1:] == [head.lower_]) \
-        and all(o.pos_ == "NOUN" and any(d.lower_ == "the" for d in o.children) for o in owners)
+        and all(o.pos_ == "NOUN" and any(d.lower_ == "the" for d in o.children)
+                or o.ent_type_ == "GPE" for o in owners)  # "Ohio's governor" is a place's role too
 
 
 def _line_label(token: Token) -> bool:
@@ -398,8 +470,8 @@ def _is_title(quoted: str, before: str) -> bool:
     show, book or event rather than speech."""
     words = quoted.rstrip(".,;:!?").split()
     previous = _WORD.findall(before.lower())
-    if words and previous and previous[-1] in ("titled", "entitled", "headlined"):
-        return True  # 'a story entitled "The Vice President pushed back …"', whatever its case
+    if words and previous and previous[-1] in ("titled", "entitled", "headlined", "headline"):
+        return True  # 'a story entitled "The Vice President pushed back …"', 'under the headline "…"', whatever its case
     # 'known only as "Executive Assistant #1"': a label of capitalised words and numbers.
     if words and "known" in previous[-3:] and previous[-1] == "as" \
             and all(w[:1].isupper() or not any(c.isalpha() for c in w) for w in words):
@@ -427,7 +499,8 @@ def _passive_agents(verb: Token) -> list[Token]:
 
 
 DOCUMENT_NOUNS = {"statement", "report", "letter", "release", "document", "post", "message", "communique",
-                  "lawsuit", "suit", "complaint", "filing", "website", "memo", "email", "e-mail", "tweet"}
+                  "lawsuit", "suit", "complaint", "filing", "website", "memo", "email", "e-mail", "tweet",
+                  "ad", "advertisement"}
 # Words for one document: 'the lawsuit from Nebraska' is 'the suit' after.
 _SAME_DOCUMENT = [{"lawsuit", "suit", "complaint", "filing"}, {"statement", "release"}, {"email", "e-mail"}]
 
@@ -458,7 +531,12 @@ def _document_owner(head: Token) -> Token | None:
     statement'); or, for 'in a statement', the clause's subject ('In a letter,
     Wexford told …')."""
     if head.dep_ == "dobj" and head.head.lemma_ in AUTHORING_VERBS:
-        subjects = [c for c in head.head.children if c.dep_ == "nsubj"]
+        # 'X teamed up to issue a statement': an infinitive's subject is its governing verb's.
+        verb = head.head
+        while not any(c.dep_ == "nsubj" for c in verb.children) and verb.dep_ in ("xcomp", "advcl") \
+                and verb.head.i != verb.i:
+            verb = verb.head
+        subjects = [c for c in verb.children if c.dep_ == "nsubj"]
         if subjects:
             return subjects[0]
     for child in head.children:

@@ -53,11 +53,15 @@ KNOWN_MEDIA = {
     "the wall street journal", "politico", "huffpost", "huffington post", "rt", "sky news",
     "al-mayadeen", "al mayadeen", "press tv", "haaretz", "le monde", "der spiegel",
 }
-MEDIA_HEADS = {"television", "tv", "broadcaster", "media", "radio", "newspaper", "paper",
+# Common nouns for an outlet ('the newspaper said', 'the network reported').
+MEDIA_KINDS = {"television", "tv", "broadcaster", "media", "radio", "newspaper", "paper",
                "daily", "channel", "network", "station", "outlet", "website", "magazine",
-               "weekly", "tabloid", "newswire", "broadcast", "times", "post", "journal",
-               "news", "press", "gazette", "herald", "tribune", "chronicle", "telegraph",
-               "courier", "observer", "reporter", "review", "mirror", "express"}
+               "weekly", "tabloid", "newswire", "broadcast", "journal", "news", "press", "review"}
+# Words that end an outlet's name ('The Hollywood Reporter', 'The Observer')
+# but in lower case mean something else, often a person ('a reporter said').
+MEDIA_NAME_WORDS = {"times", "post", "gazette", "herald", "tribune", "chronicle", "telegraph",
+                    "courier", "observer", "reporter", "mirror", "express"}
+MEDIA_HEADS = MEDIA_KINDS | MEDIA_NAME_WORDS
 MONITOR_WORDS = {"observatory", "monitor", "monitors", "monitoring"}
 OFFICIAL_WORDS = {
     "minister", "ministers", "spokesman", "spokeswoman", "spokesperson", "official",
@@ -414,7 +418,10 @@ def _subject_heads(verb: Token) -> list[Token]:
     # Of several, a place last and the one nearest before the verb first: 'the
     # Department of Health and Human Services Secretary Xavier Bellamo said'
     # parses 'Department' and 'Bellamo' both as subjects.
-    subjects.sort(key=lambda c: (several and c.ent_type_ in ("GPE", "LOC", "FAC"),
+    # A subject in quotation marks ('Citing "statements and actions" …, Pellow
+    # said', a mis-parse) is someone's words, not who speaks: after the others.
+    subjects.sort(key=lambda c: (several and _opens_quote(c),
+                                 several and c.ent_type_ in ("GPE", "LOC", "FAC"),
                                  several and (verb.i - c.i if c.i < verb.i else len(verb.doc))))
     for child in subjects:
         if child.lower_ in ("who", "which", "that") and verb.dep_ == "relcl":
@@ -468,6 +475,15 @@ def _subject_heads(verb: Token) -> list[Token]:
 
 
 _QUOTE_MARKS = set('"“”')
+
+
+def _opens_quote(token: Token) -> bool:
+    """Whether `token` opens a quotation: right after an opening mark ('“X',
+    '"X'; not the closing mark of '"…," X said')."""
+    if token.i == 0:
+        return False
+    mark = token.doc[token.i - 1]
+    return mark.text == "“" or mark.text == '"' and not mark.whitespace_
 
 
 def _inverted_subject(verb: Token) -> Token | None:

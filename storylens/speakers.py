@@ -36,7 +36,7 @@ from spacy.tokens import Token
 
 from .analyze import Analysis, doc_ents, tokens_where
 from .attribution import QUOTE_VERBS
-from .sources import (GENERIC_HEADS, MEDIA_HEADS, MONITOR_WORDS, OFFICIAL_WORDS, ORG_WORDS, SERVICE_HEADS, TITLE_WORDS, Actor, ArticleNames, name_from_tokens, _is_proper, according_to, in_title_line, is_pronoun,
+from .sources import (GENERIC_HEADS, MEDIA_HEADS, MEDIA_KINDS, MONITOR_WORDS, OFFICIAL_WORDS, ORG_WORDS, SERVICE_HEADS, TITLE_WORDS, Actor, ArticleNames, name_from_tokens, _is_proper, according_to, in_title_line, is_pronoun,
                       name_words, not_a_speaker, same_actor, subject_heads, swallowing, tag_owner)
 
 MALE_PRONOUNS = {"he", "him", "his", "himself"}
@@ -200,14 +200,25 @@ class SpeakerContext:
         for ent in doc_ents(doc):
             if ent.label_ in ("PERSON", "ORG") and not self.in_quote(ent.start_char) and not swallowing(ent):
                 heads[ent.root.i] = (ent.root, list(ent))
+        # 'Transport Secretary Alina Marquand …', then 'Marquand
+        # commented' tagged a place: the last word of a name the article gave
+        # before is that name, whatever the tagger says.
+        surnames: dict[str, int] = {}
+        for i, (head, tokens) in heads.items():
+            if len(tokens) > 1 and head.pos_ == "PROPN":
+                surnames.setdefault(head.text, i)
+        named_again = set()
         for token in tokens_where(doc, "pos_", ("PROPN",)):
             if token.dep_ in ("nsubj", "nsubjpass") and token.i not in heads \
-                    and token.ent_type_ in ("", "PERSON", "ORG") and not self.in_quote(token.idx):
+                    and (token.ent_type_ in ("", "PERSON", "ORG") or surnames.get(token.text, token.i) < token.i) \
+                    and not self.in_quote(token.idx):
                 heads[token.i] = (token, None)
+                if surnames.get(token.text, token.i) < token.i:
+                    named_again.add(token.i)  # no town of 'in Texas, Marquand said' either
         out = []
         for i in sorted(heads):
             head, tokens = heads[i]
-            if in_title_line(doc, head.idx) or not_a_speaker(head) or tag_owner(head) is not None:
+            if in_title_line(doc, head.idx) or not_a_speaker(head) and i not in named_again or tag_owner(head) is not None:
                 continue
             if is_pronoun(head):
                 continue
@@ -341,10 +352,13 @@ class SpeakerContext:
             if m.start >= inside:
                 continue
             titles = self.name_titles.get(m.name, set())
-            if m.sent == here_sent and not m.subject and not (described and _kin(word, titles)):
+            if m.sent == here_sent and (described or not m.subject) and not (described and _kin(word, titles)):
                 # never the object or topic of the speaker's own sentence, but
                 # 'a video showed Rep. Bob Lin …, the lawmaker said': a
-                # description that fits the title given there.
+                # description that fits the title given there. A description
+                # is not the subject of another clause of its sentence either:
+                # in '"Steen must go," the Vermont Republican said' Steen is
+                # who the words are about.
                 continue
             g = self.gender(m.name)
             if personal and (want and g and g != want or m.affiliation or want and m.org and g is None):
@@ -355,9 +369,12 @@ class SpeakerContext:
                 continue
             if role and role not in titles:
                 continue
-            if described and word not in titles and titles & ROLE_NOUNS and not _kin(word, titles) \
-                    and word not in PARTY_WORDS:
-                continue  # 'the fire chief' is not the person known as the mayor
+            if described and word in OFFICIAL_WORDS and word not in titles and titles & ROLE_NOUNS \
+                    and not _kin(word, titles):
+                # 'the fire chief' is not the person known as the mayor; but a
+                # role that is no office ('the presidential candidate', 'the
+                # billionaire', 'the Republican') fits a senator too.
+                continue
             if m.name not in seen:
                 seen[m.name] = m
         ordered = list(seen.values())
@@ -681,7 +698,7 @@ def is_person_description(head: Token, determiners: tuple[str, ...] = ("the",)) 
     """'the businessman', 'the gambling tycoon': a definite description of a
     person (or, with `determiners` ('a', 'the'), 'a reporter' too)."""
     return head.pos_ == "NOUN" and head.tag_ == "NN" and head.lower_ not in _NOT_PERSON_HEADS and can_speak(head) \
-        and head.lower_ not in MEDIA_HEADS | ORG_WORDS | MONITOR_WORDS | SERVICE_HEADS | GENERIC_HEADS \
+        and head.lower_ not in MEDIA_KINDS | ORG_WORDS | MONITOR_WORDS | SERVICE_HEADS | GENERIC_HEADS \
         and head.lower_ not in _NON_SPEAKER_ROLES \
         and any(c.lower_ in determiners for c in head.children if c.dep_ == "det")
 

@@ -152,6 +152,51 @@ CONTEXT_CASES = {
         'to fund the lighthouse program.\n\n'
         '"Keeping the coastal lights burning has never split this chamber," they wrote to the chairs.\n',
         {"Keeping the coastal lights burning has never split this chamber": "Pia Arden and Cole Baxby"}),
+    "'a reporter' is a person, whom the next paragraph names": (
+        'A reporter says she quit the Harbour Gazette because editors "forced" her to file an "incorrect" piece '
+        'on the harbour master.\n\n'
+        'Nora Blix posted about the piece and her departure on Tuesday.\n',
+        {"forced": "Nora Blix", "incorrect": "Nora Blix"}),
+    "'the company' is the organisation named in the paragraph before": (
+        'Chat apps from Chatterly Inc. went dark for six hours on Monday before service returned, Chatterly Inc. '
+        'says.\n\n'
+        'A faulty update at Chatterly Inc. caused the fault.\n\n'
+        'The company said it had found "no sign that any customer records were exposed".\n',
+        {"no sign that any customer records were exposed": "Chatterly Inc."}),
+    "a description is not the subject of the clause it reports": (
+        'Sen. Tom Hale met with the harbour board on Monday to discuss the audit of harbour master Mark Steen.\n\n'
+        'Steen must make "an appropriate decision about his future," the Vermont Republican said.\n',
+        {"an appropriate decision about his future": "Tom Hale"}),
+    "a place's official is the person named before": (
+        'Come autumn, every child ought to be back in class.\n\n'
+        'It took Bill Harmon to take the lead. "Every public school in the city will be open in September, '
+        'all in person," announced Springfield\u2019s often-feckless mayor.\n',
+        {"Every public school in the city will be open in September, all in person": "Bill Harmon"}),
+    "the release of those who worked together to put out a statement": (
+        'The Harbour Board and the Coast Guard worked together to release a calming statement as the storm '
+        'passed.\n\n'
+        'The evening press release said boats were \u201csafe to return to every berth in the bay.\u201d\n',
+        {"safe to return to every berth in the bay.": "Harbour Board"}),
+    "an ad speaks for whoever put it out": (
+        'Mayoral hopeful Nora Blix released a one-minute ad on Sunday that tells residents to \u201cstand up to '
+        'the port bosses\u201d this fall.\n\n'
+        'The ad says \u201cthe harbour belongs to the people who work on it, not to the bosses.\u201d\n',
+        {"stand up to the port bosses": "Nora Blix",
+         "the harbour belongs to the people who work on it, not to the bosses.": "Nora Blix"}),
+    "a writer quoted after 'as X observed' and a colon": (
+        'Of course, as Joel Marsh of the Harbour Review observed, the biggest victor was not on the stage:\n\n'
+        '\u201cThe clear winner of the night was the harbour network, which ran two lively sessions.\u201d\n',
+        {"The clear winner of the night was the harbour network, which ran two lively sessions.": "Joel Marsh"}),
+    "a role that is no office fits a person with another title": (
+        'The mayor signed the harbour tax on Monday.\n\n'
+        'Sen. Tom Hale is protesting the tax by giving away a fishing boat.\n\n'
+        'The presidential candidate sent out an email to voters on Tuesday, asking them to enter the draw to '
+        '\u201cwin my own fishing boat!\u201d\n',
+        {"win my own fishing boat!": "Tom Hale"}),
+    "a clause is no speaker": (
+        'About half of the town has had the shot, according to the Harbour Health Agency.\n\n'
+        'Continuing to deliver "shots in arms" will be key to ending the outbreak this year.\n',
+        {"shots in arms": "unattributed"}),
 }
 
 
@@ -168,7 +213,8 @@ def test_titles_scare_quotes_and_labels_are_not_quotes():
     got = speakers('The vote came at 4 a.m. after a \u201cvote-a-rama,\u201d during which senators offered amendments.\n\n'
                    'Responding to criticism of the planned \u201cdoor-to-door\u201d drive, Mr. Fenwick said it was voluntary.\n\n'
                    'A harbour clerk, known only as \u201cWitness #2\u201d in the report, testified.\n\n'
-                   'He is named in a story entitled \u201cThe governor pushed back against the port plan\u201d last year.\n')
+                   'He is named in a story entitled \u201cThe governor pushed back against the port plan\u201d last year.\n\n'
+                   'She wrote a column under the headline \u201cThe Pier Is More Than a Landmark. We Must Save It\u201d.\n')
     assert not got
     # Shows with numbers or signs in their names, a show after its network's
     # possessive, and a term the writer calls so-called.
@@ -245,6 +291,46 @@ def test_speaker_of_the_main_clause_not_the_embedded_subject():
     got = speakers('Governor Paul Fenwick is questioning whether Mayor Clara Voss would have attended '
                    'the ceremony "if it were held in a warehouse."\n')
     assert got["if it were held in a warehouse."] == "Paul Fenwick"
+
+
+def test_an_unnamed_report_inside_a_named_report_is_the_named_reporter_s():
+    got = speakers('The harbour agency hit back at claims by radio host Tom Hale that it is spying on him.\n\n'
+                   'Hale, a long-time critic of the mayor, said on Monday that a harbour whistle-blower had told '
+                   'him the agency was watching him for "political reasons".\n')
+    assert got["political reasons"] == "Tom Hale"
+
+
+def test_a_subject_in_quotation_marks_comes_after_the_others():
+    # The mis-parse of 'Citing "statements", Lo said' as two subjects, with
+    # the person tagged a place: the quoted words are not who speaks.
+    import spacy
+    from spacy.tokens import Doc
+
+    from storylens.sources import subject_heads
+
+    doc = Doc(spacy.blank("en").vocab, words=["Citing", '"', "statements", '"', ",", "Lo", "said", "."],
+              spaces=[True, False, False, False, True, True, False, False], heads=[2, 2, 6, 2, 6, 6, 6, 6], deps=["amod", "punct", "nsubj", "punct", "punct", "nsubj", "ROOT", "punct"],
+              pos=["VERB", "PUNCT", "NOUN", "PUNCT", "PUNCT", "PROPN", "VERB", "PUNCT"],
+              ents=["O"] * 5 + ["B-GPE", "O", "O"])
+    assert [t.text for t in subject_heads(doc[6])] == ["Lo"]
+
+
+def test_a_surname_tagged_a_place_is_the_person_named_before():
+    # The tagger takes the surname after 'in Texas,' for a place (as it does on
+    # real leads); the article named the person in full before.
+    from spacy.tokens import Span
+
+    analysis = analyze([Article(id="t", text=(
+        'Harbour Security Secretary Alejo Varkas announced Thursday that patrol boats stopped over 2,000 trawlers '
+        'in July.\n\n'
+        'During a stop at the port in Texas, Varkas commented that 2,100 trawlers were stopped in July, a 13 percent '
+        'rise over June. He acknowledged that the situation at the port is a crisis, calling it '
+        '\u201cone of the hardest tasks we face.\u201d\n'))])[0]
+    doc = analysis.doc
+    again = [t for t in doc if t.text == "Varkas"][1]
+    doc.ents = [e for e in doc.ents if not e.start <= again.i < e.end] + [Span(doc, again.i, again.i + 1, label="GPE")]
+    got = {q.text: q.speaker for q in article_quotes(analysis)}
+    assert got["one of the hardest tasks we face."] == "Alejo Varkas"
 
 
 def test_named_apposition_speaks_for_the_description():

@@ -34,7 +34,7 @@ from pathlib import Path
 
 from spacy.tokens import Token
 
-from .analyze import Analysis, doc_ents, tokens_where
+from .analyze import Analysis, doc_ents, doc_tokens, tokens_where
 from .attribution import QUOTE_VERBS
 from .sources import (GENERIC_HEADS, MEDIA_HEADS, MONITOR_WORDS, OFFICIAL_WORDS, ORG_WORDS, SERVICE_HEADS, TITLE_WORDS, Actor, ArticleNames, name_from_tokens, _is_proper, according_to, in_title_line, is_pronoun,
                       name_words, not_a_speaker, same_actor, subject_heads, swallowing, tag_owner)
@@ -280,6 +280,7 @@ class SpeakerContext:
                 vote(m.name, 1, 3)
         # 'X said ... . He added': the next subject pronoun.
         doc = self.analysis.doc
+        every = doc_tokens(doc)
         sents = self.analysis.sentences
         subjects_by_sent: dict[int, list[Mention]] = {}
         # Only the main clause's subject: in 'She said she cannot see where
@@ -293,8 +294,9 @@ class SpeakerContext:
             # 'Simmons, an Obama supporter, said he saw …': the first subject
             # pronoun after the main subject in its own sentence, before the
             # next sentence's.
-            after = [t for t in sents[si] if t.idx >= ms[-1].end]
-            for t in after + (list(sents[si + 1]) if si + 1 < len(sents) else []):
+            # (slices of the doc's token list: a walk over a spaCy span makes a new Token per step)
+            after = [t for t in every[sents[si].start:sents[si].end] if t.idx >= ms[-1].end]
+            for t in after + (every[sents[si + 1].start:sents[si + 1].end] if si + 1 < len(sents) else []):
                 if self.in_quote(t.idx):
                     continue
                 if t.dep_ == "nsubj" and t.lower_ in ("he", "she"):

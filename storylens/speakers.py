@@ -196,10 +196,11 @@ class SpeakerContext:
     def _mentions(self) -> list[Mention]:
         doc = self.analysis.doc
         speaker_heads = {t.i for a in self.names.speakers for t in a.tokens}
+        every = doc_tokens(doc)  # slices of it, not walks over spaCy spans (a new Token per step)
         heads: dict[int, tuple[Token, list[Token] | None]] = {}
         for ent in doc_ents(doc):
             if ent.label_ in ("PERSON", "ORG") and not self.in_quote(ent.start_char) and not swallowing(ent):
-                heads[ent.root.i] = (ent.root, list(ent))
+                heads[ent.root.i] = (ent.root, every[ent.start:ent.end])
         for token in tokens_where(doc, "pos_", ("PROPN",)):
             if token.dep_ in ("nsubj", "nsubjpass") and token.i not in heads \
                     and token.ent_type_ in ("", "PERSON", "ORG") and not self.in_quote(token.idx):
@@ -218,7 +219,7 @@ class SpeakerContext:
             else:
                 written_start, written_end, description = tokens[0].idx, tokens[-1].idx + len(tokens[-1]), ""
                 # Titles written just before the entity: 'Sen. Ted Cruz', 'the senator, …'.
-                left = head.doc[max(0, tokens[0].i - 3):tokens[0].i]
+                left = every[max(0, tokens[0].i - 3):tokens[0].i]
                 tokens = [t for t in tokens if "\n" not in t.text]
                 bare = name_from_tokens(tokens)
                 tokens = [t for t in left if t.lower_.rstrip(".") in TITLE_WORDS or t.lower_ in ROLE_NOUNS] + tokens

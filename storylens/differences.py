@@ -393,11 +393,23 @@ def name_facts(features, passages: list[Passage], config: FactsConfig = FactsCon
     alike = _spelled_alike({w for index in indexes.values() for w in index}, config)
     ranked = {k: {w: n for n, w in enumerate(w for w in index if w in alike)} for k, index in indexes.items()}
     found: list[tuple[_Mention, _Mention, bool, str, str]] = []
-    for fa, fb in combinations(features, 2):
+    # Whether two forms can differ at all, whatever the two articles write
+    # besides: `_judge` with no words of either article. What an article
+    # writes only ever rejects a pair, so a pair of forms rejected without it
+    # is rejected in every pair of articles, and most are (a story repeats
+    # its pairs of forms across its pairs of articles).
+    viable: dict[tuple, bool] = {}
+    for fa, fb in _article_pairs(features, indexes, ranked, alike):
         words_a, words_b, full_a, full_b = words[fa.id], words[fb.id], full[fa.id], full[fb.id]
         best: dict[tuple, tuple] = {}
         for xs, ys in _candidate_pairs(indexes[fa.id], indexes[fb.id], words_a, words_b,
                                        ranked[fa.id], ranked[fb.id], alike):
+            # a form's mentions share their words and `surname_alone` (one article's)
+            forms = (xs[0].words, ys[0].words, xs[0].surname_alone, ys[0].surname_alone)
+            if forms not in viable:
+                viable[forms] = _judge(xs[0], ys[0], set(), set(), set(), set(), config) is not None
+            if not viable[forms]:
+                continue
             # the verdict depends on the two forms alone; the context on each pair of mentions
             judged = _judge(xs[0], ys[0], words_a, words_b, full_a, full_b, config)
             if judged is None:
@@ -410,6 +422,32 @@ def name_facts(features, passages: list[Passage], config: FactsConfig = FactsCon
                         best[key] = (strength, x, y, incompatible, why, what)
         found += [(x, y, inc, why, what) for _, x, y, inc, why, what in best.values()]
     return _merge(found)
+
+
+def _article_pairs(features, indexes: dict, ranked: dict, alike: dict[str, set[str]]) -> list[tuple]:
+    """The pairs of articles `_candidate_pairs` can find a pair of forms in,
+    in the order of `combinations` (which the facts keep), from an inverted
+    index over name words rather than by trying every pair. Its two
+    necessary conditions, one per kind of key:
+
+    - a word in both articles' indexes (forms sharing a last or first word);
+    - a word of one article's `ranked` spelled alike (`alike`) to a word of
+      the other's `ranked` (two forms written alike).
+    """
+    holders: dict[str, list[int]] = {}   # index word -> the articles whose index holds it
+    for n, f in enumerate(features):
+        for w in indexes[f.id]:
+            holders.setdefault(w, []).append(n)
+    partners: list[set[int]] = []
+    for f in features:
+        found = set()
+        for w in indexes[f.id]:
+            found.update(holders[w])
+        for u in ranked[f.id]:
+            for v in alike[u]:
+                found.update(n for n in holders.get(v, ()) if v in ranked[features[n].id])
+        partners.append(found)
+    return [(features[i], features[j]) for i, j in combinations(range(len(features)), 2) if j in partners[i]]
 
 
 def _index(ms: list[_Mention]) -> dict[str, dict[tuple[str, ...], list[_Mention]]]:

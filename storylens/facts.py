@@ -1480,17 +1480,18 @@ def alias_evidence(analysis: Analysis) -> dict[str, dict[str, int]]:
         slot[name.lower()] = slot.get(name.lower(), 0) + 1
 
     for t in tokens_where(analysis.doc, "pos_", ("NOUN",)):
-        propn = [c for c in t.children if c.dep_ == "compound" and c.pos_ == "PROPN"]
+        children = list(t.children)  # made once: spaCy makes a new Token per child on each walk
+        propn = [c for c in children if c.dep_ == "compound" and c.pos_ == "PROPN"]
         if propn and not any(p.like_num or p.lower_ in WEEKDAYS or p.ent_type_ in ("DATE", "TIME") for p in propn):
             add(t, _token_range_text(t.doc, min(x.i for p in propn for x in p.subtree), propn[-1].i + 1))
         if t.dep_ == "attr":
             subj = next((c for c in t.head.children if c.dep_ == "nsubj" and c.pos_ == "PROPN"), None)
             if subj is not None:
                 add(t, _name_of(subj))
-        of = next((c for c in t.children if c.dep_ == "prep" and c.lower_ == "of"), None)
+        of = next((c for c in children if c.dep_ == "prep" and c.lower_ == "of"), None)
         target = next((c for c in of.children if c.dep_ == "pobj"), None) if of is not None else None
         if target is not None and target.pos_ == "PROPN" and target.ent_type_ not in ("GPE",):
-            if any(c.dep_ == "det" and c.lower_ == "the" for c in t.children):
+            if any(c.dep_ == "det" and c.lower_ == "the" for c in children):
                 add(t, _name_of(target))
     return counts
 

@@ -11,7 +11,7 @@ quoting to its end). The marks themselves count as quoted.
 
 from __future__ import annotations
 
-from functools import lru_cache
+from functools import cached_property, lru_cache
 
 import numpy as np
 
@@ -22,15 +22,26 @@ class QuoteMask:
     """Counts of non-space characters, all and quoted, over any range of one text."""
 
     def __init__(self, text: str):
-        n = len(text)
-        quoted = np.zeros(n, dtype=bool)
+        self.text = text
+        self.quoted = np.zeros(len(text), dtype=bool)
         for _, _, mark_start, mark_end in quote_spans(text):
-            quoted[mark_start:mark_end] = True
-        solid = np.frombuffer(text.encode("utf-32-le"), dtype="<u4") if n else np.zeros(0, "<u4")
-        solid = ~np.isin(solid, _SPACES)
-        self.quoted = quoted
-        self._all = np.concatenate([[0], np.cumsum(solid)])
-        self._quoted = np.concatenate([[0], np.cumsum(solid & quoted)])
+            self.quoted[mark_start:mark_end] = True
+
+    # The counts are made on first use: the article phase asks only
+    # `is_quoted`, and the story phase, which counts, may run elsewhere.
+    @cached_property
+    def _solid(self) -> np.ndarray:
+        text = self.text
+        codes = np.frombuffer(text.encode("utf-32-le"), dtype="<u4") if text else np.zeros(0, "<u4")
+        return ~np.isin(codes, _SPACES)
+
+    @cached_property
+    def _all(self) -> np.ndarray:
+        return np.concatenate([[0], np.cumsum(self._solid)])
+
+    @cached_property
+    def _quoted(self) -> np.ndarray:
+        return np.concatenate([[0], np.cumsum(self._solid & self.quoted)])
 
     def counts(self, start: int, end: int) -> tuple[int, int]:
         """(non-space characters, of which inside quotation marks) in [start, end)."""

@@ -639,10 +639,11 @@ class ArticleNames:
         """(offset, name) of multi-word proper names: entity spans and
         reporting-verb subjects, used to expand short forms."""
         out = []
+        every = doc_tokens(self.doc)
         for ent in doc_ents(self.doc):
             if ent.label_ in _NOT_NAME or in_title_line(self.doc, ent.start_char) or swallowing(ent):
                 continue
-            name = name_from_tokens(list(ent))
+            name = name_from_tokens(every[ent.start:ent.end])  # a slice: `list(ent)` makes new Tokens
             if len(name.split()) > 1:
                 out.append((ent.start_char, name))
         for actor in self.speakers:

@@ -34,7 +34,7 @@ from pathlib import Path
 
 from spacy.tokens import Token
 
-from .analyze import Analysis, doc_ents, tokens_where
+from .analyze import Analysis, doc_ents, doc_tokens, tokens_where
 from .attribution import QUOTE_VERBS
 from .sources import (GENERIC_HEADS, MEDIA_HEADS, MEDIA_KINDS, MONITOR_WORDS, OFFICIAL_WORDS, ORG_WORDS, SERVICE_HEADS, TITLE_WORDS, Actor, ArticleNames, name_from_tokens, _is_proper, according_to, in_title_line, is_pronoun,
                       name_words, not_a_speaker, same_actor, subject_heads, swallowing, tag_owner)
@@ -196,10 +196,11 @@ class SpeakerContext:
     def _mentions(self) -> list[Mention]:
         doc = self.analysis.doc
         speaker_heads = {t.i for a in self.names.speakers for t in a.tokens}
+        every = doc_tokens(doc)  # slices of it, not walks over spaCy spans (a new Token per step)
         heads: dict[int, tuple[Token, list[Token] | None]] = {}
         for ent in doc_ents(doc):
             if ent.label_ in ("PERSON", "ORG") and not self.in_quote(ent.start_char) and not swallowing(ent):
-                heads[ent.root.i] = (ent.root, list(ent))
+                heads[ent.root.i] = (ent.root, every[ent.start:ent.end])
         # 'Transport Secretary Alina Marquand …', then 'Marquand
         # commented' tagged a place: the last word of a name the article gave
         # before is that name, whatever the tagger says.
@@ -229,7 +230,7 @@ class SpeakerContext:
             else:
                 written_start, written_end, description = tokens[0].idx, tokens[-1].idx + len(tokens[-1]), ""
                 # Titles written just before the entity: 'Sen. Ted Crane', 'the senator, …'.
-                left = head.doc[max(0, tokens[0].i - 3):tokens[0].i]
+                left = every[max(0, tokens[0].i - 3):tokens[0].i]
                 tokens = [t for t in tokens if "\n" not in t.text]
                 bare = name_from_tokens(tokens)
                 tokens = [t for t in left if t.lower_.rstrip(".") in TITLE_WORDS or t.lower_ in ROLE_NOUNS] + tokens
@@ -291,6 +292,7 @@ class SpeakerContext:
                 vote(m.name, 1, 3)
         # 'X said ... . He added': the next subject pronoun.
         doc = self.analysis.doc
+        every = doc_tokens(doc)
         sents = self.analysis.sentences
         subjects_by_sent: dict[int, list[Mention]] = {}
         # Only the main clause's subject: in 'She said she cannot see where
@@ -304,8 +306,9 @@ class SpeakerContext:
             # 'Simmons, an Osgood supporter, said he saw …': the first subject
             # pronoun after the main subject in its own sentence, before the
             # next sentence's.
-            after = [t for t in sents[si] if t.idx >= ms[-1].end]
-            for t in after + (list(sents[si + 1]) if si + 1 < len(sents) else []):
+            # (slices of the doc's token list: a walk over a spaCy span makes a new Token per step)
+            after = [t for t in every[sents[si].start:sents[si].end] if t.idx >= ms[-1].end]
+            for t in after + (every[sents[si + 1].start:sents[si + 1].end] if si + 1 < len(sents) else []):
                 if self.in_quote(t.idx):
                     continue
                 if t.dep_ == "nsubj" and t.lower_ in ("he", "she"):

@@ -212,3 +212,35 @@ def test_an_office_is_no_first_name():
     x = _Mention("a", 0, 19, "surly President Venn", ("surly", "president", "venn"), 0, surname_alone=True)
     y = _Mention("b", 0, 9, "Arlo Venn", ("arlo", "venn"), 0, surname_alone=True)
     assert _judge(x, y, set(x.words), set(y.words), set(), set(), FactsConfig()) is None
+
+
+def test_name_facts_shortcuts_leave_out_only_pairs_that_yield_nothing(monkeypatch):
+    """`name_facts` judges only the article pairs its inverted index finds and
+    only the pairs of forms that can differ whatever the articles write; the
+    same facts as judging every pair of articles and every pair of forms."""
+    from itertools import combinations
+
+    from storylens import differences
+    from storylens.differences import name_facts
+    texts = [
+        BASE + "Elder Mohammad Hassan Qureshi voted against the levy. Qureshi said ferries would suffer.",
+        BASE + "Mohammad Hasan Qureshi voted against the levy. Osric Pelam said it would pass.",
+        "The levy was drafted by deputy harbour master Anselm Grote, the board said. Grote declined to comment.",
+        "The levy was drafted by deputy harbour master Konrad Grote, the board said. Grote declined to comment.",
+        "Harbour Ledger editor Joseph Fenwick called for a recount of the vote. Fenwick wrote that it was rushed.",
+        "Joe Fenwick of the Harbour Ledger called for a recount in Norwalk. Dock workers in Norfolk agreed.",
+        "Gov. Alma Mendez of Calder signed the water bill on Monday. Mendez said the law was overdue.",
+    ]
+    features = features_of([Article(id=chr(97 + n), text=t, date=DAY) for n, t in enumerate(texts)])
+    passages = compare_features(features).passages
+    shortcut = name_facts(features, passages)
+    real_judge = differences._judge
+
+    def judge_every_form(x, y, words_a, words_b, full_a, full_b, config):
+        if not words_a and not words_b:   # the shortcut's probe: call every pair of forms viable
+            return ("viable",)
+        return real_judge(x, y, words_a, words_b, full_a, full_b, config)
+
+    monkeypatch.setattr(differences, "_judge", judge_every_form)
+    monkeypatch.setattr(differences, "_article_pairs", lambda features, *_: list(combinations(features, 2)))
+    assert len(shortcut) >= 3 and name_facts(features, passages) == shortcut

@@ -1,7 +1,7 @@
 """Evaluate facts against the blind gold sets in benchmarks/gold/ (real BASIL
 events and invented events; see benchmarks/gold/README.md).
 
-    PYTHONPATH=. .venv/bin/python benchmarks/eval_facts_real.py [--split dev|heldout|heldout2|heldout3|heldout4|all] [-v] [--no-write]
+    PYTHONPATH=. .venv/bin/python benchmarks/eval_facts_real.py [--split dev|heldout|heldout2|heldout3|heldout4|heldout5|all] [-v] [--no-write]
 
 `--split all` runs the three BASIL splits (dev, heldout, heldout2), one row each;
 the invented set has dev and heldout only.
@@ -64,7 +64,8 @@ SHARED = HERE.parent.parent / "shared" / "data"
 BASIL = SHARED / "basil-2010-2014.jsonl"
 # allsides: leads of AllSides stories read blind, heldout (120, round 5; tuning data since
 # round 6), heldout2 (120 other stories, round 6; tuning data since round 7), heldout3
-# (120 more, round 7; tuning data since round 8) and heldout4 (120 more, round 8)
+# (120 more, round 7; tuning data since round 8), heldout4 (120 more, round 8; tuning data since
+# round 9) and heldout5 (the last 25 stories, round 9)
 REAL = {"basil": BASIL, "allsides": SHARED / "allsides-2021.jsonl"}
 RESULTS = HERE / "facts_eval" / "REAL_LATEST.md"   # never the history in REAL_RESULTS.md
 
@@ -315,8 +316,8 @@ def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     # heldout2: 14 more BASIL events read blind in round 4 and measured at its end; all three BASIL
     # splits have been measured as held-out and are tuning data since round 5, so "all" holds them all
-    parser.add_argument("--split", choices=("dev", "heldout", "heldout2", "heldout3", "heldout4", "all"), default="dev")
-    # allsides (splits heldout to heldout4) is never part of "all"
+    parser.add_argument("--split", choices=("dev", "heldout", "heldout2", "heldout3", "heldout4", "heldout5", "all"), default="dev")
+    # allsides (splits heldout to heldout5) is never part of "all"
     parser.add_argument("--set", choices=("basil", "invented", "allsides", "all"), default="all")
     parser.add_argument("--label", default="this commit")
     parser.add_argument("-v", "--verbose", action="store_true")

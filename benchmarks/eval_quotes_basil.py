@@ -1,6 +1,6 @@
 """Quote speakers on real articles, against a blind reader's key.
 
-    PYTHONPATH=. .venv/bin/python benchmarks/eval_quotes_basil.py [--set basil|allsides|allsides2|allsides3|allsides4] [--label L] [--json FILE] [-v]
+    PYTHONPATH=. .venv/bin/python benchmarks/eval_quotes_basil.py [--set basil|allsides|allsides2|allsides3|allsides4|allsides5] [--label L] [--json FILE] [-v]
 
 `--set allsides` scores the leads of 120 AllSides stories instead (key in
 `benchmarks/gold/allsides_quotes/`, made the same way in round 5, tuning data
@@ -8,7 +8,9 @@ since round 6); `--set allsides2` scores 120 other AllSides stories (key in
 `benchmarks/gold/allsides_quotes2/`, read blind in round 6, tuning data since
 round 7); `--set allsides3` scores 120 more (`benchmarks/gold/allsides_quotes3/`,
 read blind in round 7, tuning data since round 8); `--set allsides4` scores
-120 more (`benchmarks/gold/allsides_quotes4/`, read blind in round 8).
+120 more (`benchmarks/gold/allsides_quotes4/`, read blind in round 8, tuning data
+since round 9); `--set allsides5` scores the last 25 (`benchmarks/gold/allsides_quotes5/`,
+read blind in round 9).
 
 Gold (`benchmarks/gold/basil_quotes/`, made as `benchmarks/gold/README.md`
 says): for every stretch in double quotation marks of 42 articles (14 BASIL
@@ -50,12 +52,14 @@ SHARED = HERE.parent.parent / "shared" / "data"
 # gold set -> (key folder, articles); allsides: leads of 120 AllSides stories read blind in round 5
 # (tuning data since round 6); allsides2: 120 other AllSides stories read blind in round 6
 # (tuning data since round 7); allsides3: 120 more, read blind in round 7 (tuning data since
-# round 8); allsides4: 120 more, read blind in round 8
+# round 8); allsides4: 120 more, read blind in round 8 (tuning data since round 9);
+# allsides5: the last 25, read blind in round 9
 SETS = {"basil": (HERE / "gold" / "basil_quotes", SHARED / "basil-2010-2014.jsonl"),
         "allsides": (HERE / "gold" / "allsides_quotes", SHARED / "allsides-2021.jsonl"),
         "allsides2": (HERE / "gold" / "allsides_quotes2", SHARED / "allsides-2021.jsonl"),
         "allsides3": (HERE / "gold" / "allsides_quotes3", SHARED / "allsides-2021.jsonl"),
-        "allsides4": (HERE / "gold" / "allsides_quotes4", SHARED / "allsides-2021.jsonl")}
+        "allsides4": (HERE / "gold" / "allsides_quotes4", SHARED / "allsides-2021.jsonl"),
+        "allsides5": (HERE / "gold" / "allsides_quotes5", SHARED / "allsides-2021.jsonl")}
 # storylens comes from PYTHONPATH (this checkout or a baseline's), imported
 # before eval_quotes, which puts this checkout first on the path for itself.
 import storylens  # noqa: E402

@@ -13,6 +13,8 @@ import os
 import shutil
 import signal
 import sys
+import warnings
+from contextlib import contextmanager
 from enum import Enum
 from pathlib import Path
 from typing import List, Optional
@@ -20,7 +22,7 @@ from typing import List, Optional
 import typer
 
 from . import __version__
-from .errors import INTERRUPTED, TERMINATED, OutputError, StorylensError, UsageError
+from .errors import INTERRUPTED, TERMINATED, IdenticalText, OutputError, StorylensError, UsageError
 
 MIN_WIDTH, MAX_WIDTH = 40, 1000  # narrower tables lose their columns; wider is no terminal
 
@@ -74,7 +76,7 @@ def compare(
     from .pipeline import compare as run_compare  # spaCy: imported once the call is known good
     from .render import to_html, to_markdown, to_text
 
-    with _progress(enabled=not quiet and _isatty(sys.stderr)) as step:
+    with _progress(enabled=not quiet and _isatty(sys.stderr)) as step, _warnings_on_stderr():
         comparison = run_compare(inputs, progress=step)
     if fmt is Format.json:
         body = comparison.to_json() + "\n"
@@ -101,6 +103,26 @@ def schema() -> None:
     from .models import json_schema
 
     typer.echo(json.dumps(json_schema(), indent=2))
+
+
+@contextmanager
+def _warnings_on_stderr():
+    """A warning for the user (two inputs with the same text) as one
+    `storylens: warning: …` line, not Python's two-line file:line format."""
+    with warnings.catch_warnings():
+        warnings.simplefilter("always", IdenticalText)
+        previous = warnings.showwarning
+
+        def show(message, category, *args, **kwargs):
+            if not issubclass(category, IdenticalText):
+                return previous(message, category, *args, **kwargs)
+            from .sanitize import clean_field
+
+            if sys.stderr is not None:
+                typer.echo(f"storylens: warning: {clean_field(str(message))}", err=True)
+
+        warnings.showwarning = show
+        yield
 
 
 def _isatty(stream) -> bool:

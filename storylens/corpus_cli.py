@@ -89,8 +89,9 @@ def register(app: typer.Typer) -> None:
 
             if not report.problems:   # a folder with no article files in it, say: not a silent 'read 0'
                 raise BadInput(f"no articles found in {', '.join(inputs)}")
-            raise BadInput(str(report.problems[0]) + (f" (and {len(report.problems) - 1} more problems)"
-                                                      if len(report.problems) > 1 else ""))
+            first = report.problems[0]  # its own exit code, as `compare` gives for the same input
+            raise first.error(str(first) + (f" (and {len(report.problems) - 1} more problems)"
+                                            if len(report.problems) > 1 else ""))
         for p in report.problems[:50]:
             typer.echo(f"storylens: skipped {p}", err=True)
         if len(report.problems) > 50:

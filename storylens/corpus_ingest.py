@@ -34,7 +34,7 @@ from pathlib import Path
 from typing import Callable, Iterable, Iterator, Union
 
 from . import ingest as single
-from .errors import BadInput, StorylensError
+from .errors import BadInput, InputNotFound, StorylensError
 from .models import Article
 from .blas import one_blas_thread
 from .stories import Decision, Signals, StoryIndex, StorySettings, compute_signals
@@ -53,8 +53,11 @@ class Problem:
     source: str
     message: str
     line: int | None = None
+    error: type[StorylensError] = BadInput  # the kind of failure, so its exit code is the documented one
 
     def __str__(self) -> str:
+        if not self.line and self.message.startswith(self.source + " "):
+            return self.message  # 'x.txt is empty' already names its input
         where = f"{self.source}, line {self.line}" if self.line else self.source
         return f"{where}: {self.message}"
 
@@ -90,7 +93,7 @@ def iter_articles(inputs: Iterable[InputLike], on_problem: Callable[[Problem], N
 
     def problem(p: Problem) -> None:
         if on_problem is None:
-            raise BadInput(str(p))
+            raise p.error(str(p))
         on_problem(p)
 
     for item in inputs:
@@ -109,7 +112,7 @@ def iter_articles(inputs: Iterable[InputLike], on_problem: Callable[[Problem], N
                     yield from iter_articles([path], on_problem, timeout=timeout)
             elif Path(src).suffix.lower() in (".jsonl", ".ndjson"):
                 if not Path(src).exists():
-                    problem(Problem(src, "no such file"))
+                    problem(Problem(src, "no such file", error=InputNotFound))
                     continue
                 with open(src, encoding="utf-8", errors="replace", newline="") as handle:
                     yield from _stream_jsonl(handle, src, problem)
@@ -119,7 +122,7 @@ def iter_articles(inputs: Iterable[InputLike], on_problem: Callable[[Problem], N
             else:
                 yield from single.load_all(src)
         except StorylensError as exc:
-            problem(Problem(src, str(exc).removeprefix(src + ": ").removeprefix(src + " ")))
+            problem(Problem(src, str(exc).removeprefix(src + ": "), error=type(exc)))
 
 
 def _stream_jsonl(handle, label: str, problem) -> Iterator[Article]:
@@ -191,7 +194,7 @@ def _from_feed(xml: str, label: str, problem, timeout: float) -> Iterator[Articl
         try:
             yield from single.load_all(link, timeout=timeout)
         except StorylensError as exc:
-            problem(Problem(link, str(exc)))
+            problem(Problem(link, str(exc).removeprefix(link + ": "), error=type(exc)))
 
 
 # --- writing ---------------------------------------------------------------------------------

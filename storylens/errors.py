@@ -48,6 +48,10 @@ class OutputError(StorylensError):
     code = 9
 
 
+class IdenticalText(UserWarning):
+    """Two inputs hold the same text: they will be compared, and show as copies."""
+
+
 # Exit codes of the command line that are not errors of the input: a signal
 # ends the run as shells report it (128 + the signal number).
 INTERRUPTED = 130  # Ctrl-C (SIGINT)

@@ -14,16 +14,17 @@ from __future__ import annotations
 
 import os
 import re
+import warnings
 from typing import Callable, Iterable, Sequence, Union
 
 from . import __version__
 from .actors import actor_rows
 from .align import align, reuse_shares
 from .analyze import gc_paused
-from .errors import UsageError
+from .errors import IdenticalText, UsageError
 from .features import ArticleFeatures, analyze_articles
 from .framing import aggregate_substitutions, find_terms
-from .ingest import check_length, load_all
+from .ingest import _is_url, check_length, load_all
 from .models import Article, Comparison
 from .quotes import match_quotes
 from .reconcile import find_facts
@@ -40,15 +41,65 @@ def read_articles(inputs: Iterable[ArticleLike]) -> list[Article]:
     """Articles as given, or loaded from paths, URLs, '-' (JSON Lines may hold several).
 
     An `Article` built in Python gets the same length limit as one read from a
-    file: an over-long body is refused before the parse, not part-way into it."""
+    file: an over-long body is refused before the parse, not part-way into it.
+
+    An input given twice (the same path, file, URL or `Article` object) is a
+    `UsageError`: a report compared with itself only shows itself as a copy.
+    Two different inputs with the same text are compared, with an
+    `IdenticalText` warning that they will show as copies of each other."""
     articles: list[Article] = []
+    seen: set[tuple] = set()
     for item in inputs:
+        key = _input_key(item)
+        if key in seen:
+            raise UsageError(f"{_input_name(item)} is given twice; a report compared with itself shows "
+                             "nothing but copies")
+        seen.add(key)
         if isinstance(item, Article):
             check_length(item)
             articles.append(item)
         else:
             articles += load_all(item)
-    return assign_ids(articles)
+    articles = assign_ids(articles)
+    _warn_identical(articles)
+    return articles
+
+
+def _input_key(item: ArticleLike) -> tuple:
+    """What makes two inputs one: the object for an `Article`, the file itself
+    for a local path (so `a.txt`, `./a.txt` and a link to it are one), else the
+    string (a URL, '-', a path that does not exist and will fail to load)."""
+    if isinstance(item, Article):
+        return ("article", id(item))
+    src = os.fspath(item)
+    if src != "-" and not _is_url(src):
+        try:
+            stat = os.stat(src)
+        except (OSError, ValueError):
+            pass
+        else:
+            return ("file", stat.st_dev, stat.st_ino)
+    return ("name", src)
+
+
+def _input_name(item: ArticleLike) -> str:
+    if isinstance(item, Article):
+        return f"article {item.id or (item.outlet or item.text[:30])!r}"
+    src = os.fspath(item)
+    return "standard input ('-')" if src == "-" else src
+
+
+def _warn_identical(articles: list[Article]) -> None:
+    first: dict[str, Article] = {}
+    for article in articles:
+        earlier = first.setdefault(article.text.strip(), article)
+        if earlier is not article:
+            warnings.warn(IdenticalText(f"{_article_name(earlier)} and {_article_name(article)} have the same "
+                                        "text: the comparison shows them as copies of each other"), stacklevel=3)
+
+
+def _article_name(article: Article) -> str:
+    return f"{article.id} ({article.source})" if article.source else str(article.id)
 
 
 def assign_ids(articles: list[Article]) -> list[Article]:

@@ -99,6 +99,36 @@ def test_bad_input_is_one_line_and_a_distinct_exit_code(tmp_path, capsys, monkey
     assert target.read_text() == "what the user had"
 
 
+# One kind of bad input gets one exit code whatever the command (the README's table).
+_BAD = {
+    "missing file": (lambda d: d / "missing.txt", 3, "no such file"),
+    "unreadable file": (lambda d: "/proc/self/mem", 4, "cannot read"),  # open works, read fails (EIO)
+    "empty file": (lambda d: _write(d / "empty.txt", b"  \n"), 4, "empty"),
+    "bad JSON": (lambda d: _write(d / "broken.json", b'{"text": "a",'), 4, "json"),
+    "unsupported format": (lambda d: _write(d / "paper.pdf", b"%PDF-1.4 ..."), 5, "pdf"),
+    "malformed URL": (lambda d: "http://[::1", 6, "could not fetch"),
+}
+_STORE_COMMANDS = (["stories"], ["story", "1"], ["analyze"], ["outlets"], ["export"])
+
+
+@pytest.mark.parametrize("argv, bad, code, words", [
+    *[(["compare", EXAMPLE[0], "{bad}"], name, code, words) for name, (_, code, words) in _BAD.items()],
+    *[(["ingest", "--db", "{dir}/store.db", "{bad}"], name, code, words) for name, (_, code, words) in _BAD.items()],
+    *[([*command, "--db", "{dir}/none.db"], None, 3, "no store") for command in _STORE_COMMANDS],
+    (["compare", EXAMPLE[0], "{bad}"], "directory", 4, "directory"),
+    (["ingest", "--db", "{dir}/store.db", "{bad}"], "directory", 4, "no articles"),
+    (["compare", EXAMPLE[0], EXAMPLE[1], EXAMPLE[0].parent / "." / EXAMPLE[0].name], None, 2, "given twice"),
+])
+def test_each_command_gives_the_documented_code_for_a_bad_input(tmp_path, capsys, monkeypatch, argv, bad, code, words):
+    if bad == "unreadable file" and not Path("/proc/self/mem").exists():
+        pytest.skip("needs Linux's /proc")
+    path = tmp_path if bad == "directory" else _BAD[bad][0](tmp_path) if bad else None
+    argv = [str(a).format(dir=tmp_path, bad=path) for a in argv]
+    got, out, err = run(argv, capsys, monkeypatch)
+    assert (got, len(err.strip().splitlines())) == (code, 1), err
+    assert err.startswith("storylens: ") and words in err.lower() and "Traceback" not in err
+
+
 def _write(path: Path, data: bytes) -> Path:
     path.write_bytes(data)
     return path
@@ -157,3 +187,11 @@ def test_usage_errors_exit_2_with_one_line(capsys, monkeypatch, argv, words):
     assert code == 2
     assert len(err.strip().splitlines()) == 1 and words in err.lower()
     assert "unexpected" not in err
+
+
+def test_two_files_with_the_same_text_get_a_one_line_warning(tmp_path, capsys, monkeypatch):
+    text = b"The harbour bridge at Velmont reopened on Tuesday after three weeks of repairs."
+    one, two = _write(tmp_path / "one.txt", text), _write(tmp_path / "two.txt", text)
+    code, out, err = run(["compare", one, two, "--format", "json"], capsys, monkeypatch)
+    assert code == 0 and json.loads(out)["passages"]
+    assert err.count("\n") == 1 and err.startswith("storylens: warning: ") and "one.txt" in err and "two.txt" in err

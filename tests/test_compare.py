@@ -151,3 +151,23 @@ def test_example_sources(example):
                 continue
             wanted = source["name"].lower().removeprefix("the ")
             assert any(wanted in g or g in wanted for g in got), (name, source["name"], got)
+
+
+_HARBOUR = storylens.Article(text="The harbour bridge at Velmont reopened on Tuesday after three weeks of repairs.")
+
+
+@pytest.mark.parametrize("inputs", [
+    [_HARBOUR, _HARBOUR],                                                        # one object twice
+    [ROOT / "examples/wexley-market/coastal-times.txt",
+     str(ROOT / "examples/wexley-market/./coastal-times.txt")],                  # one file, two spellings
+])
+def test_an_input_given_twice_is_a_usage_error(inputs):
+    with pytest.raises(storylens.errors.UsageError, match="given twice"):
+        storylens.compare(inputs)
+
+
+def test_two_inputs_with_the_same_text_are_compared_with_a_warning():
+    twin = _HARBOUR.model_copy(update={"outlet": "The Velmont Echo"})
+    with pytest.warns(storylens.errors.IdenticalText, match="same text"):
+        comparison = storylens.compare([_HARBOUR, twin])
+    assert [p.kind for p in comparison.passages] == ["verbatim"]

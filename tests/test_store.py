@@ -57,6 +57,13 @@ def test_ingesting_again_changes_nothing(tmp_path):
     assert store.list_stories() == before
 
 
+def test_the_same_file_twice_in_one_ingest_is_stored_once(tmp_path):
+    store = Store(tmp_path / "c.db")
+    report = ingest([EVENTS, EVENTS.parent / "." / EVENTS.name], store)
+    assert (report.read, report.added, report.duplicates) == (24, 12, 12)
+    assert store.article_count() == 12
+
+
 def test_same_url_or_same_content_is_stored_once_and_ids_are_kept(tmp_path):
     store = Store(tmp_path / "c.db")
     text = "Fire destroys Harlow Mills warehouse in Brenton. Forty firefighters fought the blaze."

@@ -32,7 +32,7 @@ from sqlalchemy import (
 from sqlalchemy.engine import Connection, Engine
 from sqlalchemy.exc import ArgumentError, OperationalError
 
-from .errors import BadInput, StorylensError, UsageError
+from .errors import StorylensError, UsageError
 from .models import Article
 
 SCHEMA_VERSION = 2
@@ -143,7 +143,7 @@ class Store:
             if url.startswith("sqlite"):
                 path = url.split("///", 1)[-1]
                 if path and not Path(path).parent.is_dir():
-                    raise BadInput(f"cannot create the store {path}: no such directory")
+                    raise StoreError(f"cannot create the store {path}: no such directory")  # an output target, like -o
                 engine = create_engine(url, connect_args={"timeout": 60})
                 _sqlite_setup(engine)
                 return engine

@@ -117,6 +117,7 @@ _STORE_COMMANDS = (["stories"], ["story", "1"], ["analyze"], ["outlets"], ["expo
     *[([*command, "--db", "{dir}/none.db"], None, 3, "no store") for command in _STORE_COMMANDS],
     (["compare", EXAMPLE[0], "{bad}"], "directory", 4, "directory"),
     (["ingest", "--db", "{dir}/store.db", "{bad}"], "directory", 4, "no articles"),
+    (["ingest", "--db", "{dir}/no/such/dir/store.db", EXAMPLE[0]], None, 9, "no such directory"),
     (["compare", EXAMPLE[0], EXAMPLE[1], EXAMPLE[0].parent / "." / EXAMPLE[0].name], None, 2, "given twice"),
 ])
 def test_each_command_gives_the_documented_code_for_a_bad_input(tmp_path, capsys, monkeypatch, argv, bad, code, words):

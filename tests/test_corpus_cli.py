@@ -48,12 +48,12 @@ def test_errors_are_one_line_with_exit_codes(workdir, tmp_path):
     unknown = run_cli("story", "999", cwd=workdir)
     assert unknown.returncode == 2 and unknown.stderr.count("\n") == 1 and "no story 999" in unknown.stderr
     missing = run_cli("ingest", "nope.jsonl", "--db", tmp_path / "y.db", cwd=tmp_path)
-    assert missing.returncode == 4 and "nope.jsonl" in missing.stderr and "Traceback" not in missing.stderr
+    assert missing.returncode == 3 and "nope.jsonl" in missing.stderr and "Traceback" not in missing.stderr
     (tmp_path / "empty").mkdir()
     nothing = run_cli("ingest", tmp_path / "empty", "--db", tmp_path / "y.db", cwd=tmp_path)
     assert nothing.returncode == 4 and "no articles found" in nothing.stderr and nothing.stderr.count("\n") == 1
     bad_db = run_cli("ingest", EVENTS, "--db", tmp_path / "no" / "dir" / "z.db", cwd=tmp_path)
-    assert bad_db.returncode == 4 and bad_db.stderr.count("\n") == 1
+    assert bad_db.returncode == 9 and bad_db.stderr.count("\n") == 1
     for command in (["stories"], ["story", "1"], ["outlets"], ["export"], ["analyze"]):
         absent = run_cli(*command, "--db", tmp_path / "typo.db", cwd=tmp_path)   # only ingest creates a store
         assert absent.returncode == 3 and absent.stderr.count("\n") == 1 and "typo.db" in absent.stderr, command

@@ -53,12 +53,12 @@ def test_a_description_is_the_person_named_before(case):
 
 
 @pytest.mark.parametrize("a, b, same", [
-    ("Donald Trump", "Mr. Trump", True),
+    ("Donald Verrick", "Mr. Verrick", True),
     ("Anchor Dana Mills", "KXTV This Morning co-Anchor Dana Mills", True),
     ("Chief Williams", "Calvin Williams", True),
     ("Treasurer Gary Holt", "Union Secretary-Treasurer Gary Holt", True),
     ("Chief Williams", "Calvin Moore", False),
-    ("Hillary Clinton", "Bill Clinton", False),
+    ("Marian Holcott", "Bill Holcott", False),
 ])
 def test_name_matching(a, b, same):
     assert eval_quotes.same_name(a, b) is same

@@ -113,7 +113,7 @@ def load_all(source: str | os.PathLike, *, max_bytes: int = MAX_BYTES,
     elif url:
         data, fmt = _fetch(src, max_bytes, timeout, public_only)
     else:
-        data, fmt = _read_file(Path(src), max_bytes), _format_of(Path(src))
+        data, fmt = _read_file(Path(src), max_bytes, src), _format_of(Path(src))
     _reject_magic(data, label)
     articles = _parse(_decode(data, label), fmt, label, url=url)
     for article in articles:
@@ -187,15 +187,25 @@ def parse_json(raw: str, name: str | None = None) -> list[Article]:
 
 # --- reading bytes ---------------------------------------------------------------
 
+# 'www.example.com/news/a' or 'example.org': a host name, not a file name.
+_HOST_LIKE = re.compile(r"(www\.|[\w-]+\.(com|org|net)(/|$))", re.IGNORECASE)
+
+
 def _is_url(src: str) -> bool:
     # Decided on the scheme alone: urlsplit raises on 'http://[::1', which is
     # still a URL, just a bad one (`_fetch` says so).
     return re.match(r"https?://", src, re.IGNORECASE) is not None
 
 
-def _read_file(path: Path, max_bytes: int) -> bytes:
+def _read_file(path: Path, max_bytes: int, label: str) -> bytes:
+    """The file's bytes; `label` is the input as the user wrote it, for
+    messages (`Path` folds 'ftp://x' into 'ftp:/x')."""
     if not path.exists():
-        raise InputNotFound(f"{path}: no such file")
+        if re.match(r"[a-z][a-z0-9+.-]*://", label, re.IGNORECASE):
+            raise FetchError(f"{label}: only http:// and https:// URLs are fetched "
+                             "(for a local file, give its path)")
+        hint = " (for a web page, give the URL with http:// or https://)" if _HOST_LIKE.match(label) else ""
+        raise InputNotFound(f"{label}: no such file{hint}")
     if path.is_dir():
         raise BadInput(f"{path} is a directory, not a file")
     suffix = path.suffix.lower()

@@ -107,6 +107,8 @@ _BAD = {
     "bad JSON": (lambda d: _write(d / "broken.json", b'{"text": "a",'), 4, "json"),
     "unsupported format": (lambda d: _write(d / "paper.pdf", b"%PDF-1.4 ..."), 5, "pdf"),
     "malformed URL": (lambda d: "http://[::1", 6, "could not fetch"),
+    "URL of another scheme": (lambda d: "ftp://example.com/a.txt", 6, "ftp://example.com/a.txt: only http"),
+    "URL without a scheme": (lambda d: "www.example.com/news/a", 3, "give the url with http"),
 }
 _STORE_COMMANDS = (["stories"], ["story", "1"], ["analyze"], ["outlets"], ["export"])
 

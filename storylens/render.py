@@ -35,8 +35,8 @@ from rich.text import Text
 
 from .models import Article, Comparison
 from .view import (ACTORS_NOTE, EMPTY, ComparisonView, Mark, SubstitutionRow, build_view,  # noqa: F401
-                   descriptor_list, edit_label, finding_marks, highlight, one_line, plural, segments, shorten,
-                   shared_source_line, short_labels, term_list, word_count)
+                   descriptor_list, edit_label, finding_marks, grouped_edits, highlight, one_line, plural,
+                   segments, shorten, shared_source_line, short_labels, term_list, word_count)
 
 __all__ = ["to_text", "to_markdown", "to_html", "html_context", "write_atomic", "finding_marks",
            "segments", "template_environment"]
@@ -172,18 +172,18 @@ def _text_passages(view: ComparisonView, labels: dict[str, str], width: int) -> 
     parts: list[RenderableType] = []
     for entry in view.passages:
         pid, passage = entry.number, entry.passage
+        edits = grouped_edits(passage, view.keys)  # counted as listed: a change made alike in two pairs is one
         head = Text(passage.kind, style="bold")
         head.append(f" · similarity {passage.similarity:.2f}"
-                    + (f" · {plural(len(passage.edits), 'edit')}" if passage.edits else ""), style="dim")
+                    + (f" · {plural(len(edits), 'edit')}" if edits else ""), style="dim")
         parts.append(_numbered(pid, head))
         grid = _grid(5, _label_width(labels), None)
+        room = max(width - 7 - _label_width(labels), 20)  # the text column: width less key, label, padding
         for span in passage.spans:
-            quoted = Text(f"“{one_line(span.text)}”")
-            quoted.truncate(max(width - 24, 20), overflow="ellipsis")
+            quoted = Text(f"“{shorten(span.text, room - 2)}”")
             grid.add_row("", Text(labels.get(span.article, span.article)), quoted)
-        if passage.edits:
-            edits = "; ".join(f"{edit_label(e)} [{e.category}]" for e in passage.edits)
-            grid.add_row("", Text("edits"), Text(edits))
+        if edits:
+            grid.add_row("", Text("edits"), Text("; ".join(edits)))
         parts.append(grid)
     return Group(*parts)
 
@@ -342,8 +342,7 @@ def _md_passages(view: ComparisonView, labels: dict[str, str]) -> list[str]:
         out += _md_table(["Article", "Text"], [
             [labels.get(s.article, md(s.article)), md(shorten(s.text, 240))] for s in passage.spans])
         if passage.edits:
-            out.append("Edits: " + "; ".join(
-                f"{md(edit_label(e))} \\[{e.category}\\]" for e in passage.edits))
+            out.append("Edits: " + "; ".join(md(label) for label in grouped_edits(passage, view.keys)))
             out.append("")
     return out
 

@@ -38,7 +38,7 @@ from .sanitize import clean_body, clean_comparison
 __all__ = [
     "ComparisonView", "FactEntry", "PassageEntry", "EditEntry", "QuoteEntry", "CitationEntry", "ActorEntry",
     "SubstitutionRow", "Mark", "build_view", "finding_marks", "segments", "highlight",
-    "article_labels", "article_keys", "shared_source_line", "short_labels", "edit_label", "descriptor_list", "EMPTY", "ACTORS_NOTE",
+    "article_labels", "article_keys", "shared_source_line", "short_labels", "edit_label", "grouped_edits", "descriptor_list", "EMPTY", "ACTORS_NOTE",
 ]
 
 STATUS_ORDER = {"conflict": 0, "agree": 1, "unique": 2}
@@ -266,6 +266,32 @@ def edit_label(edit) -> str:
     return f"{edit.from_.text} → {edit.to.text}"
 
 
+def grouped_edits(passage, keys: dict[str, str]) -> list[str]:
+    """A passage's edits as text labels, each change once: between three or
+    more articles one change is often made alike by several outlets ('11 March
+    → Tuesday' in b and in c), and listing it per pair reads as a repetition.
+    Where the passage spans more than two articles each label names its pairs."""
+    pairs: dict[tuple[str, str], list[str]] = {}
+    for edit in passage.edits:
+        pair = f"{keys.get(edit.from_.article, edit.from_.article)}→{keys.get(edit.to.article, edit.to.article)}"
+        pairs.setdefault((edit_label(edit), edit.category), []).append(pair)
+    many = len({span.article for span in passage.spans}) > 2
+    return [f"{label} [{category}{'; ' + ', '.join(dict.fromkeys(found)) if many else ''}]"
+            for (label, category), found in pairs.items()]
+
+
+def shorten(text: str, limit: int) -> str:
+    """`text` on one line in at most `limit` characters, cut after a whole word
+    where one ends in the second half (a cut word reads as a misspelling)."""
+    text = one_line(text)
+    if len(text) <= limit:
+        return text
+    cut = text[: limit - 1]
+    if not text[limit - 1].isspace() and " " in cut[limit // 2:]:
+        cut = cut[: cut.rindex(" ")]
+    return cut.rstrip(" ,;:") + "…"
+
+
 def plural(n: int, word: str) -> str:
     return f"{n} {word}" if n == 1 else f"{n} {word}s"
 
@@ -274,9 +300,6 @@ def one_line(text: str) -> str:
     return " ".join(text.split())
 
 
-def shorten(text: str, limit: int) -> str:
-    text = one_line(text)
-    return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
 
 
 def title_line(comparison: Comparison) -> str:

@@ -172,6 +172,35 @@ def test_edit_labels_name_insertions_and_deletions(articles):
                               "category": "other"})) == "(added) Opposition"
 
 
+def test_an_edit_made_alike_in_two_pairs_is_listed_once_with_its_pairs():
+    from storylens.render import grouped_edits
+
+    def edit(a, old, b, new, category="framing"):
+        return Edit(**{"from": Span(article=a, start=0, end=len(old), text=old),
+                       "to": Span(article=b, start=0, end=len(new), text=new), "category": category})
+
+    spans = [Span(article=a, start=0, end=7, text="Velmora") for a in "abc"]
+    keys = {a: a for a in "abc"}
+    two = Passage(kind="edited", similarity=0.9, spans=spans[:2], edits=[edit("a", "Rebels", "b", "Opposition")])
+    assert grouped_edits(two, keys) == ["Rebels → Opposition [framing]"]
+    three = Passage(kind="edited", similarity=0.9, spans=spans, edits=[
+        edit("a", "Rebels", "b", "Opposition"), edit("a", "Rebels", "c", "Opposition"),
+        edit("a", "Rebels", "c", "Velmora", "other")])
+    assert grouped_edits(three, keys) == ["Rebels → Opposition [framing; a→b, a→c]", "Rebels → Velmora [other; a→c]"]
+
+
+@pytest.mark.parametrize("text, limit, short", [
+    ("Thousands of demonstrators marched on City Hall", 100, "Thousands of demonstrators marched on City Hall"),
+    ("Thousands of demonstrators marched on City Hall", 30, "Thousands of demonstrators…"),   # not 'marc…'
+    ("Thousands of demonstrators marched on City Hall", 28, "Thousands of demonstrators…"),   # ends at a word
+    ("Thousandsofdemonstratorsmarched", 12, "Thousandsof…"),                                 # no word to end at
+    ("Rebels, officials said", 9, "Rebels…"),                                                # no trailing comma
+])
+def test_shorten_cuts_after_a_whole_word(text, limit, short):
+    from storylens.view import shorten
+    assert shorten(text, limit) == short and len(short) <= limit
+
+
 def test_text_empty_sections_say_so(empty_comparison):
     text = to_text(empty_comparison)
     assert "No reused passages: these articles share no text." in text

@@ -374,3 +374,10 @@ def test_seed_reports_render(seed_comparison):
     assert sum(len(ms) for ms in marks.values()) >= len(seed_comparison.passages) * 2
     md = to_markdown(seed_comparison)
     assert md.count("\n### p") == len(seed_comparison.passages)
+
+
+def test_html_keeps_each_date_on_one_line(tree):
+    """A narrow column broke '2031-04-05' at its hyphen, which reads as two values."""
+    dates = [span.text for span in tree.xpath("//header[@class='col-head']//span[@class='whole']")]
+    assert dates == ["2031-04-05", "2031-04-06"]
+    assert "white-space: nowrap" in tree.xpath("//style")[0].text.split(".whole", 1)[1].split("}", 1)[0]

@@ -67,6 +67,9 @@ def compare(
     if inputs.count("-") > 1:
         raise UsageError("standard input ('-') can be read only once")
     targets = {name: check_target(path) for name, path in (("--html", html), ("-o", output)) if path is not None}
+    for name, path in (("--html", html), ("-o", output)):
+        if path is not None and (source := _input_at(path, inputs)) is not None:
+            raise UsageError(f"{name} {path} is the input {source}: writing there would destroy it")
     if len(targets) == 2 and targets["--html"].path == targets["-o"].path and targets["-o"].how != "through":
         raise UsageError(f"-o and --html name the same file ({output}); give each its own")
     to_stdout = output is None and not (quiet and fmt is Format.text)
@@ -123,6 +126,22 @@ def _warnings_on_stderr():
 
         warnings.showwarning = show
         yield
+
+
+def _input_at(target: Path, inputs: List[str]) -> Optional[str]:
+    """The input that is the file `target` names (under any spelling or link), if any."""
+    try:
+        wanted = os.stat(target)
+    except (OSError, ValueError):
+        return None  # a new file is no input
+    for source in inputs:
+        try:
+            found = os.stat(source) if source != "-" and "://" not in source else None
+        except (OSError, ValueError):
+            continue
+        if found is not None and (found.st_dev, found.st_ino) == (wanted.st_dev, wanted.st_ino):
+            return source
+    return None
 
 
 def _isatty(stream) -> bool:

@@ -193,6 +193,10 @@ def register(app: typer.Typer) -> None:
         output: str = typer.Option("-", "-o", "--output", help="Output file (default: standard output)."),
     ) -> None:
         """Articles with story ids, facts, substitutions and quotes, one row each."""
+        if output != "-":
+            from .output import check_target
+
+            check_target(output)  # a bad path is exit 9 with its reason, as for compare's -o
         n = _corpus(db).export(output, fmt.value)
         if output != "-":
             typer.echo(f"exported {n} articles to {output}", err=True)

@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 
 from storylens import SCHEMA_VERSION, __version__
+from storylens.store import Store
 from helpers import run_cli_here
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -122,6 +123,7 @@ _STORE_COMMANDS = (["stories"], ["story", "1"], ["analyze"], ["outlets"], ["expo
     (["compare", EXAMPLE[0], "{bad}"], "directory", 4, "directory"),
     (["ingest", "--db", "{dir}/store.db", "{bad}"], "directory", 4, "no articles"),
     (["ingest", "--db", "{dir}/no/such/dir/store.db", EXAMPLE[0]], None, 9, "no such directory"),
+    (["export", "--db", "{dir}/store.db", "-o", "{dir}/no/such/dir/out.jsonl"], "store", 9, "does not exist"),
     (["compare", "{bad}", EXAMPLE[1], "-o", "{bad}"], "input as -o", 2, "would destroy it"),
     (["compare", EXAMPLE[0], "{bad}", "--html", "{dir}/./x.txt"], "input as -o", 2, "would destroy it"),
     (["compare", EXAMPLE[0], EXAMPLE[1], EXAMPLE[0].parent / "." / EXAMPLE[0].name], None, 2, "given twice"),
@@ -129,7 +131,9 @@ _STORE_COMMANDS = (["stories"], ["story", "1"], ["analyze"], ["outlets"], ["expo
 def test_each_command_gives_the_documented_code_for_a_bad_input(tmp_path, capsys, monkeypatch, argv, bad, code, words):
     if bad == "unreadable file" and not Path("/proc/self/mem").exists():
         pytest.skip("needs Linux's /proc")
-    path = tmp_path if bad == "directory" else _BAD[bad][0](tmp_path) if bad else None
+    if bad == "store":
+        Store(tmp_path / "store.db").close()
+    path = tmp_path if bad == "directory" else _BAD[bad][0](tmp_path) if bad in _BAD else None
     argv = [str(a).format(dir=tmp_path, bad=path) for a in argv]
     before = path.read_bytes() if isinstance(path, Path) and path.is_file() else None
     got, out, err = run(argv, capsys, monkeypatch)

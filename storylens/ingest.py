@@ -207,7 +207,8 @@ def _read_file(path: Path, max_bytes: int, label: str) -> bytes:
         hint = " (for a web page, give the URL with http:// or https://)" if _HOST_LIKE.match(label) else ""
         raise InputNotFound(f"{label}: no such file{hint}")
     if path.is_dir():
-        raise BadInput(f"{path} is a directory, not a file")
+        raise BadInput(f"{label} is a directory, not a file; give the files in it ({os.path.join(label, '*')}) "
+                       "or use `storylens ingest`, which reads folders")
     suffix = path.suffix.lower()
     if suffix in _UNSUPPORTED_SUFFIX:
         raise UnsupportedFormat(f"{path}: {_UNSUPPORTED_SUFFIX[suffix]} files are not supported; "

@@ -360,7 +360,7 @@ def test_colon_introduction_takes_the_main_verb():
 
 
 def test_pronoun_after_a_titled_speaker_with_apposition():
-    got = speakers('"We will meet again next week," Speaker Paul Rand said on Thursday.\n\n'
+    got = speakers('"We will meet again next week," Speaker Paul Brennick said on Thursday.\n\n'
                    'Republican Rep. Lee Marden of Kestrel, a supporter of the plan, said it would help both sides.\n\n'
                    '"It is not do or die for any one endorsement," he said outside the hall.\n')
     assert got["It is not do or die for any one endorsement"] == "Lee Marden"

@@ -71,6 +71,15 @@ def _corpus(db: Optional[str], create: bool = False):
     return Corpus(db)
 
 
+def _new_sqlite_file(db: Optional[str]) -> Optional[Path]:
+    """The SQLite file `--db` names, when it does not exist yet (ingest will create it)."""
+    from .store import resolve_url
+
+    url = resolve_url(db)
+    path = Path(url.removeprefix("sqlite:///")) if url.startswith("sqlite:///") else None
+    return path if path is not None and not path.exists() else None
+
+
 def register(app: typer.Typer) -> None:
     @app.command()
     def ingest(
@@ -79,6 +88,7 @@ def register(app: typer.Typer) -> None:
         quiet: bool = typer.Option(False, "--quiet", "-q", help="No progress bar and no summary."),
     ) -> None:
         """Add articles to the store and assign each one to a story."""
+        new_file = _new_sqlite_file(db)
         corpus = _corpus(db, create=True)
 
         total = _line_total(inputs)
@@ -86,6 +96,11 @@ def register(app: typer.Typer) -> None:
             report = corpus.ingest(inputs, progress=step)
         if report.read == 0:
             from .errors import BadInput
+
+            if new_file is not None:  # a mistyped input leaves no empty store behind to answer later commands
+                corpus.store.close()
+                for path in (new_file, *(Path(f"{new_file}{end}") for end in ("-wal", "-shm"))):
+                    path.unlink(missing_ok=True)
 
             if not report.problems:   # a folder with no article files in it, say: not a silent 'read 0'
                 raise BadInput(f"no articles found in {', '.join(inputs)}")

@@ -140,6 +140,8 @@ def test_each_command_gives_the_documented_code_for_a_bad_input(tmp_path, capsys
     assert (got, len(err.strip().splitlines())) == (code, 1), err
     assert err.startswith("storylens: ") and words in err.lower() and "Traceback" not in err
     assert before is None or path.read_bytes() == before  # a bad call changes no file, inputs least of all
+    if argv[0] == "ingest" and bad != "store":
+        assert not (tmp_path / "store.db").exists()  # nor leaves a new, empty store to answer `stories`
 
 
 def _write(path: Path, data: bytes) -> Path:

@@ -120,6 +120,7 @@ _STORE_COMMANDS = (["stories"], ["story", "1"], ["analyze"], ["outlets"], ["expo
     *[(["ingest", "--db", "{dir}/store.db", "{bad}"], name, code, words) for name, (_, code, words) in _BAD.items()
       if code],
     *[([*command, "--db", "{dir}/none.db"], None, 3, "no store") for command in _STORE_COMMANDS],
+    (["spark", "ingest", "{bad}", "--out", "{dir}/out"], "missing file", 3, "no such file"),
     (["compare", EXAMPLE[0], "{bad}"], "directory", 4, "use `storylens ingest`"),
     (["ingest", "--db", "{dir}/store.db", "{bad}"], "directory", 4, "no articles"),
     (["ingest", "--db", "{dir}/no/such/dir/store.db", EXAMPLE[0]], None, 9, "no such directory"),

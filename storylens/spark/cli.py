@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import glob
 import json
 from typing import Optional
 
@@ -21,6 +22,10 @@ def ingest(
     quiet: bool = typer.Option(False, "--quiet", "-q", help="Print only the final summary."),
 ) -> None:
     """Read articles, compute features, assign stories, compare each story, profile outlets: Parquet out."""
+    if "://" not in input and not glob.glob(input):  # said at once, not after Spark and Java start
+        from ..errors import InputNotFound
+
+        raise InputNotFound(f"{input}: no such file")
     from .job import run_ingest
     from .session import get_session
 

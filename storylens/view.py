@@ -280,6 +280,14 @@ def grouped_edits(passage, keys: dict[str, str]) -> list[str]:
             for (label, category), found in pairs.items()]
 
 
+def plural(n: int, word: str) -> str:
+    return f"{n} {word}" if n == 1 else f"{n} {word}s"
+
+
+def one_line(text: str) -> str:
+    return " ".join(text.split())
+
+
 def shorten(text: str, limit: int) -> str:
     """`text` on one line in at most `limit` characters, cut after a whole word
     where one ends in the second half (a cut word reads as a misspelling)."""
@@ -290,16 +298,6 @@ def shorten(text: str, limit: int) -> str:
     if not text[limit - 1].isspace() and " " in cut[limit // 2:]:
         cut = cut[: cut.rindex(" ")]
     return cut.rstrip(" ,;:") + "…"
-
-
-def plural(n: int, word: str) -> str:
-    return f"{n} {word}" if n == 1 else f"{n} {word}s"
-
-
-def one_line(text: str) -> str:
-    return " ".join(text.split())
-
-
 
 
 def title_line(comparison: Comparison) -> str:

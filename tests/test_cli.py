@@ -112,7 +112,7 @@ _BAD = {
     "URL of another scheme": (lambda d: "ftp://example.com/a.txt", 6, "ftp://example.com/a.txt: only http"),
     "URL without a scheme": (lambda d: "www.example.com/news/a", 3, "give the url with http"),
 }
-_STORE_COMMANDS = (["stories"], ["story", "1"], ["analyze"], ["outlets"], ["export"])
+_STORE_COMMANDS = (["stories"], ["story", "1"], ["analyze"], ["outlets"], ["export"], ["serve", "--port", "9"])
 
 
 @pytest.mark.parametrize("argv, bad, code, words", [

@@ -24,7 +24,7 @@ from sqlalchemy import create_engine, event, func, select
 
 from .. import store as store_mod
 from ..corpus import comparison_key, row_article, story_comparison
-from ..errors import StorylensError
+from ..errors import InputNotFound, StorylensError
 from ..features import FEATURES_VERSION, ArticleFeatures, analyze_articles
 from ..models import Article, Comparison
 from ..pipeline import compare_features
@@ -139,7 +139,7 @@ def _open_read_only(target: str | None):
     if url.startswith("sqlite:///"):
         path = Path(url[len("sqlite:///"):])
         if not path.is_file():
-            raise StorylensError(f"no store at {path}: run `storylens ingest FILE --db {path}` first")
+            raise InputNotFound(f"no store at {path}: run `storylens ingest FILE --db {path}` first")
         uri = f"file:{quote(str(path))}?mode=ro"
         store.engine = create_engine("sqlite://", creator=lambda: sqlite3.connect(uri, uri=True, check_same_thread=False,
                                                                                   timeout=60))

@@ -125,6 +125,7 @@ _STORE_COMMANDS = (["stories"], ["story", "1"], ["analyze"], ["outlets"], ["expo
     (["ingest", "--db", "{dir}/store.db", "{bad}"], "directory", 4, "no articles"),
     (["ingest", "--db", "{dir}/no/such/dir/store.db", EXAMPLE[0]], None, 9, "no such directory"),
     (["export", "--db", "{dir}/store.db", "-o", "{dir}/no/such/dir/out.jsonl"], "store", 9, "does not exist"),
+    (["serve", "--db", "{dir}/store.db", "--port", "9"], "old store", 9, "upgrade it"),  # read-only: no upgrade
     (["compare", "{bad}", EXAMPLE[1], "-o", "{bad}"], "input as -o", 2, "would destroy it"),
     (["compare", EXAMPLE[0], "{bad}", "--html", "{dir}/./x.txt"], "input as -o", 2, "would destroy it"),
     (["compare", EXAMPLE[0], EXAMPLE[1], EXAMPLE[0].parent / "." / EXAMPLE[0].name], None, 2, "given twice"),
@@ -132,8 +133,8 @@ _STORE_COMMANDS = (["stories"], ["story", "1"], ["analyze"], ["outlets"], ["expo
 def test_each_command_gives_the_documented_code_for_a_bad_input(tmp_path, capsys, monkeypatch, argv, bad, code, words):
     if bad == "unreadable file" and not Path("/proc/self/mem").exists():
         pytest.skip("needs Linux's /proc")
-    if bad == "store":
-        Store(tmp_path / "store.db").close()
+    if bad in ("store", "old store"):
+        Store(tmp_path / "store.db", **({"upgrade_to": 1} if bad == "old store" else {})).close()
     path = tmp_path if bad == "directory" else _BAD[bad][0](tmp_path) if bad in _BAD else None
     argv = [str(a).format(dir=tmp_path, bad=path) for a in argv]
     before = path.read_bytes() if isinstance(path, Path) and path.is_file() else None

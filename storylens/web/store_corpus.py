@@ -163,6 +163,6 @@ def _open_read_only(target: str | None):
     store.is_sqlite = store.engine.dialect.name == "sqlite"
     version = store.schema_version()
     if version != store_mod.SCHEMA_VERSION:
-        raise StorylensError(f"the store has schema {version}, this storylens reads {store_mod.SCHEMA_VERSION}: "
+        raise store_mod.StoreError(f"the store has schema {version}, this storylens reads {store_mod.SCHEMA_VERSION}: "
                              "open it once with --allow-ingest (or `storylens ingest`) to upgrade it")
     return store

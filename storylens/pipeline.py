@@ -89,17 +89,26 @@ def _input_name(item: ArticleLike) -> str:
     return "standard input ('-')" if src == "-" else src
 
 
-def _warn_identical(articles: list[Article]) -> None:
+def identical_texts(articles: Sequence[Article]) -> list[str]:
+    """A sentence for each article whose text an earlier one already has."""
     first: dict[str, Article] = {}
+    found = []
     for article in articles:
         earlier = first.setdefault(article.text.strip(), article)
         if earlier is not article:
-            warnings.warn(IdenticalText(f"{_article_name(earlier)} and {_article_name(article)} have the same "
-                                        "text: the comparison shows them as copies of each other"), stacklevel=3)
+            found.append(f"{_article_name(earlier)} and {_article_name(article)} have the same text: "
+                         "the comparison shows them as copies of each other")
+    return found
+
+
+def _warn_identical(articles: list[Article]) -> None:
+    for message in identical_texts(articles):
+        warnings.warn(IdenticalText(message), stacklevel=3)
 
 
 def _article_name(article: Article) -> str:
-    return f"{article.id} ({article.source})" if article.source else str(article.id)
+    where = article.source or article.outlet  # the file it came from, else whose it is
+    return f"{article.id} ({where})" if where else str(article.id)
 
 
 def assign_ids(articles: list[Article]) -> list[Article]:

@@ -13,7 +13,7 @@ import pytest
 pytest.importorskip("fastapi")
 from fastapi.testclient import TestClient  # noqa: E402
 
-from storylens.errors import UsageError  # noqa: E402
+from storylens.errors import IdenticalText, UsageError  # noqa: E402
 from storylens.web import create_app, serve  # noqa: E402
 from storylens.web.compare_now import CompareLimits  # noqa: E402
 from storylens.web.security import CSP, Limits  # noqa: E402
@@ -164,9 +164,18 @@ def test_compare_now_api_stores_nothing(client):
 
 def test_compare_now_form(client):
     r = client.post("/compare", data={"text": [BRIDGE_A, BRIDGE_B]})
-    assert r.status_code == 200 and "Not stored" in r.text
+    assert r.status_code == 200 and "Not stored" in r.text and "same text" not in r.text
     tree = lxml.html.document_fromstring(r.text)
     assert len(tree.xpath("//article[@class='col']")) == 2
+
+
+def test_compare_now_says_when_two_inputs_hold_one_text(client):
+    with pytest.warns(IdenticalText):
+        r = client.post("/compare", files=[("files", (name, BRIDGE_A.encode(), "text/plain"))
+                                           for name in ("bridge.txt", "bridge copy.txt")])
+    assert r.status_code == 200
+    note = lxml.html.document_fromstring(r.text).xpath("//div[@class='storybar']")[0].text_content()
+    assert note.startswith("Note: a (bridge) and b (bridge copy) have the same text: the comparison shows them")
 
 
 def test_compare_now_upload_name_is_never_a_path(client):

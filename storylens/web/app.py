@@ -36,7 +36,7 @@ from starlette.datastructures import UploadFile as StarletteUpload
 from .. import __version__
 from ..errors import StorylensError, TooLarge, UsageError
 from ..models import Article, Comparison
-from ..pipeline import assign_ids, compare as run_compare
+from ..pipeline import assign_ids, compare as run_compare, identical_texts
 from ..render import _safe_url, html_context
 from ..view import build_view
 from .compare_now import CompareLimits, gather
@@ -535,6 +535,8 @@ def _routes(app: FastAPI, state: _State) -> None:
                                 texts=(texts + ["", ""])[:max(2, len(texts))], urls="\n".join(urls))
             return HTMLResponse(html, status_code=exc.status_code)
         note = (f"Stored in story {', '.join(stored)}." if stored else "Not stored: this comparison exists only on this page.")
+        # Two inputs with one text (a file uploaded twice) show as copies: say so, as the CLI does.
+        note = " ".join([*(f"Note: {m}." for m in identical_texts(comparison.articles)), note])
         return HTMLResponse(comparison_page(build_view(comparison, stable_ids=True), note=note))
 
     @app.get("/api/status", response_model=StatusOut, tags=["status"])

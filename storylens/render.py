@@ -35,7 +35,7 @@ from rich.text import Text
 
 from .models import Article, Comparison
 from .view import (ACTORS_NOTE, EMPTY, ComparisonView, Mark, SubstitutionRow, build_view,  # noqa: F401
-                   descriptor_list, edit_label, finding_marks, grouped_edits, highlight, one_line, plural,
+                   descriptor_list, edit_chips, edit_label, finding_marks, grouped_edits, highlight, one_line, plural,
                    segments, shorten, shared_source_line, short_labels, term_list, word_count)
 
 __all__ = ["to_text", "to_markdown", "to_html", "html_context", "write_atomic", "finding_marks",
@@ -436,7 +436,7 @@ def html_context(view: ComparisonView, *, label_limit: int = 24) -> dict:
         "term_list": term_list,
         "actors_note": ACTORS_NOTE,
         "shorten": shorten,
-        "edit_label": edit_label,
+        "edit_chips": edit_chips,
         "shared_source_line": shared_source_line,
         "empty": EMPTY,
         "finding_titles": view.finding_titles,

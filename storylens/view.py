@@ -38,7 +38,7 @@ from .sanitize import clean_body, clean_comparison
 __all__ = [
     "ComparisonView", "FactEntry", "PassageEntry", "EditEntry", "QuoteEntry", "CitationEntry", "ActorEntry",
     "SubstitutionRow", "Mark", "build_view", "finding_marks", "segments", "highlight",
-    "article_labels", "article_keys", "shared_source_line", "short_labels", "edit_label", "grouped_edits", "descriptor_list", "EMPTY", "ACTORS_NOTE",
+    "article_labels", "article_keys", "shared_source_line", "short_labels", "edit_label", "edit_chips", "grouped_edits", "descriptor_list", "EMPTY", "ACTORS_NOTE",
 ]
 
 STATUS_ORDER = {"conflict": 0, "agree": 1, "unique": 2}
@@ -264,6 +264,16 @@ def edit_label(edit) -> str:
     if not edit.from_.text:
         return f"(added) {edit.to.text}"
     return f"{edit.from_.text} → {edit.to.text}"
+
+
+def edit_chips(entry: PassageEntry) -> list[tuple[str, str, list[str]]]:
+    """`(label, category, edit keys)` per distinct change of a passage, for the
+    HTML panel: one chip for a change made alike in several pairs, which
+    lights up every pair's spans (as `grouped_edits` lists it once in text)."""
+    keys: dict[tuple[str, str], list[str]] = {}
+    for e in entry.edits:
+        keys.setdefault((edit_label(e.edit), e.edit.category), []).append(e.key)
+    return [(label, category, found) for (label, category), found in keys.items()]
 
 
 def grouped_edits(passage, keys: dict[str, str]) -> list[str]:

@@ -381,3 +381,13 @@ def test_html_keeps_each_date_on_one_line(tree):
     dates = [span.text for span in tree.xpath("//header[@class='col-head']//span[@class='whole']")]
     assert dates == ["2031-04-05", "2031-04-06"]
     assert "white-space: nowrap" in tree.xpath("//style")[0].text.split(".whole", 1)[1].split("}", 1)[0]
+
+
+def test_html_shows_an_edit_made_alike_in_two_pairs_as_one_chip_for_both(articles):
+    a, b, c = articles
+    alike = [Edit(**{"from": span(a, "Rebels"), "to": span(other, "Velmora"), "category": "other"}) for other in (b, c)]
+    passage = Passage(kind="edited", similarity=0.8, edits=alike,
+                      spans=[span(a, "Velmora Monitor"), span(b, "Velmora Monitor"), span(c, "Velmora")])
+    page = lxml.html.document_fromstring(to_html(Comparison(articles=articles, passages=[passage])))
+    chips = page.xpath("//span[contains(@class,'chip')]")
+    assert [(chip.text_content(), len(chip.get("data-finding").split())) for chip in chips] == [("Rebels → Velmora", 2)]

@@ -397,17 +397,23 @@ STRONG, WEAK, AGREE_ONLY = "strong", "weak", "agree-only"
 MONEY = "money"
 
 
-def _same_scope(a: ClaimInfo, b: ClaimInfo, keys: tuple[str, ...] = ("of", "purpose", "role", "share_of")) -> bool:
+def _same_scope(a: ClaimInfo, b: ClaimInfo, keys: tuple[str, ...] = ("of", "purpose", "role", "share_of"),
+                one_year: bool = False) -> bool:
     """Figures of one kind that count or measure different things: an
     aftershock's magnitude is not the main shock's, votes to confirm are not
     votes to sustain a filibuster, a term as governor is not a term as
     lieutenant governor, an earlier quake's toll is not today's, a share of
-    children is not a share of families."""
+    children is not a share of families. With `one_year`, a past year only
+    one of the two sentences names ('331.5 million in the 2020 census' /
+    'topped 331 million') tells no other time: the other may leave it unsaid."""
     for key in keys:
         x, y = a.extra.get(key), b.extra.get(key)
         if x and y and x != y:
             return False
-    return a.extra.get("era") == b.extra.get("era")
+    x, y = a.extra.get("era"), b.extra.get("era")
+    if one_year and None in (x, y) and "earlier" not in (x, y):
+        return True
+    return x == y
 
 
 def _number_key(a: ClaimInfo, b: ClaimInfo) -> str | None:
@@ -658,7 +664,8 @@ def _same_figure(a: ClaimInfo, b: ClaimInfo, evidence: "_Evidence", figures: dic
     people' / '331.5 million'). Scope words still tell quantities apart
     (`_same_scope`): votes to confirm are not votes to end a filibuster; but
     what a precise figure is 'to' do ('$138.7 million to reverse the trend')
-    names no other quantity (`_precise_pair`)."""
+    names no other quantity (`_precise_pair`), nor does a past year beside
+    only one of the two ('331.5 million' of the 2020 census)."""
     if a.kind != "number" or a.unit == "tally" or a.unit in ("day", "week", "month", "year", "hour") \
             or a.is_previous or b.is_previous:
         return False
@@ -668,7 +675,8 @@ def _same_figure(a: ClaimInfo, b: ClaimInfo, evidence: "_Evidence", figures: dic
     if not a.unit and min(x, y) < config.figure_min_count:
         return False
     precise = _precise_pair(x, y, config)
-    if not _same_scope(a, b, ("of", "role", "share_of") if precise else ("of", "purpose", "role", "share_of")):
+    if not _same_scope(a, b, ("of", "role", "share_of") if precise else ("of", "purpose", "role", "share_of"),
+                       one_year=precise):
         return False
     # each the other's closest figure: '$1.2 trillion' is not another article's
     # '$1.5 trillion' where its own article also writes $1.5 trillion

@@ -762,6 +762,10 @@ def test_a_unique_figure_is_explained_in_words_not_with_a_raw_verb():
     ("The census counted 331.5 million residents in the country.",
      "The country's population topped 331 million people, according to the census.",
      False, "rounded"),
+    # ... and a past year only one sentence names tells no other time
+    ("The 2010 census counted 308.7 million residents in the country.",
+     "The country's population topped 308 million people, according to the census.",
+     False, "rounded"),
     # a precise amount and its rounding pair in unlike words, whatever each is 'to' do
     ("The trust will promptly release $54.6 million of funding for the Dunmere hospices.",
      "Officials committed $55 million to halt the closures, a trust spokeswoman said.",

@@ -1085,7 +1085,8 @@ def _group(claims: list[ClaimInfo], pairs: list[_Pair]) -> list[list[ClaimInfo]]
     a newcomer does not pair with states the very value of one it does (or
     the newcomer that of one it pairs with): two articles' '$1 trillion' are
     one figure, so a third article's '$1.2 trillion', paired with one of them,
-    joins both as a conflict, in whichever order the pairs come."""
+    joins both as a conflict, in whichever order the pairs come. The value is
+    the figure written, whatever its hedge (`_same_figure_written`)."""
     related = {(id(p.a), id(p.b)) for p in pairs} | {(id(p.b), id(p.a)) for p in pairs}
     group_of: dict[int, list[ClaimInfo]] = {}
     groups: list[list[ClaimInfo]] = []
@@ -1100,13 +1101,21 @@ def _group(claims: list[ClaimInfo], pairs: list[_Pair]) -> list[list[ClaimInfo]]
             if new.article in {c.article for c in g}:
                 continue
             paired = [m for m in g if (id(m), id(new)) in related]
-            twin = new.kind == "number" and any(o.value == new.value for o in paired)
+            twin = new.kind == "number" and any(_same_figure_written(o, new) for o in paired)
             # (never where time or scope tells the two apart: a count on one day and one on the next)
             if paired and all((id(m), id(new)) in related or new.kind == "number" and _apart_only_in_words(m, new) and (
-                    twin or any(o.value == m.value for o in paired)) for m in g):
+                    twin or any(_same_figure_written(o, m) for o in paired)) for m in g):
                 g.append(new)
                 group_of[id(new)] = g
     return _merge_retold(groups)
+
+
+def _same_figure_written(a: ClaimInfo, b: ClaimInfo) -> bool:
+    """One value, or one figure in one unit under another hedge: '$1 trillion'
+    and 'roughly $1 trillion' state one figure."""
+    x = stated_number(a)
+    return a.value == b.value or (a.kind == b.kind == "number" and a.unit == b.unit
+                                  and x is not None and x == stated_number(b))
 
 
 def _apart_only_in_words(a: ClaimInfo, b: ClaimInfo) -> bool:

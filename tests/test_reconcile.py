@@ -873,16 +873,21 @@ def test_a_figure_paired_with_one_of_two_agreeing_articles_joins_both_as_a_confl
     assert sorted(c.text for c in conflict.claims) == ["$2 billion", "$2 billion", "$2.3 billion"]
 
 
+# ... and 'roughly 1 trillion' states the figure '1 trillion' does, under a hedge
+@pytest.mark.parametrize("hedge", ["", "roughly "])
 @pytest.mark.parametrize("order", ["agreement first", "conflict first"])
-def test_two_articles_giving_one_figure_group_as_one_whatever_the_pair_order(order):
-    def claim(article, value):
-        return ClaimInfo(kind="number", article=article, start=0, end=5, text=value, value=value, sentence=0)
-    a, b, c = claim("a", "1 trillion"), claim("b", "1 trillion"), claim("c", "1.2 trillion")
+def test_two_articles_giving_one_figure_group_as_one_whatever_the_pair_order(order, hedge):
+    def claim(article, value, interval=None):
+        return ClaimInfo(kind="number", article=article, start=0, end=5, text=value, value=value, sentence=0,
+                         interval=interval)
+    a = claim("a", "1 trillion", Interval(1e12, 1e12))
+    b = claim("b", hedge + "1 trillion", Interval(0.9e12, 1.1e12) if hedge else Interval(1e12, 1e12))
+    c = claim("c", "1.2 trillion", Interval(1.2e12, 1.2e12))
     agree, conflict = _Pair(a, b, 3.0, True, True, 0.9), _Pair(a, c, 2.0, True, False, 0.6)
     pairs = [agree, conflict] if order == "agreement first" else [conflict, agree]
     assert [sorted(x.article for x in g) for g in _group([a, b, c], pairs)] == [["a", "b", "c"]]
     # two different figures each paired with one side are no such twin
-    d = claim("d", "0.9 trillion")
+    d = claim("d", "0.9 trillion", Interval(0.9e12, 0.9e12))
     assert [sorted(x.article for x in g) for g in _group([a, c, d], [conflict, _Pair(a, d, 1.0, True, False, 0.6)])] \
         == [["a", "c"]]
 

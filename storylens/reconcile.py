@@ -1317,6 +1317,10 @@ def _bare(c: ClaimInfo) -> bool:
         return True
     if c.kind == "number" and what(c) == "figure":   # counts nothing named: 'split the district in two'
         return True
+    # a linking verb names no event, but the figure still counts what its subject
+    # names: 'the death toll is 12' is a finding, 'the number is 12' is not
+    if c.kind == "number" and c.event == "be" and c.thing and c.thing not in GENERIC_COUNTED:
+        return False
     return c.event in (None, "be", "say") and c.kind in ("number", "date", "time")
 
 

@@ -744,6 +744,17 @@ def test_a_unique_figure_is_explained_in_words_not_with_a_raw_verb():
     assert not any(" send " in e or " put " in e for e in explanations)
 
 
+# a figure stated with a linking verb still counts what it names; 'the number' names nothing
+@pytest.mark.parametrize("a, unique", [
+    ("About 300 families are without power in Norvale after the storm.", True),
+    ("The number is 300 in Norvale after the storm.", False),
+])
+def test_a_figure_stated_with_a_linking_verb_is_reported_by_one_outlet(a, unique):
+    b = "Crews worked through the night in Norvale after the storm."
+    found = [f for f in _story(a, b) if f.status == "unique" and f.kind == "number"]
+    assert bool(found) is unique
+
+
 # One figure told two ways under different nouns (or none): paired by the
 # figure, its size and the words around it; a conflict that says whether both
 # could hold, never an agreement.

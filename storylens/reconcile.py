@@ -397,17 +397,23 @@ STRONG, WEAK, AGREE_ONLY = "strong", "weak", "agree-only"
 MONEY = "money"
 
 
-def _same_scope(a: ClaimInfo, b: ClaimInfo, keys: tuple[str, ...] = ("of", "purpose", "role", "share_of")) -> bool:
+def _same_scope(a: ClaimInfo, b: ClaimInfo, keys: tuple[str, ...] = ("of", "purpose", "role", "share_of"),
+                one_year: bool = False) -> bool:
     """Figures of one kind that count or measure different things: an
     aftershock's magnitude is not the main shock's, votes to confirm are not
     votes to sustain a filibuster, a term as governor is not a term as
     lieutenant governor, an earlier quake's toll is not today's, a share of
-    children is not a share of families."""
+    children is not a share of families. With `one_year`, a past year only
+    one of the two sentences names ('331.5 million in the 2020 census' /
+    'topped 331 million') tells no other time: the other may leave it unsaid."""
     for key in keys:
         x, y = a.extra.get(key), b.extra.get(key)
         if x and y and x != y:
             return False
-    return a.extra.get("era") == b.extra.get("era")
+    x, y = a.extra.get("era"), b.extra.get("era")
+    if one_year and None in (x, y) and "earlier" not in (x, y):
+        return True
+    return x == y
 
 
 def _number_key(a: ClaimInfo, b: ClaimInfo) -> str | None:
@@ -658,7 +664,8 @@ def _same_figure(a: ClaimInfo, b: ClaimInfo, evidence: "_Evidence", figures: dic
     people' / '331.5 million'). Scope words still tell quantities apart
     (`_same_scope`): votes to confirm are not votes to end a filibuster; but
     what a precise figure is 'to' do ('$138.7 million to reverse the trend')
-    names no other quantity (`_precise_pair`)."""
+    names no other quantity (`_precise_pair`), nor does a past year beside
+    only one of the two ('331.5 million' of the 2020 census)."""
     if a.kind != "number" or a.unit == "tally" or a.unit in ("day", "week", "month", "year", "hour") \
             or a.is_previous or b.is_previous:
         return False
@@ -668,7 +675,8 @@ def _same_figure(a: ClaimInfo, b: ClaimInfo, evidence: "_Evidence", figures: dic
     if not a.unit and min(x, y) < config.figure_min_count:
         return False
     precise = _precise_pair(x, y, config)
-    if not _same_scope(a, b, ("of", "role", "share_of") if precise else ("of", "purpose", "role", "share_of")):
+    if not _same_scope(a, b, ("of", "role", "share_of") if precise else ("of", "purpose", "role", "share_of"),
+                       one_year=precise):
         return False
     # each the other's closest figure: '$1.2 trillion' is not another article's
     # '$1.5 trillion' where its own article also writes $1.5 trillion
@@ -1077,7 +1085,8 @@ def _group(claims: list[ClaimInfo], pairs: list[_Pair]) -> list[list[ClaimInfo]]
     a newcomer does not pair with states the very value of one it does (or
     the newcomer that of one it pairs with): two articles' '$1 trillion' are
     one figure, so a third article's '$1.2 trillion', paired with one of them,
-    joins both as a conflict, in whichever order the pairs come."""
+    joins both as a conflict, in whichever order the pairs come. The value is
+    the figure written, whatever its hedge (`_same_figure_written`)."""
     related = {(id(p.a), id(p.b)) for p in pairs} | {(id(p.b), id(p.a)) for p in pairs}
     group_of: dict[int, list[ClaimInfo]] = {}
     groups: list[list[ClaimInfo]] = []
@@ -1092,13 +1101,21 @@ def _group(claims: list[ClaimInfo], pairs: list[_Pair]) -> list[list[ClaimInfo]]
             if new.article in {c.article for c in g}:
                 continue
             paired = [m for m in g if (id(m), id(new)) in related]
-            twin = new.kind == "number" and any(o.value == new.value for o in paired)
+            twin = new.kind == "number" and any(_same_figure_written(o, new) for o in paired)
             # (never where time or scope tells the two apart: a count on one day and one on the next)
             if paired and all((id(m), id(new)) in related or new.kind == "number" and _apart_only_in_words(m, new) and (
-                    twin or any(o.value == m.value for o in paired)) for m in g):
+                    twin or any(_same_figure_written(o, m) for o in paired)) for m in g):
                 g.append(new)
                 group_of[id(new)] = g
     return _merge_retold(groups)
+
+
+def _same_figure_written(a: ClaimInfo, b: ClaimInfo) -> bool:
+    """One value, or one figure in one unit under another hedge: '$1 trillion'
+    and 'roughly $1 trillion' state one figure."""
+    x = stated_number(a)
+    return a.value == b.value or (a.kind == b.kind == "number" and a.unit == b.unit
+                                  and x is not None and x == stated_number(b))
 
 
 def _apart_only_in_words(a: ClaimInfo, b: ClaimInfo) -> bool:
@@ -1300,6 +1317,10 @@ def _bare(c: ClaimInfo) -> bool:
         return True
     if c.kind == "number" and what(c) == "figure":   # counts nothing named: 'split the district in two'
         return True
+    # a linking verb names no event, but the figure still counts what its subject
+    # names: 'the death toll is 12' is a finding, 'the number is 12' is not
+    if c.kind == "number" and c.event == "be" and c.thing and c.thing not in GENERIC_COUNTED:
+        return False
     return c.event in (None, "be", "say") and c.kind in ("number", "date", "time")
 
 

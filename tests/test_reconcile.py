@@ -744,6 +744,17 @@ def test_a_unique_figure_is_explained_in_words_not_with_a_raw_verb():
     assert not any(" send " in e or " put " in e for e in explanations)
 
 
+# a figure stated with a linking verb still counts what it names; 'the number' names nothing
+@pytest.mark.parametrize("a, unique", [
+    ("About 300 families are without power in Norvale after the storm.", True),
+    ("The number is 300 in Norvale after the storm.", False),
+])
+def test_a_figure_stated_with_a_linking_verb_is_reported_by_one_outlet(a, unique):
+    b = "Crews worked through the night in Norvale after the storm."
+    found = [f for f in _story(a, b) if f.status == "unique" and f.kind == "number"]
+    assert bool(found) is unique
+
+
 # One figure told two ways under different nouns (or none): paired by the
 # figure, its size and the words around it; a conflict that says whether both
 # could hold, never an agreement.
@@ -761,6 +772,14 @@ def test_a_unique_figure_is_explained_in_words_not_with_a_raw_verb():
     # 331 million is 331.5 million cut to fewer digits: different, not incompatible
     ("The census counted 331.5 million residents in the country.",
      "The country's population topped 331 million people, according to the census.",
+     False, "rounded"),
+    # a length in decades is one in years, told round
+    ("The raise is the largest in 39 years, the agency said on Wednesday.",
+     "It is the biggest raise in four decades, the agency said on Wednesday.",
+     False, "rounding"),
+    # ... and a past year only one sentence names tells no other time
+    ("The 2010 census counted 308.7 million residents in the country.",
+     "The country's population topped 308 million people, according to the census.",
      False, "rounded"),
     # a precise amount and its rounding pair in unlike words, whatever each is 'to' do
     ("The trust will promptly release $54.6 million of funding for the Dunmere hospices.",
@@ -869,16 +888,21 @@ def test_a_figure_paired_with_one_of_two_agreeing_articles_joins_both_as_a_confl
     assert sorted(c.text for c in conflict.claims) == ["$2 billion", "$2 billion", "$2.3 billion"]
 
 
+# ... and 'roughly 1 trillion' states the figure '1 trillion' does, under a hedge
+@pytest.mark.parametrize("hedge", ["", "roughly "])
 @pytest.mark.parametrize("order", ["agreement first", "conflict first"])
-def test_two_articles_giving_one_figure_group_as_one_whatever_the_pair_order(order):
-    def claim(article, value):
-        return ClaimInfo(kind="number", article=article, start=0, end=5, text=value, value=value, sentence=0)
-    a, b, c = claim("a", "1 trillion"), claim("b", "1 trillion"), claim("c", "1.2 trillion")
+def test_two_articles_giving_one_figure_group_as_one_whatever_the_pair_order(order, hedge):
+    def claim(article, value, interval=None):
+        return ClaimInfo(kind="number", article=article, start=0, end=5, text=value, value=value, sentence=0,
+                         interval=interval)
+    a = claim("a", "1 trillion", Interval(1e12, 1e12))
+    b = claim("b", hedge + "1 trillion", Interval(0.9e12, 1.1e12) if hedge else Interval(1e12, 1e12))
+    c = claim("c", "1.2 trillion", Interval(1.2e12, 1.2e12))
     agree, conflict = _Pair(a, b, 3.0, True, True, 0.9), _Pair(a, c, 2.0, True, False, 0.6)
     pairs = [agree, conflict] if order == "agreement first" else [conflict, agree]
     assert [sorted(x.article for x in g) for g in _group([a, b, c], pairs)] == [["a", "b", "c"]]
     # two different figures each paired with one side are no such twin
-    d = claim("d", "0.9 trillion")
+    d = claim("d", "0.9 trillion", Interval(0.9e12, 0.9e12))
     assert [sorted(x.article for x in g) for g in _group([a, c, d], [conflict, _Pair(a, d, 1.0, True, False, 0.6)])] \
         == [["a", "c"]]
 

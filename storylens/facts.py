@@ -62,8 +62,7 @@ TOLERANCE = 0.1
 CURRENCY_SIGNS = {"$": "USD", "us$": "USD", "€": "EUR", "£": "GBP"}
 CURRENCY_WORDS = {"dollar": "USD", "dollars": "USD", "euro": "EUR", "euros": "EUR", "pounds": "GBP"}
 DURATION_UNITS = {"day": "day", "days": "day", "week": "week", "weeks": "week", "month": "month",
-                  "months": "month", "year": "year", "years": "year", "hour": "hour", "hours": "hour",
-                  "decade": "year", "decades": "year"}
+                  "months": "month", "year": "year", "years": "year", "hour": "hour", "hours": "hour"}
 DISTANCE_UNITS = {"km": 1.0, "kilometres": 1.0, "kilometers": 1.0, "kilometre": 1.0,
                   "kilometer": 1.0, "miles": 1.609, "mile": 1.609}
 
@@ -1097,13 +1096,6 @@ class _Extractor:
             start = min(start, doc[first.i - 1].idx)
         if unit == "pp" and "basis" in [t.lower_ for t in after[:1]]:
             iv = Interval(iv.lo / 100, iv.hi / 100, iv.lo_open, iv.hi_open)
-        if unit == "year" and after[:1] and after[0].lower_ in ("decade", "decades"):
-            # a length in decades is one in years, told round: 'four decades' is about
-            # 40 years, and '39 years' in another article tells it to the year
-            exact = iv.lo == iv.hi
-            iv = Interval(iv.lo * 10, iv.hi * 10, iv.lo_open, iv.hi_open)
-            if exact:
-                iv = Interval(iv.lo * (1 - TOLERANCE), iv.hi * (1 + TOLERANCE))
         postposed = " ".join(t.lower_ for t in doc[end_tok.i + 1:end_tok.i + 3])
         # a bound on an age, or worded after the figure, draws a line ('65 and older'), not a count
         threshold = bool(qualifier and bounded) or postposed in LOWER_AFTER + UPPER_AFTER and not qualifier

@@ -276,6 +276,7 @@ class _Mention:
     words: tuple[str, ...]       # lower-case name words, titles dropped
     sentence: int
     surname_alone: bool = False  # the article also names its last word alone ('Kestrel said'): a person
+    office: str | None = None    # the office the article writes before this form of the name ('Gen.'): a person
 
 
 def _first_name(m: _Mention) -> str | None:
@@ -322,8 +323,13 @@ def name_mentions(f) -> list[_Mention]:
             close()
     close()
     alone = {m.words[0] for m in out if len(m.words) == 1}
+    offices: dict[tuple[str, ...], str | None] = {}
+    for m in out:
+        if offices.get(m.words) is None:
+            offices[m.words] = _role_before(f, m)
     for m in out:
         m.surname_alone = m.words[-1] in alone
+        m.office = offices[m.words]
     return out
 
 
@@ -404,8 +410,8 @@ def name_facts(features, passages: list[Passage], config: FactsConfig = FactsCon
         best: dict[tuple, tuple] = {}
         for xs, ys in _candidate_pairs(indexes[fa.id], indexes[fb.id], words_a, words_b,
                                        ranked[fa.id], ranked[fb.id], alike):
-            # a form's mentions share their words and `surname_alone` (one article's)
-            forms = (xs[0].words, ys[0].words, xs[0].surname_alone, ys[0].surname_alone)
+            # a form's mentions share their words, `surname_alone` and `office` (one article's)
+            forms = (xs[0].words, ys[0].words, xs[0].surname_alone, ys[0].surname_alone, xs[0].office, ys[0].office)
             if forms not in viable:
                 viable[forms] = _judge(xs[0], ys[0], set(), set(), set(), set(), config) is not None
             if not viable[forms]:
@@ -512,8 +518,10 @@ def _judge(x: _Mention, y: _Mention, words_a: set[str], words_b: set[str], full_
         # names says it is one person, wherever in the stories the two stand
         return ((fx, fy, lx), False, f"the same person under another form of the first name "
                 f"('{_as_written(fx, x)}' / '{_as_written(fy, y)}'): a style, both can be right", f"first name of {_as_written(lx, x, y)}", False)
-    if lx == ly and len(x.words) >= 2 and len(y.words) >= 2 and (x.surname_alone or y.surname_alone):
-        # a person, named as the press names people: 'Bill Kestrel' ... 'Kestrel said'
+    if lx == ly and len(x.words) >= 2 and len(y.words) >= 2 and (
+            x.surname_alone or y.surname_alone or x.office is not None and x.office == y.office):
+        # a person, named as the press names people: 'Bill Kestrel' ... 'Kestrel said', or
+        # under one office in both articles ('Gen. Frank McKinnon' / 'Gen. Kenneth McKinnon')
         if fx is None or fy is None or len(fx) < 2 or len(fy) < 2:
             return None
         if fx != fy:

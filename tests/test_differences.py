@@ -194,11 +194,13 @@ def test_a_title_word_after_a_name_is_part_of_it_not_a_person():
     assert not conflicts(facts_of(a, b), "name")
 
 
-@pytest.mark.parametrize("office, conflict", [("Gen. ", True), ("", False)])
-def test_one_office_before_two_first_names_is_one_role(office, conflict):
+@pytest.mark.parametrize("office, alone, conflict", [
+    ("Gen. ", " McTorvik declined to comment.", True), ("", " McTorvik declined to comment.", False),
+    # no surname written alone: the one office before both names alone says they name a person
+    ("Gen. ", "", True), ("", "", False)])
+def test_one_office_before_two_first_names_is_one_role(office, alone, conflict):
     # unrelated sentences, no passage, no words shared near the names: only the office ties them
-    a = (f"The convoy reached the northern pass late in the evening under Coast Guard {office}Anselm McTorvik. "
-         "McTorvik declined to comment.")
+    a = f"The convoy reached the northern pass late in the evening under Coast Guard {office}Anselm McTorvik.{alone}"
     b = f"{office}Konrad McTorvik told reporters that the harbour would stay shut until March."
     found = [f for f in conflicts(facts_of(a, b), "name") if f.what.startswith("first name")]
     # the label writes the name as the articles do, not in title case ('Mctorvik')

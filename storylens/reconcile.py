@@ -1569,14 +1569,16 @@ def compare_wording(a: str, b: str, config: FactsConfig = FactsConfig()) -> Word
     # a lone word matched far from the rest ('the') is chance, not the edge of the
     # shared stretch; one a few words past the rest ('... barely begun' / '... only
     # just begun') closes it, and so does a word that is no stop word a few words
-    # past the rest in one version only ('under a lot of duress' / 'under duress')
+    # past the rest in one version only ('under a lot of duress' / 'under duress'); so
+    # does any word beside the rest in one version and `quote_edge_inserted_words` from it
+    # in the other: a word inserted there ('what the hell' / 'what in the hell')
     edge = config.quote_edge_words
 
     def far(x, y, word: str) -> bool:
         gaps = (y.a - x.a - x.size, y.b - x.b - x.size)
         if word not in STOP_WORDS and all(0 < g <= edge for g in gaps):   # only a replaced word or two between them
             return False   # a stop word there ('in the best' / 'for the first') is where two statements part
-        return not (word not in STOP_WORDS and min(gaps) == 0 < max(gaps) <= edge)
+        return not min(gaps) == 0 < max(gaps) <= (edge if word not in STOP_WORDS else config.quote_edge_inserted_words)
 
     while len(blocks) > 1 and blocks[0].size == 1 and far(blocks[0], blocks[1], ca[blocks[0].a]):
         blocks.pop(0)

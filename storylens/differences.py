@@ -234,6 +234,8 @@ def edit_facts(passages: list[Passage], features, config: FactsConfig = FactsCon
             fa, fb = by_id.get(e.from_.article), by_id.get(e.to.article)
             if fa is None or fb is None or e.from_.start == e.from_.end or e.to.start == e.to.end:
                 continue
+            if "[" in e.from_.text or "[" in e.to.text:
+                continue   # an editor's bracketed words stand for the other's ('[World Health Organization]' / 'WHO')
             dates = (_date_in(fa, e.from_), _date_in(fb, e.to))
             slot = compare_slot(fa.tokens_in(e.from_.start, e.from_.end), fb.tokens_in(e.to.start, e.to.end), config,
                                 dates)

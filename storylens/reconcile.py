@@ -1488,10 +1488,12 @@ _INITIALISM = re.compile(r"\b(?:[A-Za-z]\.){2,}")   # 'F.B.I.', 'U.S.': one word
 def quote_words(text: str) -> list[str]:
     """A quotation as lower-case words, contractions spelled out, '...' kept
     as a marker of a cut; punctuation (also in initialisms: 'F.B.I.'), case,
-    hyphens, quote styles and the editor's bracketed insertions ('(local)',
-    '[W]e') dropped."""
+    hyphens and quote styles dropped. An editor's bracketed words ('(local)',
+    '[World Health Organization]') become a '...' too: they may stand for
+    the speaker's own words ('WHO'), which another version quotes; a bracketed
+    letter ('[W]e') is kept."""
     out: list[str] = []
-    text = _BRACKETED.sub(lambda m: m.group(0)[1:-1] if len(m.group(0)) <= 3 else " ", text)
+    text = _BRACKETED.sub(lambda m: m.group(0)[1:-1] if len(m.group(0)) <= 3 else " ... ", text)
     text = _INITIALISM.sub(lambda m: m.group(0).replace(".", ""), text)
     for w in _WORD.findall(text.translate(_APOSTROPHES).lower()):
         if w == "...":

@@ -67,6 +67,12 @@ def test_a_name_spelled_differently_inside_one_quotation_is_a_conflict():
     assert found[0].incompatible is False and "spelled" in found[0].explanation
 
 
+def test_an_editors_bracketed_expansion_is_no_changed_name_or_wording():
+    a = BASE + '"We want a fair, open and HPA-led review of the charges," said Pellam.'
+    b = BASE + '"We want a fair, open and [Harbour Port Authority]-led review of the charges," said Pellam.'
+    assert not conflicts(facts_of(a, b))
+
+
 def test_british_and_american_spellings_are_not_a_name_conflict():
     a = BASE + "The Harbour Users Organisation said the levy would raise costs for every small ferry operator."
     b = BASE + "The Harbour Users Organization said the levy would raise costs for every small ferry operator."

@@ -38,6 +38,7 @@ from .ids import finding_id
 from .naming import Who, naming, who
 from .settings import FactsConfig
 from .models import Citation, Claim, Fact, Passage, Quote
+from .names import GENERATIONAL_SUFFIXES
 from .sources import same_actor, same_speaker
 
 PARTICIPLES = {"kill": "killed", "injure": "injured", "evacuate": "evacuated", "flee": "fled",
@@ -368,14 +369,24 @@ class _Pair:
     similarity: float
 
 
+def _last_word(name: str) -> str:
+    """The last word of a subject, past a generational suffix: 'barrack' for
+    'thomas barrack jr.', as for 'barrack'."""
+    words = name.split()
+    while len(words) > 1 and words[-1].strip(".,") in GENERATIONAL_SUFFIXES:
+        words.pop()
+    return words[-1]
+
+
 def _same_name(x: str | None, y: str | None) -> bool:
     """'syrian observatory' and 'observatory' name the same subject; so do
-    'fire' and 'blaze' once canonicalised upstream."""
+    'fire' and 'blaze' once canonicalised upstream, and 'Tom Barrack Jr.'
+    and 'Barrack'."""
     if not x or not y:
         return False
     if x == y:
         return True
-    return x.split()[-1] == y.split()[-1]
+    return _last_word(x) == _last_word(y)
 
 
 def _windows_compatible(a: Window | None, b: Window | None, adjacent_days: bool = False) -> bool:
@@ -929,7 +940,7 @@ def _candidate_index(claims: list[ClaimInfo], evidence: _Evidence,
     block = [blocks.setdefault((c.kind, c.unit if c.kind == "number" else ""), len(blocks)) for c in claims]
     buckets: dict[tuple, list[int]] = {}
     for n, c in enumerate(claims):
-        last = c.subject.split()[-1] if c.subject else None
+        last = _last_word(c.subject) if c.subject else None
         keys = [("passage", p) for p in evidence.inside.get(id(c), ())]
         if c.kind == "number":
             keys.append(("thing", c.thing, c.event) if c.thing == "money" else

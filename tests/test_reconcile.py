@@ -946,6 +946,9 @@ def test_the_only_figure_in_each_of_two_sentences_alike_agrees(a, b, status):
     # one doer, one day, two verbs: the day agrees
     ("Senator Ilse Varga on Thursday said she would oppose the harbour levy.",
      "Varga made clear Thursday that the harbour levy would not pass with her vote.", "agree"),
+    # a generational suffix is no other surname
+    ("Senator Anton Varga Jr. on Thursday said he would oppose the harbour levy.",
+     "Varga made clear Thursday that his vote was not for sale.", "agree"),
     ("A federal appeals court on Thursday granted the port authority's request.",
      "The appeals court said Thursday it will allow the port authority to collect the fee.", "agree"),
     # one doer acts on many days: two days are no conflict

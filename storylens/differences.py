@@ -69,9 +69,10 @@ def regional(word: str) -> str:
     return word
 
 
-# Endings that make another word of a name: a plural ('Disease' / 'Diseases'), or the
-# name of its people ('Florida' / 'Floridian', 'America' / 'American', 'Texas' / 'Texan').
-_DERIVED_ENDINGS = ("s", "es", "n", "an", "ian", "ese", "ish", "i")
+# Endings that make another word of a name: a plural ('Disease' / 'Diseases'), the
+# name of its people ('Florida' / 'Floridian', 'America' / 'American', 'Texas' / 'Texan'),
+# or an adjective ('Democrat' / 'Democratic').
+_DERIVED_ENDINGS = ("s", "es", "n", "an", "ian", "ese", "ish", "i", "ic")
 
 
 def plural(x: str, y: str) -> bool:
@@ -86,8 +87,15 @@ def derived(x: str, y: str) -> bool:
     if nickname_same(x, y):
         return False   # 'Steve' / 'Steven': a short form of one first name
     short, long = sorted((x, y), key=len)
-    return any(long.endswith(end) and long[:-len(end)] in (short, short[:-1])
-               for end in _DERIVED_ENDINGS if len(long) - len(end) >= len(short) - 1)
+    if any(long.endswith(end) and long[:-len(end)] in (short, short[:-1])
+           for end in _DERIVED_ENDINGS if len(long) - len(end) >= len(short) - 1):
+        return True
+    # or both are one word with two endings ('Democrats' / 'Democratic')
+    return bool(_stems(short) & _stems(long))
+
+
+def _stems(word: str) -> set[str]:
+    return {word[:-len(end)] for end in _DERIVED_ENDINGS if word.endswith(end) and len(word) - len(end) >= 4}
 
 
 # --- values of an edit side ------------------------------------------------------

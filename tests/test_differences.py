@@ -89,6 +89,15 @@ def test_a_word_and_a_word_made_from_it_are_no_name_conflict(x, y):
     assert not conflicts(facts_of(a, b), "name")
 
 
+@pytest.mark.parametrize("x,y,same_word", [
+    ("democrats", "democratic", True),    # one word with two endings: two words of the story
+    ("vardanyan", "vardanian", False),    # two spellings of one name
+])
+def test_one_word_with_two_endings_is_derived_not_misspelt(x, y, same_word):
+    from storylens.differences import derived
+    assert derived(x, y) == same_word
+
+
 @pytest.mark.parametrize("other,slipped", [("Tarnhallow", True), ("Varnhollow", False)])
 def test_a_long_name_one_letter_apart_is_one_name_slipped_only_with_its_first_letter(other, slipped):
     # sentences that share nothing: only the slip rule can pair the two names

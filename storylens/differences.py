@@ -69,9 +69,10 @@ def regional(word: str) -> str:
     return word
 
 
-# Endings that make another word of a name: a plural ('Disease' / 'Diseases'), or the
-# name of its people ('Florida' / 'Floridian', 'America' / 'American', 'Texas' / 'Texan').
-_DERIVED_ENDINGS = ("s", "es", "n", "an", "ian", "ese", "ish", "i")
+# Endings that make another word of a name: a plural ('Disease' / 'Diseases'), the
+# name of its people ('Florida' / 'Floridian', 'America' / 'American', 'Texas' / 'Texan'),
+# or an adjective ('Democrat' / 'Democratic').
+_DERIVED_ENDINGS = ("s", "es", "n", "an", "ian", "ese", "ish", "i", "ic")
 
 
 def plural(x: str, y: str) -> bool:
@@ -86,8 +87,15 @@ def derived(x: str, y: str) -> bool:
     if nickname_same(x, y):
         return False   # 'Steve' / 'Steven': a short form of one first name
     short, long = sorted((x, y), key=len)
-    return any(long.endswith(end) and long[:-len(end)] in (short, short[:-1])
-               for end in _DERIVED_ENDINGS if len(long) - len(end) >= len(short) - 1)
+    if any(long.endswith(end) and long[:-len(end)] in (short, short[:-1])
+           for end in _DERIVED_ENDINGS if len(long) - len(end) >= len(short) - 1):
+        return True
+    # or both are one word with two endings ('Democrats' / 'Democratic')
+    return bool(_stems(short) & _stems(long))
+
+
+def _stems(word: str) -> set[str]:
+    return {word[:-len(end)] for end in _DERIVED_ENDINGS if word.endswith(end) and len(word) - len(end) >= 4}
 
 
 # --- values of an edit side ------------------------------------------------------
@@ -234,6 +242,8 @@ def edit_facts(passages: list[Passage], features, config: FactsConfig = FactsCon
             fa, fb = by_id.get(e.from_.article), by_id.get(e.to.article)
             if fa is None or fb is None or e.from_.start == e.from_.end or e.to.start == e.to.end:
                 continue
+            if "[" in e.from_.text or "[" in e.to.text:
+                continue   # an editor's bracketed words stand for the other's ('[World Health Organization]' / 'WHO')
             dates = (_date_in(fa, e.from_), _date_in(fb, e.to))
             slot = compare_slot(fa.tokens_in(e.from_.start, e.from_.end), fb.tokens_in(e.to.start, e.to.end), config,
                                 dates)
@@ -276,6 +286,7 @@ class _Mention:
     words: tuple[str, ...]       # lower-case name words, titles dropped
     sentence: int
     surname_alone: bool = False  # the article also names its last word alone ('Kestrel said'): a person
+    office: str | None = None    # the office the article writes before this form of the name ('Gen.'): a person
 
 
 def _first_name(m: _Mention) -> str | None:
@@ -322,8 +333,13 @@ def name_mentions(f) -> list[_Mention]:
             close()
     close()
     alone = {m.words[0] for m in out if len(m.words) == 1}
+    offices: dict[tuple[str, ...], str | None] = {}
+    for m in out:
+        if offices.get(m.words) is None:
+            offices[m.words] = _role_before(f, m)
     for m in out:
         m.surname_alone = m.words[-1] in alone
+        m.office = offices[m.words]
     return out
 
 
@@ -404,8 +420,8 @@ def name_facts(features, passages: list[Passage], config: FactsConfig = FactsCon
         best: dict[tuple, tuple] = {}
         for xs, ys in _candidate_pairs(indexes[fa.id], indexes[fb.id], words_a, words_b,
                                        ranked[fa.id], ranked[fb.id], alike):
-            # a form's mentions share their words and `surname_alone` (one article's)
-            forms = (xs[0].words, ys[0].words, xs[0].surname_alone, ys[0].surname_alone)
+            # a form's mentions share their words, `surname_alone` and `office` (one article's)
+            forms = (xs[0].words, ys[0].words, xs[0].surname_alone, ys[0].surname_alone, xs[0].office, ys[0].office)
             if forms not in viable:
                 viable[forms] = _judge(xs[0], ys[0], set(), set(), set(), set(), config) is not None
             if not viable[forms]:
@@ -512,8 +528,10 @@ def _judge(x: _Mention, y: _Mention, words_a: set[str], words_b: set[str], full_
         # names says it is one person, wherever in the stories the two stand
         return ((fx, fy, lx), False, f"the same person under another form of the first name "
                 f"('{_as_written(fx, x)}' / '{_as_written(fy, y)}'): a style, both can be right", f"first name of {_as_written(lx, x, y)}", False)
-    if lx == ly and len(x.words) >= 2 and len(y.words) >= 2 and (x.surname_alone or y.surname_alone):
-        # a person, named as the press names people: 'Bill Kestrel' ... 'Kestrel said'
+    if lx == ly and len(x.words) >= 2 and len(y.words) >= 2 and (
+            x.surname_alone or y.surname_alone or x.office is not None and x.office == y.office):
+        # a person, named as the press names people: 'Bill Kestrel' ... 'Kestrel said', or
+        # under one office in both articles ('Gen. Frank McKinnon' / 'Gen. Kenneth McKinnon')
         if fx is None or fy is None or len(fx) < 2 or len(fy) < 2:
             return None
         if fx != fy:

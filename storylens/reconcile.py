@@ -38,6 +38,7 @@ from .ids import finding_id
 from .naming import Who, naming, who
 from .settings import FactsConfig
 from .models import Citation, Claim, Fact, Passage, Quote
+from .names import GENERATIONAL_SUFFIXES
 from .sources import same_actor, same_speaker
 
 PARTICIPLES = {"kill": "killed", "injure": "injured", "evacuate": "evacuated", "flee": "fled",
@@ -368,14 +369,24 @@ class _Pair:
     similarity: float
 
 
+def _last_word(name: str) -> str:
+    """The last word of a subject, past a generational suffix: 'barrack' for
+    'thomas barrack jr.', as for 'barrack'."""
+    words = name.split()
+    while len(words) > 1 and words[-1].strip(".,") in GENERATIONAL_SUFFIXES:
+        words.pop()
+    return words[-1]
+
+
 def _same_name(x: str | None, y: str | None) -> bool:
     """'syrian observatory' and 'observatory' name the same subject; so do
-    'fire' and 'blaze' once canonicalised upstream."""
+    'fire' and 'blaze' once canonicalised upstream, and 'Tom Barrack Jr.'
+    and 'Barrack'."""
     if not x or not y:
         return False
     if x == y:
         return True
-    return x.split()[-1] == y.split()[-1]
+    return _last_word(x) == _last_word(y)
 
 
 def _windows_compatible(a: Window | None, b: Window | None, adjacent_days: bool = False) -> bool:
@@ -937,7 +948,7 @@ def _candidate_index(claims: list[ClaimInfo], evidence: _Evidence,
     block = [blocks.setdefault((c.kind, c.unit if c.kind == "number" else ""), len(blocks)) for c in claims]
     buckets: dict[tuple, list[int]] = {}
     for n, c in enumerate(claims):
-        last = c.subject.split()[-1] if c.subject else None
+        last = _last_word(c.subject) if c.subject else None
         keys = [("passage", p) for p in evidence.inside.get(id(c), ())]
         if c.kind == "number":
             keys.append(("thing", c.thing, c.event) if c.thing == "money" else
@@ -1509,10 +1520,12 @@ _INITIALISM = re.compile(r"\b(?:[A-Za-z]\.){2,}")   # 'F.B.I.', 'U.S.': one word
 def quote_words(text: str) -> list[str]:
     """A quotation as lower-case words, contractions spelled out, '...' kept
     as a marker of a cut; punctuation (also in initialisms: 'F.B.I.'), case,
-    hyphens, quote styles and the editor's bracketed insertions ('(local)',
-    '[W]e') dropped."""
+    hyphens and quote styles dropped. An editor's bracketed words ('(local)',
+    '[World Health Organization]') become a '...' too: they may stand for
+    the speaker's own words ('WHO'), which another version quotes; a bracketed
+    letter ('[W]e') is kept."""
     out: list[str] = []
-    text = _BRACKETED.sub(lambda m: m.group(0)[1:-1] if len(m.group(0)) <= 3 else " ", text)
+    text = _BRACKETED.sub(lambda m: m.group(0)[1:-1] if len(m.group(0)) <= 3 else " ... ", text)
     text = _INITIALISM.sub(lambda m: m.group(0).replace(".", ""), text)
     for w in _WORD.findall(text.translate(_APOSTROPHES).lower()):
         if w == "...":
@@ -1590,14 +1603,16 @@ def compare_wording(a: str, b: str, config: FactsConfig = FactsConfig()) -> Word
     # a lone word matched far from the rest ('the') is chance, not the edge of the
     # shared stretch; one a few words past the rest ('... barely begun' / '... only
     # just begun') closes it, and so does a word that is no stop word a few words
-    # past the rest in one version only ('under a lot of duress' / 'under duress')
+    # past the rest in one version only ('under a lot of duress' / 'under duress'); so
+    # does any word beside the rest in one version and `quote_edge_inserted_words` from it
+    # in the other: a word inserted there ('what the hell' / 'what in the hell')
     edge = config.quote_edge_words
 
     def far(x, y, word: str) -> bool:
         gaps = (y.a - x.a - x.size, y.b - x.b - x.size)
         if word not in STOP_WORDS and all(0 < g <= edge for g in gaps):   # only a replaced word or two between them
             return False   # a stop word there ('in the best' / 'for the first') is where two statements part
-        return not (word not in STOP_WORDS and min(gaps) == 0 < max(gaps) <= edge)
+        return not min(gaps) == 0 < max(gaps) <= (edge if word not in STOP_WORDS else config.quote_edge_inserted_words)
 
     while len(blocks) > 1 and blocks[0].size == 1 and far(blocks[0], blocks[1], ca[blocks[0].a]):
         blocks.pop(0)

@@ -63,6 +63,7 @@ class FactsConfig:
     quote_long_shared_words: int = 12  # a shared stretch this long is one statement however much more one version quotes
     quote_short_min_words: int = 3     # a shorter quotation is one statement with another holding all its words but one
     quote_edge_words: int = 3          # words replaced at both ends of the shared stretch that still count as a change
+    quote_edge_inserted_words: int = 1  # words inserted beside a stop word at the end of the shared stretch that still extend it
     quote_max_changed_share: float = 0.6  # changed words (cuts aside) per shared word above which two versions are two statements
     # values that differ in the same slot (storylens.differences)
     edit_max_words: int = 6            # longer passage edits are rewrites, not one value replaced

@@ -67,6 +67,12 @@ def test_a_name_spelled_differently_inside_one_quotation_is_a_conflict():
     assert found[0].incompatible is False and "spelled" in found[0].explanation
 
 
+def test_an_editors_bracketed_expansion_is_no_changed_name_or_wording():
+    a = BASE + '"We want a fair, open and HPA-led review of the charges," said Pellam.'
+    b = BASE + '"We want a fair, open and [Harbour Port Authority]-led review of the charges," said Pellam.'
+    assert not conflicts(facts_of(a, b))
+
+
 def test_british_and_american_spellings_are_not_a_name_conflict():
     a = BASE + "The Harbour Users Organisation said the levy would raise costs for every small ferry operator."
     b = BASE + "The Harbour Users Organization said the levy would raise costs for every small ferry operator."
@@ -81,6 +87,15 @@ def test_a_word_and_a_word_made_from_it_are_no_name_conflict(x, y):
     a = BASE + f"Officials at {x} said on Monday that the levy would fund the new clinic by the docks."
     b = BASE + f"Officials at {y} said on Monday that the levy would fund the new clinic by the docks."
     assert not conflicts(facts_of(a, b), "name")
+
+
+@pytest.mark.parametrize("x,y,same_word", [
+    ("democrats", "democratic", True),    # one word with two endings: two words of the story
+    ("vardanyan", "vardanian", False),    # two spellings of one name
+])
+def test_one_word_with_two_endings_is_derived_not_misspelt(x, y, same_word):
+    from storylens.differences import derived
+    assert derived(x, y) == same_word
 
 
 @pytest.mark.parametrize("other,slipped", [("Tarnhallow", True), ("Varnhollow", False)])
@@ -194,11 +209,13 @@ def test_a_title_word_after_a_name_is_part_of_it_not_a_person():
     assert not conflicts(facts_of(a, b), "name")
 
 
-@pytest.mark.parametrize("office, conflict", [("Gen. ", True), ("", False)])
-def test_one_office_before_two_first_names_is_one_role(office, conflict):
+@pytest.mark.parametrize("office, alone, conflict", [
+    ("Gen. ", " McTorvik declined to comment.", True), ("", " McTorvik declined to comment.", False),
+    # no surname written alone: the one office before both names alone says they name a person
+    ("Gen. ", "", True), ("", "", False)])
+def test_one_office_before_two_first_names_is_one_role(office, alone, conflict):
     # unrelated sentences, no passage, no words shared near the names: only the office ties them
-    a = (f"The convoy reached the northern pass late in the evening under Coast Guard {office}Anselm McTorvik. "
-         "McTorvik declined to comment.")
+    a = f"The convoy reached the northern pass late in the evening under Coast Guard {office}Anselm McTorvik.{alone}"
     b = f"{office}Konrad McTorvik told reporters that the harbour would stay shut until March."
     found = [f for f in conflicts(facts_of(a, b), "name") if f.what.startswith("first name")]
     # the label writes the name as the articles do, not in title case ('Mctorvik')

@@ -376,6 +376,9 @@ def test_quote_wording(x, y, changed, dropped):
     ("a seat at the table", "dress for the office, not a seat at a table", True, False),
     # a word that is no stop word, a few words past the rest in one version only
     ("I know you are under a lot of pressure to win back votes", "I know you are under pressure", False, True),
+    # a stop word beside the rest in one version, one inserted word from it in the other
+    ("What the devil were they thinking at the harbour board?",
+     "I was stunned. What in the devil were they thinking at the harbour board?", False, True),
     # one version quotes a long passage before the other's; the stretch both quote is long
     ("The vote went late into the night. After hours of talks with the growers and the unions, "
      "we can see much more clearly how the levy will land. We pledge to review it",
@@ -963,6 +966,9 @@ def test_the_only_figure_in_each_of_two_sentences_alike_agrees(a, b, status):
     # one doer, one day, two verbs: the day agrees
     ("Senator Ilse Varga on Thursday said she would oppose the harbour levy.",
      "Varga made clear Thursday that the harbour levy would not pass with her vote.", "agree"),
+    # a generational suffix is no other surname
+    ("Senator Anton Varga Jr. on Thursday said he would oppose the harbour levy.",
+     "Varga made clear Thursday that his vote was not for sale.", "agree"),
     ("A federal appeals court on Thursday granted the port authority's request.",
      "The appeals court said Thursday it will allow the port authority to collect the fee.", "agree"),
     # one doer acts on many days: two days are no conflict

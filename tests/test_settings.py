@@ -175,3 +175,10 @@ def test_quote_max_changed_share_decides_two_versions_or_two_statements():
          "quarrels on this council, and they are closer to the old guard ran it in Tarnby")
     assert compare_wording(a, b, FactsConfig()) is not None
     assert compare_wording(a, b, FactsConfig(quote_max_changed_share=0.3)) is None
+
+
+def test_quote_edge_inserted_words_decides_a_word_inserted_beside_a_stop_word():
+    a = "What the devil were they thinking at the harbour board?"
+    b = "I was stunned. What in the devil were they thinking at the harbour board?"
+    assert compare_wording(a, b, FactsConfig()).differs
+    assert not compare_wording(a, b, FactsConfig(quote_edge_inserted_words=0)).differs

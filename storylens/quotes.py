@@ -46,7 +46,7 @@ from .analyze import Analysis, doc_text, doc_tokens, head_indices
 from .attribution import QUOTE_ONLY_VERBS, QUOTE_VERBS
 from .ids import finding_id
 from .models import Quote, QuoteMention
-from .names import DETERMINERS
+from .names import DETERMINERS, same_actor
 from .settings import QuoteConfig
 from .sources import (GENERIC_HEADS, MEDIA_KINDS, ORG_WORDS, STUDY_NOUNS, TITLE_WORDS, Actor, _is_proper, ArticleNames, according_to, article_names, in_title_line,
                       is_pronoun, name_words, not_a_speaker, same_speaker, subject_heads)
@@ -982,7 +982,18 @@ def _rank_speakers(analysis: Analysis, ctx: SpeakerContext, kept: list) -> None:
             # ranker, which weighs such a non-subject low, is unsure.
             if name is None and k[6] in ("described", "role"):
                 continue
+            # 'X and Y's vaccine …, the drugmakers announced': the ranker
+            # weighs single mentions, so it picks one of a joint speaker the
+            # rules found; a reader names both.
+            if name is not None and name != k[4] and _one_of_joint(name, k[4]):
+                continue
             k[4] = name or UNATTRIBUTED
+
+
+def _one_of_joint(name: str, joint: str) -> bool:
+    """'Harwell' of 'Harwell and BioLume' (the rules join several speakers with 'and')."""
+    parts = joint.split(" and ")
+    return len(parts) > 1 and all(is_named(p) for p in parts) and any(same_actor(name, p) for p in parts)
 
 
 def _token_at(analysis: Analysis, offset: int) -> Token | None:

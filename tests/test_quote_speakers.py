@@ -610,6 +610,10 @@ AUTHOR_CASES = {
         'The pier failed last week, Mayor Tom Hale said.\n\n'
         'A report says the pier "was never inspected in ten years of service."\n',
         {"was never inspected in ten years of service.": "unattributed"}),
+    "a joint speaker the rules found stays both, not the one the ranker weighs": (
+        'A smaller dose of Harwell and BioLume\u2019s flu vaccine is safe and generates a \u201crobust\u201d immune '
+        'response in a trial of kids, the drugmakers announced Monday.\n',
+        {"robust": "Harwell and BioLume"}),
     "a group's website speaks for the group": (
         '"We need new leadership in the House," FreedomFirst\u2019s website said on Friday.\n',
         {"We need new leadership in the House": "FreedomFirst"}),

@@ -614,6 +614,11 @@ AUTHOR_CASES = {
         'A smaller dose of Harwell and BioLume\u2019s flu vaccine is safe and generates a \u201crobust\u201d immune '
         'response in a trial of kids, the drugmakers announced Monday.\n',
         {"robust": "Harwell and BioLume"}),
+    "'they' after a clause with two named subjects is both": (
+        'The pill performed well in a trial.\n\n'
+        'Now Harwell and its partner Ridgeway Therapeutics will seek approval for the drug \u201cas soon as '
+        'possible,\u201d they said.\n',
+        {"as soon as possible": "Harwell and Ridgeway Therapeutics"}),
     "a group's website speaks for the group": (
         '"We need new leadership in the House," FreedomFirst\u2019s website said on Friday.\n',
         {"We need new leadership in the House": "FreedomFirst"}),

@@ -594,9 +594,9 @@ AUTHOR_CASES = {
         '"The harm grows every year," the suit says.\n',
         {"ruined the river for good.": "Vermont", "The harm grows every year": "Vermont"}),
     "a press release in 'according to' speaks for its writer": (
-        'Eleven boats were \u201clost as the result of a storm while fishing in the bay,\u201d according to a '
-        'Saturday press release from the Department of Fisheries, which released the names.\n',
-        {"lost as the result of a storm while fishing in the bay": "Department of Fisheries"}),
+        'Nine trawlers sank \u201cin the squall off Kelby Point on the last night of the season,\u201d according '
+        'to a Sunday press release from the Department of Fisheries.\n',
+        {"in the squall off Kelby Point on the last night of the season": "Department of Fisheries"}),
     "a report speaks for the name written before it, and later mentions of it too": (
         'A newly released Harbour Board report on the storm finds that the pier failed.\n\n'
         'The report says that the board "remains divided on what broke first" and that the wall '
@@ -611,9 +611,9 @@ AUTHOR_CASES = {
         'A report says the pier "was never inspected in ten years of service."\n',
         {"was never inspected in ten years of service.": "unattributed"}),
     "a joint speaker the rules found stays both, not the one the ranker weighs": (
-        'A smaller dose of Harwell and BioLume\u2019s flu vaccine is safe and generates a \u201crobust\u201d immune '
-        'response in a trial of kids, the drugmakers announced Monday.\n',
-        {"robust": "Harwell and BioLume"}),
+        'Harwell and BioLume\u2019s new hay-fever spray gave \u201cclear relief\u201d to most farmhands in a '
+        'summer trial, the drugmakers announced Monday.\n',
+        {"clear relief": "Harwell and BioLume"}),
     "'they' after a clause with two named subjects is both": (
         'The pill performed well in a trial.\n\n'
         'Now Harwell and its partner Ridgeway Therapeutics will seek approval for the drug \u201cas soon as '

@@ -32,7 +32,7 @@ from .models import Article, Citation, QuoteMention, Span
 
 # Bump when the record's layout or any extractor's output changes, so stored
 # features from an older storylens are recomputed rather than misread.
-FEATURES_VERSION = 15
+FEATURES_VERSION = 16
 
 # Token flags, packed into one small integer per token.
 _PUNCT, _ALPHA, _STOP, _SPACE, _NUM = 1, 2, 4, 8, 16

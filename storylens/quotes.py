@@ -46,8 +46,9 @@ from .analyze import Analysis, doc_text, doc_tokens, head_indices
 from .attribution import QUOTE_ONLY_VERBS, QUOTE_VERBS
 from .ids import finding_id
 from .models import Quote, QuoteMention
+from .names import DETERMINERS, same_actor
 from .settings import QuoteConfig
-from .sources import (GENERIC_HEADS, MEDIA_KINDS, ORG_WORDS, TITLE_WORDS, Actor, _is_proper, ArticleNames, according_to, article_names, in_title_line,
+from .sources import (GENERIC_HEADS, MEDIA_KINDS, ORG_WORDS, STUDY_NOUNS, TITLE_WORDS, Actor, _is_proper, ArticleNames, according_to, article_names, in_title_line,
                       is_pronoun, name_words, not_a_speaker, same_speaker, subject_heads)
 from .speakers import CUE_WORDS, PARTY_WORDS, ROLE_NOUNS, SpeakerContext, can_speak, is_named, is_person_description, is_role_subject, quote_ranker, rank
 
@@ -282,7 +283,10 @@ def _speaker(names: ArticleNames, ctx: SpeakerContext, verb: Token | None, mark_
         return UNATTRIBUTED
     owners: set[int] = set()  # writers of a document subject: a place may be one ('the lawsuit from Nebraska says')
     if verb.lower_ == "according":
-        heads = according_to(verb)
+        # 'according to a press release from the ministry': a document speaks for its writer here too.
+        found = according_to(verb)
+        heads = [_owner(h) for h in found]
+        owners = {h.i for h in heads} - {h.i for h in found}
     elif verb.pos_ == "NOUN":
         heads = [c for c in verb.children if c.dep_ == "poss"]
     else:
@@ -500,9 +504,11 @@ def _passive_agents(verb: Token) -> list[Token]:
 
 DOCUMENT_NOUNS = {"statement", "report", "letter", "release", "document", "post", "message", "communique",
                   "lawsuit", "suit", "complaint", "filing", "website", "memo", "email", "e-mail", "tweet",
-                  "ad", "advertisement"}
-# Words for one document: 'the lawsuit from Nebraska' is 'the suit' after.
-_SAME_DOCUMENT = [{"lawsuit", "suit", "complaint", "filing"}, {"statement", "release"}, {"email", "e-mail"}]
+                  "ad", "advertisement", "ruling", "opinion", "indictment", "affidavit", "datum"} | STUDY_NOUNS
+# Words for one document: 'the lawsuit from Nebraska' is 'the suit' after;
+# 'data released by the agency' is 'the report' after.
+_SAME_DOCUMENT = [{"lawsuit", "suit", "complaint", "filing", "indictment", "affidavit"}, {"statement", "release"},
+                  {"email", "e-mail"}, {"ruling", "opinion"}, STUDY_NOUNS | {"datum", "finding", "findings"}]
 
 
 # Verbs whose subject wrote or put out the document they take as object:
@@ -548,6 +554,19 @@ def _document_owner(head: Token) -> Token | None:
             objs = [c for c in child.children if c.dep_ == "pobj"]
             if objs:
                 return objs[0]
+        # 'data released Friday from the agency', 'a report published by X'
+        if child.dep_ == "acl" and child.lemma_ in AUTHORING_VERBS:
+            for prep in child.children:
+                objs = [c for c in prep.children if c.dep_ == "pobj"] \
+                    if prep.dep_ in ("prep", "agent") and prep.lower_ in ("from", "by") else []
+                if objs:
+                    return objs[0]
+    # 'a Pentagon report', 'the U.S. intel report': a name written before the
+    # document is its issuer (a day is not: 'a Saturday press release').
+    named = [c for c in head.lefts if c.dep_ in ("compound", "nmod") and c.pos_ == "PROPN"
+             and c.ent_type_ in ("ORG", "GPE", "PERSON", "NORP")]
+    if named:
+        return named[-1]
     if head.dep_ == "pobj" and head.head.lower_ == "in" and head.head.head.pos_ in ("VERB", "AUX"):
         subjects = [c for c in head.head.head.children if c.dep_ == "nsubj" and not is_pronoun(c)]
         if subjects:
@@ -686,6 +705,10 @@ def article_quotes(analysis: Analysis) -> list[QuoteMention]:
     out = []
     for start, end, _, _, speaker, *_ in kept:
         speaker = _spelled_out(text, speaker)
+        if _unnamed_document(speaker):
+            # 'the report says' by a writer the article never names: a reader cannot tell who speaks
+            # (kept as the rules' description until here, so the ranker does not guess a name for it)
+            speaker = UNATTRIBUTED
         span = analysis.span(start, end)
         out.append(QuoteMention(**span.model_dump(), speaker=speaker))
     return out
@@ -693,6 +716,14 @@ def article_quotes(analysis: Analysis) -> list[QuoteMention]:
 
 _ACRONYM = re.compile(r"[A-Z]{2,6}")
 _NAME_RUN = re.compile(r"[A-Z][\w'’-]*(?:[^\S\n]+(?:(?:of|and|for|the|on)[^\S\n]+)*[A-Z][\w'’-]*)+")
+
+
+def _unnamed_document(speaker: str) -> bool:
+    """'report', 'the memo': a document with no name in it ('One Club for
+    Growth ad' names its writer)."""
+    words = speaker.split()
+    return bool(words) and words[-1].lower() in DOCUMENT_NOUNS \
+        and not any(w[:1].isupper() for w in words if w.lower() not in DETERMINERS)
 
 
 def _spelled_out(text: str, speaker: str) -> str:
@@ -951,7 +982,18 @@ def _rank_speakers(analysis: Analysis, ctx: SpeakerContext, kept: list) -> None:
             # ranker, which weighs such a non-subject low, is unsure.
             if name is None and k[6] in ("described", "role"):
                 continue
+            # 'X and Y's vaccine …, the drugmakers announced': the ranker
+            # weighs single mentions, so it picks one of a joint speaker the
+            # rules found; a reader names both.
+            if name is not None and name != k[4] and _one_of_joint(name, k[4]):
+                continue
             k[4] = name or UNATTRIBUTED
+
+
+def _one_of_joint(name: str, joint: str) -> bool:
+    """'Harwell' of 'Harwell and BioLume' (the rules join several speakers with 'and')."""
+    parts = joint.split(" and ")
+    return len(parts) > 1 and all(is_named(p) for p in parts) and any(same_actor(name, p) for p in parts)
 
 
 def _token_at(analysis: Analysis, offset: int) -> Token | None:

@@ -433,14 +433,27 @@ class SpeakerContext:
         """'Sen. Ann Lo and Sen. Bo Hu wrote a letter … . "…," they wrote':
         two or more people, the subject of the sentence before (in this
         paragraph or the one before), are who 'they' are."""
+        # 'Now Harwell and its partner Ridgeway will seek approval "…," they
+        # said': the named subjects of the clause 'they' reports are who 'they' are.
+        for clause in pronoun.head.children:
+            if clause.dep_ == "ccomp" and clause.i < pronoun.i:
+                joint = self._joint_names(subject_heads(clause), ("PERSON", "ORG"))
+                if joint:
+                    return joint
         here = self.sent_index(pronoun.idx)
         if here == 0:
             return None
         before = self.analysis.sentences[here - 1]
         if self.para_index(pronoun.idx) - self.para_index(before.start_char) > 1:
             return None
-        heads = subject_heads(before.root)
-        if len(heads) < 2 or not all(h.ent_type_ == "PERSON" for h in heads):
+        return self._joint_names(subject_heads(before.root), ("PERSON",))
+
+    def _joint_names(self, heads: list[Token], kinds: tuple[str, ...]) -> str | None:
+        """'A and B' for two or more subject heads that are all names of `kinds`
+        ('its partner Ridgeway Therapeutics': a role with a name in apposition)."""
+        heads = [next((c for c in h.children if c.dep_ == "appos" and c.ent_type_ in kinds), h)
+                 if h.pos_ == "NOUN" else h for h in heads]
+        if len(heads) < 2 or not all(h.ent_type_ in kinds for h in heads):
             return None
         names = list(dict.fromkeys(self.names.resolve(self.names.actor(h)) for h in heads))
         return " and ".join(names) if len(names) > 1 and all(_is_proper(n) for n in names) else None

@@ -593,6 +593,32 @@ AUTHOR_CASES = {
         'The lawsuit from Vermont argues that the dam has "ruined the river for good."\n\n'
         '"The harm grows every year," the suit says.\n',
         {"ruined the river for good.": "Vermont", "The harm grows every year": "Vermont"}),
+    "a press release in 'according to' speaks for its writer": (
+        'Nine trawlers sank \u201cin the squall off Kelby Point on the last night of the season,\u201d according '
+        'to a Sunday press release from the Department of Fisheries.\n',
+        {"in the squall off Kelby Point on the last night of the season": "Department of Fisheries"}),
+    "a report speaks for the name written before it, and later mentions of it too": (
+        'A newly released Harbour Board report on the storm finds that the pier failed.\n\n'
+        'The report says that the board "remains divided on what broke first" and that the wall '
+        '"was never inspected."\n',
+        {"remains divided on what broke first": "Harbour Board", "was never inspected.": "Harbour Board"}),
+    "'the report' after data released by an agency is the agency's": (
+        'About 74% of boats were damaged, according to data released Friday from the Harbour Health Agency.\n\n'
+        'Still, "repairs are the most important step to keep fishing alive," the report emphasizes.\n',
+        {"repairs are the most important step to keep fishing alive": "Harbour Health Agency"}),
+    "a report by a writer the article never names is unresolved, not the mayor before": (
+        'The pier failed last week, Mayor Tom Hale said.\n\n'
+        'A report says the pier "was never inspected in ten years of service."\n',
+        {"was never inspected in ten years of service.": "unattributed"}),
+    "a joint speaker the rules found stays both, not the one the ranker weighs": (
+        'Harwell and BioLume\u2019s new hay-fever spray gave \u201cclear relief\u201d to most farmhands in a '
+        'summer trial, the drugmakers announced Monday.\n',
+        {"clear relief": "Harwell and BioLume"}),
+    "'they' after a clause with two named subjects is both": (
+        'The pill performed well in a trial.\n\n'
+        'Now Harwell and its partner Ridgeway Therapeutics will seek approval for the drug \u201cas soon as '
+        'possible,\u201d they said.\n',
+        {"as soon as possible": "Harwell and Ridgeway Therapeutics"}),
     "a group's website speaks for the group": (
         '"We need new leadership in the House," FreedomFirst\u2019s website said on Friday.\n',
         {"We need new leadership in the House": "FreedomFirst"}),

@@ -3,8 +3,9 @@ events and invented events; see benchmarks/gold/README.md).
 
     PYTHONPATH=. .venv/bin/python benchmarks/eval_facts_real.py [--split dev|heldout|heldout2|heldout3|heldout4|heldout5|all] [-v] [--no-write]
 
-`--split all` runs the three BASIL splits (dev, heldout, heldout2), one row each;
-the invented set has dev and heldout only.
+`--split all` runs the three splits dev, heldout and heldout2, one row each. The
+invented set's heldout2 holds round 10's invented events (written blind with
+their keys; `--set invented --split heldout2`).
 
 For every event the articles go through `analyze_articles` and
 `compare_features` with default settings, and the predicted facts are matched
@@ -270,7 +271,7 @@ def run(sets=("basil", "invented"), splits=("dev",), verbose: bool = False) -> d
     for gold_set in sets:
         for split in splits:
             if not (GOLD / gold_set / split).is_dir():
-                continue   # the invented set has no heldout2, allsides no dev
+                continue   # allsides has no dev
             events = invented_events(split) if gold_set == "invented" else real_events(gold_set, split)
             totals = {k: 0 for k in KEYS}
             totals["events"] = len(events)

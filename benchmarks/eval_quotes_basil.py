@@ -1,6 +1,6 @@
 """Quote speakers on real articles, against a blind reader's key.
 
-    PYTHONPATH=. .venv/bin/python benchmarks/eval_quotes_basil.py [--set basil|allsides|allsides2|allsides3|allsides4|allsides5] [--label L] [--json FILE] [-v]
+    PYTHONPATH=. .venv/bin/python benchmarks/eval_quotes_basil.py [--set basil|allsides|allsides2|allsides3|allsides4|allsides5|invented2] [--label L] [--json FILE] [-v]
 
 `--set allsides` scores the leads of 120 AllSides stories instead (key in
 `benchmarks/gold/allsides_quotes/`, made the same way in round 5, tuning data
@@ -10,7 +10,11 @@ round 7); `--set allsides3` scores 120 more (`benchmarks/gold/allsides_quotes3/`
 read blind in round 7, tuning data since round 8); `--set allsides4` scores
 120 more (`benchmarks/gold/allsides_quotes4/`, read blind in round 8, tuning data
 since round 9); `--set allsides5` scores the last 25 (`benchmarks/gold/allsides_quotes5/`,
-read blind in round 9).
+read blind in round 9). `--set invented2` scores the invented events of
+`benchmarks/gold/invented/heldout2/`, written with their keys in round 10 by
+writer sessions that had seen neither the code nor its output: the reports
+are committed beside the key (they are ours), so each item keeps its
+`snippet` and is located when the key is read.
 
 Gold (`benchmarks/gold/basil_quotes/`, made as `benchmarks/gold/README.md`
 says): for every stretch in double quotation marks of 42 articles (14 BASIL
@@ -53,28 +57,58 @@ SHARED = HERE.parent.parent / "shared" / "data"
 # (tuning data since round 6); allsides2: 120 other AllSides stories read blind in round 6
 # (tuning data since round 7); allsides3: 120 more, read blind in round 7 (tuning data since
 # round 8); allsides4: 120 more, read blind in round 8 (tuning data since round 9);
-# allsides5: the last 25, read blind in round 9
+# allsides5: the last 25, read blind in round 9; invented2: round 10's invented events, whose
+# reports sit beside their key (data None: nothing to read from ../shared)
 SETS = {"basil": (HERE / "gold" / "basil_quotes", SHARED / "basil-2010-2014.jsonl"),
         "allsides": (HERE / "gold" / "allsides_quotes", SHARED / "allsides-2021.jsonl"),
         "allsides2": (HERE / "gold" / "allsides_quotes2", SHARED / "allsides-2021.jsonl"),
         "allsides3": (HERE / "gold" / "allsides_quotes3", SHARED / "allsides-2021.jsonl"),
         "allsides4": (HERE / "gold" / "allsides_quotes4", SHARED / "allsides-2021.jsonl"),
-        "allsides5": (HERE / "gold" / "allsides_quotes5", SHARED / "allsides-2021.jsonl")}
+        "allsides5": (HERE / "gold" / "allsides_quotes5", SHARED / "allsides-2021.jsonl"),
+        "invented2": (HERE / "gold" / "invented" / "heldout2", None)}
 # storylens comes from PYTHONPATH (this checkout or a baseline's), imported
 # before eval_quotes, which puts this checkout first on the path for itself.
 import storylens  # noqa: E402
 
 sys.path.insert(0, str(HERE))
+sys.path.insert(0, str(HERE / "gold"))
 from eval_quotes import same_name  # noqa: E402  (the PolNeAR evaluation's name rule)
+from to_spans import find  # noqa: E402  (the rule that turns a reader's snippet into offsets)
 
 UNATTRIBUTED = "unattributed"
 NAMED = ("person", "organization")
+
+
+def invented_events(gold_dir: Path) -> list[tuple[dict, list]]:
+    """Invented events whose key.json carries a `quotes` list per report:
+    each item's `snippet` becomes `span` as `to_spans.py` does for readers'
+    keys (the first occurrence right after an opening quotation mark)."""
+    from storylens.ingest import load
+
+    out = []
+    for folder in sorted(p for p in gold_dir.iterdir() if p.is_dir()):
+        key = json.loads((folder / "key.json").read_text())
+        articles = [load(folder / f"{name}.txt").model_copy(update={"id": name}) for name in key["articles"]]
+        texts = {a.id: a.text for a in articles}
+        gold = {"story": folder.name, "articles": {}}
+        for article, items in key.get("quotes", {}).items():
+            gold["articles"][article] = []
+            for item in items:
+                span = find(texts[article], item["snippet"], quoted=True)
+                if span is None:
+                    raise ValueError(f"{folder.name}/{article}: snippet not found: {item['snippet']!r}")
+                kind = "organization" if item.get("speaker_kind") == "organisation" else item.get("speaker_kind")
+                gold["articles"][article].append({**item, "span": list(span), "speaker_kind": kind})
+        out.append((gold, articles))
+    return out
 
 
 def events(gold_set: str = "basil") -> list[tuple[dict, list]]:
     from storylens.models import Article
 
     gold_dir, data = SETS[gold_set]
+    if data is None:
+        return invented_events(gold_dir)
     rows = [json.loads(line) for line in data.read_text().splitlines() if line.strip()]
     out = []
     for path in sorted(gold_dir.glob("*.json")):
@@ -154,7 +188,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("-v", "--verbose", action="store_true")
     args = parser.parse_args(argv)
     data = SETS[args.set][1]
-    if not data.exists():
+    if data is not None and not data.exists():
         print(f"{data} is absent", file=sys.stderr)
         return 2
     print(f"storylens from {Path(storylens.__file__).parent}", file=sys.stderr)

@@ -100,3 +100,31 @@ def test_the_quotes_key_points_inside_quotation_marks(key):
                 assert any(m in text[max(0, start - 3):start + 1] for m in marks), (path.name, start)
                 assert item["is_quote"] == (item["speaker"] is not None), (path.name, start)
                 assert item.get("speaker_kind") in (None, "person", "organization", "description", "unclear")
+
+
+def _quotes_module():
+    spec = importlib.util.spec_from_file_location("eval_quotes_basil", ROOT / "benchmarks" / "eval_quotes_basil.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def test_round_10s_invented_keys_point_into_their_reports():
+    """The invented events written blind in round 10 carry their reports, so
+    every evidence is the report's own words and every quoted stretch the key
+    lists sits right after an opening quotation mark."""
+    folder = ROOT / "benchmarks" / "gold" / "invented" / "heldout2"
+    events = _eval_module().invented_events("heldout2")
+    assert len(events) == len([p for p in folder.iterdir() if p.is_dir()]) >= 6
+    for name, gold, articles in events:
+        texts = {a.id: a.text for a in articles}
+        for item in gold["conflicts"] + gold["agreements"] + gold.get("traps", []):
+            for side in item["sides"]:
+                assert _eval_module().locate(texts[side["article"]], side["evidence"], None), (name, item["what"])
+    for gold, articles in _quotes_module().invented_events(folder):
+        texts = {a.id: a.text for a in articles}
+        assert set(gold["articles"]) == set(texts), gold["story"]
+        for article, items in gold["articles"].items():
+            for item in items:
+                start, end = item["span"]
+                assert any(m in texts[article][max(0, start - 3):start + 1] for m in '"“'), (gold["story"], item)
